@@ -1,6 +1,6 @@
 module flexledger.local/fabric-build
 
-go 1.26
+go 1.22.0
 
 require github.com/hyperledger/fabric v1.4.0-rc1.0.20230401164317-bd8e24856939
 

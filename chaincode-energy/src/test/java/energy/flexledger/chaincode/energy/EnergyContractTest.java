@@ -1,0 +1,188 @@
+package energy.flexledger.chaincode.energy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import energy.flexledger.chaincode.FakeLedger;
+import energy.flexledger.spec.Fp1;
+import energy.flexledger.spec.Hex;
+import energy.flexledger.spec.IntervalDigest;
+import energy.flexledger.spec.Json;
+import java.util.Map;
+import org.hyperledger.fabric.shim.ChaincodeException;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import java.util.function.Consumer;
+
+class EnergyContractTest {
+    private static final byte[] SALT = new byte[32];
+    private static final String COMMITMENT = Hex.encode(Fp1.saltCommitment(SALT));
+    private static final long T0 = 1_767_225_600_000L;
+    private static final long QUARTER = 900_000L;
+
+    private final EnergyContract contract = new EnergyContract();
+    private FakeLedger ledger;
+
+    @BeforeEach
+    void setUp() {
+        ledger = new FakeLedger().as("CommunityMSP", "client");
+    }
+
+    private static IntervalDigest digest(final String meterId, final long start, final long... values) {
+        final Fp1.Accumulator acc = Fp1.interval(SALT, meterId, start, start + QUARTER);
+        for (int i = 0; i < values.length; i++) {
+            acc.add(start + (i + 1) * 60_000L, values[i]);
+        }
+        return acc.digest();
+    }
+
+    private String record(final String meterId, final IntervalDigest d) {
+        return contract.recordInterval(ledger.context(), meterId, Long.toString(d.start()), Long.toString(d.end()),
+                Long.toString(d.count()), Long.toString(d.sum()), d.fingerprintHex());
+    }
+
+    private static Consumer<Throwable> code(final String expected) {
+        return e -> {
+            assertThat(e).isInstanceOf(ChaincodeException.class).hasMessageStartingWith(expected + ": ");
+            assertThat(new String(((ChaincodeException) e).getPayload(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(expected);
+        };
+    }
+
+    @Nested
+    class RegisterMeter {
+        @Test
+        void ownerIsTheCallersOrgAndTheChainStartsAtGenesis() {
+            final Map<String, Object> meter = Json.parseObject(contract.registerMeter(ledger.context(), "MTR-1", "zone-7", COMMITMENT));
+            assertThat(meter).containsEntry("ownerMsp", "CommunityMSP").containsEntry("zone", "zone-7")
+                    .containsEntry("saltCommitment", COMMITMENT).containsEntry("registeredAt", T0);
+            final Map<String, Object> read = Json.parseObject(contract.getMeter(ledger.context(), "MTR-1"));
+            assertThat(read).containsEntry("intervals", 0L).containsEntry("headLink", Hex.encode(Fp1.genesis("MTR-1")));
+            assertThat(read.get("lastEnd")).isNull();
+            assertThat(ledger.lastEventName()).isEqualTo("MeterRegistered");
+        }
+
+        @Test
+        void registeringTwiceIsAlreadyExistsAndChangesNothing() {
+            contract.registerMeter(ledger.context(), "MTR-1", "zone-7", COMMITMENT);
+            final Map<String, String> before = ledger.snapshot();
+            assertThatThrownBy(() -> contract.registerMeter(ledger.as("DsoMSP", "admin").context(), "MTR-1", "z", COMMITMENT))
+                    .satisfies(code("ALREADY_EXISTS"));
+            assertThat(ledger.snapshot()).isEqualTo(before);
+        }
+
+        @Test
+        void badArgumentsAreBadRequest() {
+            assertThatThrownBy(() -> contract.registerMeter(ledger.context(), "", "z", COMMITMENT)).satisfies(code("BAD_REQUEST"));
+            assertThatThrownBy(() -> contract.registerMeter(ledger.context(), "a\u0000b", "z", COMMITMENT)).satisfies(code("BAD_REQUEST"));
+            assertThatThrownBy(() -> contract.registerMeter(ledger.context(), "M", "", COMMITMENT)).satisfies(code("BAD_REQUEST"));
+            assertThatThrownBy(() -> contract.registerMeter(ledger.context(), "M", "z", COMMITMENT.toUpperCase())).satisfies(code("BAD_REQUEST"));
+            assertThatThrownBy(() -> contract.registerMeter(ledger.context(), "M", "z", "abc")).satisfies(code("BAD_REQUEST"));
+            assertThat(ledger.writes()).isZero();
+        }
+
+        @Test
+        void peersAndStrangersMayNotRegister() {
+            assertThatThrownBy(() -> contract.registerMeter(ledger.as("CommunityMSP", "peer").context(), "M", "z", COMMITMENT))
+                    .satisfies(code("ACCESS_DENIED"));
+            assertThatThrownBy(() -> contract.registerMeter(ledger.as("EvilMSP", "admin").context(), "M", "z", COMMITMENT))
+                    .satisfies(code("ACCESS_DENIED"));
+            assertThat(ledger.writes()).isZero();
+        }
+    }
+
+    @Nested
+    class RecordInterval {
+        @BeforeEach
+        void register() {
+            contract.registerMeter(ledger.context(), "MTR-1", "zone-7", COMMITMENT);
+        }
+
+        @Test
+        void storesTheDigestAndExtendsTheLinkChainExactlyAsFp1() {
+            final IntervalDigest first = digest("MTR-1", T0, 1_500_000, -250_000, 7);
+            final IntervalDigest second = digest("MTR-1", T0 + QUARTER);
+            final Map<String, Object> r1 = Json.parseObject(record("MTR-1", first));
+            final Map<String, Object> r2 = Json.parseObject(record("MTR-1", second));
+
+            final byte[] link1 = Fp1.link(Fp1.genesis("MTR-1"), first);
+            final byte[] link2 = Fp1.link(link1, second);
+            assertThat(r1).containsEntry("count", 3L).containsEntry("sum", 1_250_007L).containsEntry("avg", 416_669L)
+                    .containsEntry("fingerprint", first.fingerprintHex()).containsEntry("link", Hex.encode(link1));
+            assertThat(r2).containsEntry("count", 0L).containsEntry("previousLink", Hex.encode(link1))
+                    .containsEntry("link", Hex.encode(link2));
+            assertThat(Json.parseObject(contract.getMeter(ledger.context(), "MTR-1")))
+                    .containsEntry("intervals", 2L).containsEntry("lastEnd", T0 + 2 * QUARTER).containsEntry("headLink", Hex.encode(link2));
+            assertThat(contract.getInterval(ledger.context(), "MTR-1", Long.toString(T0))).isEqualTo(Json.write(r1));
+            assertThat(ledger.lastEventName()).isEqualTo("IntervalRecorded");
+            assertThat(ledger.lastEventPayload()).isEqualTo(Json.write(r2));
+        }
+
+        @Test
+        void identicalResubmissionIsANoOpThatReturnsTheStoredRecord() {
+            final IntervalDigest d = digest("MTR-1", T0, 42);
+            final String stored = record("MTR-1", d);
+            record("MTR-1", digest("MTR-1", T0 + QUARTER, 1));
+            final Map<String, String> before = ledger.snapshot();
+            final int writes = ledger.writes();
+            assertThat(record("MTR-1", d)).isEqualTo(stored);
+            assertThat(ledger.writes()).isEqualTo(writes);
+            assertThat(ledger.snapshot()).isEqualTo(before);
+        }
+
+        @Test
+        void aDifferentRecordForARecordedIntervalIsConflict() {
+            record("MTR-1", digest("MTR-1", T0, 42));
+            final Map<String, String> before = ledger.snapshot();
+            assertThatThrownBy(() -> record("MTR-1", digest("MTR-1", T0, 43))).satisfies(code("CONFLICT"));
+            assertThat(ledger.snapshot()).isEqualTo(before);
+        }
+
+        @Test
+        void aGapOrOverlapIsNotContiguous() {
+            record("MTR-1", digest("MTR-1", T0, 42));
+            assertThatThrownBy(() -> record("MTR-1", digest("MTR-1", T0 + 2 * QUARTER, 1))).satisfies(code("NOT_CONTIGUOUS"));
+            assertThatThrownBy(() -> record("MTR-1", digest("MTR-1", T0 + 60_000, 1))).satisfies(code("NOT_CONTIGUOUS"));
+        }
+
+        @Test
+        void anotherOrgsClientIsDeniedAndNothingChanges() {
+            final Map<String, String> before = ledger.snapshot();
+            ledger.as("AggregatorMSP", "client");
+            assertThatThrownBy(() -> record("MTR-1", digest("MTR-1", T0, 1))).satisfies(code("ACCESS_DENIED"));
+            assertThat(ledger.snapshot()).isEqualTo(before);
+        }
+
+        @Test
+        void unknownMeterIsNotFound() {
+            assertThatThrownBy(() -> record("MTR-404", digest("MTR-404", T0, 1))).satisfies(code("NOT_FOUND"));
+        }
+
+        @Test
+        void malformedNumbersAndDigestsAreRejectedWithStableCodes() {
+            final String fp = digest("MTR-1", T0).fingerprintHex();
+            final String s = Long.toString(T0);
+            final String e = Long.toString(T0 + QUARTER);
+            assertThatThrownBy(() -> contract.recordInterval(ledger.context(), "MTR-1", "x", e, "0", "0", fp)).satisfies(code("BAD_REQUEST"));
+            assertThatThrownBy(() -> contract.recordInterval(ledger.context(), "MTR-1", e, s, "0", "0", fp)).satisfies(code("BAD_INTERVAL"));
+            assertThatThrownBy(() -> contract.recordInterval(ledger.context(), "MTR-1", s, e, "-1", "0", fp)).satisfies(code("BAD_REQUEST"));
+            assertThatThrownBy(() -> contract.recordInterval(ledger.context(), "MTR-1", s, e, "0", "5", fp)).satisfies(code("BAD_REQUEST"));
+            assertThatThrownBy(() -> contract.recordInterval(ledger.context(), "MTR-1", s, e, "0", "0", "zz")).satisfies(code("BAD_REQUEST"));
+        }
+    }
+
+    @Nested
+    class Reads {
+        @Test
+        void anyMemberMayReadButNotStrangers() {
+            contract.registerMeter(ledger.context(), "MTR-1", "zone-7", COMMITMENT);
+            assertThat(contract.getMeter(ledger.as("CpoMSP", "peer").context(), "MTR-1")).contains("\"ownerMsp\":\"CommunityMSP\"");
+            assertThatThrownBy(() -> contract.getMeter(ledger.as("OrdererMSP", "admin").context(), "MTR-1")).satisfies(code("ACCESS_DENIED"));
+        }
+
+        @Test
+        void missingIntervalIsNotFound() {
+            assertThatThrownBy(() -> contract.getInterval(ledger.context(), "MTR-1", "5")).satisfies(code("NOT_FOUND"));
+        }
+    }
+}

@@ -1,0 +1,38 @@
+package energy.flexledger.chaincode.market;
+
+import energy.flexledger.chaincode.Caller;
+import energy.flexledger.spec.Json;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.hyperledger.fabric.contract.Context;
+import org.hyperledger.fabric.contract.ContractInterface;
+import org.hyperledger.fabric.contract.annotation.Contract;
+import org.hyperledger.fabric.contract.annotation.Default;
+import org.hyperledger.fabric.contract.annotation.Info;
+import org.hyperledger.fabric.contract.annotation.License;
+import org.hyperledger.fabric.contract.annotation.Transaction;
+
+/**
+ * chaincode-market: Reward token, flexibility marketplace (MK1) and P2P energy auctions (DA1).
+ *
+ * <p>This first version is deployed and reachable but implements no domain transactions yet: it
+ * answers {@code Describe} so that the network scripts can prove the deployment path end to end.
+ */
+@Contract(
+        name = "market",
+        info = @Info(title = "FlexLedger market", description = "Reward token, flexibility marketplace (MK1) and P2P energy auctions (DA1)", version = "0.1.0", license = @License(name = "Apache-2.0")))
+@Default
+public final class MarketContract implements ContractInterface {
+    /** What this chaincode is and which domain transactions it offers so far. */
+    @Transaction(name = "Describe", intent = Transaction.TYPE.EVALUATE)
+    public String describe(final Context ctx) {
+        Caller.of(ctx).requireMemberReader();
+        final Map<String, Object> out = new LinkedHashMap<>();
+        out.put("chaincode", "market");
+        out.put("version", "0.1.0");
+        out.put("channel", ctx.getStub().getChannelId());
+        out.put("transactions", List.of());
+        return Json.write(out);
+    }
+}

@@ -1,0 +1,99 @@
+package energy.flexledger.chaincode;
+
+import energy.flexledger.spec.ErrorCode;
+import java.security.cert.X509Certificate;
+import java.util.Optional;
+import javax.naming.InvalidNameException;
+import javax.naming.ldap.LdapName;
+import javax.naming.ldap.Rdn;
+import org.hyperledger.fabric.contract.ClientIdentity;
+import org.hyperledger.fabric.contract.Context;
+
+/**
+ * Who submitted the transaction: MSP, NodeOU role and the unique identity id. Rights come only from
+ * here, never from argument values.
+ */
+public final class Caller {
+    private final String mspId;
+    private final Role role;
+    private final String id;
+
+    Caller(final String mspId, final Role role, final String id) {
+        this.mspId = mspId;
+        this.role = role;
+        this.id = id;
+    }
+
+    public static Caller of(final Context ctx) {
+        final ClientIdentity identity = ctx.getClientIdentity();
+        return new Caller(identity.getMSPID(), roleOf(identity.getX509Certificate()), identity.getId());
+    }
+
+    static Role roleOf(final X509Certificate certificate) {
+        if (certificate == null) {
+            return Role.NONE;
+        }
+        try {
+            final LdapName name = new LdapName(certificate.getSubjectX500Principal().getName());
+            Role found = Role.NONE;
+            for (final Rdn rdn : name.getRdns()) {
+                if ("OU".equalsIgnoreCase(rdn.getType())) {
+                    final Role role = Role.ofOrganizationalUnit(String.valueOf(rdn.getValue()));
+                    if (role != Role.NONE) {
+                        found = role;
+                    }
+                }
+            }
+            return found;
+        } catch (InvalidNameException e) {
+            return Role.NONE;
+        }
+    }
+
+    public String mspId() {
+        return mspId;
+    }
+
+    public Role role() {
+        return role;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public Optional<MemberOrg> memberOrg() {
+        return MemberOrg.ofMsp(mspId);
+    }
+
+    /** Any identity of a member organisation (admin, client or peer) may read. */
+    public Caller requireMemberReader() {
+        if (memberOrg().isEmpty() || !(role == Role.ADMIN || role == Role.CLIENT || role == Role.PEER)) {
+            throw denied("read");
+        }
+        return this;
+    }
+
+    /** Admins and clients of a member organisation submit transactions. */
+    public MemberOrg requireMemberWriter(final String action) {
+        final Optional<MemberOrg> org = memberOrg();
+        if (org.isEmpty() || !(role == Role.ADMIN || role == Role.CLIENT)) {
+            throw denied(action);
+        }
+        return org.get();
+    }
+
+    /** An admin or client of exactly {@code ownerMspId}. */
+    public void requireWriterOf(final String ownerMspId, final String action) {
+        requireMemberWriter(action);
+        if (!mspId.equals(ownerMspId)) {
+            throw Failures.fail(ErrorCode.ACCESS_DENIED,
+                    mspId + " may not " + action + ": it belongs to " + ownerMspId);
+        }
+    }
+
+    private RuntimeException denied(final String action) {
+        return Failures.fail(ErrorCode.ACCESS_DENIED,
+                "identity of " + mspId + " with role " + role.name().toLowerCase(java.util.Locale.ROOT) + " may not " + action);
+    }
+}

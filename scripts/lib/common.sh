@@ -1,0 +1,19 @@
+# Shared helpers for FlexLedger scripts. Source it; do not run it.
+# shellcheck shell=bash
+
+FLEXLEDGER_ROOT="${FLEXLEDGER_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
+FLEXLEDGER_CACHE="${FLEXLEDGER_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/flexledger}"
+
+log()  { printf '%s [%s] %s\n' "$(date -u +%H:%M:%S)" "${FLEXLEDGER_SCRIPT:-flexledger}" "$*" >&2; }
+die()  { printf '%s [%s] ERROR: %s\n' "$(date -u +%H:%M:%S)" "${FLEXLEDGER_SCRIPT:-flexledger}" "$*" >&2; exit 1; }
+
+# The Fabric pseudo-version pinned in scripts/fabric-build/go.mod: the single place it is set.
+fabric_version() {
+  awk '$1 == "require" && $2 == "github.com/hyperledger/fabric" { print $3 }' \
+    "$FLEXLEDGER_ROOT/scripts/fabric-build/go.mod"
+}
+
+# Short commit hash from the pseudo-version (its last dash-separated field).
+fabric_commit() { fabric_version | awk -F- '{ print $NF }'; }
+
+fabric_home() { echo "$FLEXLEDGER_CACHE/fabric/$(fabric_commit)"; }

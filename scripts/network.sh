@@ -1,0 +1,499 @@
+#!/usr/bin/env bash
+# The local FlexLedger network: real Hyperledger Fabric nodes (one Raft orderer, one peer per actor)
+# and the Java chaincodes as services, all as native processes under one work folder.
+#
+#   scripts/network.sh up        start everything; create channels and deploy chaincodes when new
+#   scripts/network.sh status    exit 0 only when every node and chaincode answers
+#   scripts/network.sh down      stop exactly the processes `up` started (by their recorded PIDs)
+#   scripts/network.sh down --purge   ... and delete the work folder (ledgers, crypto, logs)
+#   scripts/network.sh env ORG [admin|user]   print shell exports for the peer CLI as ORG
+#
+# Environment:
+#   FLEXLEDGER_WORK       work folder (default: <repo>/work/network; git ignores it)
+#   FLEXLEDGER_BASE_PORT  first port (default 17000); see `ports` below for the layout
+#   FLEXLEDGER_CACHE      where install-fabric.sh keeps Fabric (default ~/.cache/flexledger)
+set -euo pipefail
+FLEXLEDGER_SCRIPT=network
+# shellcheck source=lib/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
+
+WORK="${FLEXLEDGER_WORK:-$FLEXLEDGER_ROOT/work/network}"
+BASE_PORT="${FLEXLEDGER_BASE_PORT:-17000}"
+DOMAIN=flexledger.local
+
+ORGS=(dso aggregator community cpo)
+declare -A MSP=([dso]=DsoMSP [aggregator]=AggregatorMSP [community]=CommunityMSP [cpo]=CpoMSP)
+CHANNELS=(grid community)
+declare -A CHANNEL_PROFILE=([grid]=Grid [community]=Community)
+declare -A CHANNEL_ORGS=([grid]="dso aggregator community cpo" [community]="aggregator community")
+
+# Chaincodes: which channels they serve and the endorsement policy on each (network-config/README.md).
+CHAINCODES=(energy dr market)
+declare -A CC_CHANNELS=([energy]="grid" [dr]="grid" [market]="grid community")
+declare -A CC_POLICY=(
+  [energy/grid]="OR('DsoMSP.peer','AggregatorMSP.peer','CommunityMSP.peer','CpoMSP.peer')"
+  [dr/grid]="AND('DsoMSP.peer','AggregatorMSP.peer')"
+  [market/grid]="OutOf(2,'DsoMSP.peer','AggregatorMSP.peer','CommunityMSP.peer','CpoMSP.peer')"
+  [market/community]="AND('CommunityMSP.peer','AggregatorMSP.peer')"
+)
+CC_VERSION=1
+CC_SEQUENCE=1
+CC_JAVA_OPTS="${FLEXLEDGER_CC_JAVA_OPTS:--Xms32m -Xmx192m -XX:+UseSerialGC -XX:TieredStopAtLevel=1}"
+
+# ---------------------------------------------------------------------------- layout
+
+org_index() { local i; for i in "${!ORGS[@]}"; do [ "${ORGS[$i]}" = "$1" ] && { echo "$i"; return; }; done; die "unknown org '$1' (known: ${ORGS[*]})"; }
+orderer_port()     { echo $((BASE_PORT + 50)); }
+orderer_admin()    { echo $((BASE_PORT + 51)); }
+orderer_ops()      { echo $((BASE_PORT + 52)); }
+peer_port()        { echo $((BASE_PORT + 100 + 10 * $(org_index "$1"))); }
+peer_cc_port()     { echo $(( $(peer_port "$1") + 1 )); }
+peer_ops()         { echo $(( $(peer_port "$1") + 2 )); }
+cc_port()          { case "$1" in energy) echo $((BASE_PORT + 200));; dr) echo $((BASE_PORT + 201));; market) echo $((BASE_PORT + 202));; esac; }
+
+CRYPTO="$WORK/crypto"
+orderer_dir()   { echo "$CRYPTO/ordererOrganizations/orderer.$DOMAIN/orderers/orderer0.orderer.$DOMAIN"; }
+orderer_tlsca() { echo "$CRYPTO/ordererOrganizations/orderer.$DOMAIN/tlsca/tlsca.orderer.$DOMAIN-cert.pem"; }
+orderer_admin_tls() { echo "$CRYPTO/ordererOrganizations/orderer.$DOMAIN/users/Admin@orderer.$DOMAIN/tls"; }
+org_dir()       { echo "$CRYPTO/peerOrganizations/$1.$DOMAIN"; }
+peer_dir()      { echo "$(org_dir "$1")/peers/peer0.$1.$DOMAIN"; }
+peer_tlsca()    { echo "$(peer_dir "$1")/tls/ca.crt"; }
+user_msp()      { if [ "${2:-admin}" = admin ]; then echo "$(org_dir "$1")/users/Admin@$1.$DOMAIN/msp"; else echo "$(org_dir "$1")/users/User1@$1.$DOMAIN/msp"; fi; }
+
+FABRIC_HOME=""
+fabric() {
+  if [ -z "$FABRIC_HOME" ]; then
+    FABRIC_HOME=$("$FLEXLEDGER_ROOT/scripts/install-fabric.sh")
+    export PATH="$FABRIC_HOME/bin:$PATH"
+  fi
+}
+
+# Environment for the peer CLI acting as ORG's admin (or user); prints nothing.
+peer_cli_env() {
+  local org=$1 who=${2:-admin}
+  export FABRIC_CFG_PATH="$FABRIC_HOME/config"
+  export CORE_PEER_LOCALMSPID="${MSP[$org]}"
+  export CORE_PEER_MSPCONFIGPATH; CORE_PEER_MSPCONFIGPATH=$(user_msp "$org" "$who")
+  export CORE_PEER_ADDRESS="127.0.0.1:$(peer_port "$org")"
+  export CORE_PEER_TLS_ENABLED=true
+  export CORE_PEER_TLS_ROOTCERT_FILE; CORE_PEER_TLS_ROOTCERT_FILE=$(peer_tlsca "$org")
+  export FABRIC_LOGGING_SPEC=warning
+}
+
+# ---------------------------------------------------------------------------- processes
+
+PIDS="$WORK/pids"
+LOGS="$WORK/logs"
+
+# A recorded process is ours while it runs in the folder we started it in: this survives PID reuse.
+proc_alive() {
+  local name=$1 pid dir
+  [ -f "$PIDS/$name.pid" ] || return 1
+  read -r pid dir < "$PIDS/$name.pid" || return 1
+  [ -n "$pid" ] && [ -d "/proc/$pid" ] || return 1
+  [ "$(readlink "/proc/$pid/cwd" 2>/dev/null)" = "$dir" ]
+}
+
+# start NAME DIR COMMAND... : runs COMMAND in DIR with the current environment, detached, logging to
+# logs/NAME.log, and records "PID DIR" in pids/NAME.pid.
+start_proc() {
+  local name=$1 dir=$2; shift 2
+  mkdir -p "$dir" "$PIDS" "$LOGS"
+  (cd "$dir" && exec setsid "$@" >>"$LOGS/$name.log" 2>&1 < /dev/null) &
+  echo "$! $dir" > "$PIDS/$name.pid"
+}
+
+stop_proc() {
+  local name=$1 pid dir i
+  [ -f "$PIDS/$name.pid" ] || return 0
+  read -r pid dir < "$PIDS/$name.pid"
+  if proc_alive "$name"; then
+    kill -TERM "$pid" 2>/dev/null || true
+    for i in $(seq 1 50); do proc_alive "$name" || break; sleep 0.2; done
+    if proc_alive "$name"; then
+      log "$name (pid $pid) ignored SIGTERM for 10s; sending SIGKILL"
+      kill -KILL "$pid" 2>/dev/null || true
+      for i in $(seq 1 25); do proc_alive "$name" || break; sleep 0.2; done
+    fi
+    log "stopped $name (pid $pid)"
+  fi
+  rm -f "$PIDS/$name.pid"
+}
+
+port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+require_free_port() {
+  port_free "$1" || die "port $1 (for $2) is already in use by another program. Stop it or choose other ports with FLEXLEDGER_BASE_PORT (now $BASE_PORT)."
+}
+
+wait_healthy() {
+  local name=$1 port=$2 i
+  for i in $(seq 1 120); do
+    if curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; then return 0; fi
+    proc_alive "$name" || die "$name exited during start-up; see $LOGS/$name.log"
+    sleep 0.5
+  done
+  die "$name did not become healthy within 60s; see $LOGS/$name.log"
+}
+
+wait_listening() {
+  local name=$1 port=$2 i
+  for i in $(seq 1 120); do
+    port_free "$port" || return 0
+    proc_alive "$name" || die "$name exited during start-up; see $LOGS/$name.log"
+    sleep 0.5
+  done
+  die "$name did not listen on port $port within 60s; see $LOGS/$name.log"
+}
+
+# ---------------------------------------------------------------------------- crypto and channels
+
+generate_crypto() {
+  [ -d "$CRYPTO" ] && return 0
+  log "generating crypto material for ${ORGS[*]} and the orderer org (cryptogen)"
+  cryptogen generate --config="$FLEXLEDGER_ROOT/network-config/crypto-config.yaml" --output="$CRYPTO.tmp" >/dev/null
+  mv "$CRYPTO.tmp" "$CRYPTO"
+}
+
+render_configtx() {
+  local out="$WORK/configtx.yaml"
+  sed -e "s/__ORDERER_PORT__/$(orderer_port)/g" \
+      -e "s/__DSO_PEER_PORT__/$(peer_port dso)/g" \
+      -e "s/__AGGREGATOR_PEER_PORT__/$(peer_port aggregator)/g" \
+      -e "s/__COMMUNITY_PEER_PORT__/$(peer_port community)/g" \
+      -e "s/__CPO_PEER_PORT__/$(peer_port cpo)/g" \
+      "$FLEXLEDGER_ROOT/network-config/configtx.yaml" > "$out"
+}
+
+channel_blocks() {
+  local ch
+  mkdir -p "$WORK/channel-artifacts"
+  for ch in "${CHANNELS[@]}"; do
+    [ -f "$WORK/channel-artifacts/$ch.block" ] && continue
+    log "creating the genesis block of channel '$ch' (configtxgen, profile ${CHANNEL_PROFILE[$ch]})"
+    FABRIC_CFG_PATH="$WORK" configtxgen -profile "${CHANNEL_PROFILE[$ch]}" -channelID "$ch" \
+      -outputBlock "$WORK/channel-artifacts/$ch.block" 2>>"$LOGS/configtxgen.log" \
+      || die "configtxgen failed for channel $ch; see $LOGS/configtxgen.log"
+  done
+}
+
+# ---------------------------------------------------------------------------- nodes
+
+# The environment of the orderer node, one override per line (orderer.yaml keys as ORDERER_*).
+orderer_node_env() {
+  local d tls node="$WORK/nodes/orderer0"
+  d=$(orderer_dir); tls="$d/tls"
+  cat <<EOF
+FABRIC_CFG_PATH=$FABRIC_HOME/config
+FABRIC_LOGGING_SPEC=info
+ORDERER_GENERAL_LISTENADDRESS=127.0.0.1
+ORDERER_GENERAL_LISTENPORT=$(orderer_port)
+ORDERER_GENERAL_LOCALMSPID=OrdererMSP
+ORDERER_GENERAL_LOCALMSPDIR=$d/msp
+ORDERER_GENERAL_BOOTSTRAPMETHOD=none
+ORDERER_GENERAL_TLS_ENABLED=true
+ORDERER_GENERAL_TLS_PRIVATEKEY=$tls/server.key
+ORDERER_GENERAL_TLS_CERTIFICATE=$tls/server.crt
+ORDERER_GENERAL_TLS_ROOTCAS=[$tls/ca.crt]
+ORDERER_GENERAL_CLUSTER_CLIENTCERTIFICATE=$tls/server.crt
+ORDERER_GENERAL_CLUSTER_CLIENTPRIVATEKEY=$tls/server.key
+ORDERER_GENERAL_CLUSTER_ROOTCAS=[$tls/ca.crt]
+ORDERER_CHANNELPARTICIPATION_ENABLED=true
+ORDERER_ADMIN_LISTENADDRESS=127.0.0.1:$(orderer_admin)
+ORDERER_ADMIN_TLS_ENABLED=true
+ORDERER_ADMIN_TLS_PRIVATEKEY=$tls/server.key
+ORDERER_ADMIN_TLS_CERTIFICATE=$tls/server.crt
+ORDERER_ADMIN_TLS_ROOTCAS=[$tls/ca.crt]
+ORDERER_ADMIN_TLS_CLIENTAUTHREQUIRED=true
+ORDERER_ADMIN_TLS_CLIENTROOTCAS=[$tls/ca.crt]
+ORDERER_OPERATIONS_LISTENADDRESS=127.0.0.1:$(orderer_ops)
+ORDERER_METRICS_PROVIDER=prometheus
+ORDERER_FILELEDGER_LOCATION=$node/ledger
+ORDERER_CONSENSUS_WALDIR=$node/etcdraft/wal
+ORDERER_CONSENSUS_SNAPDIR=$node/etcdraft/snap
+EOF
+}
+
+start_orderer() {
+  local node="$WORK/nodes/orderer0" envs=()
+  proc_alive orderer0 && return 0
+  require_free_port "$(orderer_port)" orderer0; require_free_port "$(orderer_admin)" "orderer0 admin"; require_free_port "$(orderer_ops)" "orderer0 operations"
+  mkdir -p "$node/ledger" "$node/etcdraft/wal" "$node/etcdraft/snap"
+  mapfile -t envs < <(orderer_node_env)
+  log "starting orderer0 on 127.0.0.1:$(orderer_port) (admin $(orderer_admin), operations $(orderer_ops))"
+  start_proc orderer0 "$node" env -i "PATH=$PATH" "HOME=$HOME" "${envs[@]}" orderer
+}
+
+# The environment of a peer node, one override per line (core.yaml keys as CORE_* variables).
+peer_node_env() {
+  local org=$1 d node="$WORK/nodes/peer0.$1"
+  d=$(peer_dir "$org")
+  cat <<EOF
+FABRIC_CFG_PATH=$FABRIC_HOME/config
+FABRIC_LOGGING_SPEC=info:gossip=warning:msp=warning
+CORE_PEER_ID=peer0.$org.$DOMAIN
+CORE_PEER_ADDRESS=127.0.0.1:$(peer_port "$org")
+CORE_PEER_LISTENADDRESS=127.0.0.1:$(peer_port "$org")
+CORE_PEER_CHAINCODEADDRESS=127.0.0.1:$(peer_cc_port "$org")
+CORE_PEER_CHAINCODELISTENADDRESS=127.0.0.1:$(peer_cc_port "$org")
+CORE_PEER_GOSSIP_BOOTSTRAP=127.0.0.1:$(peer_port "$org")
+CORE_PEER_GOSSIP_EXTERNALENDPOINT=127.0.0.1:$(peer_port "$org")
+CORE_PEER_GOSSIP_USELEADERELECTION=false
+CORE_PEER_GOSSIP_ORGLEADER=true
+CORE_PEER_LOCALMSPID=${MSP[$org]}
+CORE_PEER_MSPCONFIGPATH=$d/msp
+CORE_PEER_TLS_ENABLED=true
+CORE_PEER_TLS_CERT_FILE=$d/tls/server.crt
+CORE_PEER_TLS_KEY_FILE=$d/tls/server.key
+CORE_PEER_TLS_ROOTCERT_FILE=$d/tls/ca.crt
+CORE_PEER_FILESYSTEMPATH=$node/data
+CORE_LEDGER_SNAPSHOTS_ROOTDIR=$node/snapshots
+CORE_LEDGER_STATE_STATEDATABASE=goleveldb
+CORE_OPERATIONS_LISTENADDRESS=127.0.0.1:$(peer_ops "$org")
+CORE_METRICS_PROVIDER=prometheus
+CORE_VM_ENDPOINT=
+CORE_CHAINCODE_EXTERNALBUILDERS=[{"name":"ccaas","path":"$FLEXLEDGER_ROOT/network-config/ccaas-builder"}]
+CORE_CHAINCODE_EXECUTETIMEOUT=30s
+CORE_PEER_PROFILE_ENABLED=false
+EOF
+}
+
+start_peer() {
+  local org=$1 name="peer0.$1" node="$WORK/nodes/peer0.$1" envs=()
+  proc_alive "$name" && return 0
+  require_free_port "$(peer_port "$org")" "$name"; require_free_port "$(peer_cc_port "$org")" "$name chaincode"; require_free_port "$(peer_ops "$org")" "$name operations"
+  mkdir -p "$node/data" "$node/snapshots"
+  mapfile -t envs < <(peer_node_env "$org")
+  log "starting $name (${MSP[$org]}) on 127.0.0.1:$(peer_port "$org") (operations $(peer_ops "$org"))"
+  start_proc "$name" "$node" env -i "PATH=$PATH" "HOME=$HOME" "${envs[@]}" peer node start
+}
+
+# ---------------------------------------------------------------------------- channels
+
+orderer_has_channel() {
+  osnadmin channel list -o "127.0.0.1:$(orderer_admin)" --ca-file "$(orderer_tlsca)" \
+    --client-cert "$(orderer_admin_tls)/client.crt" --client-key "$(orderer_admin_tls)/client.key" 2>/dev/null \
+    | grep -q "\"name\": *\"$1\""
+}
+
+join_channels() {
+  local ch org
+  for ch in "${CHANNELS[@]}"; do
+    if ! orderer_has_channel "$ch"; then
+      log "orderer0 joins channel '$ch' (osnadmin)"
+      osnadmin channel join --channelID "$ch" --config-block "$WORK/channel-artifacts/$ch.block" \
+        -o "127.0.0.1:$(orderer_admin)" --ca-file "$(orderer_tlsca)" \
+        --client-cert "$(orderer_admin_tls)/client.crt" --client-key "$(orderer_admin_tls)/client.key" >>"$LOGS/admin.log" 2>&1 \
+        || die "osnadmin could not join orderer0 to '$ch'; see $LOGS/admin.log"
+    fi
+    for org in ${CHANNEL_ORGS[$ch]}; do
+      if ! (peer_cli_env "$org"; peer channel getinfo -c "$ch" >/dev/null 2>&1); then
+        log "peer0.$org joins channel '$ch'"
+        (peer_cli_env "$org"; peer channel join -b "$WORK/channel-artifacts/$ch.block") >>"$LOGS/admin.log" 2>&1 \
+          || die "peer0.$org could not join '$ch'; see $LOGS/admin.log"
+      fi
+    done
+  done
+}
+
+# ---------------------------------------------------------------------------- chaincodes
+
+cc_jar() { echo "$FLEXLEDGER_ROOT/chaincode-$1/target/chaincode-$1.jar"; }
+
+ensure_jars() {
+  local cc missing=()
+  for cc in "${CHAINCODES[@]}"; do [ -f "$(cc_jar "$cc")" ] || missing+=("$cc"); done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  log "chaincode jars missing (${missing[*]}): building them (mvn -DskipTests package)"
+  (cd "$FLEXLEDGER_ROOT" && mvn -B -q -DskipTests package -pl "$(printf 'chaincode-%s,' "${missing[@]}" | sed 's/,$//')" -am) \
+    || die "building the chaincodes failed; run 'mvn -DskipTests package' to see why"
+}
+
+# A chaincode-as-a-service package: metadata.json + code.tar.gz(connection.json). Built byte for
+# byte reproducibly, so the package ID is the same on every run and every machine.
+cc_package() {
+  local cc=$1 dir="$WORK/chaincode/$1"
+  mkdir -p "$dir/src" "$dir/pkg"
+  printf '{"address":"127.0.0.1:%s","dial_timeout":"10s","tls_required":false}\n' "$(cc_port "$cc")" > "$dir/src/connection.json"
+  printf '{"type":"ccaas","label":"%s_%s"}\n' "$cc" "$CC_VERSION" > "$dir/pkg/metadata.json"
+  tar --sort=name --mtime='2026-01-01 00:00Z' --owner=0 --group=0 --numeric-owner -C "$dir/src" -cf - connection.json | gzip -n > "$dir/pkg/code.tar.gz"
+  tar --sort=name --mtime='2026-01-01 00:00Z' --owner=0 --group=0 --numeric-owner -C "$dir/pkg" -cf - metadata.json code.tar.gz | gzip -n > "$dir/$cc.tar.gz"
+  peer lifecycle chaincode calculatepackageid "$dir/$cc.tar.gz" > "$dir/package-id"
+}
+
+cc_orgs() {  # every org that has a channel the chaincode is on, once
+  local ch; for ch in ${CC_CHANNELS[$1]}; do echo "${CHANNEL_ORGS[$ch]}"; done | tr ' ' '\n' | awk 'NF && !seen[$0]++'
+}
+
+start_chaincode() {
+  local cc=$1 name="cc-$1" pkgid
+  proc_alive "$name" && return 0
+  pkgid=$(cat "$WORK/chaincode/$cc/package-id")
+  require_free_port "$(cc_port "$cc")" "chaincode $cc"
+  log "starting chaincode '$cc' as a service on 127.0.0.1:$(cc_port "$cc") ($pkgid)"
+  # A clean environment: the peer's CORE_PEER_TLS_* must not leak into the shim.
+  # shellcheck disable=SC2086
+  start_proc "$name" "$WORK/chaincode/$cc" env -i "PATH=$PATH" "HOME=$HOME" \
+    CHAINCODE_SERVER_ADDRESS="127.0.0.1:$(cc_port "$cc")" CORE_CHAINCODE_ID_NAME="$pkgid" \
+    java $CC_JAVA_OPTS -jar "$(cc_jar "$cc")"
+  wait_listening "$name" "$(cc_port "$cc")"
+}
+
+cc_committed() {  # cc channel
+  (peer_cli_env "$(echo "${CHANNEL_ORGS[$2]}" | awk '{print $1}')"; peer lifecycle chaincode querycommitted -C "$2" -n "$1" >/dev/null 2>&1)
+}
+
+deploy_chaincode() {
+  local cc=$1 org ch pkgid policy peers=() tlsca
+  fabric
+  cc_package "$cc"
+  pkgid=$(cat "$WORK/chaincode/$cc/package-id")
+  for org in $(cc_orgs "$cc"); do
+    if ! (peer_cli_env "$org"; peer lifecycle chaincode queryinstalled 2>/dev/null | grep -q "$pkgid"); then
+      log "installing '$cc' on peer0.$org"
+      (peer_cli_env "$org"; peer lifecycle chaincode install "$WORK/chaincode/$cc/$cc.tar.gz") >>"$LOGS/admin.log" 2>&1 \
+        || die "installing $cc on peer0.$org failed; see $LOGS/admin.log"
+    fi
+  done
+  start_chaincode "$cc"
+  tlsca=$(orderer_tlsca)
+  for ch in ${CC_CHANNELS[$cc]}; do
+    cc_committed "$cc" "$ch" && continue
+    policy=${CC_POLICY[$cc/$ch]}
+    peers=()
+    for org in ${CHANNEL_ORGS[$ch]}; do
+      log "approving '$cc' on '$ch' for ${MSP[$org]}"
+      (peer_cli_env "$org"; peer lifecycle chaincode approveformyorg -o "127.0.0.1:$(orderer_port)" --tls --cafile "$tlsca" \
+        -C "$ch" -n "$cc" -v "$CC_VERSION" --sequence "$CC_SEQUENCE" --package-id "$pkgid" \
+        --signature-policy "$policy" --waitForEvent) >>"$LOGS/admin.log" 2>&1 \
+        || die "approving $cc on $ch for $org failed; see $LOGS/admin.log"
+      peers+=(--peerAddresses "127.0.0.1:$(peer_port "$org")" --tlsRootCertFiles "$(peer_tlsca "$org")")
+    done
+    log "committing '$cc' on '$ch' with endorsement policy $policy"
+    (peer_cli_env "$(echo "${CHANNEL_ORGS[$ch]}" | awk '{print $1}')"
+     peer lifecycle chaincode commit -o "127.0.0.1:$(orderer_port)" --tls --cafile "$tlsca" \
+       -C "$ch" -n "$cc" -v "$CC_VERSION" --sequence "$CC_SEQUENCE" --signature-policy "$policy" \
+       "${peers[@]}" --waitForEvent) >>"$LOGS/admin.log" 2>&1 \
+      || die "committing $cc on $ch failed; see $LOGS/admin.log"
+  done
+}
+
+# ---------------------------------------------------------------------------- client profiles
+
+# One properties file per org for the client app and the tests: where the org's gateway peer is and
+# which identity to use. Paths are absolute and point into the work folder.
+write_client_profiles() {
+  local org who
+  mkdir -p "$WORK/clients"
+  for org in "${ORGS[@]}"; do
+    for who in user admin; do
+      local msp; msp=$(user_msp "$org" "$who")
+      cat > "$WORK/clients/$org-$who.properties" <<EOF
+# Generated by scripts/network.sh up: connect as ${MSP[$org]} $who through peer0.$org.
+org=$org
+mspId=${MSP[$org]}
+peerEndpoint=127.0.0.1:$(peer_port "$org")
+peerHostAlias=peer0.$org.$DOMAIN
+tlsCaCert=$(peer_tlsca "$org")
+certFile=$(ls "$msp"/signcerts/*.pem)
+keyFile=$(ls "$msp"/keystore/*_sk)
+mspDir=$msp
+channels=$(for ch in "${CHANNELS[@]}"; do [[ " ${CHANNEL_ORGS[$ch]} " == *" $org "* ]] && printf '%s,' "$ch"; done | sed 's/,$//')
+EOF
+    done
+  done
+}
+
+# ---------------------------------------------------------------------------- commands
+
+all_names() { echo orderer0; for o in "${ORGS[@]}"; do echo "peer0.$o"; done; for c in "${CHAINCODES[@]}"; do echo "cc-$c"; done; }
+
+any_running() { local n; for n in $(all_names); do proc_alive "$n" && return 0; done; return 1; }
+
+cmd_up() {
+  if any_running; then
+    if cmd_status >/dev/null 2>&1; then
+      log "the network is already up in $WORK; nothing changed (scripts/network.sh status for details)"
+      return 0
+    fi
+    die "the network in $WORK is partly running; run 'scripts/network.sh down' first, then 'up'"
+  fi
+  local started; started=$(date +%s)
+  fabric
+  mkdir -p "$WORK" "$LOGS" "$PIDS"
+  ensure_jars
+  generate_crypto
+  render_configtx
+  channel_blocks
+  start_orderer
+  local org
+  for org in "${ORGS[@]}"; do start_peer "$org"; done
+  wait_healthy orderer0 "$(orderer_ops)"
+  for org in "${ORGS[@]}"; do wait_healthy "peer0.$org" "$(peer_ops "$org")"; done
+  join_channels
+  local cc
+  for cc in "${CHAINCODES[@]}"; do deploy_chaincode "$cc"; done
+  write_client_profiles
+  log "network up in $(( $(date +%s) - started ))s: work folder $WORK, logs in $LOGS"
+}
+
+cmd_status() {
+  fabric
+  local bad=0 n org cc ch
+  if [ -f "$PIDS/orderer0.pid" ] && proc_alive orderer0 && curl -fsS "http://127.0.0.1:$(orderer_ops)/healthz" >/dev/null 2>&1; then
+    echo "ok    orderer0             127.0.0.1:$(orderer_port)"
+  else echo "DOWN  orderer0"; bad=1; fi
+  for org in "${ORGS[@]}"; do
+    n="peer0.$org"
+    if proc_alive "$n" && curl -fsS "http://127.0.0.1:$(peer_ops "$org")/healthz" >/dev/null 2>&1; then
+      printf 'ok    %-20s 127.0.0.1:%s %s\n' "$n" "$(peer_port "$org")" "${MSP[$org]}"
+    else printf 'DOWN  %s\n' "$n"; bad=1; fi
+  done
+  for cc in "${CHAINCODES[@]}"; do
+    for ch in ${CC_CHANNELS[$cc]}; do
+      org=$(echo "${CHANNEL_ORGS[$ch]}" | awk '{print $1}')
+      if proc_alive "cc-$cc" && (peer_cli_env "$org"; timeout 30 peer chaincode query -C "$ch" -n "$cc" \
+           -c '{"Args":["org.hyperledger.fabric:GetMetadata"]}' >/dev/null 2>&1); then
+        printf 'ok    %-20s answers on %s\n' "chaincode $cc" "$ch"
+      else printf 'DOWN  %-20s on %s\n' "chaincode $cc" "$ch"; bad=1; fi
+    done
+  done
+  return $bad
+}
+
+cmd_down() {
+  local purge=0 n
+  [ "${1:-}" = "--purge" ] && purge=1
+  [ -n "${1:-}" ] && [ "$purge" = 0 ] && die "unknown option '$1' for down (only --purge)"
+  if [ -d "$PIDS" ]; then
+    # Chaincodes first, then peers, then the orderer: nothing loses its upstream mid-request.
+    for n in $(all_names | tac); do stop_proc "$n"; done
+  fi
+  if [ "$purge" = 1 ]; then
+    case "$WORK" in ""|/|"$HOME") die "refusing to delete '$WORK'";; esac
+    rm -rf "$WORK"
+    log "removed $WORK"
+  fi
+}
+
+cmd_env() {
+  fabric
+  local org=${1:-} who=${2:-admin}
+  [ -n "$org" ] || die "usage: network.sh env ORG [admin|user]"
+  org_index "$org" >/dev/null
+  (peer_cli_env "$org" "$who"
+   for v in FABRIC_CFG_PATH CORE_PEER_LOCALMSPID CORE_PEER_MSPCONFIGPATH CORE_PEER_ADDRESS CORE_PEER_TLS_ENABLED CORE_PEER_TLS_ROOTCERT_FILE; do
+     printf 'export %s=%q\n' "$v" "${!v}"
+   done
+   printf 'export PATH=%q:"$PATH"\n' "$FABRIC_HOME/bin")
+}
+
+case "${1:-}" in
+  up)     cmd_up ;;
+  down)   shift; cmd_down "$@" ;;
+  status) cmd_status ;;
+  env)    shift; cmd_env "$@" ;;
+  ports)  echo "orderer0 $(orderer_port) admin $(orderer_admin) ops $(orderer_ops)"; for o in "${ORGS[@]}"; do echo "peer0.$o $(peer_port "$o") cc $(peer_cc_port "$o") ops $(peer_ops "$o")"; done; for c in "${CHAINCODES[@]}"; do echo "cc-$c $(cc_port "$c")"; done ;;
+  -h|--help|"") sed -n '2,16p' "$0" ;;
+  *) die "unknown command '$1' (up, down [--purge], status, env ORG, ports)" ;;
+esac
