@@ -229,7 +229,7 @@ peer_node_env() {
   local org=$1 d node="$WORK/nodes/peer0.$1"
   d=$(peer_dir "$org")
   cat <<EOF
-FABRIC_CFG_PATH=$FABRIC_HOME/config
+FABRIC_CFG_PATH=$node/config
 FABRIC_LOGGING_SPEC=info:gossip=warning:msp=warning
 CORE_PEER_ID=peer0.$org.$DOMAIN
 CORE_PEER_ADDRESS=127.0.0.1:$(peer_port "$org")
@@ -251,7 +251,6 @@ CORE_LEDGER_SNAPSHOTS_ROOTDIR=$node/snapshots
 CORE_LEDGER_STATE_STATEDATABASE=goleveldb
 CORE_OPERATIONS_LISTENADDRESS=127.0.0.1:$(peer_ops "$org")
 CORE_METRICS_PROVIDER=prometheus
-CORE_VM_ENDPOINT=
 CORE_CHAINCODE_EXTERNALBUILDERS=[{"name":"ccaas","path":"$FLEXLEDGER_ROOT/network-config/ccaas-builder"}]
 CORE_CHAINCODE_EXECUTETIMEOUT=30s
 CORE_PEER_PROFILE_ENABLED=false
@@ -262,7 +261,11 @@ start_peer() {
   local org=$1 name="peer0.$1" node="$WORK/nodes/peer0.$1" envs=()
   proc_alive "$name" && return 0
   require_free_port "$(peer_port "$org")" "$name"; require_free_port "$(peer_cc_port "$org")" "$name chaincode"; require_free_port "$(peer_ops "$org")" "$name operations"
-  mkdir -p "$node/data" "$node/snapshots"
+  mkdir -p "$node/data" "$node/snapshots" "$node/config"
+  # Fabric's viper ignores an empty CORE_VM_ENDPOINT, so the node's own core.yaml turns Docker off:
+  # chaincodes run as services through the external builder, and /healthz must not probe Docker.
+  sed -E 's#^(    endpoint:) unix:///var/run/docker.sock#\1 ""#' "$FABRIC_HOME/config/core.yaml" > "$node/config/core.yaml"
+  grep -q '^    endpoint: ""' "$node/config/core.yaml" || die "could not disable Docker in $node/config/core.yaml"
   mapfile -t envs < <(peer_node_env "$org")
   log "starting $name (${MSP[$org]}) on 127.0.0.1:$(peer_port "$org") (operations $(peer_ops "$org"))"
   start_proc "$name" "$node" env -i "PATH=$PATH" "HOME=$HOME" "${envs[@]}" peer node start
@@ -318,7 +321,8 @@ cc_package() {
   printf '{"type":"ccaas","label":"%s_%s"}\n' "$cc" "$CC_VERSION" > "$dir/pkg/metadata.json"
   tar --sort=name --mtime='2026-01-01 00:00Z' --owner=0 --group=0 --numeric-owner -C "$dir/src" -cf - connection.json | gzip -n > "$dir/pkg/code.tar.gz"
   tar --sort=name --mtime='2026-01-01 00:00Z' --owner=0 --group=0 --numeric-owner -C "$dir/pkg" -cf - metadata.json code.tar.gz | gzip -n > "$dir/$cc.tar.gz"
-  peer lifecycle chaincode calculatepackageid "$dir/$cc.tar.gz" > "$dir/package-id"
+  FABRIC_CFG_PATH="$FABRIC_HOME/config" peer lifecycle chaincode calculatepackageid "$dir/$cc.tar.gz" > "$dir/package-id" \
+    || die "could not compute the package ID of $dir/$cc.tar.gz"
 }
 
 cc_orgs() {  # every org that has a channel the chaincode is on, once
@@ -416,7 +420,7 @@ cmd_up() {
       log "the network is already up in $WORK; nothing changed (scripts/network.sh status for details)"
       return 0
     fi
-    die "the network in $WORK is partly running; run 'scripts/network.sh down' first, then 'up'"
+    log "the network in $WORK is partly running; starting what is missing"
   fi
   local started; started=$(date +%s)
   fabric
