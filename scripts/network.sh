@@ -335,11 +335,13 @@ start_chaincode() {
   pkgid=$(cat "$WORK/chaincode/$cc/package-id")
   require_free_port "$(cc_port "$cc")" "chaincode $cc"
   log "starting chaincode '$cc' as a service on 127.0.0.1:$(cc_port "$cc") ($pkgid)"
+  # The JVM runs a copy of the jar, so rebuilding the project never pulls classes from under it.
+  cp "$(cc_jar "$cc")" "$WORK/chaincode/$cc/chaincode.jar"
   # A clean environment: the peer's CORE_PEER_TLS_* must not leak into the shim.
   # shellcheck disable=SC2086
   start_proc "$name" "$WORK/chaincode/$cc" env -i "PATH=$PATH" "HOME=$HOME" \
     CHAINCODE_SERVER_ADDRESS="127.0.0.1:$(cc_port "$cc")" CORE_CHAINCODE_ID_NAME="$pkgid" \
-    java $CC_JAVA_OPTS -jar "$(cc_jar "$cc")"
+    java $CC_JAVA_OPTS -jar chaincode.jar
   wait_listening "$name" "$(cc_port "$cc")"
 }
 

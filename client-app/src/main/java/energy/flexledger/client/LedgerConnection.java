@@ -1,0 +1,90 @@
+package energy.flexledger.client;
+
+import io.grpc.Grpc;
+import io.grpc.ManagedChannel;
+import io.grpc.TlsChannelCredentials;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.security.InvalidKeyException;
+import java.security.cert.CertificateException;
+import java.util.concurrent.TimeUnit;
+import org.hyperledger.fabric.client.Gateway;
+import org.hyperledger.fabric.client.Hash;
+import org.hyperledger.fabric.client.identity.Identities;
+import org.hyperledger.fabric.client.identity.Signers;
+import org.hyperledger.fabric.client.identity.X509Identity;
+
+/**
+ * One member's connection to the ledger: a TLS gRPC channel to its own peer and a Fabric Gateway
+ * that signs with the member's identity. Thread-safe; close it once.
+ */
+public final class LedgerConnection implements AutoCloseable {
+    private final MemberProfile profile;
+    private final ManagedChannel channel;
+    private final Gateway gateway;
+
+    private LedgerConnection(final MemberProfile profile, final ManagedChannel channel, final Gateway gateway) {
+        this.profile = profile;
+        this.channel = channel;
+        this.gateway = gateway;
+    }
+
+    public static LedgerConnection open(final MemberProfile profile) throws IOException {
+        final ManagedChannel channel;
+        try {
+            final var credentials = TlsChannelCredentials.newBuilder().trustManager(profile.tlsCaCert().toFile()).build();
+            final var builder = Grpc.newChannelBuilder(profile.peerEndpoint(), credentials);
+            if (!profile.peerHostAlias().isEmpty()) {
+                builder.overrideAuthority(profile.peerHostAlias());
+            }
+            channel = builder.build();
+        } catch (IOException e) {
+            throw new IOException("cannot read the peer's TLS CA certificate " + profile.tlsCaCert() + ": " + e.getMessage(), e);
+        }
+        try (Reader certIn = Files.newBufferedReader(profile.certFile(), StandardCharsets.UTF_8);
+                Reader keyIn = Files.newBufferedReader(profile.keyFile(), StandardCharsets.UTF_8)) {
+            final var identity = new X509Identity(profile.mspId(), Identities.readX509Certificate(certIn));
+            final var signer = Signers.newPrivateKeySigner(Identities.readPrivateKey(keyIn));
+            final Gateway gateway = Gateway.newInstance()
+                    .identity(identity)
+                    .signer(signer)
+                    .hash(Hash.SHA256)
+                    .connection(channel)
+                    .evaluateOptions(options -> options.withDeadlineAfter(10, TimeUnit.SECONDS))
+                    .endorseOptions(options -> options.withDeadlineAfter(20, TimeUnit.SECONDS))
+                    .submitOptions(options -> options.withDeadlineAfter(10, TimeUnit.SECONDS))
+                    .commitStatusOptions(options -> options.withDeadlineAfter(1, TimeUnit.MINUTES))
+                    .connect();
+            return new LedgerConnection(profile, channel, gateway);
+        } catch (IOException | CertificateException | InvalidKeyException | RuntimeException e) {
+            channel.shutdownNow();
+            throw new IOException("cannot load the identity of " + profile.mspId() + " from " + profile.certFile() + " and "
+                    + profile.keyFile() + ": " + e.getMessage(), e);
+        }
+    }
+
+    public MemberProfile profile() {
+        return profile;
+    }
+
+    /** chaincode-energy on {@code channelName}. */
+    public EnergyLedger energy(final String channelName) {
+        return new EnergyLedger(gateway.getNetwork(channelName).getContract("energy"));
+    }
+
+    @Override
+    public void close() {
+        gateway.close();
+        channel.shutdown();
+        try {
+            if (!channel.awaitTermination(5, TimeUnit.SECONDS)) {
+                channel.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            channel.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+}

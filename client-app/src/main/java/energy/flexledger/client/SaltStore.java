@@ -1,0 +1,71 @@
+package energy.flexledger.client;
+
+import energy.flexledger.spec.Fp1;
+import energy.flexledger.spec.Hex;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+
+/**
+ * The meters' FP1 salts, kept off-chain by the data owner: one file per meter, readable only by the
+ * owner, never overwritten. The ledger only ever sees SHA-256 of a salt.
+ */
+public final class SaltStore {
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private final Path dir;
+
+    public SaltStore(final Path dir) {
+        this.dir = dir;
+    }
+
+    private Path file(final String meterId) {
+        // Hex of the UTF-8 id: any meter id becomes a safe, unique file name.
+        return dir.resolve(Hex.encode(meterId.getBytes(StandardCharsets.UTF_8)) + ".salt");
+    }
+
+    /** Creates and durably stores a new random salt; refuses to replace an existing one. */
+    public byte[] create(final String meterId) throws IOException {
+        Fp1.checkMeterId(meterId);
+        Files.createDirectories(dir);
+        final Path target = file(meterId);
+        if (Files.exists(target)) {
+            throw new FileAlreadyExistsException(target.toString(), null, "meter " + meterId + " already has a salt");
+        }
+        final byte[] salt = new byte[Fp1.SALT_BYTES];
+        RANDOM.nextBytes(salt);
+        final Path tmp = Files.createTempFile(dir, ".salt", ".tmp");
+        try {
+            try {
+                Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
+            } catch (UnsupportedOperationException ignored) {
+                // Not a POSIX file system: the folder's own permissions protect the salt.
+            }
+            try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                out.write(ByteBuffer.wrap((Hex.encode(salt) + "\n").getBytes(StandardCharsets.US_ASCII)));
+                out.force(true);
+            }
+            // A hard link appears atomically and fails if the target exists: a salt is never replaced.
+            Files.createLink(target, tmp);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+        return salt;
+    }
+
+    public byte[] read(final String meterId) throws IOException {
+        final Path f = file(meterId);
+        if (!Files.exists(f)) {
+            throw new IOException("no salt for meter '" + meterId + "' in " + dir + " (was it registered from this member?)");
+        }
+        final byte[] salt = Hex.decode(Files.readString(f, StandardCharsets.US_ASCII).trim());
+        Fp1.checkSalt(salt);
+        return salt;
+    }
+}

@@ -1,0 +1,93 @@
+package energy.flexledger.client.cli;
+
+import energy.flexledger.client.LedgerException;
+import energy.flexledger.spec.Json;
+import energy.flexledger.spec.SpecException;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+/**
+ * {@code flexledger}: the member's command line. Results are JSON on standard output. Exit codes:
+ * 0 success, 2 usage error, 3 a FlexLedger error code (printed as {@code {"error":"CODE",...}}),
+ * 4 anything else (I/O, network).
+ */
+@Command(
+        name = "flexledger",
+        mixinStandardHelpOptions = true,
+        version = "FlexLedger 0.1.0",
+        description = "FlexLedger member client: spec functions, meters and certified intervals on the ledger.",
+        subcommands = {SpecCommand.class, MeterCommand.class, IntervalCommand.class, DemoCommand.class})
+public final class FlexLedgerCli {
+    static final int EXIT_CODE_ERROR = 3;
+    static final int EXIT_OTHER_ERROR = 4;
+
+    @Option(names = "--work", scope = ScopeType.INHERIT, defaultValue = "${env:FLEXLEDGER_WORK:-work/network}",
+            description = "network work folder with clients/<org>-<who>.properties (default: ${DEFAULT-VALUE})")
+    Path work;
+
+    @Option(names = "--org", scope = ScopeType.INHERIT, defaultValue = "${env:FLEXLEDGER_ORG:-community}",
+            description = "member org to act as: dso, aggregator, community, cpo (default: ${DEFAULT-VALUE})")
+    String org;
+
+    @Option(names = "--as", scope = ScopeType.INHERIT, defaultValue = "user",
+            description = "identity of the org: user or admin (default: ${DEFAULT-VALUE})")
+    String who;
+
+    @Option(names = "--channel", scope = ScopeType.INHERIT, defaultValue = "grid", description = "channel (default: ${DEFAULT-VALUE})")
+    String channel;
+
+    @Option(names = "--data", scope = ScopeType.INHERIT,
+            description = "the member's off-chain data folder (default: <work>/members/<org>)")
+    Path data;
+
+    Path dataDir() {
+        return data != null ? data : work.resolve("members").resolve(org);
+    }
+
+    public static void main(final String[] args) {
+        // gRPC logs its transport choices at INFO through java.util.logging; the CLI's output is JSON.
+        java.util.logging.Logger.getLogger("io.grpc").setLevel(java.util.logging.Level.WARNING);
+        System.exit(run(args));
+    }
+
+    static int run(final String... args) {
+        final CommandLine cli = new CommandLine(new FlexLedgerCli());
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> report(e, commandLine.getOut(), commandLine.getErr()));
+        return cli.execute(args);
+    }
+
+    private static int report(final Exception e, final PrintWriter out, final PrintWriter err) {
+        final Map<String, Object> json = new LinkedHashMap<>();
+        if (e instanceof SpecException) {
+            json.put("error", ((SpecException) e).code().name());
+            json.put("message", e.getMessage());
+            out.println(Json.write(json));
+            out.flush();
+            return EXIT_CODE_ERROR;
+        }
+        if (e instanceof LedgerException && ((LedgerException) e).code().isPresent()) {
+            final LedgerException le = (LedgerException) e;
+            json.put("error", le.code().get().name());
+            json.put("message", le.getMessage());
+            le.transactionId().ifPresent(tx -> json.put("txId", tx));
+            out.println(Json.write(json));
+            out.flush();
+            return EXIT_CODE_ERROR;
+        }
+        err.println("flexledger: " + e.getMessage());
+        if (e instanceof LedgerException && ((LedgerException) e).retryable()) {
+            err.println("flexledger: this failure is transient; running the command again may succeed");
+        } else if (!(e instanceof IOException || e instanceof LedgerException)) {
+            e.printStackTrace(err);
+        }
+        err.flush();
+        return EXIT_OTHER_ERROR;
+    }
+}

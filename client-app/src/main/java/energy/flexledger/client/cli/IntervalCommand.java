@@ -1,0 +1,94 @@
+package energy.flexledger.client.cli;
+
+import energy.flexledger.client.LedgerConnection;
+import energy.flexledger.client.LedgerException;
+import energy.flexledger.client.SaltStore;
+import energy.flexledger.spec.Fp1;
+import energy.flexledger.spec.IntervalDigest;
+import energy.flexledger.spec.Json;
+import energy.flexledger.spec.SpecException;
+import energy.flexledger.spec.ErrorCode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+@Command(name = "interval", description = "Certify and show metering intervals.",
+        subcommands = {IntervalCommand.Record.class, IntervalCommand.Show.class})
+final class IntervalCommand extends Connected.Group {
+
+    /** Fingerprints the samples of one interval with the meter's salt (FP1) and certifies the digest. */
+    static IntervalDigest digest(final byte[] salt, final String meterId, final Json.Obj interval) {
+        final long start = interval.getLong("start");
+        final long end = interval.getLong("end");
+        final Fp1.Accumulator acc = Fp1.interval(salt, meterId, start, end);
+        int i = 0;
+        for (final Object sample : interval.getList("samples")) {
+            if (!(sample instanceof List<?> pair) || pair.size() != 2 || !(pair.get(0) instanceof Long t) || !(pair.get(1) instanceof Long v)) {
+                throw new SpecException(ErrorCode.BAD_JSON, "samples[" + i + "] must be [t, v] with integer t (epoch ms) and v (mW)");
+            }
+            acc.add(t, v);
+            i++;
+        }
+        return acc.digest();
+    }
+
+    @Command(name = "record", description = "Fingerprint one interval's raw samples (FP1) and record the digest on the ledger. "
+            + "Input JSON: {\"start\":ms,\"end\":ms,\"samples\":[[t,v],...]}")
+    static final class Record extends Connected implements Callable<Integer> {
+        @ParentCommand
+        IntervalCommand parent;
+
+        @Option(names = "--meter", required = true)
+        String meterId;
+
+        @Option(names = "--file", description = "samples JSON file (default: standard input)")
+        Path file;
+
+        @Override
+        FlexLedgerCli root() {
+            return parent.root;
+        }
+
+        @Override
+        public Integer call() throws IOException, LedgerException {
+            final String text = file == null ? new String(System.in.readAllBytes(), StandardCharsets.UTF_8) : Files.readString(file);
+            final byte[] salt = new SaltStore(root().dataDir().resolve("salts")).read(meterId);
+            final IntervalDigest d = digest(salt, meterId, Json.Obj.of(Json.parse(text), "input"));
+            try (LedgerConnection ledger = connect()) {
+                System.out.println(Json.write(ledger.energy(root().channel).recordInterval(meterId, d)));
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "show", description = "Show the recorded interval of a meter that starts at --start.")
+    static final class Show extends Connected implements Callable<Integer> {
+        @ParentCommand
+        IntervalCommand parent;
+
+        @Option(names = "--meter", required = true)
+        String meterId;
+
+        @Option(names = "--start", required = true, description = "interval start, epoch ms")
+        long start;
+
+        @Override
+        FlexLedgerCli root() {
+            return parent.root;
+        }
+
+        @Override
+        public Integer call() throws IOException, LedgerException {
+            try (LedgerConnection ledger = connect()) {
+                System.out.println(Json.write(ledger.energy(root().channel).getInterval(meterId, start)));
+            }
+            return 0;
+        }
+    }
+}
