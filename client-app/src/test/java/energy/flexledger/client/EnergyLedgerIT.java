@@ -1,0 +1,152 @@
+package energy.flexledger.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import energy.flexledger.spec.ErrorCode;
+import energy.flexledger.spec.Fp1;
+import energy.flexledger.spec.Hex;
+import energy.flexledger.spec.IntervalDigest;
+import energy.flexledger.spec.Json;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Against the real Fabric network that scripts/test.sh starts (FLEXLEDGER_WORK): the community
+ * certifies intervals through the Fabric Gateway, reads them back through the gateway and through
+ * Fabric's own peer CLI, and other orgs are refused.
+ */
+@Tag("integration")
+class EnergyLedgerIT {
+    private static final long T0 = 1_767_225_600_000L;
+    private static final long QUARTER = 900_000L;
+    private static final byte[] SALT = Hex.decode("000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f");
+
+    private static Path root;
+    private static Path work;
+    private static LedgerConnection community;
+    private static LedgerConnection aggregator;
+
+    @BeforeAll
+    static void connect() throws IOException {
+        root = Path.of(System.getProperty("flexledger.root", "..")).toAbsolutePath().normalize();
+        final String env = System.getenv("FLEXLEDGER_WORK");
+        work = env != null ? Path.of(env) : root.resolve("work/network");
+        community = LedgerConnection.open(MemberProfile.fromWork(work, "community", "user"));
+        aggregator = LedgerConnection.open(MemberProfile.fromWork(work, "aggregator", "user"));
+    }
+
+    @AfterAll
+    static void close() {
+        if (community != null) {
+            community.close();
+        }
+        if (aggregator != null) {
+            aggregator.close();
+        }
+    }
+
+    private static String uniqueMeter(final String prefix) {
+        return prefix + "-" + System.nanoTime();
+    }
+
+    private static IntervalDigest interval(final String meterId, final long start, final long... values) {
+        final Fp1.Accumulator acc = Fp1.interval(SALT, meterId, start, start + QUARTER);
+        for (int i = 0; i < values.length; i++) {
+            acc.add(start + (i + 1) * 60_000L, values[i]);
+        }
+        return acc.digest();
+    }
+
+    private static EnergyLedger registered(final String meterId) throws LedgerException {
+        final EnergyLedger energy = community.energy("grid");
+        energy.registerMeter(meterId, "zone-it", Hex.encode(Fp1.saltCommitment(SALT)));
+        return energy;
+    }
+
+    /** Runs Fabric's peer CLI as the given org's user and returns its standard output. */
+    private static String peerQuery(final String org, final String... args) throws IOException, InterruptedException {
+        final String json = Json.write(Map.of("Args", List.of((Object[]) args)));
+        final ProcessBuilder pb = new ProcessBuilder("bash", "-c",
+                "set -e; eval \"$(scripts/network.sh env " + org + " user)\"; peer chaincode query -C grid -n energy -c \"$1\"", "_", json)
+                .directory(root.toFile())
+                .redirectErrorStream(true);
+        pb.environment().put("FLEXLEDGER_WORK", work.toString());
+        final Process p = pb.start();
+        final String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("peer CLI finished").isTrue();
+        assertThat(p.exitValue()).as("peer CLI exit code; output: %s", out).isZero();
+        return out;
+    }
+
+    @Test
+    void recordedIntervalReadsBackThroughTheGatewayAndThePeerCli() throws Exception {
+        final String meter = uniqueMeter("IT-RW");
+        final EnergyLedger energy = registered(meter);
+        final IntervalDigest d = interval(meter, T0, 1_500_000, -250_000, 7);
+
+        final Map<String, Object> recorded = energy.recordInterval(meter, d);
+        final String expectedLink = Hex.encode(Fp1.link(Fp1.genesis(meter), d));
+        assertThat(recorded).containsEntry("count", 3L).containsEntry("sum", 1_250_007L).containsEntry("avg", 416_669L)
+                .containsEntry("fingerprint", d.fingerprintHex()).containsEntry("link", expectedLink);
+
+        assertThat(energy.getInterval(meter, T0)).isEqualTo(recorded);
+        // Another member reads the same record through its own peer.
+        assertThat(aggregator.energy("grid").getInterval(meter, T0)).isEqualTo(recorded);
+        // Fabric's own CLI, as the CPO's user, sees byte-for-byte the canonical JSON.
+        assertThat(peerQuery("cpo", "GetInterval", meter, Long.toString(T0))).isEqualTo(Json.write(recorded));
+        assertThat(Json.parseObject(peerQuery("community", "GetMeter", meter)))
+                .containsEntry("intervals", 1L).containsEntry("lastEnd", T0 + QUARTER).containsEntry("headLink", expectedLink);
+    }
+
+    @Test
+    void anotherOrgsUserIsRefusedAndTheChainIsUnchanged() throws Exception {
+        final String meter = uniqueMeter("IT-ACL");
+        final EnergyLedger energy = registered(meter);
+        energy.recordInterval(meter, interval(meter, T0, 10));
+        final Map<String, Object> before = energy.getMeter(meter);
+
+        assertThatThrownBy(() -> aggregator.energy("grid").recordInterval(meter, interval(meter, T0 + QUARTER, 99)))
+                .isInstanceOfSatisfying(LedgerException.class, e -> {
+                    assertThat(e.code()).contains(ErrorCode.ACCESS_DENIED);
+                    assertThat(e.retryable()).isFalse();
+                    assertThat(e.getMessage()).contains("CommunityMSP");
+                });
+        assertThat(energy.getMeter(meter)).isEqualTo(before);
+        assertThatThrownBy(() -> energy.getInterval(meter, T0 + QUARTER))
+                .isInstanceOfSatisfying(LedgerException.class, e -> assertThat(e.code()).contains(ErrorCode.NOT_FOUND));
+    }
+
+    @Test
+    void resubmissionIsANoOpAndADifferentRecordIsConflict() throws Exception {
+        final String meter = uniqueMeter("IT-IDEM");
+        final EnergyLedger energy = registered(meter);
+        final IntervalDigest d = interval(meter, T0, 5, 6);
+        final Map<String, Object> first = energy.recordInterval(meter, d);
+        assertThat(energy.recordInterval(meter, d)).isEqualTo(first);
+        assertThat(energy.getMeter(meter)).containsEntry("intervals", 1L);
+
+        assertThatThrownBy(() -> energy.recordInterval(meter, interval(meter, T0, 5, 7)))
+                .isInstanceOfSatisfying(LedgerException.class, e -> assertThat(e.code()).contains(ErrorCode.CONFLICT));
+        assertThatThrownBy(() -> energy.recordInterval(meter, interval(meter, T0 + 2 * QUARTER, 1)))
+                .isInstanceOfSatisfying(LedgerException.class, e -> assertThat(e.code()).contains(ErrorCode.NOT_CONTIGUOUS));
+        assertThat(energy.getInterval(meter, T0)).isEqualTo(first);
+    }
+
+    @Test
+    void registeringAnExistingMeterIsAlreadyExists() throws Exception {
+        final String meter = uniqueMeter("IT-DUP");
+        registered(meter);
+        assertThatThrownBy(() -> aggregator.energy("grid").registerMeter(meter, "z", Hex.encode(Fp1.saltCommitment(SALT))))
+                .isInstanceOfSatisfying(LedgerException.class, e -> assertThat(e.code()).contains(ErrorCode.ALREADY_EXISTS));
+        assertThat(community.energy("grid").getMeter(meter)).containsEntry("ownerMsp", "CommunityMSP");
+    }
+}

@@ -1,0 +1,23 @@
+package energy.flexledger.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import energy.flexledger.spec.ErrorCode;
+import org.junit.jupiter.api.Test;
+
+class LedgerExceptionTest {
+    @Test
+    void findsTheChaincodeCodeInsideGatewayWrapping() {
+        final String text = "10 ABORTED: failed to endorse transaction, see attached details for more info"
+                + " | CommunityMSP@127.0.0.1:17120: chaincode response 500, ACCESS_DENIED: AggregatorMSP may not record intervals";
+        assertThat(LedgerException.findCode(text)).contains(ErrorCode.ACCESS_DENIED);
+        assertThat(LedgerException.chaincodeMessage(text, ErrorCode.ACCESS_DENIED))
+                .isEqualTo("ACCESS_DENIED: AggregatorMSP may not record intervals");
+    }
+
+    @Test
+    void gatewayStatusWordsAreNotMistakenForCodes() {
+        assertThat(LedgerException.findCode("14 UNAVAILABLE: io exception")).isEmpty();
+        assertThat(LedgerException.findCode(null)).isEmpty();
+    }
+}

@@ -1,0 +1,50 @@
+package energy.flexledger.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SaltStoreTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void createsA32ByteSaltOnlyTheOwnerCanReadAndReadsItBack() throws Exception {
+        final SaltStore store = new SaltStore(dir);
+        final byte[] salt = store.create("MTR/ü 1");
+        assertThat(salt).hasSize(32);
+        assertThat(store.read("MTR/ü 1")).isEqualTo(salt);
+        try (var files = Files.list(dir)) {
+            final Path f = files.filter(p -> p.toString().endsWith(".salt")).findFirst().orElseThrow();
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(f))).isEqualTo("rw-------");
+        }
+        try (var files = Files.list(dir)) {
+            assertThat(files.filter(p -> p.toString().endsWith(".tmp"))).isEmpty();
+        }
+    }
+
+    @Test
+    void neverReplacesASalt() throws Exception {
+        final SaltStore store = new SaltStore(dir);
+        final byte[] salt = store.create("M");
+        assertThatThrownBy(() -> store.create("M")).isInstanceOf(FileAlreadyExistsException.class);
+        assertThat(store.read("M")).isEqualTo(salt);
+    }
+
+    @Test
+    void differentMetersGetDifferentSalts() throws Exception {
+        final SaltStore store = new SaltStore(dir);
+        assertThat(store.create("A")).isNotEqualTo(store.create("B"));
+    }
+
+    @Test
+    void missingSaltSaysWhichMeter() {
+        assertThatThrownBy(() -> new SaltStore(dir).read("nope")).hasMessageContaining("'nope'");
+    }
+}
