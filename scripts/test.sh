@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Runs all of FlexLedger's tests:
+#   1. unit tests of every module (mvn package: spec vectors, chaincodes with a stubbed ledger, client);
+#   2. a real Fabric network in its own work folder (work/test-network, ports from 18000), started
+#      here and always stopped afterwards, even when a test fails;
+#   3. the integration tests (client-app *IT) and the demo scenario against that network.
+# Exits non-zero when anything fails or when a process of the test network is left running.
+#
+# Environment: FLEXLEDGER_TEST_WORK, FLEXLEDGER_TEST_BASE_PORT to move the test network.
+set -euo pipefail
+FLEXLEDGER_SCRIPT=test
+# shellcheck source=lib/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
+cd "$FLEXLEDGER_ROOT"
+
+export FLEXLEDGER_WORK="${FLEXLEDGER_TEST_WORK:-$FLEXLEDGER_ROOT/work/test-network}"
+export FLEXLEDGER_BASE_PORT="${FLEXLEDGER_TEST_BASE_PORT:-18000}"
+MVN=(mvn -B -ntp)
+started=$(date +%s)
+
+# Processes whose working folder is inside the test network's folder: ours, whatever their PID.
+leftovers() {
+  local p cwd
+  for p in /proc/[0-9]*; do
+    cwd=$(readlink "$p/cwd" 2>/dev/null) || continue
+    case "$cwd" in "$FLEXLEDGER_WORK"/*) echo "${p#/proc/} $(tr '\0' ' ' < "$p/cmdline" 2>/dev/null | cut -c1-80)";; esac
+  done
+}
+
+# One closing line over every JUnit report (unit and integration): "N passed, N failed, N skipped".
+summary() {
+  local t=0 f=0 e=0 s=0 line
+  while read -r line; do
+    t=$((t + $(sed -nE 's/.*[[:space:]]tests="([0-9]+)".*/\1/p' <<<"$line")))
+    f=$((f + $(sed -nE 's/.*[[:space:]]failures="([0-9]+)".*/\1/p' <<<"$line")))
+    e=$((e + $(sed -nE 's/.*[[:space:]]errors="([0-9]+)".*/\1/p' <<<"$line")))
+    s=$((s + $(sed -nE 's/.*[[:space:]]skipped="([0-9]+)".*/\1/p' <<<"$line")))
+  done < <(cat ./*/target/surefire-reports/TEST-*.xml ./*/target/failsafe-reports/TEST-*.xml 2>/dev/null | grep -o '<testsuite [^>]*>')
+  echo "tests: $((t - f - e - s)) passed, $((f + e)) failed, $s skipped"
+}
+
+cleanup() {
+  local rc=$?
+  log "stopping the test network"
+  scripts/network.sh down || rc=1
+  local left; left=$(leftovers)
+  if [ -n "$left" ]; then
+    log "processes of the test network still running after down:"; echo "$left" >&2
+    rc=1
+  else
+    log "no process of the test network is left running"
+  fi
+  if [ "$rc" = 0 ]; then
+    scripts/network.sh down --purge
+  else
+    log "keeping $FLEXLEDGER_WORK for inspection (logs/ has one log per node)"
+  fi
+  summary
+  log "finished in $(( $(date +%s) - started ))s with exit code $rc"
+  exit "$rc"
+}
+
+log "1/3 unit tests and build (mvn package)"
+"${MVN[@]}" package
+
+log "2/3 starting a fresh test network in $FLEXLEDGER_WORK (base port $FLEXLEDGER_BASE_PORT)"
+scripts/network.sh down --purge >/dev/null 2>&1 || true
+trap cleanup EXIT
+scripts/network.sh up
+scripts/network.sh status
+
+log "3/3 integration tests and the demo scenario against the real network"
+"${MVN[@]}" -pl client-app -am verify -DskipITs=false -DskipUnitTests=true
+scripts/flexledger demo --intervals 2
