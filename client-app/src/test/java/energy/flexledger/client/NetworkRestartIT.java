@@ -1,0 +1,75 @@
+package energy.flexledger.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import energy.flexledger.spec.Fp1;
+import energy.flexledger.spec.Hex;
+import energy.flexledger.spec.IntervalDigest;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The network scripts against the real network: {@code up} while up changes nothing, {@code status}
+ * fails while down, and a full {@code down}/{@code up} cycle loses nothing that was committed.
+ */
+@Tag("integration")
+class NetworkRestartIT {
+    private static final Path ROOT = Path.of(System.getProperty("flexledger.root", "..")).toAbsolutePath().normalize();
+    private static final Path WORK = System.getenv("FLEXLEDGER_WORK") != null ? Path.of(System.getenv("FLEXLEDGER_WORK"))
+            : ROOT.resolve("work/network");
+
+    private record Result(int exitCode, String output) {}
+
+    private static Result network(final String... args) throws IOException, InterruptedException {
+        final String[] command = new String[args.length + 1];
+        command[0] = ROOT.resolve("scripts/network.sh").toString();
+        System.arraycopy(args, 0, command, 1, args.length);
+        final ProcessBuilder pb = new ProcessBuilder(command).directory(ROOT.toFile()).redirectErrorStream(true);
+        pb.environment().put("FLEXLEDGER_WORK", WORK.toString());
+        final Process p = pb.start();
+        final String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(5, TimeUnit.MINUTES)).as("network.sh %s finished", String.join(" ", args)).isTrue();
+        return new Result(p.exitValue(), out);
+    }
+
+    @Test
+    void upWhileUpChangesNothingAndARestartLosesNothingCommitted() throws Exception {
+        final String meter = "IT-RESTART-" + System.nanoTime();
+        final byte[] salt = new byte[32];
+        final long start = 1_767_225_600_000L;
+        final IntervalDigest d = Fp1.interval(salt, meter, start, start + 900_000L).add(start + 1, 123).digest();
+        final Map<String, Object> recorded;
+        try (LedgerConnection community = LedgerConnection.open(MemberProfile.fromWork(WORK, "community", "user"))) {
+            community.energy("grid").registerMeter(meter, "zone-r", Hex.encode(Fp1.saltCommitment(salt)));
+            recorded = community.energy("grid").recordInterval(meter, d);
+        }
+
+        final Result again = network("up");
+        assertThat(again.exitCode()).as(again.output()).isZero();
+        assertThat(again.output()).contains("already up").doesNotContain("starting");
+
+        final Result down = network("down");
+        assertThat(down.exitCode()).as(down.output()).isZero();
+        assertThat(down.output()).contains("stopped orderer0").contains("stopped peer0.community").contains("stopped cc-energy");
+        final Result statusWhileDown = network("status");
+        assertThat(statusWhileDown.exitCode()).as(statusWhileDown.output()).isNotZero();
+        assertThat(statusWhileDown.output()).contains("DOWN  orderer0");
+
+        final Result up = network("up");
+        assertThat(up.exitCode()).as(up.output()).isZero();
+        // The second start reuses crypto, channels and deployments: nothing is created or installed again.
+        assertThat(up.output()).doesNotContain("generating crypto").doesNotContain("joins channel").doesNotContain("installing");
+        final Result status = network("status");
+        assertThat(status.exitCode()).as(status.output()).isZero();
+
+        try (LedgerConnection cpo = LedgerConnection.open(MemberProfile.fromWork(WORK, "cpo", "user"))) {
+            assertThat(cpo.energy("grid").getInterval(meter, start)).isEqualTo(recorded);
+            assertThat(cpo.energy("grid").getMeter(meter)).containsEntry("intervals", 1L).containsEntry("lastEnd", start + 900_000L);
+        }
+    }
+}
