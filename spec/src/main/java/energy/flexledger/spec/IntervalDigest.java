@@ -1,6 +1,8 @@
 package energy.flexledger.spec;
 
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * What FP1 keeps on-chain for one interval {@code (start, end]}: count, sum, average and the
@@ -66,6 +68,18 @@ public final class IntervalDigest {
 
     public String fingerprintHex() {
         return Hex.encode(fingerprint);
+    }
+
+    /** {@code start, end, count, sum, avg, fingerprint} as a mutable map, for JSON records that add more. */
+    public Map<String, Object> toMap() {
+        final Map<String, Object> map = new LinkedHashMap<>();
+        map.put("start", start);
+        map.put("end", end);
+        map.put("count", count);
+        map.put("sum", sum);
+        map.put("avg", avg());
+        map.put("fingerprint", fingerprintHex());
+        return map;
     }
 
     @Override

@@ -57,13 +57,7 @@ public final class SpecCommands {
             }
             final IntervalDigest digest = acc.digest();
             link = Fp1.link(link, digest);
-            final Map<String, Object> record = new LinkedHashMap<>();
-            record.put("start", digest.start());
-            record.put("end", digest.end());
-            record.put("count", digest.count());
-            record.put("sum", digest.sum());
-            record.put("avg", digest.avg());
-            record.put("fingerprint", digest.fingerprintHex());
+            final Map<String, Object> record = digest.toMap();
             record.put("link", Hex.encode(link));
             out.add(record);
             previousEnd = end;

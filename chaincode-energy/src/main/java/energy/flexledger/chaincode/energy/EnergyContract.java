@@ -140,14 +140,8 @@ public final class EnergyContract implements ContractInterface {
         final String previousLink = (String) head.get("headLink");
         final String link = Hex.encode(Fp1.link(Hex.decode(previousLink), digest));
 
-        final Map<String, Object> record = new LinkedHashMap<>();
+        final Map<String, Object> record = digest.toMap();
         record.put("meterId", meterId);
-        record.put("start", digest.start());
-        record.put("end", digest.end());
-        record.put("count", digest.count());
-        record.put("sum", digest.sum());
-        record.put("avg", digest.avg());
-        record.put("fingerprint", digest.fingerprintHex());
         record.put("previousLink", previousLink);
         record.put("link", link);
         record.put("recordedAt", stub.getTxTimestamp().toEpochMilli());

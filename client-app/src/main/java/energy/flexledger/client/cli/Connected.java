@@ -3,23 +3,19 @@ package energy.flexledger.client.cli;
 import energy.flexledger.client.LedgerConnection;
 import energy.flexledger.client.MemberProfile;
 import java.io.IOException;
-import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
-/** Base for commands that talk to the ledger as the selected member. */
+/** Base for commands that talk to the ledger as the member chosen by the root options. */
 abstract class Connected {
-    abstract FlexLedgerCli root();
+    @Spec
+    CommandSpec spec;
+
+    FlexLedgerCli root() {
+        return (FlexLedgerCli) spec.root().userObject();
+    }
 
     LedgerConnection connect() throws IOException {
-        return connect(root().org);
-    }
-
-    LedgerConnection connect(final String org) throws IOException {
-        return LedgerConnection.open(MemberProfile.fromWork(root().work, org, root().who));
-    }
-
-    /** Subcommands of a command group reach the root options through their parent. */
-    abstract static class Group {
-        @ParentCommand
-        FlexLedgerCli root;
+        return LedgerConnection.open(MemberProfile.fromWork(root().work, root().org, root().who));
     }
 }

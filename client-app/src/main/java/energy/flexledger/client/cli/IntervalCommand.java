@@ -16,11 +16,10 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 
 @Command(name = "interval", description = "Certify and show metering intervals.",
         subcommands = {IntervalCommand.Record.class, IntervalCommand.Show.class})
-final class IntervalCommand extends Connected.Group {
+final class IntervalCommand {
 
     /** Fingerprints the samples of one interval with the meter's salt (FP1) and certifies the digest. */
     static IntervalDigest digest(final byte[] salt, final String meterId, final Json.Obj interval) {
@@ -41,19 +40,11 @@ final class IntervalCommand extends Connected.Group {
     @Command(name = "record", description = "Fingerprint one interval's raw samples (FP1) and record the digest on the ledger. "
             + "Input JSON: {\"start\":ms,\"end\":ms,\"samples\":[[t,v],...]}")
     static final class Record extends Connected implements Callable<Integer> {
-        @ParentCommand
-        IntervalCommand parent;
-
         @Option(names = "--meter", required = true)
         String meterId;
 
         @Option(names = "--file", description = "samples JSON file (default: standard input)")
         Path file;
-
-        @Override
-        FlexLedgerCli root() {
-            return parent.root;
-        }
 
         @Override
         public Integer call() throws IOException, LedgerException {
@@ -69,19 +60,11 @@ final class IntervalCommand extends Connected.Group {
 
     @Command(name = "show", description = "Show the recorded interval of a meter that starts at --start.")
     static final class Show extends Connected implements Callable<Integer> {
-        @ParentCommand
-        IntervalCommand parent;
-
         @Option(names = "--meter", required = true)
         String meterId;
 
         @Option(names = "--start", required = true, description = "interval start, epoch ms")
         long start;
-
-        @Override
-        FlexLedgerCli root() {
-            return parent.root;
-        }
 
         @Override
         public Integer call() throws IOException, LedgerException {

@@ -10,26 +10,17 @@ import java.io.IOException;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 
 @Command(name = "meter", description = "Register and show meters.", subcommands = {MeterCommand.Register.class, MeterCommand.Show.class})
-final class MeterCommand extends Connected.Group {
+final class MeterCommand {
 
     @Command(name = "register", description = "Register a meter owned by your org; its FP1 salt is created and kept off-chain.")
     static final class Register extends Connected implements Callable<Integer> {
-        @ParentCommand
-        MeterCommand parent;
-
         @Option(names = "--meter", required = true, description = "meter id (1..128 UTF-8 bytes)")
         String meterId;
 
         @Option(names = "--zone", required = true, description = "grid zone of the meter")
         String zone;
-
-        @Override
-        FlexLedgerCli root() {
-            return parent.root;
-        }
 
         @Override
         public Integer call() throws IOException, LedgerException {
@@ -44,16 +35,8 @@ final class MeterCommand extends Connected.Group {
 
     @Command(name = "show", description = "Show a meter and the head of its FP1 link chain.")
     static final class Show extends Connected implements Callable<Integer> {
-        @ParentCommand
-        MeterCommand parent;
-
         @Option(names = "--meter", required = true)
         String meterId;
-
-        @Override
-        FlexLedgerCli root() {
-            return parent.root;
-        }
 
         @Override
         public Integer call() throws IOException, LedgerException {
