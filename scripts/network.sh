@@ -74,7 +74,7 @@ peer_cli_env() {
   export FABRIC_CFG_PATH="$FABRIC_HOME/config"
   export CORE_PEER_LOCALMSPID="${MSP[$org]}"
   export CORE_PEER_MSPCONFIGPATH; CORE_PEER_MSPCONFIGPATH=$(user_msp "$org" "$who")
-  export CORE_PEER_ADDRESS="127.0.0.1:$(peer_port "$org")"
+  export CORE_PEER_ADDRESS; CORE_PEER_ADDRESS="127.0.0.1:$(peer_port "$org")"
   export CORE_PEER_TLS_ENABLED=true
   export CORE_PEER_TLS_ROOTCERT_FILE; CORE_PEER_TLS_ROOTCERT_FILE=$(peer_tlsca "$org")
   export FABRIC_LOGGING_SPEC=warning
@@ -491,6 +491,7 @@ cmd_env() {
    for v in FABRIC_CFG_PATH CORE_PEER_LOCALMSPID CORE_PEER_MSPCONFIGPATH CORE_PEER_ADDRESS CORE_PEER_TLS_ENABLED CORE_PEER_TLS_ROOTCERT_FILE; do
      printf 'export %s=%q\n' "$v" "${!v}"
    done
+   # shellcheck disable=SC2016 # $PATH is for the shell that evals this
    printf 'export PATH=%q:"$PATH"\n' "$FABRIC_HOME/bin")
 }
 

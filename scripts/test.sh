@@ -8,7 +8,7 @@
 #
 # Environment: FLEXLEDGER_TEST_WORK, FLEXLEDGER_TEST_BASE_PORT to move the test network.
 set -euo pipefail
-FLEXLEDGER_SCRIPT=test
+FLEXLEDGER_SCRIPT="test"
 # shellcheck source=lib/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 cd "$FLEXLEDGER_ROOT"
