@@ -136,6 +136,45 @@ wait_healthy() {
   die "$name did not become healthy within 60s; see $LOGS/$name.log"
 }
 
+# /healthz answers before the peer's gRPC service accepts requests: also wait for the peer CLI.
+wait_peer_serving() {
+  local org=$1 i
+  for i in $(seq 1 120); do
+    if (peer_cli_env "$org"; timeout 10 peer channel list >/dev/null 2>&1); then return 0; fi
+    proc_alive "peer0.$org" || die "peer0.$org exited during start-up; see $LOGS/peer0.$org.log"
+    sleep 0.5
+  done
+  die "peer0.$org did not serve requests within 60s; see $LOGS/peer0.$org.log"
+}
+
+# The orderer serves a channel once Raft has a leader for it (seconds after a start): until then
+# it answers SERVICE_UNAVAILABLE to deliveries and broadcasts.
+wait_channels_ordered() {
+  local ch org i
+  for ch in "${CHANNELS[@]}"; do
+    org=$(echo "${CHANNEL_ORGS[$ch]}" | awk '{print $1}')
+    for i in $(seq 1 120); do
+      if (peer_cli_env "$org"; timeout 10 peer channel fetch newest "$WORK/channel-artifacts/.probe.block" -c "$ch" \
+            -o "127.0.0.1:$(orderer_port)" --tls --cafile "$(orderer_tlsca)" >/dev/null 2>&1); then
+        break
+      fi
+      [ "$i" = 120 ] && die "the orderer did not serve channel '$ch' within 60s; see $LOGS/orderer0.log"
+      sleep 0.5
+    done
+  done
+  rm -f "$WORK/channel-artifacts/.probe.block"
+}
+
+# retry ATTEMPTS COMMAND...: for admin steps that fail while Raft elects a leader or a peer catches up.
+retry() {
+  local attempts=$1 i; shift
+  for i in $(seq 1 "$attempts"); do
+    "$@" && return 0
+    [ "$i" -lt "$attempts" ] && sleep 2
+  done
+  return 1
+}
+
 wait_listening() {
   local name=$1 port=$2 i
   for i in $(seq 1 120); do
@@ -342,46 +381,75 @@ start_chaincode() {
   start_proc "$name" "$WORK/chaincode/$cc" env -i "PATH=$PATH" "HOME=$HOME" \
     CHAINCODE_SERVER_ADDRESS="127.0.0.1:$(cc_port "$cc")" CORE_CHAINCODE_ID_NAME="$pkgid" \
     java $CC_JAVA_OPTS -jar chaincode.jar
-  wait_listening "$name" "$(cc_port "$cc")"
+}
+
+cc_install() {  # org cc: succeeds when the package is (or already was) installed
+  local out
+  out=$(peer_cli_env "$1"; peer lifecycle chaincode install "$WORK/chaincode/$2/$2.tar.gz" 2>&1) && { echo "$out" >>"$LOGS/admin.log"; return 0; }
+  echo "$out" >>"$LOGS/admin.log"
+  grep -q "already successfully installed" <<<"$out"
+}
+
+cc_approved() {  # org cc channel
+  (peer_cli_env "$1"; peer lifecycle chaincode queryapproved -C "$3" -n "$2" --sequence "$CC_SEQUENCE" >/dev/null 2>&1)
+}
+
+cc_approve() {  # org cc channel pkgid policy
+  cc_approved "$1" "$2" "$3" && return 0
+  (peer_cli_env "$1"; peer lifecycle chaincode approveformyorg -o "127.0.0.1:$(orderer_port)" --tls --cafile "$(orderer_tlsca)" \
+    -C "$3" -n "$2" -v "$CC_VERSION" --sequence "$CC_SEQUENCE" --package-id "$4" \
+    --signature-policy "$5" --waitForEvent) >>"$LOGS/admin.log" 2>&1
+}
+
+cc_commit() {  # cc channel policy peer-args...
+  local cc=$1 ch=$2 policy=$3; shift 3
+  cc_committed "$cc" "$ch" && return 0
+  (peer_cli_env "$(echo "${CHANNEL_ORGS[$ch]}" | awk '{print $1}')"
+   peer lifecycle chaincode commit -o "127.0.0.1:$(orderer_port)" --tls --cafile "$(orderer_tlsca)" \
+     -C "$ch" -n "$cc" -v "$CC_VERSION" --sequence "$CC_SEQUENCE" --signature-policy "$policy" \
+     "$@" --waitForEvent) >>"$LOGS/admin.log" 2>&1
 }
 
 cc_committed() {  # cc channel
   (peer_cli_env "$(echo "${CHANNEL_ORGS[$2]}" | awk '{print $1}')"; peer lifecycle chaincode querycommitted -C "$2" -n "$1" >/dev/null 2>&1)
 }
 
-deploy_chaincode() {
-  local cc=$1 org ch pkgid policy peers=() tlsca
-  fabric
-  cc_package "$cc"
+# Packages the chaincode and installs it on every peer of its channels.
+install_chaincode() {
+  local cc=$1 org pkgid
   pkgid=$(cat "$WORK/chaincode/$cc/package-id")
   for org in $(cc_orgs "$cc"); do
     if ! (peer_cli_env "$org"; peer lifecycle chaincode queryinstalled 2>/dev/null | grep -q "$pkgid"); then
       log "installing '$cc' on peer0.$org"
-      (peer_cli_env "$org"; peer lifecycle chaincode install "$WORK/chaincode/$cc/$cc.tar.gz") >>"$LOGS/admin.log" 2>&1 \
-        || die "installing $cc on peer0.$org failed; see $LOGS/admin.log"
+      retry 3 cc_install "$org" "$cc" || die "installing $cc on peer0.$org failed; see $LOGS/admin.log"
     fi
   done
-  start_chaincode "$cc"
-  tlsca=$(orderer_tlsca)
+}
+
+# Approves the chaincode definition for every org of each of its channels and commits it, unless committed.
+define_chaincode() {
+  local cc=$1 org ch pkgid policy peers=()
+  pkgid=$(cat "$WORK/chaincode/$cc/package-id")
   for ch in ${CC_CHANNELS[$cc]}; do
     cc_committed "$cc" "$ch" && continue
     policy=${CC_POLICY[$cc/$ch]}
     peers=()
     for org in ${CHANNEL_ORGS[$ch]}; do
       log "approving '$cc' on '$ch' for ${MSP[$org]}"
-      (peer_cli_env "$org"; peer lifecycle chaincode approveformyorg -o "127.0.0.1:$(orderer_port)" --tls --cafile "$tlsca" \
-        -C "$ch" -n "$cc" -v "$CC_VERSION" --sequence "$CC_SEQUENCE" --package-id "$pkgid" \
-        --signature-policy "$policy" --waitForEvent) >>"$LOGS/admin.log" 2>&1 \
-        || die "approving $cc on $ch for $org failed; see $LOGS/admin.log"
+      retry 5 cc_approve "$org" "$cc" "$ch" "$pkgid" "$policy" || die "approving $cc on $ch for $org failed; see $LOGS/admin.log"
       peers+=(--peerAddresses "127.0.0.1:$(peer_port "$org")" --tlsRootCertFiles "$(peer_tlsca "$org")")
     done
     log "committing '$cc' on '$ch' with endorsement policy $policy"
-    (peer_cli_env "$(echo "${CHANNEL_ORGS[$ch]}" | awk '{print $1}')"
-     peer lifecycle chaincode commit -o "127.0.0.1:$(orderer_port)" --tls --cafile "$tlsca" \
-       -C "$ch" -n "$cc" -v "$CC_VERSION" --sequence "$CC_SEQUENCE" --signature-policy "$policy" \
-       "${peers[@]}" --waitForEvent) >>"$LOGS/admin.log" 2>&1 \
-      || die "committing $cc on $ch failed; see $LOGS/admin.log"
+    retry 5 cc_commit "$cc" "$ch" "$policy" "${peers[@]}" || die "committing $cc on $ch failed; see $LOGS/admin.log"
   done
+}
+
+deploy_chaincodes() {
+  local cc
+  for cc in "${CHAINCODES[@]}"; do install_chaincode "$cc"; done
+  # The JVMs started with the nodes; each must listen before the peers are asked to use it.
+  for cc in "${CHAINCODES[@]}"; do wait_listening "cc-$cc" "$(cc_port "$cc")"; done
+  for cc in "${CHAINCODES[@]}"; do define_chaincode "$cc"; done
 }
 
 # ---------------------------------------------------------------------------- client profiles
@@ -434,11 +502,14 @@ cmd_up() {
   start_orderer
   local org
   for org in "${ORGS[@]}"; do start_peer "$org"; done
-  wait_healthy orderer0 "$(orderer_ops)"
-  for org in "${ORGS[@]}"; do wait_healthy "peer0.$org" "$(peer_ops "$org")"; done
-  join_channels
+  # Packaging is offline, so the chaincode JVMs can warm up while the nodes start.
   local cc
-  for cc in "${CHAINCODES[@]}"; do deploy_chaincode "$cc"; done
+  for cc in "${CHAINCODES[@]}"; do cc_package "$cc"; start_chaincode "$cc"; done
+  wait_healthy orderer0 "$(orderer_ops)"
+  for org in "${ORGS[@]}"; do wait_healthy "peer0.$org" "$(peer_ops "$org")"; wait_peer_serving "$org"; done
+  join_channels
+  wait_channels_ordered
+  deploy_chaincodes
   write_client_profiles
   log "network up in $(( $(date +%s) - started ))s: work folder $WORK, logs in $LOGS"
 }

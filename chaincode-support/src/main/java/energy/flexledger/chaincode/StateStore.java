@@ -5,6 +5,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
 import org.hyperledger.fabric.shim.ChaincodeStub;
+import org.hyperledger.fabric.shim.ext.sbe.StateBasedEndorsement;
+import org.hyperledger.fabric.shim.ext.sbe.impl.StateBasedEndorsementFactory;
 
 /**
  * World-state access in canonical JSON under composite keys. Numbers inside key parts are encoded
@@ -34,6 +36,16 @@ public final class StateStore {
         final String json = Json.write(value);
         stub.putState(key, json.getBytes(StandardCharsets.UTF_8));
         return json;
+    }
+
+    /**
+     * From the next transaction on, a change to {@code key} is valid only if a peer of
+     * {@code mspId} endorsed it (state-based endorsement), whatever the chaincode's policy allows.
+     */
+    public void requireEndorsementBy(final String key, final String mspId) {
+        final StateBasedEndorsement policy = StateBasedEndorsementFactory.getInstance().newStateBasedEndorsement(null);
+        policy.addOrgs(StateBasedEndorsement.RoleType.RoleTypePeer, mspId);
+        stub.setStateValidationParameter(key, policy.policy());
     }
 
     /**

@@ -30,6 +30,7 @@ public final class FakeLedger {
     private Instant now = Instant.ofEpochMilli(1_767_225_600_000L);
     private String lastEventName;
     private byte[] lastEventPayload;
+    private final Map<String, byte[]> validationParameters = new TreeMap<>();
     private int writes;
 
     /** Acts as an identity of {@code mspId} with NodeOU {@code ou} (admin, client, peer, ...). */
@@ -66,6 +67,10 @@ public final class FakeLedger {
             return new CompositeKey((String) args[0], parts);
         });
         doAnswer(inv -> {
+            validationParameters.put(inv.getArgument(0), inv.<byte[]>getArgument(1).clone());
+            return null;
+        }).when(stub).setStateValidationParameter(anyString(), any(byte[].class));
+        doAnswer(inv -> {
             lastEventName = inv.getArgument(0);
             lastEventPayload = inv.getArgument(1);
             return null;
@@ -89,6 +94,15 @@ public final class FakeLedger {
         final Map<String, String> copy = new TreeMap<>();
         state.forEach((k, v) -> copy.put(k, new String(v, StandardCharsets.UTF_8)));
         return copy;
+    }
+
+    /** The MSPs whose peers must endorse changes to the composite key {@code type/parts} (empty: none set). */
+    public java.util.List<String> endorsersOf(final String type, final String... parts) {
+        final byte[] policy = validationParameters.get(new CompositeKey(type, parts).toString());
+        if (policy == null) {
+            return java.util.List.of();
+        }
+        return org.hyperledger.fabric.shim.ext.sbe.impl.StateBasedEndorsementFactory.getInstance().newStateBasedEndorsement(policy).listOrgs();
     }
 
     public int writes() {

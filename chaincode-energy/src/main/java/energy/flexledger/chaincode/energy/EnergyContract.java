@@ -34,6 +34,9 @@ import org.hyperledger.fabric.shim.ChaincodeStub;
  *   <li>{@code interval/<meterId>/<sortable start>}: count, sum, avg, fingerprint, link.</li>
  * </ul>
  *
+ * <p>Every key of a meter carries a state-based endorsement policy: only a peer of the owner org
+ * can endorse changes to it.
+ *
  * <p>Role table (README.md, "Access control"): registering needs an admin or client of a member
  * org, which becomes the meter's owner; recording an interval needs an admin or client of the
  * owner org; reading needs any identity of a member org.
@@ -91,7 +94,12 @@ public final class EnergyContract implements ContractInterface {
         head.put("intervals", 0L);
         head.put("lastEnd", null);
         head.put("headLink", Hex.encode(Fp1.genesis(meterId)));
-        state.write(state.key(HEAD, meterId), head);
+        final String headKey = state.key(HEAD, meterId);
+        state.write(headKey, head);
+        // The meter and its chain head change only with the owner's endorsement, even if another
+        // member's peer ran altered chaincode: the head link commits to the meter's whole history.
+        state.requireEndorsementBy(key, owner.mspId());
+        state.requireEndorsementBy(headKey, owner.mspId());
 
         stub.setEvent(EVENT_METER_REGISTERED, json.getBytes(StandardCharsets.UTF_8));
         return json;
@@ -120,20 +128,22 @@ public final class EnergyContract implements ContractInterface {
                 .orElseThrow(() -> Failures.fail(ErrorCode.NOT_FOUND, "meter '" + meterId + "' is not registered"));
         caller.requireWriterOf((String) meter.get("ownerMsp"), "record intervals of meter '" + meterId + "'");
 
+        final String headKey = state.key(HEAD, meterId);
+        final Map<String, Object> head = state.read(headKey)
+                .orElseThrow(() -> new IllegalStateException("meter " + meterId + " has no chain head"));
+        final Object lastEnd = head.get("lastEnd");
+
         final String intervalKey = state.key(INTERVAL, meterId, StateStore.sortable(digest.start()));
         final Optional<Map<String, Object>> existing = state.read(intervalKey);
-        if (existing.isPresent()) {
+        // Only records behind the chain head are part of the meter's history; honest transactions
+        // never write an interval without advancing the head.
+        if (existing.isPresent() && lastEnd != null && digest.start() < (Long) lastEnd) {
             if (sameDigest(existing.get(), digest)) {
                 return Json.write(existing.get());
             }
             throw Failures.fail(ErrorCode.CONFLICT, "meter '" + meterId + "' already has a different record for the interval starting at "
                     + digest.start());
         }
-
-        final String headKey = state.key(HEAD, meterId);
-        final Map<String, Object> head = state.read(headKey)
-                .orElseThrow(() -> new IllegalStateException("meter " + meterId + " has no chain head"));
-        final Object lastEnd = head.get("lastEnd");
         if (lastEnd != null && (Long) lastEnd != digest.start()) {
             throw Failures.fail(ErrorCode.NOT_CONTIGUOUS, "meter '" + meterId + "' continues at " + lastEnd + ", not at " + digest.start());
         }
@@ -147,6 +157,7 @@ public final class EnergyContract implements ContractInterface {
         record.put("recordedAt", stub.getTxTimestamp().toEpochMilli());
         record.put("txId", stub.getTxId());
         final String json = state.write(intervalKey, record);
+        state.requireEndorsementBy(intervalKey, (String) meter.get("ownerMsp"));
 
         head.put("intervals", Math.addExact((Long) head.get("intervals"), 1L));
         head.put("lastEnd", digest.end());

@@ -63,6 +63,16 @@ class EnergyContractTest {
         }
 
         @Test
+        void onlyTheOwnersPeersMayEndorseChangesToTheMeterAndItsChain() {
+            contract.registerMeter(ledger.context(), "MTR-1", "zone-7", COMMITMENT);
+            assertThat(ledger.endorsersOf(EnergyContract.METER, "MTR-1")).containsExactly("CommunityMSP");
+            assertThat(ledger.endorsersOf(EnergyContract.HEAD, "MTR-1")).containsExactly("CommunityMSP");
+            record("MTR-1", digest("MTR-1", T0, 1));
+            assertThat(ledger.endorsersOf(EnergyContract.INTERVAL, "MTR-1", energy.flexledger.chaincode.StateStore.sortable(T0)))
+                    .containsExactly("CommunityMSP");
+        }
+
+        @Test
         void registeringTwiceIsAlreadyExistsAndChangesNothing() {
             contract.registerMeter(ledger.context(), "MTR-1", "zone-7", COMMITMENT);
             final Map<String, String> before = ledger.snapshot();
