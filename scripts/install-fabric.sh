@@ -56,7 +56,9 @@ go mod download github.com/hyperledger/fabric \
   || die "could not download github.com/hyperledger/fabric@$version from the Go module proxy ($(go env GOPROXY))."
 
 commit=$(fabric_commit)
-ldflags="-X github.com/hyperledger/fabric/common/metadata.Version=2.5.0 -X github.com/hyperledger/fabric/common/metadata.CommitSHA=$commit"
+release=$(fabric_release)
+[ -n "$release" ] || die "scripts/fabric-build/go.mod must say which release the pinned commit is ('// release vX.Y.Z')"
+ldflags="-X github.com/hyperledger/fabric/common/metadata.Version=$release -X github.com/hyperledger/fabric/common/metadata.CommitSHA=$commit"
 pkgs=()
 for b in "${BINARIES[@]}"; do pkgs+=("github.com/hyperledger/fabric/cmd/$b"); done
 log "building ${BINARIES[*]}"

@@ -17,8 +17,11 @@ FLEXLEDGER_SCRIPT=network
 # shellcheck source=lib/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
-WORK="${FLEXLEDGER_WORK:-$FLEXLEDGER_ROOT/work/network}"
+# Absolute and without symlinks: nodes resolve paths from their own folders, and process
+# ownership is checked against the kernel's view of each process's working folder.
+WORK=$(realpath -m "${FLEXLEDGER_WORK:-$FLEXLEDGER_ROOT/work/network}")
 BASE_PORT="${FLEXLEDGER_BASE_PORT:-17000}"
+MARKER="$WORK/.flexledger-network"   # written by `up`; `down --purge` deletes only folders that have it
 DOMAIN=flexledger.local
 
 ORGS=(dso aggregator community cpo)
@@ -31,7 +34,7 @@ declare -A CHANNEL_ORGS=([grid]="dso aggregator community cpo" [community]="aggr
 CHAINCODES=(energy dr market)
 declare -A CC_CHANNELS=([energy]="grid" [dr]="grid" [market]="grid community")
 declare -A CC_POLICY=(
-  [energy/grid]="OR('DsoMSP.peer','AggregatorMSP.peer','CommunityMSP.peer','CpoMSP.peer')"
+  [energy/grid]="OutOf(2,'DsoMSP.peer','AggregatorMSP.peer','CommunityMSP.peer','CpoMSP.peer')"
   [dr/grid]="AND('DsoMSP.peer','AggregatorMSP.peer')"
   [market/grid]="OutOf(2,'DsoMSP.peer','AggregatorMSP.peer','CommunityMSP.peer','CpoMSP.peer')"
   [market/community]="AND('CommunityMSP.peer','AggregatorMSP.peer')"
@@ -103,10 +106,11 @@ start_proc() {
   echo "$! $dir" > "$PIDS/$name.pid"
 }
 
+# Stops one recorded process; returns 1 (and keeps its PID file) if it survives SIGKILL.
 stop_proc() {
-  local name=$1 pid dir i
+  local name=$1 pid="" dir="" i
   [ -f "$PIDS/$name.pid" ] || return 0
-  read -r pid dir < "$PIDS/$name.pid"
+  read -r pid dir < "$PIDS/$name.pid" || true
   if proc_alive "$name"; then
     kill -TERM "$pid" 2>/dev/null || true
     for i in $(seq 1 50); do proc_alive "$name" || break; sleep 0.2; done
@@ -114,6 +118,10 @@ stop_proc() {
       log "$name (pid $pid) ignored SIGTERM for 10s; sending SIGKILL"
       kill -KILL "$pid" 2>/dev/null || true
       for i in $(seq 1 25); do proc_alive "$name" || break; sleep 0.2; done
+    fi
+    if proc_alive "$name"; then
+      log "ERROR: $name (pid $pid) is still running after SIGKILL"
+      return 1
     fi
     log "stopped $name (pid $pid)"
   fi
@@ -312,10 +320,13 @@ start_peer() {
 
 # ---------------------------------------------------------------------------- channels
 
+# Output is captured before grep: with pipefail, `cmd | grep -q` fails at random when grep exits
+# early and the command dies of SIGPIPE.
 orderer_has_channel() {
-  osnadmin channel list -o "127.0.0.1:$(orderer_admin)" --ca-file "$(orderer_tlsca)" \
-    --client-cert "$(orderer_admin_tls)/client.crt" --client-key "$(orderer_admin_tls)/client.key" 2>/dev/null \
-    | grep -q "\"name\": *\"$1\""
+  local out
+  out=$(osnadmin channel list -o "127.0.0.1:$(orderer_admin)" --ca-file "$(orderer_tlsca)" \
+    --client-cert "$(orderer_admin_tls)/client.crt" --client-key "$(orderer_admin_tls)/client.key" 2>/dev/null) || return 1
+  grep -q "\"name\": *\"$1\"" <<<"$out"
 }
 
 join_channels() {
@@ -419,7 +430,7 @@ install_chaincode() {
   local cc=$1 org pkgid
   pkgid=$(cat "$WORK/chaincode/$cc/package-id")
   for org in $(cc_orgs "$cc"); do
-    if ! (peer_cli_env "$org"; peer lifecycle chaincode queryinstalled 2>/dev/null | grep -q "$pkgid"); then
+    if ! grep -qF "$pkgid" <<<"$(peer_cli_env "$org"; peer lifecycle chaincode queryinstalled 2>/dev/null || true)"; then
       log "installing '$cc' on peer0.$org"
       retry 3 cc_install "$org" "$cc" || die "installing $cc on peer0.$org failed; see $LOGS/admin.log"
     fi
@@ -495,6 +506,8 @@ cmd_up() {
   local started; started=$(date +%s)
   fabric
   mkdir -p "$WORK" "$LOGS" "$PIDS"
+  touch "$MARKER"
+  check_base_port
   ensure_jars
   generate_crypto
   render_configtx
@@ -539,17 +552,36 @@ cmd_status() {
 }
 
 cmd_down() {
-  local purge=0 n
+  local purge=0 n failed=0
   [ "${1:-}" = "--purge" ] && purge=1
   [ -n "${1:-}" ] && [ "$purge" = 0 ] && die "unknown option '$1' for down (only --purge)"
   if [ -d "$PIDS" ]; then
     # Chaincodes first, then peers, then the orderer: nothing loses its upstream mid-request.
-    for n in $(all_names | tac); do stop_proc "$n"; done
+    for n in $(all_names | tac); do stop_proc "$n" || failed=1; done
   fi
-  if [ "$purge" = 1 ]; then
-    case "$WORK" in ""|/|"$HOME") die "refusing to delete '$WORK'";; esac
+  [ "$failed" = 0 ] || die "some processes could not be stopped; their PID files are kept in $PIDS"
+  if [ "$purge" = 1 ] && [ -d "$WORK" ]; then
+    [ -f "$MARKER" ] || die "refusing to delete $WORK: it has no $(basename "$MARKER"), so scripts/network.sh did not create it"
     rm -rf "$WORK"
     log "removed $WORK"
+  fi
+}
+
+# One `up` or `down` at a time per work folder.
+lock_work() {
+  mkdir -p "$WORK"
+  exec 9>"$WORK/.lock"
+  flock -n 9 || { log "another network.sh is working in $WORK; waiting for it"; flock 9; }
+}
+
+# The base port is baked into channel blocks and chaincode packages: a work folder keeps its own.
+check_base_port() {
+  local recorded
+  if [ -f "$WORK/base-port" ]; then
+    recorded=$(cat "$WORK/base-port")
+    [ "$recorded" = "$BASE_PORT" ] || die "$WORK was created with FLEXLEDGER_BASE_PORT=$recorded, not $BASE_PORT: use that port, another FLEXLEDGER_WORK, or 'down --purge' first"
+  else
+    echo "$BASE_PORT" > "$WORK/base-port"
   fi
 }
 
@@ -567,8 +599,8 @@ cmd_env() {
 }
 
 case "${1:-}" in
-  up)     cmd_up ;;
-  down)   shift; cmd_down "$@" ;;
+  up)     lock_work; cmd_up ;;
+  down)   shift; if [ -d "$WORK" ]; then lock_work; fi; cmd_down "$@" ;;
   status) cmd_status ;;
   env)    shift; cmd_env "$@" ;;
   ports)  echo "orderer0 $(orderer_port) admin $(orderer_admin) ops $(orderer_ops)"; for o in "${ORGS[@]}"; do echo "peer0.$o $(peer_port "$o") cc $(peer_cc_port "$o") ops $(peer_ops "$o")"; done; for c in "${CHAINCODES[@]}"; do echo "cc-$c $(cc_port "$c")"; done ;;

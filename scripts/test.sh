@@ -13,7 +13,8 @@ FLEXLEDGER_SCRIPT="test"
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 cd "$FLEXLEDGER_ROOT"
 
-export FLEXLEDGER_WORK="${FLEXLEDGER_TEST_WORK:-$FLEXLEDGER_ROOT/work/test-network}"
+FLEXLEDGER_WORK=$(realpath -m "${FLEXLEDGER_TEST_WORK:-$FLEXLEDGER_ROOT/work/test-network}")
+export FLEXLEDGER_WORK
 export FLEXLEDGER_BASE_PORT="${FLEXLEDGER_TEST_BASE_PORT:-18000}"
 MVN=(mvn -B -ntp)
 started=$(date +%s)

@@ -2,7 +2,7 @@ module flexledger.local/fabric-build
 
 go 1.22.0
 
-require github.com/hyperledger/fabric v1.4.0-rc1.0.20230401164317-bd8e24856939
+require github.com/hyperledger/fabric v1.4.0-rc1.0.20230401164317-bd8e24856939 // release v2.5.0
 
 require (
 	code.cloudfoundry.org/clock v1.0.0 // indirect

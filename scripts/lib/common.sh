@@ -1,7 +1,8 @@
 # Shared helpers for FlexLedger scripts. Source it; do not run it.
 # shellcheck shell=bash
 
-FLEXLEDGER_ROOT="${FLEXLEDGER_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
+# Physical paths (pwd -P): the kernel reports a process's working folder without symlinks.
+FLEXLEDGER_ROOT="${FLEXLEDGER_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)}"
 FLEXLEDGER_CACHE="${FLEXLEDGER_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/flexledger}"
 
 log()  { printf '%s [%s] %s\n' "$(date -u +%H:%M:%S)" "${FLEXLEDGER_SCRIPT:-flexledger}" "$*" >&2; }
@@ -10,6 +11,12 @@ die()  { printf '%s [%s] ERROR: %s\n' "$(date -u +%H:%M:%S)" "${FLEXLEDGER_SCRIP
 # The Fabric pseudo-version pinned in scripts/fabric-build/go.mod: the single place it is set.
 fabric_version() {
   awk '$1 == "require" && $2 == "github.com/hyperledger/fabric" { print $3 }' \
+    "$FLEXLEDGER_ROOT/scripts/fabric-build/go.mod"
+}
+
+# The Fabric release that commit is, from the "// release vX.Y.Z" comment on the same go.mod line.
+fabric_release() {
+  awk '$1 == "require" && $2 == "github.com/hyperledger/fabric" && $4 == "//" && $5 == "release" { sub(/^v/, "", $6); print $6 }' \
     "$FLEXLEDGER_ROOT/scripts/fabric-build/go.mod"
 }
 

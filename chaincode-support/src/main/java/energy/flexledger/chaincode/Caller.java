@@ -35,11 +35,15 @@ public final class Caller {
         }
         try {
             final LdapName name = new LdapName(certificate.getSubjectX500Principal().getName());
+            // Fabric's MSP accepts exactly one NodeOU per identity; anything else grants no role.
             Role found = Role.NONE;
             for (final Rdn rdn : name.getRdns()) {
                 if ("OU".equalsIgnoreCase(rdn.getType())) {
                     final Role role = Role.ofOrganizationalUnit(String.valueOf(rdn.getValue()));
                     if (role != Role.NONE) {
+                        if (found != Role.NONE && found != role) {
+                            return Role.NONE;
+                        }
                         found = role;
                     }
                 }

@@ -42,6 +42,12 @@ class CallerTest {
     }
 
     @Test
+    void twoDifferentNodeOusGrantNoRole() {
+        assertThat(Caller.of(ledger.as("DsoMSP", "client,OU=admin").context()).role()).isEqualTo(Role.NONE);
+        assertThat(Caller.of(ledger.as("DsoMSP", "client,OU=department1").context()).role()).isEqualTo(Role.CLIENT);
+    }
+
+    @Test
     void certificateWithoutNodeOuHasNoRole() {
         assertThat(Caller.of(ledger.as("DsoMSP", "marketing").context()).role()).isEqualTo(Role.NONE);
     }

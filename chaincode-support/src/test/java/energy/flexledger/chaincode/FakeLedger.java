@@ -93,7 +93,13 @@ public final class FakeLedger {
     public Map<String, String> snapshot() {
         final Map<String, String> copy = new TreeMap<>();
         state.forEach((k, v) -> copy.put(k, new String(v, StandardCharsets.UTF_8)));
+        validationParameters.forEach((k, v) -> copy.put("policy:" + k, java.util.Base64.getEncoder().encodeToString(v)));
         return copy;
+    }
+
+    /** Writes state directly, as a transaction endorsed by altered chaincode could. */
+    public void plant(final String json, final String type, final String... parts) {
+        state.put(new CompositeKey(type, parts).toString(), json.getBytes(StandardCharsets.UTF_8));
     }
 
     /** The MSPs whose peers must endorse changes to the composite key {@code type/parts} (empty: none set). */

@@ -14,7 +14,8 @@ import java.util.regex.Pattern;
  */
 public final class LedgerException extends Exception {
     private static final long serialVersionUID = 1L;
-    private static final Pattern CODE = Pattern.compile("\\b([A-Z][A-Z0-9_]{2,}): ");
+    /** The chaincode's own answer inside the gateway's text; gRPC status names never match it. */
+    private static final Pattern CODE = Pattern.compile("chaincode response \\d+, ([A-Z][A-Z0-9_]{2,}): ");
 
     private final ErrorCode code;
     private final String transactionId;

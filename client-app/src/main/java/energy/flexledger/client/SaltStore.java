@@ -59,6 +59,11 @@ public final class SaltStore {
         return salt;
     }
 
+    /** The meter's salt, created first if it has none: registration can be retried after a failure. */
+    public byte[] readOrCreate(final String meterId) throws IOException {
+        return Files.exists(file(meterId)) ? read(meterId) : create(meterId);
+    }
+
     public byte[] read(final String meterId) throws IOException {
         final Path f = file(meterId);
         if (!Files.exists(f)) {

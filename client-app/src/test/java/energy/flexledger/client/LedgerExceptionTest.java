@@ -18,6 +18,9 @@ class LedgerExceptionTest {
     @Test
     void gatewayStatusWordsAreNotMistakenForCodes() {
         assertThat(LedgerException.findCode("14 UNAVAILABLE: io exception")).isEmpty();
+        assertThat(LedgerException.findCode("5 NOT_FOUND: no such channel | x: ALREADY_EXISTS: y")).isEmpty();
+        assertThat(LedgerException.findCode("2 UNKNOWN: evaluate call to endorser returned error: chaincode response 500, NOT_FOUND: meter"))
+                .contains(ErrorCode.NOT_FOUND);
         assertThat(LedgerException.findCode(null)).isEmpty();
     }
 }

@@ -49,6 +49,18 @@ class NetworkRestartIT {
             recorded = community.energy("grid").recordInterval(meter, d);
         }
 
+        try {
+            restartKeepsEverything(meter, start, recorded);
+        } finally {
+            // Whatever failed, leave a running network to the tests that follow.
+            if (network("status").exitCode() != 0) {
+                network("up");
+            }
+        }
+    }
+
+    private static void restartKeepsEverything(final String meter, final long start, final Map<String, Object> recorded)
+            throws Exception {
         final Result again = network("up");
         assertThat(again.exitCode()).as(again.output()).isZero();
         assertThat(again.output()).contains("already up").doesNotContain("starting");

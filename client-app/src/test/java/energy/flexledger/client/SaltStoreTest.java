@@ -38,6 +38,13 @@ class SaltStoreTest {
     }
 
     @Test
+    void readOrCreateKeepsTheFirstSalt() throws Exception {
+        final SaltStore store = new SaltStore(dir);
+        final byte[] salt = store.readOrCreate("M");
+        assertThat(store.readOrCreate("M")).isEqualTo(salt);
+    }
+
+    @Test
     void differentMetersGetDifferentSalts() throws Exception {
         final SaltStore store = new SaltStore(dir);
         assertThat(store.create("A")).isNotEqualTo(store.create("B"));

@@ -57,9 +57,12 @@ public final class EnergyContract implements ContractInterface {
     static final String EVENT_METER_REGISTERED = "MeterRegistered";
     static final String EVENT_INTERVAL_RECORDED = "IntervalRecorded";
     private static final int MAX_ZONE_BYTES = 64;
+    /** How far an interval's end may lie beyond the transaction time: clocks of devices and peers differ. */
+    static final long MAX_CLOCK_SKEW_MS = 5 * 60_000L;
 
     /**
-     * Registers a meter owned by the caller's organisation.
+     * Registers a meter owned by the caller's organisation. Sending the same registration again
+     * returns the stored meter; a different one for a taken id is {@code ALREADY_EXISTS}.
      *
      * @param saltCommitment lowercase hex SHA-256 of the meter's 32-byte salt (the salt stays off-chain)
      * @return the meter as canonical JSON
@@ -77,8 +80,14 @@ public final class EnergyContract implements ContractInterface {
         final ChaincodeStub stub = ctx.getStub();
         final StateStore state = new StateStore(stub);
         final String key = state.key(METER, meterId);
-        if (state.read(key).isPresent()) {
-            throw Failures.fail(ErrorCode.ALREADY_EXISTS, "meter '" + meterId + "' is already registered");
+        final Optional<Map<String, Object>> existing = state.read(key);
+        if (existing.isPresent()) {
+            final Map<String, Object> m = existing.get();
+            // The same registration sent again (a retry after a lost answer) is a no-op.
+            if (owner.mspId().equals(m.get("ownerMsp")) && zone.equals(m.get("zone")) && saltCommitment.equals(m.get("saltCommitment"))) {
+                return Json.write(m);
+            }
+            throw Failures.fail(ErrorCode.ALREADY_EXISTS, "meter '" + meterId + "' is already registered by " + m.get("ownerMsp"));
         }
         final Map<String, Object> meter = new LinkedHashMap<>();
         meter.put("meterId", meterId);
@@ -124,13 +133,17 @@ public final class EnergyContract implements ContractInterface {
 
         final ChaincodeStub stub = ctx.getStub();
         final StateStore state = new StateStore(stub);
-        final Map<String, Object> meter = state.read(state.key(METER, meterId))
-                .orElseThrow(() -> Failures.fail(ErrorCode.NOT_FOUND, "meter '" + meterId + "' is not registered"));
+        final Map<String, Object> meter = readMeter(state, meterId);
         caller.requireWriterOf((String) meter.get("ownerMsp"), "record intervals of meter '" + meterId + "'");
 
+        if (digest.end() > Math.addExact(stub.getTxTimestamp().toEpochMilli(), MAX_CLOCK_SKEW_MS)) {
+            // A chain never restarts: one interval in the future (a typo, microseconds for
+            // milliseconds) would block the meter for good.
+            throw Failures.fail(ErrorCode.BAD_INTERVAL, "interval end " + digest.end() + " is in the future (transaction time "
+                    + stub.getTxTimestamp().toEpochMilli() + "); intervals are certified once they have closed");
+        }
         final String headKey = state.key(HEAD, meterId);
-        final Map<String, Object> head = state.read(headKey)
-                .orElseThrow(() -> new IllegalStateException("meter " + meterId + " has no chain head"));
+        final Map<String, Object> head = readHead(state, meterId);
         final Object lastEnd = head.get("lastEnd");
 
         final String intervalKey = state.key(INTERVAL, meterId, StateStore.sortable(digest.start()));
@@ -174,13 +187,11 @@ public final class EnergyContract implements ContractInterface {
         Caller.of(ctx).requireMemberReader();
         checkMeterId(meterId);
         final StateStore state = new StateStore(ctx.getStub());
-        final Map<String, Object> meter = state.read(state.key(METER, meterId))
-                .orElseThrow(() -> Failures.fail(ErrorCode.NOT_FOUND, "meter '" + meterId + "' is not registered"));
-        state.read(state.key(HEAD, meterId)).ifPresent(head -> {
-            meter.put("intervals", head.get("intervals"));
-            meter.put("lastEnd", head.get("lastEnd"));
-            meter.put("headLink", head.get("headLink"));
-        });
+        final Map<String, Object> meter = readMeter(state, meterId);
+        final Map<String, Object> head = readHead(state, meterId);
+        meter.put("intervals", head.get("intervals"));
+        meter.put("lastEnd", head.get("lastEnd"));
+        meter.put("headLink", head.get("headLink"));
         return Json.write(meter);
     }
 
@@ -191,9 +202,24 @@ public final class EnergyContract implements ContractInterface {
         checkMeterId(meterId);
         final long from = Failures.parseLong("start", start);
         final StateStore state = new StateStore(ctx.getStub());
-        return state.read(state.key(INTERVAL, meterId, StateStore.sortable(from)))
-                .map(Json::write)
-                .orElseThrow(() -> Failures.fail(ErrorCode.NOT_FOUND, "meter '" + meterId + "' has no interval starting at " + from));
+        final Object lastEnd = readHead(state, meterId).get("lastEnd");
+        final Optional<Map<String, Object>> record = state.read(state.key(INTERVAL, meterId, StateStore.sortable(from)));
+        // Only records behind the chain head belong to the meter's certified history.
+        if (record.isEmpty() || lastEnd == null || from >= (Long) lastEnd) {
+            throw Failures.fail(ErrorCode.NOT_FOUND, "meter '" + meterId + "' has no interval starting at " + from);
+        }
+        return Json.write(record.get());
+    }
+
+    private static Map<String, Object> readMeter(final StateStore state, final String meterId) {
+        return state.read(state.key(METER, meterId))
+                .orElseThrow(() -> Failures.fail(ErrorCode.NOT_FOUND, "meter '" + meterId + "' is not registered"));
+    }
+
+    private static Map<String, Object> readHead(final StateStore state, final String meterId) {
+        // RegisterMeter writes the head with the meter; a meter without one means damaged state.
+        return state.read(state.key(HEAD, meterId))
+                .orElseThrow(() -> Failures.fail(ErrorCode.NOT_FOUND, "meter '" + meterId + "' has no chain head"));
     }
 
     /** FP1's 1..128 UTF-8 bytes, without the two code points that composite keys reserve. */
@@ -217,11 +243,17 @@ public final class EnergyContract implements ContractInterface {
         if (!Hex.isLowerHex(fingerprint, Fp1.HASH_BYTES)) {
             throw Failures.fail(ErrorCode.BAD_REQUEST, "fingerprint must be 64 lowercase hex digits");
         }
+        final IntervalDigest digest;
         try {
-            return new IntervalDigest(s, e, c, total, Hex.decode(fingerprint));
+            digest = new IntervalDigest(s, e, c, total, Hex.decode(fingerprint));
         } catch (SpecException ex) {
             throw Failures.from(ex);
         }
+        // Samples have strictly increasing millisecond times inside (start, end].
+        if (Long.compareUnsigned(c, e - s) > 0) {
+            throw Failures.fail(ErrorCode.BAD_REQUEST, "count " + c + " cannot fit into " + (e - s) + " ms");
+        }
+        return digest;
     }
 
     private static boolean sameDigest(final Map<String, Object> record, final IntervalDigest digest) {

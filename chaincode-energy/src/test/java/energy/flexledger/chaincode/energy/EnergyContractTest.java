@@ -20,13 +20,15 @@ class EnergyContractTest {
     private static final String COMMITMENT = Hex.encode(Fp1.saltCommitment(SALT));
     private static final long T0 = 1_767_225_600_000L;
     private static final long QUARTER = 900_000L;
+    /** The transactions' time: a day after T0, so the test intervals have closed. */
+    private static final long NOW = T0 + 86_400_000L;
 
     private final EnergyContract contract = new EnergyContract();
     private FakeLedger ledger;
 
     @BeforeEach
     void setUp() {
-        ledger = new FakeLedger().as("CommunityMSP", "client");
+        ledger = new FakeLedger().as("CommunityMSP", "client").at(NOW);
     }
 
     private static IntervalDigest digest(final String meterId, final long start, final long... values) {
@@ -55,7 +57,7 @@ class EnergyContractTest {
         void ownerIsTheCallersOrgAndTheChainStartsAtGenesis() {
             final Map<String, Object> meter = Json.parseObject(contract.registerMeter(ledger.context(), "MTR-1", "zone-7", COMMITMENT));
             assertThat(meter).containsEntry("ownerMsp", "CommunityMSP").containsEntry("zone", "zone-7")
-                    .containsEntry("saltCommitment", COMMITMENT).containsEntry("registeredAt", T0);
+                    .containsEntry("saltCommitment", COMMITMENT).containsEntry("registeredAt", NOW);
             final Map<String, Object> read = Json.parseObject(contract.getMeter(ledger.context(), "MTR-1"));
             assertThat(read).containsEntry("intervals", 0L).containsEntry("headLink", Hex.encode(Fp1.genesis("MTR-1")));
             assertThat(read.get("lastEnd")).isNull();
@@ -70,6 +72,15 @@ class EnergyContractTest {
             record("MTR-1", digest("MTR-1", T0, 1));
             assertThat(ledger.endorsersOf(EnergyContract.INTERVAL, "MTR-1", energy.flexledger.chaincode.StateStore.sortable(T0)))
                     .containsExactly("CommunityMSP");
+        }
+
+        @Test
+        void theSameRegistrationAgainIsANoOp() {
+            final String first = contract.registerMeter(ledger.context(), "MTR-1", "zone-7", COMMITMENT);
+            final Map<String, String> before = ledger.snapshot();
+            assertThat(contract.registerMeter(ledger.context(), "MTR-1", "zone-7", COMMITMENT)).isEqualTo(first);
+            assertThat(ledger.snapshot()).isEqualTo(before);
+            assertThatThrownBy(() -> contract.registerMeter(ledger.context(), "MTR-1", "zone-8", COMMITMENT)).satisfies(code("ALREADY_EXISTS"));
         }
 
         @Test
@@ -149,10 +160,59 @@ class EnergyContractTest {
         }
 
         @Test
-        void aGapOrOverlapIsNotContiguous() {
+        void aGapOrOverlapIsNotContiguousAndChangesNothing() {
             record("MTR-1", digest("MTR-1", T0, 42));
+            final Map<String, String> before = ledger.snapshot();
             assertThatThrownBy(() -> record("MTR-1", digest("MTR-1", T0 + 2 * QUARTER, 1))).satisfies(code("NOT_CONTIGUOUS"));
             assertThatThrownBy(() -> record("MTR-1", digest("MTR-1", T0 + 60_000, 1))).satisfies(code("NOT_CONTIGUOUS"));
+            assertThat(ledger.snapshot()).isEqualTo(before);
+        }
+
+        @Test
+        void sameStartWithAnotherEndIsConflict() {
+            record("MTR-1", digest("MTR-1", T0, 42));
+            final IntervalDigest longer = Fp1.interval(SALT, "MTR-1", T0, T0 + 2 * QUARTER).add(T0 + 60_000, 42).digest();
+            assertThatThrownBy(() -> record("MTR-1", longer)).satisfies(code("CONFLICT"));
+        }
+
+        @Test
+        void anIntervalThatHasNotClosedIsRejectedSoItCannotBlockTheChain() {
+            ledger.at(T0 + QUARTER - EnergyContract.MAX_CLOCK_SKEW_MS - 1);
+            final Map<String, String> before = ledger.snapshot();
+            assertThatThrownBy(() -> record("MTR-1", digest("MTR-1", T0, 1))).satisfies(code("BAD_INTERVAL"));
+            assertThat(ledger.snapshot()).isEqualTo(before);
+            ledger.at(T0 + QUARTER - EnergyContract.MAX_CLOCK_SKEW_MS);
+            assertThat(Json.parseObject(record("MTR-1", digest("MTR-1", T0, 1)))).containsEntry("count", 1L);
+        }
+
+        @Test
+        void aStrayRecordAheadOfTheChainIsNeitherReadNorInTheWay() {
+            record("MTR-1", digest("MTR-1", T0, 1));
+            final String next = energy.flexledger.chaincode.StateStore.sortable(T0 + QUARTER);
+            ledger.plant("{\"count\":666}", EnergyContract.INTERVAL, "MTR-1", next);
+            assertThatThrownBy(() -> contract.getInterval(ledger.context(), "MTR-1", Long.toString(T0 + QUARTER))).satisfies(code("NOT_FOUND"));
+            final Map<String, Object> recorded = Json.parseObject(record("MTR-1", digest("MTR-1", T0 + QUARTER, 2)));
+            assertThat(recorded).containsEntry("count", 1L).containsEntry("sum", 2L);
+            assertThat(contract.getInterval(ledger.context(), "MTR-1", Long.toString(T0 + QUARTER))).isEqualTo(Json.write(recorded));
+        }
+
+        @Test
+        void theLinkChainMatchesTheSpecVectors() throws java.io.IOException {
+            final Map<String, Object> vector = Json.parseObject(java.nio.file.Files.readString(
+                    java.nio.file.Path.of("../spec/src/test/resources/vectors/fp1-basic.json")));
+            final Json.Obj expected = Json.Obj.of(vector.get("expected"), "expected");
+            final String meterId = expected.getString("meterId");
+            contract.registerMeter(ledger.context(), meterId, "zone-v", COMMITMENT);
+            for (final Object item : expected.getList("intervals")) {
+                final Json.Obj e = Json.Obj.of(item, "interval");
+                final Map<String, Object> r = Json.parseObject(contract.recordInterval(ledger.context(), meterId,
+                        Long.toString(e.getLong("start")), Long.toString(e.getLong("end")), Long.toString(e.getLong("count")),
+                        Long.toString(e.getLong("sum")), e.getString("fingerprint")));
+                assertThat(r).containsEntry("avg", e.getLong("avg")).containsEntry("link", e.getString("link"));
+            }
+            assertThat(Json.parseObject(contract.getMeter(ledger.context(), meterId)))
+                    .containsEntry("headLink", Json.Obj.of(expected.getList("intervals").get(expected.getList("intervals").size() - 1), "last")
+                            .getString("link"));
         }
 
         @Test
@@ -178,6 +238,9 @@ class EnergyContractTest {
             assertThatThrownBy(() -> contract.recordInterval(ledger.context(), "MTR-1", s, e, "-1", "0", fp)).satisfies(code("BAD_REQUEST"));
             assertThatThrownBy(() -> contract.recordInterval(ledger.context(), "MTR-1", s, e, "0", "5", fp)).satisfies(code("BAD_REQUEST"));
             assertThatThrownBy(() -> contract.recordInterval(ledger.context(), "MTR-1", s, e, "0", "0", "zz")).satisfies(code("BAD_REQUEST"));
+            assertThatThrownBy(() -> contract.recordInterval(ledger.context(), "MTR-1", s, Long.toString(T0 + 3), "4", "4", fp))
+                    .satisfies(code("BAD_REQUEST"));
+            assertThat(ledger.writes()).isEqualTo(2);
         }
     }
 

@@ -25,7 +25,7 @@ final class MeterCommand {
         @Override
         public Integer call() throws IOException, LedgerException {
             final SaltStore salts = new SaltStore(root().dataDir().resolve("salts"));
-            final byte[] salt = salts.create(meterId);
+            final byte[] salt = salts.readOrCreate(meterId);
             try (LedgerConnection ledger = connect()) {
                 System.out.println(Json.write(ledger.energy(root().channel).registerMeter(meterId, zone, Hex.encode(Fp1.saltCommitment(salt)))));
             }

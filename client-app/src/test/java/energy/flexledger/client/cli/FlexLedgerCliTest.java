@@ -71,6 +71,15 @@ class FlexLedgerCliTest {
 
     @Test
     void missingNetworkIsAnInfrastructureErrorNamingTheProfile(@org.junit.jupiter.api.io.TempDir final Path empty) {
-        assertThat(run("", "--work", empty.toString(), "meter", "show", "--meter", "M")).isEqualTo(4);
+        final PrintStream stderr = System.err;
+        final ByteArrayOutputStream err = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            assertThat(run("", "--work", empty.toString(), "--org", "cpo", "meter", "show", "--meter", "M")).isEqualTo(4);
+        } finally {
+            System.setErr(stderr);
+        }
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains(empty.resolve("clients/cpo-user.properties").toString())
+                .contains("scripts/network.sh up");
     }
 }
