@@ -102,7 +102,8 @@ proc_alive() {
 start_proc() {
   local name=$1 dir=$2; shift 2
   mkdir -p "$dir" "$PIDS" "$LOGS"
-  (cd "$dir" && exec setsid "$@" >>"$LOGS/$name.log" 2>&1 < /dev/null) &
+  # 9>&- : the node must not inherit the work folder's lock, or the next `up`/`down` would wait forever.
+  (cd "$dir" && exec setsid "$@" >>"$LOGS/$name.log" 2>&1 < /dev/null 9>&-) &
   echo "$! $dir" > "$PIDS/$name.pid"
 }
 
@@ -571,7 +572,8 @@ cmd_down() {
 lock_work() {
   mkdir -p "$WORK"
   exec 9>"$WORK/.lock"
-  flock -n 9 || { log "another network.sh is working in $WORK; waiting for it"; flock 9; }
+  flock -n 9 || { log "another network.sh is working in $WORK; waiting up to 10 minutes for it"; flock -w 600 9; } \
+    || die "gave up waiting for the lock on $WORK/.lock"
 }
 
 # The base port is baked into channel blocks and chaincode packages: a work folder keeps its own.
