@@ -443,8 +443,15 @@ define_chaincode() {
   local cc=$1 org ch pkgid policy peers=()
   pkgid=$(cat "$WORK/chaincode/$cc/package-id")
   for ch in ${CC_CHANNELS[$cc]}; do
-    cc_committed "$cc" "$ch" && continue
     policy=${CC_POLICY[$cc/$ch]}
+    local recorded="$WORK/chaincode/$cc/definition-$ch"
+    if cc_committed "$cc" "$ch"; then
+      # Upgrades (a new sequence) are not automated yet: refuse to run with a stale definition.
+      if [ -f "$recorded" ] && [ "$(cat "$recorded")" != "$CC_VERSION $CC_SEQUENCE $policy" ]; then
+        die "'$cc' on '$ch' is committed as [$(cat "$recorded")] but this script defines [$CC_VERSION $CC_SEQUENCE $policy]; start from scratch with 'scripts/network.sh down --purge'"
+      fi
+      continue
+    fi
     peers=()
     for org in ${CHANNEL_ORGS[$ch]}; do
       log "approving '$cc' on '$ch' for ${MSP[$org]}"
@@ -453,6 +460,7 @@ define_chaincode() {
     done
     log "committing '$cc' on '$ch' with endorsement policy $policy"
     retry 5 cc_commit "$cc" "$ch" "$policy" "${peers[@]}" || die "committing $cc on $ch failed; see $LOGS/admin.log"
+    echo "$CC_VERSION $CC_SEQUENCE $policy" > "$recorded"
   done
 }
 
@@ -593,7 +601,14 @@ cmd_env() {
   [ -n "$org" ] || die "usage: network.sh env ORG [admin|user]"
   org_index "$org" >/dev/null
   (peer_cli_env "$org" "$who"
-   for v in FABRIC_CFG_PATH CORE_PEER_LOCALMSPID CORE_PEER_MSPCONFIGPATH CORE_PEER_ADDRESS CORE_PEER_TLS_ENABLED CORE_PEER_TLS_ROOTCERT_FILE; do
+   # For `peer chaincode invoke -o "$FLEXLEDGER_ORDERER" --tls --cafile "$FLEXLEDGER_ORDERER_CA" ...`
+   local FLEXLEDGER_ORDERER FLEXLEDGER_ORDERER_CA
+   # shellcheck disable=SC2034 # printed through ${!v} below
+   FLEXLEDGER_ORDERER="127.0.0.1:$(orderer_port)"
+   # shellcheck disable=SC2034
+   FLEXLEDGER_ORDERER_CA=$(orderer_tlsca)
+   for v in FABRIC_CFG_PATH CORE_PEER_LOCALMSPID CORE_PEER_MSPCONFIGPATH CORE_PEER_ADDRESS CORE_PEER_TLS_ENABLED CORE_PEER_TLS_ROOTCERT_FILE \
+            FLEXLEDGER_ORDERER FLEXLEDGER_ORDERER_CA; do
      printf 'export %s=%q\n' "$v" "${!v}"
    done
    # shellcheck disable=SC2016 # $PATH is for the shell that evals this

@@ -72,18 +72,30 @@ class EnergyLedgerIT {
         return energy;
     }
 
-    /** Runs Fabric's peer CLI as the given org's user and returns its standard output. */
+    /** Queries chaincode-energy with Fabric's peer CLI as the given org's user; returns its output. */
     private static String peerQuery(final String org, final String... args) throws IOException, InterruptedException {
-        final String json = Json.write(Map.of("Args", List.of((Object[]) args)));
+        return peerCli(org, "peer chaincode query -C grid -n energy -c \"$1\"", Json.write(Map.of("Args", List.of((Object[]) args))), true);
+    }
+
+    /**
+     * Runs a peer CLI command line as the org's user (environment from {@code network.sh env}), with
+     * {@code $1} bound to {@code arg}; asserts success or failure and returns stdout and stderr.
+     */
+    private static String peerCli(final String org, final String command, final String arg, final boolean mustSucceed)
+            throws IOException, InterruptedException {
         final ProcessBuilder pb = new ProcessBuilder("bash", "-c",
-                "set -e; eval \"$(scripts/network.sh env " + org + " user)\"; peer chaincode query -C grid -n energy -c \"$1\"", "_", json)
+                "set -e; eval \"$(scripts/network.sh env " + org + " user)\"; " + command, "_", arg)
                 .directory(root.toFile())
                 .redirectErrorStream(true);
         pb.environment().put("FLEXLEDGER_WORK", work.toString());
         final Process p = pb.start();
         final String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("peer CLI finished").isTrue();
-        assertThat(p.exitValue()).as("peer CLI exit code; output: %s", out).isZero();
+        if (mustSucceed) {
+            assertThat(p.exitValue()).as("peer CLI exit code; output: %s", out).isZero();
+        } else {
+            assertThat(p.exitValue()).as("peer CLI exit code; output: %s", out).isNotZero();
+        }
         return out;
     }
 
@@ -123,6 +135,30 @@ class EnergyLedgerIT {
         assertThat(energy.getMeter(meter)).isEqualTo(before);
         assertThatThrownBy(() -> energy.getInterval(meter, T0 + QUARTER))
                 .isInstanceOfSatisfying(LedgerException.class, e -> assertThat(e.code()).contains(ErrorCode.NOT_FOUND));
+    }
+
+    @Test
+    void aWriteNotEndorsedByTheOwnersPeerIsInvalidatedByFabric() throws Exception {
+        final String meter = uniqueMeter("IT-SBE");
+        final EnergyLedger energy = registered(meter);
+        energy.recordInterval(meter, interval(meter, T0, 10));
+        final Map<String, Object> before = energy.getMeter(meter);
+
+        // The community's own user asks only the DSO's and the aggregator's peers to endorse: the
+        // chaincode's checks pass and two endorsements satisfy the chaincode policy, but the chain
+        // head's key-level policy wants the owner's peer, so Fabric's validation rejects the transaction.
+        final IntervalDigest next = interval(meter, T0 + QUARTER, 20);
+        final MemberProfile dso = MemberProfile.fromWork(work, "dso", "user");
+        final MemberProfile agg = MemberProfile.fromWork(work, "aggregator", "user");
+        final String args = Json.write(Map.of("Args", List.of("RecordInterval", meter, Long.toString(next.start()),
+                Long.toString(next.end()), Long.toString(next.count()), Long.toString(next.sum()), next.fingerprintHex())));
+        final String out = peerCli("community",
+                "peer chaincode invoke -o \"$FLEXLEDGER_ORDERER\" --tls --cafile \"$FLEXLEDGER_ORDERER_CA\" -C grid -n energy"
+                        + " --peerAddresses " + dso.peerEndpoint() + " --tlsRootCertFiles " + dso.tlsCaCert()
+                        + " --peerAddresses " + agg.peerEndpoint() + " --tlsRootCertFiles " + agg.tlsCaCert()
+                        + " -c \"$1\" --waitForEvent", args, false);
+        assertThat(out).contains("ENDORSEMENT_POLICY_FAILURE");
+        assertThat(energy.getMeter(meter)).isEqualTo(before);
     }
 
     @Test
