@@ -23,7 +23,7 @@ import picocli.CommandLine.ScopeType;
         mixinStandardHelpOptions = true,
         version = "FlexLedger 0.1.0",
         description = "FlexLedger member client: spec functions, meters and certified intervals on the ledger.",
-        subcommands = {SpecCommand.class, MeterCommand.class, IntervalCommand.class, DemoCommand.class})
+        subcommands = {SpecCommand.class, MeterCommand.class, IntervalCommand.class, DemoCommand.class, BenchCommand.class})
 public final class FlexLedgerCli {
     static final int EXIT_CODE_ERROR = 3;
     static final int EXIT_OTHER_ERROR = 4;

@@ -1,0 +1,111 @@
+package energy.flexledger.client.cli;
+
+import energy.flexledger.client.EnergyLedger;
+import energy.flexledger.client.LedgerConnection;
+import energy.flexledger.spec.Fp1;
+import energy.flexledger.spec.Hex;
+import energy.flexledger.spec.IntervalDigest;
+import energy.flexledger.spec.Json;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * A load generator for interval certification through the Fabric Gateway: each of {@code --meters}
+ * meters records {@code --intervals} quarter-hours one after the other (a meter's chain is
+ * sequential), all meters at once. Prints one JSON object with throughput and latency percentiles.
+ * A measurement, not a test: it asserts nothing about speed.
+ */
+@Command(name = "bench", description = "Measure RecordInterval throughput and latency on the running network.")
+final class BenchCommand extends Connected implements Callable<Integer> {
+    private static final long QUARTER_MS = 15 * 60_000L;
+    /** 2026-01-01T00:00Z: benchmark intervals lie in the past, so the ledger accepts them. */
+    private static final long FIRST_START = 1_767_225_600_000L;
+
+    @Option(names = "--meters", defaultValue = "8", description = "meters submitting at once (default: ${DEFAULT-VALUE})")
+    int meters;
+
+    @Option(names = "--intervals", defaultValue = "25", description = "intervals per meter (default: ${DEFAULT-VALUE})")
+    int intervals;
+
+    @Option(names = "--samples", defaultValue = "15", description = "samples per interval (default: ${DEFAULT-VALUE})")
+    int samples;
+
+    @Override
+    public Integer call() throws Exception {
+        if (meters < 1 || intervals < 1 || samples < 0) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--meters and --intervals must be at least 1");
+        }
+        final String run = "BENCH-" + System.currentTimeMillis();
+        final byte[] salt = new byte[Fp1.SALT_BYTES];
+        final long[] latencies = new long[meters * intervals];
+        final long began;
+        final long ended;
+        try (LedgerConnection ledger = connect()) {
+            final EnergyLedger energy = ledger.energy(root().channel);
+            for (int m = 0; m < meters; m++) {
+                energy.registerMeter(run + "-" + m, "bench", Hex.encode(Fp1.saltCommitment(salt)));
+            }
+            final ExecutorService pool = Executors.newFixedThreadPool(meters);
+            try {
+                final List<Future<Void>> done = new ArrayList<>();
+                began = System.nanoTime();
+                for (int m = 0; m < meters; m++) {
+                    final int meter = m;
+                    done.add(pool.submit(() -> {
+                        final String id = run + "-" + meter;
+                        for (int i = 0; i < intervals; i++) {
+                            final IntervalDigest d = digest(salt, id, FIRST_START + i * QUARTER_MS);
+                            final long t = System.nanoTime();
+                            energy.recordInterval(id, d);
+                            latencies[meter * intervals + i] = System.nanoTime() - t;
+                        }
+                        return null;
+                    }));
+                }
+                for (final Future<Void> f : done) {
+                    f.get();
+                }
+                ended = System.nanoTime();
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+        Arrays.sort(latencies);
+        final double seconds = (ended - began) / 1e9;
+        final Map<String, Object> out = new LinkedHashMap<>();
+        out.put("meters", (long) meters);
+        out.put("intervalsPerMeter", (long) intervals);
+        out.put("samplesPerInterval", (long) samples);
+        out.put("transactions", (long) latencies.length);
+        out.put("elapsedMs", (ended - began) / 1_000_000L);
+        out.put("txPerSecond", String.format(java.util.Locale.ROOT, "%.1f", latencies.length / seconds));
+        out.put("latencyP50Ms", percentile(latencies, 50));
+        out.put("latencyP95Ms", percentile(latencies, 95));
+        out.put("latencyMaxMs", latencies[latencies.length - 1] / 1_000_000L);
+        System.out.println(Json.write(out));
+        return 0;
+    }
+
+    private IntervalDigest digest(final byte[] salt, final String meterId, final long start) {
+        final Fp1.Accumulator acc = Fp1.interval(salt, meterId, start, start + QUARTER_MS);
+        final long step = QUARTER_MS / Math.max(samples, 1);
+        for (int k = 1; k <= samples; k++) {
+            acc.add(start + k * step, 1_000_000L + k);
+        }
+        return acc.digest();
+    }
+
+    private static long percentile(final long[] sorted, final int p) {
+        final int index = (int) Math.min(sorted.length - 1, Math.max(0, Math.ceil(p / 100.0 * sorted.length) - 1));
+        return sorted[index] / 1_000_000L;
+    }
+}

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Measures interval certification through the Fabric Gateway on a fresh local network of its own
+# (work/bench-network, ports from 19000), appends the figures to docs/benchmarks.md, and stops the
+# network again.
+#
+#   scripts/bench.sh [--meters N] [--intervals N] [--samples N]    (defaults 8, 25, 15)
+set -euo pipefail
+FLEXLEDGER_SCRIPT=bench
+# shellcheck source=lib/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
+cd "$FLEXLEDGER_ROOT"
+
+FLEXLEDGER_WORK=$(realpath -m "${FLEXLEDGER_BENCH_WORK:-$FLEXLEDGER_ROOT/work/bench-network}")
+export FLEXLEDGER_WORK
+export FLEXLEDGER_BASE_PORT="${FLEXLEDGER_BENCH_BASE_PORT:-19000}"
+
+mvn -B -q -ntp -DskipTests package
+scripts/network.sh down --purge >/dev/null 2>&1 || true
+trap 'scripts/network.sh down --purge' EXIT
+scripts/network.sh up
+log "warming up (JIT, connections): 2 meters x 5 intervals"
+scripts/flexledger bench --meters 2 --intervals 5 >/dev/null
+log "measuring: scripts/flexledger bench $*"
+result=$(scripts/flexledger bench "$@")
+echo "$result"
+
+cpu=$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)
+row=$(jq -r --arg date "$(date -u +%Y-%m-%d)" --arg commit "$(git rev-parse --short HEAD)" \
+  '"| \($date) | \($commit) | \(.meters) | \(.intervalsPerMeter) | \(.samplesPerInterval) | \(.transactions) | \(.txPerSecond) | \(.latencyP50Ms) | \(.latencyP95Ms) | \(.latencyMaxMs) |"' <<<"$result")
+file=docs/benchmarks.md
+grep -q '^## RecordInterval through the gateway' "$file" || cat >> "$file" <<MD
+
+## RecordInterval through the gateway
+
+\`scripts/bench.sh\` (defaults: 8 meters at once, 25 quarter-hours each, 15 samples per interval):
+every transaction is endorsed by two peers (energy's policy), ordered by one Raft node and committed
+on all four peers; latency is from submit to commit as the client sees it. Machine: ${cpu:-unknown CPU},
+$(nproc) cores. Each run appends a row.
+
+| date | commit | meters | intervals each | samples | transactions | tx/s | p50 ms | p95 ms | max ms |
+|---|---|---|---|---|---|---|---|---|---|
+MD
+echo "$row" >> "$file"
+log "appended to $file: $row"
