@@ -426,7 +426,7 @@ cc_committed() {  # cc channel
   (peer_cli_env "$(echo "${CHANNEL_ORGS[$2]}" | awk '{print $1}')"; peer lifecycle chaincode querycommitted -C "$2" -n "$1" >/dev/null 2>&1)
 }
 
-# Packages the chaincode and installs it on every peer of its channels.
+# Installs the chaincode package on every peer of its channels (cc_package built it).
 install_chaincode() {
   local cc=$1 org pkgid
   pkgid=$(cat "$WORK/chaincode/$cc/package-id")
