@@ -14,7 +14,7 @@ FLEXLEDGER_WORK=$(realpath -m "${FLEXLEDGER_BENCH_WORK:-$FLEXLEDGER_ROOT/work/be
 export FLEXLEDGER_WORK
 export FLEXLEDGER_BASE_PORT="${FLEXLEDGER_BENCH_BASE_PORT:-19000}"
 
-mvn -B -q -ntp -DskipTests package
+mvn -B -q -ntp -Dstyle.color=never -DskipTests package
 scripts/network.sh down --purge >/dev/null 2>&1 || true
 trap 'scripts/network.sh down --purge' EXIT
 scripts/network.sh up

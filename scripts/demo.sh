@@ -16,7 +16,7 @@ done
 log "1/4 Fabric binaries"
 scripts/install-fabric.sh >/dev/null
 log "2/4 building the chaincodes and the client app (mvn -DskipTests package)"
-mvn -B -q -ntp -DskipTests package
+mvn -B -q -ntp -Dstyle.color=never -DskipTests package
 log "3/4 the local network"
 scripts/network.sh up
 scripts/network.sh status

@@ -557,6 +557,13 @@ cmd_status() {
       else printf 'DOWN  %-20s on %s\n' "chaincode $cc" "$ch"; bad=1; fi
     done
   done
+  if [ "$bad" != 0 ]; then
+    if [ ! -d "$PIDS" ] || [ -z "$(ls -A "$PIDS" 2>/dev/null)" ]; then
+      echo "hint: no network is running from $WORK; 'scripts/network.sh up' starts it"
+    else
+      echo "hint: logs of every node and chaincode are in $LOGS; 'scripts/network.sh up' starts what is missing"
+    fi
+  fi
   return $bad
 }
 
@@ -564,9 +571,11 @@ cmd_down() {
   local purge=0 n failed=0
   [ "${1:-}" = "--purge" ] && purge=1
   [ -n "${1:-}" ] && [ "$purge" = 0 ] && die "unknown option '$1' for down (only --purge)"
-  if [ -d "$PIDS" ]; then
+  if [ -d "$PIDS" ] && [ -n "$(ls -A "$PIDS")" ]; then
     # Chaincodes first, then peers, then the orderer: nothing loses its upstream mid-request.
     for n in $(all_names | tac); do stop_proc "$n" || failed=1; done
+  else
+    log "no process recorded in $WORK/pids: nothing to stop"
   fi
   [ "$failed" = 0 ] || die "some processes could not be stopped; their PID files are kept in $PIDS"
   if [ "$purge" = 1 ] && [ -d "$WORK" ]; then
@@ -622,5 +631,5 @@ case "${1:-}" in
   env)    shift; cmd_env "$@" ;;
   ports)  echo "orderer0 $(orderer_port) admin $(orderer_admin) ops $(orderer_ops)"; for o in "${ORGS[@]}"; do echo "peer0.$o $(peer_port "$o") cc $(peer_cc_port "$o") ops $(peer_ops "$o")"; done; for c in "${CHAINCODES[@]}"; do echo "cc-$c $(cc_port "$c")"; done ;;
   -h|--help|"") sed -n '2,16p' "$0" ;;
-  *) die "unknown command '$1' (up, down [--purge], status, env ORG, ports)" ;;
+  *) die "unknown command '$1' (up, down [--purge], status, env ORG [admin|user], ports)" ;;
 esac

@@ -16,7 +16,7 @@ cd "$FLEXLEDGER_ROOT"
 FLEXLEDGER_WORK=$(realpath -m "${FLEXLEDGER_TEST_WORK:-$FLEXLEDGER_ROOT/work/test-network}")
 export FLEXLEDGER_WORK
 export FLEXLEDGER_BASE_PORT="${FLEXLEDGER_TEST_BASE_PORT:-18000}"
-MVN=(mvn -B -ntp)
+MVN=(mvn -B -ntp -Dstyle.color=never)
 started=$(date +%s)
 
 # Processes whose working folder is inside the test network's folder: ours, whatever their PID.
@@ -72,4 +72,4 @@ scripts/network.sh status
 
 log "3/3 integration tests and the demo scenario against the real network"
 "${MVN[@]}" -pl client-app -am verify -DskipITs=false -DskipUnitTests=true
-scripts/flexledger demo --intervals 2
+scripts/flexledger demo --intervals 2 --no-hints

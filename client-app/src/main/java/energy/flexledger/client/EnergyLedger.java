@@ -82,6 +82,10 @@ public final class EnergyLedger {
         final Status.Code grpc = e.getStatus().getCode();
         final boolean retryable = grpc == Status.Code.UNAVAILABLE || grpc == Status.Code.DEADLINE_EXCEEDED
                 || grpc == Status.Code.RESOURCE_EXHAUSTED;
+        if (grpc == Status.Code.UNAVAILABLE && e.getDetails().isEmpty()) {
+            return new LedgerException(null, name + " failed: the peer is not reachable (" + text
+                    + "); is the network up? scripts/network.sh status tells", txId, true, e);
+        }
         return new LedgerException(null, name + " failed: " + text, txId, retryable, e);
     }
 }

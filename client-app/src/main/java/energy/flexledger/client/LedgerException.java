@@ -61,6 +61,11 @@ public final class LedgerException extends Exception {
     /** The part of a chaincode message from its error code on, without the gateway's wrapping. */
     static String chaincodeMessage(final String text, final ErrorCode code) {
         final int at = text.indexOf(code.name() + ": ");
-        return at >= 0 ? text.substring(at) : text;
+        if (at < 0) {
+            return text;
+        }
+        // The gateway repeats the answer in each peer's error detail (" | MSP@peer: ..."): keep one.
+        final int end = text.indexOf(" | ", at);
+        return end < 0 ? text.substring(at) : text.substring(at, end);
     }
 }

@@ -52,7 +52,18 @@ public record MemberProfile(
 
     /** The profile of {@code org}'s user (or admin) in a network work folder. */
     public static MemberProfile fromWork(final Path work, final String org, final String who) throws IOException {
-        return load(work.resolve("clients").resolve(org + "-" + who + ".properties"));
+        final Path clients = work.resolve("clients");
+        final Path file = clients.resolve(org + "-" + who + ".properties");
+        if (!Files.isRegularFile(file) && Files.isDirectory(clients)) {
+            try (var names = Files.list(clients)) {
+                final List<String> known = names.map(p -> p.getFileName().toString())
+                        .filter(n -> n.endsWith(".properties")).map(n -> n.substring(0, n.length() - ".properties".length()))
+                        .sorted().toList();
+                throw new IOException("no member profile '" + org + "-" + who + "' in " + clients + "; known: " + known
+                        + " (choose with --org ORG --as user|admin)");
+            }
+        }
+        return load(file);
     }
 
     private static String required(final Properties p, final String key, final Path file) throws IOException {

@@ -59,6 +59,15 @@ public final class SaltStore {
         return salt;
     }
 
+    public boolean exists(final String meterId) {
+        return Files.exists(file(meterId));
+    }
+
+    /** Forgets the salt of a meter whose registration was refused. */
+    public void delete(final String meterId) throws IOException {
+        Files.deleteIfExists(file(meterId));
+    }
+
     /** The meter's salt, created first if it has none: registration can be retried after a failure. */
     public byte[] readOrCreate(final String meterId) throws IOException {
         return Files.exists(file(meterId)) ? read(meterId) : create(meterId);

@@ -13,6 +13,8 @@ class LedgerExceptionTest {
         assertThat(LedgerException.findCode(text)).contains(ErrorCode.ACCESS_DENIED);
         assertThat(LedgerException.chaincodeMessage(text, ErrorCode.ACCESS_DENIED))
                 .isEqualTo("ACCESS_DENIED: AggregatorMSP may not record intervals");
+        assertThat(LedgerException.chaincodeMessage("x: chaincode response 500, NOT_FOUND: gone | CommunityMSP@p: chaincode response 500,"
+                + " NOT_FOUND: gone", ErrorCode.NOT_FOUND)).isEqualTo("NOT_FOUND: gone");
     }
 
     @Test

@@ -30,6 +30,9 @@ class MemberProfileTest {
     @Test
     void missingFileOrKeyIsExplained() throws IOException {
         assertThatThrownBy(() -> MemberProfile.fromWork(work, "dso", "user")).hasMessageContaining("scripts/network.sh up");
+        Files.createDirectories(work.resolve("clients"));
+        Files.writeString(work.resolve("clients/cpo-user.properties"), "org=cpo\n");
+        assertThatThrownBy(() -> MemberProfile.fromWork(work, "foo", "user")).hasMessageContaining("known: [cpo-user]");
         Files.writeString(work.resolve("p.properties"), "org=dso\nmspId=DsoMSP\n");
         assertThatThrownBy(() -> MemberProfile.load(work.resolve("p.properties"))).hasMessageContaining("'peerEndpoint'");
     }

@@ -217,9 +217,9 @@ public final class EnergyContract implements ContractInterface {
     }
 
     private static Map<String, Object> readHead(final StateStore state, final String meterId) {
-        // RegisterMeter writes the head with the meter; a meter without one means damaged state.
+        // RegisterMeter writes the head with the meter: no head, no meter.
         return state.read(state.key(HEAD, meterId))
-                .orElseThrow(() -> Failures.fail(ErrorCode.NOT_FOUND, "meter '" + meterId + "' has no chain head"));
+                .orElseThrow(() -> Failures.fail(ErrorCode.NOT_FOUND, "meter '" + meterId + "' is not registered"));
     }
 
     /** FP1's 1..128 UTF-8 bytes, without the two code points that composite keys reserve. */

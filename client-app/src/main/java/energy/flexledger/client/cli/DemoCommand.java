@@ -43,6 +43,10 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--intervals", defaultValue = "3", description = "quarter-hours to certify (default: ${DEFAULT-VALUE})")
     int intervals;
 
+    @Option(names = "--hints", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "print the commands to look further (--no-hints: don't)")
+    boolean hints;
+
     @Override
     public Integer call() throws IOException, LedgerException {
         final PrintStream out = System.out;
@@ -97,6 +101,9 @@ final class DemoCommand implements Callable<Integer> {
             }
         }
 
+        if (!hints) {
+            return 0;
+        }
         out.println();
         out.println("Look further:");
         out.printf("  scripts/flexledger meter show --meter %s%n", meter);

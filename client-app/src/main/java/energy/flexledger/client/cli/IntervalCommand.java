@@ -1,5 +1,6 @@
 package energy.flexledger.client.cli;
 
+import energy.flexledger.client.EnergyLedger;
 import energy.flexledger.client.LedgerConnection;
 import energy.flexledger.client.LedgerException;
 import energy.flexledger.client.SaltStore;
@@ -49,10 +50,19 @@ final class IntervalCommand {
         @Override
         public Integer call() throws IOException, LedgerException {
             final String text = file == null ? new String(System.in.readAllBytes(), StandardCharsets.UTF_8) : Files.readString(file);
-            final byte[] salt = new SaltStore(root().dataDir().resolve("salts")).read(meterId);
-            final IntervalDigest d = digest(salt, meterId, Json.Obj.of(Json.parse(text), "input"));
+            final SaltStore salts = new SaltStore(root().dataDir().resolve("salts"));
             try (LedgerConnection ledger = connect()) {
-                System.out.println(Json.write(ledger.energy(root().channel).recordInterval(meterId, d)));
+                final EnergyLedger energy = ledger.energy(root().channel);
+                if (!salts.exists(meterId)) {
+                    // Without the salt nothing can be fingerprinted; say what the ledger knows of the meter.
+                    final String owner = (String) energy.getMeter(meterId).get("ownerMsp");
+                    if (!owner.equals(ledger.profile().mspId())) {
+                        throw new SpecException(ErrorCode.ACCESS_DENIED,
+                                "meter '" + meterId + "' belongs to " + owner + "; only its owner records its intervals");
+                    }
+                }
+                final IntervalDigest d = digest(salts.read(meterId), meterId, Json.Obj.of(Json.parse(text), "interval"));
+                System.out.println(Json.write(energy.recordInterval(meterId, d)));
             }
             return 0;
         }
