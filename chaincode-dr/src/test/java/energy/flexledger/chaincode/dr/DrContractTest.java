@@ -1,0 +1,24 @@
+package energy.flexledger.chaincode.dr;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import energy.flexledger.chaincode.FakeLedger;
+import energy.flexledger.spec.Json;
+import org.junit.jupiter.api.Test;
+
+class DrContractTest {
+    private final DrContract contract = new DrContract();
+    private final FakeLedger ledger = new FakeLedger();
+
+    @Test
+    void describesItselfToMembers() {
+        assertThat(Json.parseObject(contract.describe(ledger.as("DsoMSP", "peer").context())))
+                .containsEntry("chaincode", "dr").containsEntry("channel", "grid");
+    }
+
+    @Test
+    void refusesIdentitiesOutsideTheConsortium() {
+        assertThatThrownBy(() -> contract.describe(ledger.as("OrdererMSP", "admin").context())).hasMessageStartingWith("ACCESS_DENIED");
+    }
+}

@@ -1,0 +1,24 @@
+package energy.flexledger.chaincode.market;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import energy.flexledger.chaincode.FakeLedger;
+import energy.flexledger.spec.Json;
+import org.junit.jupiter.api.Test;
+
+class MarketContractTest {
+    private final MarketContract contract = new MarketContract();
+    private final FakeLedger ledger = new FakeLedger();
+
+    @Test
+    void describesItselfToMembers() {
+        assertThat(Json.parseObject(contract.describe(ledger.as("DsoMSP", "peer").context())))
+                .containsEntry("chaincode", "market").containsEntry("channel", "grid");
+    }
+
+    @Test
+    void refusesIdentitiesOutsideTheConsortium() {
+        assertThatThrownBy(() -> contract.describe(ledger.as("OrdererMSP", "admin").context())).hasMessageStartingWith("ACCESS_DENIED");
+    }
+}
