@@ -37,7 +37,7 @@ summary() {
     e=$((e + $(sed -nE 's/.*[[:space:]]errors="([0-9]+)".*/\1/p' <<<"$line")))
     s=$((s + $(sed -nE 's/.*[[:space:]]skipped="([0-9]+)".*/\1/p' <<<"$line")))
   done < <(cat ./*/target/surefire-reports/TEST-*.xml ./*/target/failsafe-reports/TEST-*.xml 2>/dev/null | grep -o '<testsuite [^>]*>')
-  echo "tests: $((t - f - e - s)) passed, $((f + e)) failed, $s skipped"
+  echo "tests: $((t - f - e - s)) passed, $((f + e)) failed, $s skipped" >&2
 }
 
 cleanup() {
@@ -56,8 +56,8 @@ cleanup() {
   else
     log "keeping $FLEXLEDGER_WORK for inspection (logs/ has one log per node)"
   fi
-  summary
   log "finished in $(( $(date +%s) - started ))s with exit code $rc"
+  summary   # the closing line: "tests: N passed, N failed, N skipped"
   exit "$rc"
 }
 
