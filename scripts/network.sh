@@ -41,7 +41,11 @@ declare -A CC_POLICY=(
 )
 CC_VERSION=1
 CC_SEQUENCE=1
-CC_JAVA_OPTS="${FLEXLEDGER_CC_JAVA_OPTS:--Xms32m -Xmx192m -XX:+UseSerialGC -XX:TieredStopAtLevel=1}"
+# Each org runs its own server of each chaincode (as on separate hosts): twelve JVMs, kept small
+# (about 130 MiB resident each; Netty's buffer pools limited to one arena).
+CC_JAVA_OPTS="${FLEXLEDGER_CC_JAVA_OPTS:--Xms8m -Xmx64m -Xss256k -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 \
+-XX:ReservedCodeCacheSize=24m -XX:MaxMetaspaceSize=96m \
+-Dio.grpc.netty.shaded.io.netty.allocator.numDirectArenas=1 -Dio.grpc.netty.shaded.io.netty.allocator.numHeapArenas=1}"
 
 # ---------------------------------------------------------------------------- layout
 
@@ -52,7 +56,8 @@ orderer_ops()      { echo $((BASE_PORT + 52)); }
 peer_port()        { echo $((BASE_PORT + 100 + 10 * $(org_index "$1"))); }
 peer_cc_port()     { echo $(( $(peer_port "$1") + 1 )); }
 peer_ops()         { echo $(( $(peer_port "$1") + 2 )); }
-cc_port()          { case "$1" in energy) echo $((BASE_PORT + 200));; dr) echo $((BASE_PORT + 201));; market) echo $((BASE_PORT + 202));; esac; }
+cc_index()         { case "$1" in energy) echo 0;; dr) echo 1;; market) echo 2;; esac; }
+cc_port()          { echo $((BASE_PORT + 200 + 10 * $(cc_index "$1") + $(org_index "$2"))); }  # cc org
 
 CRYPTO="$WORK/crypto"
 orderer_dir()   { echo "$CRYPTO/ordererOrganizations/orderer.$DOMAIN/orderers/orderer0.orderer.$DOMAIN"; }
@@ -174,6 +179,26 @@ wait_channels_ordered() {
   rm -f "$WORK/channel-artifacts/.probe.block"
 }
 
+# Endorsement plans need every peer to know the others of each channel. After a restart that takes
+# a few gossip rounds; the peers' metrics tell when it is done.
+wait_gossip() {
+  local org ch want known i
+  for org in "${ORGS[@]}"; do
+    for ch in "${CHANNELS[@]}"; do
+      [[ " ${CHANNEL_ORGS[$ch]} " == *" $org "* ]] || continue
+      want=$(( $(wc -w <<<"${CHANNEL_ORGS[$ch]}") - 1 ))
+      for i in $(seq 1 180); do
+        known=$(curl -fsS "http://127.0.0.1:$(peer_ops "$org")/metrics" 2>/dev/null \
+          | awk -v ch="$ch" 'index($0, "gossip_membership_total_peers_known{channel=\"" ch "\"}") == 1 { print $2 }')
+        [ -n "$known" ] && [ "${known%.*}" -ge "$want" ] && break
+        [ "$i" = 1 ] && log "waiting for peer0.$org to see the other $want peer(s) of '$ch' (gossip)"
+        [ "$i" = 180 ] && die "peer0.$org still sees ${known:-no} peers of '$ch' after 90s; see $LOGS/peer0.$org.log"
+        sleep 0.5
+      done
+    done
+  done
+}
+
 # retry ATTEMPTS COMMAND...: for admin steps that fail while Raft elects a leader or a peer catches up.
 retry() {
   local attempts=$1 i; shift
@@ -288,6 +313,7 @@ CORE_PEER_GOSSIP_BOOTSTRAP=127.0.0.1:$(peer_port "$org")
 CORE_PEER_GOSSIP_EXTERNALENDPOINT=127.0.0.1:$(peer_port "$org")
 CORE_PEER_GOSSIP_USELEADERELECTION=false
 CORE_PEER_GOSSIP_ORGLEADER=true
+CORE_PEER_GOSSIP_RECONNECTINTERVAL=5s
 CORE_PEER_LOCALMSPID=${MSP[$org]}
 CORE_PEER_MSPCONFIGPATH=$d/msp
 CORE_PEER_TLS_ENABLED=true
@@ -363,12 +389,15 @@ ensure_jars() {
     || die "building the chaincodes failed; run 'mvn -DskipTests package' to see why"
 }
 
-# A chaincode-as-a-service package: metadata.json + code.tar.gz(connection.json). Built byte for
-# byte reproducibly, so the package ID is the same on every run and every machine.
-cc_package() {
-  local cc=$1 dir="$WORK/chaincode/$1"
+# A chaincode-as-a-service package: metadata.json + code.tar.gz(connection.json). Each org gets its
+# own package, pointing at its own chaincode server, so its package ID differs from the others'
+# (each org approves its own). Built byte for byte reproducibly: the same ID on every run.
+cc_dir() { echo "$WORK/chaincode/$1/$2"; }  # cc org
+
+cc_package() {  # cc org
+  local cc=$1 org=$2 dir; dir=$(cc_dir "$1" "$2")
   mkdir -p "$dir/src" "$dir/pkg"
-  printf '{"address":"127.0.0.1:%s","dial_timeout":"10s","tls_required":false}\n' "$(cc_port "$cc")" > "$dir/src/connection.json"
+  printf '{"address":"127.0.0.1:%s","dial_timeout":"10s","tls_required":false}\n' "$(cc_port "$cc" "$org")" > "$dir/src/connection.json"
   printf '{"type":"ccaas","label":"%s_%s"}\n' "$cc" "$CC_VERSION" > "$dir/pkg/metadata.json"
   tar --sort=name --mtime='2026-01-01 00:00Z' --owner=0 --group=0 --numeric-owner -C "$dir/src" -cf - connection.json | gzip -n > "$dir/pkg/code.tar.gz"
   tar --sort=name --mtime='2026-01-01 00:00Z' --owner=0 --group=0 --numeric-owner -C "$dir/pkg" -cf - metadata.json code.tar.gz | gzip -n > "$dir/$cc.tar.gz"
@@ -380,24 +409,28 @@ cc_orgs() {  # every org that has a channel the chaincode is on, once
   local ch; for ch in ${CC_CHANNELS[$1]}; do echo "${CHANNEL_ORGS[$ch]}"; done | tr ' ' '\n' | awk 'NF && !seen[$0]++'
 }
 
-start_chaincode() {
-  local cc=$1 name="cc-$1" pkgid
+# Every chaincode server as "cc org", one a line.
+cc_servers() { local cc org; for cc in "${CHAINCODES[@]}"; do for org in $(cc_orgs "$cc"); do echo "$cc $org"; done; done; }
+
+start_chaincode() {  # cc org
+  local cc=$1 org=$2 name="cc-$1-$2" dir pkgid
   proc_alive "$name" && return 0
-  pkgid=$(cat "$WORK/chaincode/$cc/package-id")
-  require_free_port "$(cc_port "$cc")" "chaincode $cc"
-  log "starting chaincode '$cc' as a service on 127.0.0.1:$(cc_port "$cc") ($pkgid)"
+  dir=$(cc_dir "$cc" "$org")
+  pkgid=$(cat "$dir/package-id")
+  require_free_port "$(cc_port "$cc" "$org")" "chaincode $cc of $org"
+  log "starting chaincode '$cc' for ${MSP[$org]} as a service on 127.0.0.1:$(cc_port "$cc" "$org")"
   # The JVM runs a copy of the jar, so rebuilding the project never pulls classes from under it.
-  cp "$(cc_jar "$cc")" "$WORK/chaincode/$cc/chaincode.jar"
+  cp "$(cc_jar "$cc")" "$dir/chaincode.jar"
   # A clean environment: the peer's CORE_PEER_TLS_* must not leak into the shim.
   # shellcheck disable=SC2086
-  start_proc "$name" "$WORK/chaincode/$cc" env -i "PATH=$PATH" "HOME=$HOME" \
-    CHAINCODE_SERVER_ADDRESS="127.0.0.1:$(cc_port "$cc")" CORE_CHAINCODE_ID_NAME="$pkgid" \
+  start_proc "$name" "$dir" env -i "PATH=$PATH" "HOME=$HOME" \
+    CHAINCODE_SERVER_ADDRESS="127.0.0.1:$(cc_port "$cc" "$org")" CORE_CHAINCODE_ID_NAME="$pkgid" \
     java $CC_JAVA_OPTS -jar chaincode.jar
 }
 
 cc_install() {  # org cc: succeeds when the package is (or already was) installed
   local out
-  out=$(peer_cli_env "$1"; peer lifecycle chaincode install "$WORK/chaincode/$2/$2.tar.gz" 2>&1) && { echo "$out" >>"$LOGS/admin.log"; return 0; }
+  out=$(peer_cli_env "$1"; peer lifecycle chaincode install "$(cc_dir "$2" "$1")/$2.tar.gz" 2>&1) && { echo "$out" >>"$LOGS/admin.log"; return 0; }
   echo "$out" >>"$LOGS/admin.log"
   grep -q "already successfully installed" <<<"$out"
 }
@@ -426,11 +459,11 @@ cc_committed() {  # cc channel
   (peer_cli_env "$(echo "${CHANNEL_ORGS[$2]}" | awk '{print $1}')"; peer lifecycle chaincode querycommitted -C "$2" -n "$1" >/dev/null 2>&1)
 }
 
-# Installs the chaincode package on every peer of its channels (cc_package built it).
+# Installs each org's package of the chaincode on that org's peer (cc_package built them).
 install_chaincode() {
   local cc=$1 org pkgid
-  pkgid=$(cat "$WORK/chaincode/$cc/package-id")
   for org in $(cc_orgs "$cc"); do
+    pkgid=$(cat "$(cc_dir "$cc" "$org")/package-id")
     if ! grep -qF "$pkgid" <<<"$(peer_cli_env "$org"; peer lifecycle chaincode queryinstalled 2>/dev/null || true)"; then
       log "installing '$cc' on peer0.$org"
       retry 3 cc_install "$org" "$cc" || die "installing $cc on peer0.$org failed; see $LOGS/admin.log"
@@ -440,8 +473,7 @@ install_chaincode() {
 
 # Approves the chaincode definition for every org of each of its channels and commits it, unless committed.
 define_chaincode() {
-  local cc=$1 org ch pkgid policy peers=()
-  pkgid=$(cat "$WORK/chaincode/$cc/package-id")
+  local cc=$1 org ch policy peers=()
   for ch in ${CC_CHANNELS[$cc]}; do
     policy=${CC_POLICY[$cc/$ch]}
     local recorded="$WORK/chaincode/$cc/definition-$ch"
@@ -455,7 +487,7 @@ define_chaincode() {
     peers=()
     for org in ${CHANNEL_ORGS[$ch]}; do
       log "approving '$cc' on '$ch' for ${MSP[$org]}"
-      retry 5 cc_approve "$org" "$cc" "$ch" "$pkgid" "$policy" || die "approving $cc on $ch for $org failed; see $LOGS/admin.log"
+      retry 5 cc_approve "$org" "$cc" "$ch" "$(cat "$(cc_dir "$cc" "$org")/package-id")" "$policy" || die "approving $cc on $ch for $org failed; see $LOGS/admin.log"
       peers+=(--peerAddresses "127.0.0.1:$(peer_port "$org")" --tlsRootCertFiles "$(peer_tlsca "$org")")
     done
     log "committing '$cc' on '$ch' with endorsement policy $policy"
@@ -468,7 +500,8 @@ deploy_chaincodes() {
   local cc
   for cc in "${CHAINCODES[@]}"; do install_chaincode "$cc"; done
   # The JVMs started with the nodes; each must listen before the peers are asked to use it.
-  for cc in "${CHAINCODES[@]}"; do wait_listening "cc-$cc" "$(cc_port "$cc")"; done
+  local org
+  while read -r cc org; do wait_listening "cc-$cc-$org" "$(cc_port "$cc" "$org")"; done < <(cc_servers)
   for cc in "${CHAINCODES[@]}"; do define_chaincode "$cc"; done
 }
 
@@ -500,7 +533,7 @@ EOF
 
 # ---------------------------------------------------------------------------- commands
 
-all_names() { echo orderer0; for o in "${ORGS[@]}"; do echo "peer0.$o"; done; for c in "${CHAINCODES[@]}"; do echo "cc-$c"; done; }
+all_names() { echo orderer0; for o in "${ORGS[@]}"; do echo "peer0.$o"; done; cc_servers | awk '{ print "cc-" $1 "-" $2 }'; }
 
 any_running() { local n; for n in $(all_names); do proc_alive "$n" && return 0; done; return 1; }
 
@@ -526,12 +559,14 @@ cmd_up() {
   for org in "${ORGS[@]}"; do start_peer "$org"; done
   # Packaging is offline, so the chaincode JVMs can warm up while the nodes start.
   local cc
-  for cc in "${CHAINCODES[@]}"; do cc_package "$cc"; start_chaincode "$cc"; done
+  local org
+  while read -r cc org; do cc_package "$cc" "$org"; start_chaincode "$cc" "$org"; done < <(cc_servers)
   wait_healthy orderer0 "$(orderer_ops)"
   for org in "${ORGS[@]}"; do wait_healthy "peer0.$org" "$(peer_ops "$org")"; wait_peer_serving "$org"; done
   join_channels
   wait_channels_ordered
   deploy_chaincodes
+  wait_gossip
   write_client_profiles
   log "network up in $(( $(date +%s) - started ))s: work folder $WORK, logs in $LOGS"
 }
@@ -548,13 +583,16 @@ cmd_status() {
       printf 'ok    %-20s 127.0.0.1:%s %s\n' "$n" "$(peer_port "$org")" "${MSP[$org]}"
     else printf 'DOWN  %s\n' "$n"; bad=1; fi
   done
+  # Each org's peer is asked through its own chaincode server, on every channel the org is in.
   for cc in "${CHAINCODES[@]}"; do
-    for ch in ${CC_CHANNELS[$cc]}; do
-      org=$(echo "${CHANNEL_ORGS[$ch]}" | awk '{print $1}')
-      if proc_alive "cc-$cc" && (peer_cli_env "$org"; timeout 30 peer chaincode query -C "$ch" -n "$cc" \
-           -c '{"Args":["org.hyperledger.fabric:GetMetadata"]}' >/dev/null 2>&1); then
-        printf 'ok    %-20s answers on %s\n' "chaincode $cc" "$ch"
-      else printf 'DOWN  %-20s on %s\n' "chaincode $cc" "$ch"; bad=1; fi
+    for org in $(cc_orgs "$cc"); do
+      for ch in ${CC_CHANNELS[$cc]}; do
+        [[ " ${CHANNEL_ORGS[$ch]} " == *" $org "* ]] || continue
+        if proc_alive "cc-$cc-$org" && (peer_cli_env "$org"; timeout 30 peer chaincode query -C "$ch" -n "$cc" \
+             -c '{"Args":["org.hyperledger.fabric:GetMetadata"]}' >/dev/null 2>&1); then
+          printf 'ok    %-20s answers %s on %s\n' "chaincode $cc" "peer0.$org" "$ch"
+        else printf 'DOWN  %-20s for %s on %s\n' "chaincode $cc" "peer0.$org" "$ch"; bad=1; fi
+      done
     done
   done
   if [ "$bad" != 0 ]; then
@@ -573,7 +611,11 @@ cmd_down() {
   [ -n "${1:-}" ] && [ "$purge" = 0 ] && die "unknown option '$1' for down (only --purge)"
   if [ -d "$PIDS" ] && [ -n "$(ls -A "$PIDS")" ]; then
     # Chaincodes first, then peers, then the orderer: nothing loses its upstream mid-request.
-    for n in $(all_names | tac); do stop_proc "$n" || failed=1; done
+    # Every recorded process, also those of an older layout that all_names no longer lists.
+    for n in $( (all_names; find "$PIDS" -name '*.pid' -printf '%f\n' | sed 's/\.pid$//') | awk '!seen[$0]++' \
+                | awk '{ print (/^cc-/ ? 0 : /^peer/ ? 1 : 2) " " $0 }' | sort -s -k1,1n | cut -d' ' -f2); do
+      stop_proc "$n" || failed=1
+    done
   else
     log "no process recorded in $WORK/pids: nothing to stop"
   fi
@@ -629,7 +671,7 @@ case "${1:-}" in
   down)   shift; if [ -d "$WORK" ]; then lock_work; fi; cmd_down "$@" ;;
   status) cmd_status ;;
   env)    shift; cmd_env "$@" ;;
-  ports)  echo "orderer0 $(orderer_port) admin $(orderer_admin) ops $(orderer_ops)"; for o in "${ORGS[@]}"; do echo "peer0.$o $(peer_port "$o") cc $(peer_cc_port "$o") ops $(peer_ops "$o")"; done; for c in "${CHAINCODES[@]}"; do echo "cc-$c $(cc_port "$c")"; done ;;
+  ports)  echo "orderer0 $(orderer_port) admin $(orderer_admin) ops $(orderer_ops)"; for o in "${ORGS[@]}"; do echo "peer0.$o $(peer_port "$o") cc $(peer_cc_port "$o") ops $(peer_ops "$o")"; done; cc_servers | while read -r c o; do echo "cc-$c-$o $(cc_port "$c" "$o")"; done ;;
   -h|--help|"") sed -n '2,16p' "$0" ;;
   *) die "unknown command '$1' (up, down [--purge], status, env ORG [admin|user], ports)" ;;
 esac

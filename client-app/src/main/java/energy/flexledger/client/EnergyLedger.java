@@ -5,6 +5,7 @@ import energy.flexledger.spec.IntervalDigest;
 import energy.flexledger.spec.Json;
 import io.grpc.Status;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import org.hyperledger.fabric.client.CommitException;
@@ -18,10 +19,19 @@ import org.hyperledger.fabric.protos.gateway.ErrorDetail;
 
 /** Typed access to chaincode-energy through the Fabric Gateway. */
 public final class EnergyLedger {
+    /** How long a submission waits for endorsing peers to become available (after a peer restart). */
+    static final Duration DEFAULT_ENDORSE_WAIT = Duration.ofSeconds(30);
+
     private final Contract contract;
+    private final Duration endorseWait;
 
     EnergyLedger(final Contract contract) {
+        this(contract, DEFAULT_ENDORSE_WAIT);
+    }
+
+    EnergyLedger(final Contract contract, final Duration endorseWait) {
         this.contract = contract;
+        this.endorseWait = endorseWait;
     }
 
     public Map<String, Object> registerMeter(final String meterId, final String zone, final String saltCommitmentHex)
@@ -35,6 +45,11 @@ public final class EnergyLedger {
                 Long.toString(d.sum()), d.fingerprintHex());
     }
 
+    /** Submits any transaction by name: for tests of the submission path. */
+    Map<String, Object> submitRaw(final String name, final String... args) throws LedgerException {
+        return submit(name, args);
+    }
+
     public Map<String, Object> getMeter(final String meterId) throws LedgerException {
         return evaluate("GetMeter", meterId);
     }
@@ -44,9 +59,40 @@ public final class EnergyLedger {
     }
 
     private Map<String, Object> submit(final String name, final String... args) throws LedgerException {
+        final long deadline = System.nanoTime() + endorseWait.toNanos();
+        long pauseMillis = 250;
+        while (true) {
+            try {
+                return submitOnce(name, args);
+            } catch (EndorseException e) {
+                // Nothing was endorsed, so nothing can have happened: trying again is safe. Only
+                // "no endorsers available" is worth it; a chaincode refusal would answer the same again.
+                final LedgerException failure = translate(name, e);
+                if (!endorsersUnavailable(e) || failure.code().isPresent() || System.nanoTime() + pauseMillis * 1_000_000L > deadline) {
+                    throw failure;
+                }
+                try {
+                    Thread.sleep(pauseMillis);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw failure;
+                }
+                pauseMillis = Math.min(pauseMillis * 2, 4_000);
+            }
+        }
+    }
+
+    /** The gateway found no set of live peers that satisfies the endorsement policy (yet). */
+    static boolean endorsersUnavailable(final GatewayException e) {
+        final Status.Code code = e.getStatus().getCode();
+        return code == Status.Code.UNAVAILABLE
+                || code == Status.Code.FAILED_PRECONDITION && String.valueOf(e.getStatus().getDescription()).contains("no combination of peers");
+    }
+
+    private Map<String, Object> submitOnce(final String name, final String... args) throws EndorseException, LedgerException {
         try {
             return parse(contract.submitTransaction(name, args));
-        } catch (EndorseException | SubmitException | CommitStatusException e) {
+        } catch (SubmitException | CommitStatusException e) {
             throw translate(name, e);
         } catch (CommitException e) {
             // Validation failures (MVCC_READ_CONFLICT, ENDORSEMENT_POLICY_FAILURE, ...): the ledger did

@@ -59,6 +59,46 @@ class NetworkRestartIT {
         }
     }
 
+    @Test
+    void afterAPeerAndAChaincodeAreKilledUpRestartsJustThoseAndNothingAcknowledgedIsLost() throws Exception {
+        final String meter = "IT-CRASH-" + System.nanoTime();
+        final byte[] salt = new byte[32];
+        final long start = 1_767_225_600_000L;
+        final Map<String, Object> recorded;
+        try (LedgerConnection community = LedgerConnection.open(MemberProfile.fromWork(WORK, "community", "user"))) {
+            community.energy("grid").registerMeter(meter, "zone-c", Hex.encode(Fp1.saltCommitment(salt)));
+            recorded = community.energy("grid").recordInterval(meter,
+                    Fp1.interval(salt, meter, start, start + 900_000L).add(start + 1, 7).digest());
+        }
+        try {
+            for (final String name : new String[] {"peer0.community", "cc-energy-community"}) {
+                final long pid = Long.parseLong(java.nio.file.Files.readString(WORK.resolve("pids/" + name + ".pid")).trim().split(" ")[0]);
+                final ProcessHandle process = ProcessHandle.of(pid).orElseThrow(() -> new AssertionError(name + " is not running"));
+                process.destroyForcibly();
+                process.onExit().get(30, TimeUnit.SECONDS);
+            }
+            assertThat(network("status").exitCode()).isNotZero();
+
+            final Result up = network("up");
+            assertThat(up.exitCode()).as(up.output()).isZero();
+            assertThat(up.output()).contains("starting what is missing").contains("starting peer0.community")
+                    .contains("starting chaincode 'energy'").doesNotContain("starting orderer0").doesNotContain("starting peer0.dso");
+            assertThat(network("status").exitCode()).isZero();
+
+            try (LedgerConnection community = LedgerConnection.open(MemberProfile.fromWork(WORK, "community", "user"))) {
+                final EnergyLedger energy = community.energy("grid");
+                assertThat(energy.getInterval(meter, start)).isEqualTo(recorded);
+                final long next = start + 900_000L;
+                assertThat(energy.recordInterval(meter, Fp1.interval(salt, meter, next, next + 900_000L).digest()))
+                        .containsEntry("previousLink", recorded.get("link"));
+            }
+        } finally {
+            if (network("status").exitCode() != 0) {
+                network("up");
+            }
+        }
+    }
+
     private static void restartKeepsEverything(final String meter, final long start, final Map<String, Object> recorded)
             throws Exception {
         final Result again = network("up");
