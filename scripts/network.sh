@@ -140,14 +140,15 @@ require_free_port() {
   port_free "$1" || die "port $1 (for $2) is already in use by another program. Stop it or choose other ports with FLEXLEDGER_BASE_PORT (now $BASE_PORT)."
 }
 
+# Start-up budgets are generous: twelve JVMs and five nodes share two cores while starting.
 wait_healthy() {
   local name=$1 port=$2 i
-  for i in $(seq 1 120); do
+  for i in $(seq 1 240); do
     if curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; then return 0; fi
     proc_alive "$name" || die "$name exited during start-up; see $LOGS/$name.log"
     sleep 0.5
   done
-  die "$name did not become healthy within 60s; see $LOGS/$name.log"
+  die "$name did not become healthy within 120s; see $LOGS/$name.log"
 }
 
 # /healthz answers before the peer's gRPC service accepts requests: also wait for the peer CLI.
@@ -211,12 +212,12 @@ retry() {
 
 wait_listening() {
   local name=$1 port=$2 i
-  for i in $(seq 1 120); do
+  for i in $(seq 1 240); do
     port_free "$port" || return 0
     proc_alive "$name" || die "$name exited during start-up; see $LOGS/$name.log"
     sleep 0.5
   done
-  die "$name did not listen on port $port within 60s; see $LOGS/$name.log"
+  die "$name did not listen on port $port within 120s; see $LOGS/$name.log"
 }
 
 # ---------------------------------------------------------------------------- crypto and channels
