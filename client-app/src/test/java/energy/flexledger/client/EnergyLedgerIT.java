@@ -72,6 +72,13 @@ class EnergyLedgerIT {
         return energy;
     }
 
+    /** A meter of the community with the interval (T0, T0 + 15 min] recorded. */
+    private static EnergyLedger registeredWithOneInterval(final String meterId) throws LedgerException {
+        final EnergyLedger energy = registered(meterId);
+        energy.recordInterval(meterId, interval(meterId, T0, 10));
+        return energy;
+    }
+
     /** Queries chaincode-energy with Fabric's peer CLI as the given org's user; returns its output. */
     private static String peerQuery(final String org, final String... args) throws IOException, InterruptedException {
         return peerCli(org, "peer chaincode query -C grid -n energy -c \"$1\"", Json.write(Map.of("Args", List.of((Object[]) args))), true);
@@ -122,8 +129,7 @@ class EnergyLedgerIT {
     @Test
     void anotherOrgsUserIsRefusedAndTheChainIsUnchanged() throws Exception {
         final String meter = uniqueMeter("IT-ACL");
-        final EnergyLedger energy = registered(meter);
-        energy.recordInterval(meter, interval(meter, T0, 10));
+        final EnergyLedger energy = registeredWithOneInterval(meter);
         final Map<String, Object> before = energy.getMeter(meter);
 
         assertThatThrownBy(() -> aggregator.energy("grid").recordInterval(meter, interval(meter, T0 + QUARTER, 99)))
@@ -140,8 +146,7 @@ class EnergyLedgerIT {
     @Test
     void aWriteNotEndorsedByTheOwnersPeerIsInvalidatedByFabric() throws Exception {
         final String meter = uniqueMeter("IT-SBE");
-        final EnergyLedger energy = registered(meter);
-        energy.recordInterval(meter, interval(meter, T0, 10));
+        final EnergyLedger energy = registeredWithOneInterval(meter);
         final Map<String, Object> before = energy.getMeter(meter);
 
         // The community's own user asks only the DSO's and the aggregator's peers to endorse: the

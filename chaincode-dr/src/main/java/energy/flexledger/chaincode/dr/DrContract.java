@@ -1,10 +1,7 @@
 package energy.flexledger.chaincode.dr;
 
-import energy.flexledger.chaincode.Caller;
-import energy.flexledger.spec.Json;
-import java.util.LinkedHashMap;
+import energy.flexledger.chaincode.Describe;
 import java.util.List;
-import java.util.Map;
 import org.hyperledger.fabric.contract.Context;
 import org.hyperledger.fabric.contract.ContractInterface;
 import org.hyperledger.fabric.contract.annotation.Contract;
@@ -27,12 +24,6 @@ public final class DrContract implements ContractInterface {
     /** What this chaincode is and which domain transactions it offers so far. */
     @Transaction(name = "Describe", intent = Transaction.TYPE.EVALUATE)
     public String describe(final Context ctx) {
-        Caller.of(ctx).requireMemberReader();
-        final Map<String, Object> out = new LinkedHashMap<>();
-        out.put("chaincode", "dr");
-        out.put("version", "0.1.0");
-        out.put("channel", ctx.getStub().getChannelId());
-        out.put("transactions", List.of());
-        return Json.write(out);
+        return Describe.of(ctx, "dr", "0.1.0", List.of());
     }
 }

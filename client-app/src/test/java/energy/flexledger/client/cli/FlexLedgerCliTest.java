@@ -15,6 +15,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class FlexLedgerCliTest {
@@ -46,22 +47,14 @@ class FlexLedgerCliTest {
         assertThat(Json.write(Json.parse(captured.toString(StandardCharsets.UTF_8).trim()))).isEqualTo(Json.write(vector.get("expected")));
     }
 
-    @Test
-    void specErrorPrintsTheCodeAndExitsThree() {
-        assertThat(run("{\"meterId\":\"m\",\"salt\":\"00\",\"intervals\":[]}", "spec", "fp1")).isEqualTo(3);
-        assertThat(Json.parseObject(captured.toString(StandardCharsets.UTF_8).trim())).containsEntry("error", "BAD_SALT");
-    }
-
-    @Test
-    void malformedJsonIsBadJson() {
-        assertThat(run("{", "spec", "fp1")).isEqualTo(3);
-        assertThat(Json.parseObject(captured.toString(StandardCharsets.UTF_8).trim())).containsEntry("error", "BAD_JSON");
-    }
-
-    @Test
-    void unknownSpecIsBadRequest() {
-        assertThat(run("{}", "spec", "zz9")).isEqualTo(3);
-        assertThat(Json.parseObject(captured.toString(StandardCharsets.UTF_8).trim())).containsEntry("error", "BAD_REQUEST");
+    @ParameterizedTest(name = "{0} -> {2}")
+    @CsvSource(delimiter = '|', value = {
+        "{\"meterId\":\"m\",\"salt\":\"00\",\"intervals\":[]} | fp1 | BAD_SALT",
+        "{                                               | fp1 | BAD_JSON",
+        "{}                                              | zz9 | BAD_REQUEST"})
+    void specErrorsPrintTheirCodeAndExitThree(final String input, final String spec, final String code) {
+        assertThat(run(input, "spec", spec)).isEqualTo(3);
+        assertThat(Json.parseObject(captured.toString(StandardCharsets.UTF_8).trim())).containsEntry("error", code);
     }
 
     @Test
