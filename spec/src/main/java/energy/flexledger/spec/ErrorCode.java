@@ -31,6 +31,26 @@ public enum ErrorCode {
     SAMPLES_NOT_INCREASING,
     SUM_OVERFLOW,
 
+    // --- BL1 ---
+    /** {@code slotMinutes} is not one the spec allows (BL1: 15 or 60; ST1: a divisor of a day). */
+    BAD_SLOT_MINUTES,
+    /** A reading's slot start is not on a whole minute and a local slot boundary. */
+    MISALIGNED,
+    /** The same instant (BL1 reading) or the same id (MK1 offer, DA1 order) appears twice. */
+    DUPLICATE,
+    /** The X of Y pair that the target's day type picks is not {@code 1 <= x <= y}. */
+    BAD_X_Y,
+    /** Fewer than {@code x} eligible days in the lookback window. */
+    INSUFFICIENT_HISTORY,
+
+    // --- ST1 ---
+    /** Baseline and actual are empty or of different lengths. */
+    BAD_WINDOW,
+
+    // --- MK1 ---
+    /** A clearing mode other than SINGLE or MERIT. */
+    BAD_MODE,
+
     // --- arithmetic ---
     /** An exact integer operation overflowed. */
     OVERFLOW

@@ -1,6 +1,9 @@
 package energy.flexledger.spec;
 
 import java.nio.charset.StandardCharsets;
+import java.security.DigestException;
+import java.security.MessageDigest;
+import java.util.Arrays;
 
 /**
  * FP1: interval fingerprints of raw meter samples and the on-chain link chain (spec/FP1.md).
@@ -135,20 +138,37 @@ public final class Fp1 {
         }
     }
 
-    /** {@code Hk = SHA-256(Hk-1 || BE64(tk) || BE64(vk))}. */
+    /**
+     * {@code Hk = SHA-256(Hk-1 || BE64(tk) || BE64(vk))}. One {@link MessageDigest} and one 48-byte
+     * block are reused for every sample: allocating a digest per sample costs more than the hash.
+     */
     private static final class Sha256Chain {
-        private byte[] current;
+        private final MessageDigest digest = Sha256.newDigest();
+        private final byte[] block = new byte[HASH_BYTES + 16];
 
         Sha256Chain(final byte[] seed) {
-            this.current = seed;
+            System.arraycopy(seed, 0, block, 0, HASH_BYTES);
         }
 
         void extend(final long time, final long value) {
-            current = Sha256.start().bytes(current).be64(time).be64(value).finish();
+            putBe64(block, HASH_BYTES, time);
+            putBe64(block, HASH_BYTES + 8, value);
+            digest.update(block, 0, block.length);
+            try {
+                digest.digest(block, 0, HASH_BYTES);
+            } catch (DigestException e) {
+                throw new IllegalStateException("a 32-byte buffer always holds a SHA-256 digest", e);
+            }
         }
 
         byte[] current() {
-            return current.clone();
+            return Arrays.copyOf(block, HASH_BYTES);
+        }
+
+        private static void putBe64(final byte[] target, final int offset, final long value) {
+            for (int i = 0; i < 8; i++) {
+                target[offset + i] = (byte) (value >>> (56 - 8 * i));
+            }
         }
     }
 }

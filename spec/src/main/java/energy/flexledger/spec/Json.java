@@ -388,15 +388,20 @@ public final class Json {
         public long getLong(final String name) {
             final Object v = map.get(name);
             if (!(v instanceof Long)) {
-                throw new SpecException(ErrorCode.BAD_JSON, where + "." + name + " must be an integer");
+                throw wrong(name, v, "an integer");
             }
             return (Long) v;
+        }
+
+        /** The integer member {@code name}, or {@code fallback} when it is absent or null. */
+        public long getLong(final String name, final long fallback) {
+            return has(name) ? getLong(name) : fallback;
         }
 
         public String getString(final String name) {
             final Object v = map.get(name);
             if (!(v instanceof String)) {
-                throw new SpecException(ErrorCode.BAD_JSON, where + "." + name + " must be a string");
+                throw wrong(name, v, "a string");
             }
             return (String) v;
         }
@@ -404,9 +409,24 @@ public final class Json {
         public List<?> getList(final String name) {
             final Object v = map.get(name);
             if (!(v instanceof List)) {
-                throw new SpecException(ErrorCode.BAD_JSON, where + "." + name + " must be an array");
+                throw wrong(name, v, "an array");
             }
             return (List<?>) v;
+        }
+
+        /** The array member {@code name}, or an empty list when it is absent or null. */
+        public List<?> getListOrEmpty(final String name) {
+            return has(name) ? getList(name) : List.of();
+        }
+
+        /** Where this object sits in the document, for messages: {@code input.offers[2]}. */
+        public String where() {
+            return where;
+        }
+
+        private SpecException wrong(final String name, final Object value, final String expected) {
+            return new SpecException(ErrorCode.BAD_JSON, where + "." + name
+                    + (value == null ? " is missing: " + expected + " is required" : " must be " + expected));
         }
 
         public Obj getObj(final String name) {

@@ -13,8 +13,13 @@ public final class Sha256 {
     private final byte[] scratch = new byte[8];
 
     private Sha256() {
+        digest = newDigest();
+    }
+
+    /** A fresh SHA-256 {@link MessageDigest}; every Java runtime has one. */
+    public static MessageDigest newDigest() {
         try {
-            digest = MessageDigest.getInstance("SHA-256");
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java runtime provides SHA-256", e);
         }

@@ -1,6 +1,7 @@
 package energy.flexledger.client.cli;
 
 import energy.flexledger.client.LedgerException;
+import energy.flexledger.spec.ErrorCode;
 import energy.flexledger.spec.Json;
 import energy.flexledger.spec.SpecException;
 import java.io.IOException;
@@ -14,9 +15,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 
 /**
- * {@code flexledger}: the member's command line. Results are JSON on standard output. Exit codes:
- * 0 success, 2 usage error, 3 a FlexLedger error code (printed as {@code {"error":"CODE",...}}),
- * 4 anything else (I/O, network).
+ * {@code flexledger}: the member's command line. Results are JSON on standard output, messages on
+ * standard error. Exit codes: 0 success; 2 usage error, including input JSON that is malformed or
+ * lacks a member (the message names it); 3 a FlexLedger error code, printed as
+ * {@code {"error":"CODE"}} (plus {@code txId} for a ledger transaction); 4 anything else (I/O,
+ * network).
  */
 @Command(
         name = "flexledger",
@@ -65,20 +68,28 @@ public final class FlexLedgerCli {
 
     private static int report(final Exception e, final PrintWriter out, final PrintWriter err) {
         final Map<String, Object> json = new LinkedHashMap<>();
+        if (e instanceof SpecException && ((SpecException) e).code() == ErrorCode.BAD_JSON) {
+            // Not a rule of the domain but a document of the wrong shape: a usage error.
+            err.println("flexledger: invalid input: " + ((SpecException) e).detail());
+            err.flush();
+            return CommandLine.ExitCode.USAGE;
+        }
         if (e instanceof SpecException) {
             json.put("error", ((SpecException) e).code().name());
-            json.put("message", e.getMessage());
             out.println(Json.write(json));
             out.flush();
+            err.println("flexledger: " + e.getMessage());
+            err.flush();
             return EXIT_CODE_ERROR;
         }
         if (e instanceof LedgerException && ((LedgerException) e).code().isPresent()) {
             final LedgerException le = (LedgerException) e;
             json.put("error", le.code().get().name());
-            json.put("message", le.getMessage());
             le.transactionId().ifPresent(tx -> json.put("txId", tx));
             out.println(Json.write(json));
             out.flush();
+            err.println("flexledger: " + le.getMessage());
+            err.flush();
             return EXIT_CODE_ERROR;
         }
         err.println("flexledger: " + e.getMessage());

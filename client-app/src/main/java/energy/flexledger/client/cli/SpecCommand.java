@@ -8,8 +8,15 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-/** {@code flexledger spec fp1 < input.json}: the specs as pure functions, no network. */
-@Command(name = "spec", description = "Run a spec function on a vector's input (stdin) and print its output: fp1.")
+/**
+ * {@code flexledger spec NAME < input.json}: the specs as pure functions, no network. The input has
+ * the shape of a vector's {@code input} member, the output that of its {@code expected} member.
+ */
+@Command(name = "spec", description = {
+    "Run a spec function on a vector's input (standard input) and print its output as JSON.",
+    "fp1 fingerprints and links intervals, bl1 computes a baseline, st1 settles an event, mk1 clears a flexibility request,",
+    "da1 clears a double auction, fp1-verify audits raw samples against certified records.",
+    "A spec error prints {\"error\":\"CODE\"} and exits 3; malformed input names the member and exits 2."})
 final class SpecCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "NAME", description = "spec name: ${COMPLETION-CANDIDATES}",
             completionCandidates = SpecNames.class)

@@ -5,20 +5,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 import energy.flexledger.spec.Json;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class FlexLedgerCliTest {
+    private static final Path VECTORS = Path.of("../spec/src/test/resources/vectors");
+
     private final InputStream stdin = System.in;
     private final PrintStream stdout = System.out;
     private final ByteArrayOutputStream captured = new ByteArrayOutputStream();
@@ -39,22 +45,52 @@ class FlexLedgerCliTest {
         return FlexLedgerCli.run(args);
     }
 
+    static List<String> vectors() throws IOException {
+        try (Stream<Path> files = Files.list(VECTORS)) {
+            return files.map(p -> p.getFileName().toString()).sorted().collect(Collectors.toList());
+        }
+    }
+
     @ParameterizedTest
-    @ValueSource(strings = {"fp1-basic.json", "fp1-continue.json"})
-    void specFp1PrintsTheVectorsExpectedOutput(final String name) throws Exception {
-        final Map<String, Object> vector = Json.parseObject(Files.readString(Path.of("../spec/src/test/resources/vectors", name)));
-        assertThat(run(Json.write(vector.get("input")), "spec", "fp1")).isZero();
+    @MethodSource("vectors")
+    void specPrintsEveryVectorsExpectedOutput(final String name) throws Exception {
+        final Map<String, Object> vector = Json.parseObject(Files.readString(VECTORS.resolve(name)));
+        final String spec = name.substring(0, name.indexOf('-'));
+        assertThat(run(Json.write(vector.get("input")), "spec", spec)).isZero();
         assertThat(Json.write(Json.parse(captured.toString(StandardCharsets.UTF_8).trim()))).isEqualTo(Json.write(vector.get("expected")));
     }
 
     @ParameterizedTest(name = "{0} -> {2}")
     @CsvSource(delimiter = '|', value = {
-        "{\"meterId\":\"m\",\"salt\":\"00\",\"intervals\":[]} | fp1 | BAD_SALT",
-        "{                                               | fp1 | BAD_JSON",
-        "{}                                              | zz9 | BAD_REQUEST"})
-    void specErrorsPrintTheirCodeAndExitThree(final String input, final String spec, final String code) {
+        "{\"meterId\":\"m\",\"salt\":\"00\",\"intervals\":[]}   | fp1 | BAD_SALT",
+        "{}                                                | zz9 | BAD_REQUEST",
+        "{\"orders\":[{\"id\":\"a\",\"side\":\"BUY\",\"quantityWh\":1,\"price\":1,\"submittedAt\":0},"
+                + "{\"id\":\"a\",\"side\":\"SELL\",\"quantityWh\":1,\"price\":1,\"submittedAt\":0}]} | da1 | DUPLICATE",
+        "{\"slotMinutes\":15,\"baseline\":[],\"actual\":[],\"committedPower\":0,\"rewardRate\":0,\"penaltyRate\":0,"
+                + "\"capBps\":0,\"thresholdBps\":0} | st1 | BAD_WINDOW"})
+    void specErrorsPrintOnlyTheirCodeAndExitThree(final String input, final String spec, final String code) {
         assertThat(run(input, "spec", spec)).isEqualTo(3);
-        assertThat(Json.parseObject(captured.toString(StandardCharsets.UTF_8).trim())).containsEntry("error", code);
+        assertThat(Json.parseObject(captured.toString(StandardCharsets.UTF_8).trim())).containsExactly(Map.entry("error", code));
+    }
+
+    @ParameterizedTest(name = "{1}: {0}")
+    @CsvSource(delimiter = '|', value = {
+        "{                                             | fp1 | invalid input: unexpected end of input at offset 1",
+        "{\"meterId\":\"m\",\"salt\":\"0000000000000000000000000000000000000000000000000000000000000000\"} | fp1 | input.intervals is missing",
+        "{\"request\":{\"id\":\"r\",\"quantityWh\":\"9\"}} | mk1 | input.request.quantityWh must be an integer",
+        "{\"orders\":[{\"id\":\"a\",\"side\":\"BUY\"}]}     | da1 | input.orders[0].quantityWh is missing",
+        "{\"timezone\":\"UTC\",\"slotMinutes\":60,\"targetDate\":\"2026-13-01\"} | bl1 | input.targetDate must be an ISO date"})
+    void malformedInputNamesTheMemberAndExitsTwo(final String input, final String spec, final String message) {
+        final PrintStream stderr = System.err;
+        final ByteArrayOutputStream err = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            assertThat(run(input, "spec", spec)).isEqualTo(2);
+        } finally {
+            System.setErr(stderr);
+        }
+        assertThat(captured.toString(StandardCharsets.UTF_8)).isEmpty();
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains(message);
     }
 
     @Test
