@@ -66,6 +66,29 @@ public final class Caller {
         return id;
     }
 
+    /** The issuer part of the identity id ({@code x509::<subject>::<issuer>}): the CA that signed it. */
+    public String issuer() {
+        return issuerOf(id);
+    }
+
+    /** The issuer part of an X.509 identity id, or empty if it is not one. */
+    public static String issuerOf(final String identityId) {
+        if (identityId == null || !identityId.startsWith("x509::")) {
+            return "";
+        }
+        final int at = identityId.lastIndexOf("::");
+        return at <= "x509".length() ? "" : identityId.substring(at + 2);
+    }
+
+    /** True when {@code identityId} is an X.509 identity issued by the same CA as the caller's. */
+    public boolean sameIssuerAs(final String identityId) {
+        final String mine = issuer();
+        return !mine.isEmpty() && mine.equals(issuerOf(identityId)) && identityId.length() <= MAX_IDENTITY_ID_LENGTH;
+    }
+
+    /** The longest identity id accepted as a binding. */
+    public static final int MAX_IDENTITY_ID_LENGTH = 1024;
+
     public Optional<MemberOrg> memberOrg() {
         return MemberOrg.ofMsp(mspId);
     }

@@ -2,9 +2,15 @@ package energy.flexledger.chaincode;
 
 import energy.flexledger.spec.Json;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.hyperledger.fabric.shim.ChaincodeStub;
+import org.hyperledger.fabric.shim.ledger.CompositeKey;
+import org.hyperledger.fabric.shim.ledger.KeyValue;
+import org.hyperledger.fabric.shim.ledger.QueryResultsIterator;
+import org.hyperledger.fabric.shim.ledger.QueryResultsIteratorWithMetadata;
 import org.hyperledger.fabric.shim.ext.sbe.StateBasedEndorsement;
 import org.hyperledger.fabric.shim.ext.sbe.impl.StateBasedEndorsementFactory;
 
@@ -13,6 +19,9 @@ import org.hyperledger.fabric.shim.ext.sbe.impl.StateBasedEndorsementFactory;
  * with {@link #sortable(long)} so that range scans return them in numeric order.
  */
 public final class StateStore {
+    /** The value of an index entry: Fabric treats an empty value as a delete, so one zero byte. */
+    private static final byte[] INDEX_VALUE = {0};
+
     private final ChaincodeStub stub;
 
     public StateStore(final ChaincodeStub stub) {
@@ -23,9 +32,113 @@ public final class StateStore {
         return stub.createCompositeKey(type, parts).toString();
     }
 
+    /**
+     * A simple (non-composite) key {@code type NUL part NUL part ...} for entities read by key
+     * range: Fabric's range queries refuse composite keys. Parts must not contain U+0000, so keys of
+     * different entities never interleave in a range.
+     */
+    public static String rangeKey(final String type, final String... parts) {
+        final StringBuilder sb = new StringBuilder(type);
+        for (final String part : parts) {
+            if (part.indexOf('\u0000') >= 0) {
+                throw new IllegalArgumentException("key parts must not contain U+0000");
+            }
+            sb.append('\u0000').append(part);
+        }
+        return sb.toString();
+    }
+
+    public void delete(final String key) {
+        stub.delState(key);
+    }
+
+    /** Writes an index entry: a composite key whose parts carry the information, with no value. */
+    public void index(final String type, final String... parts) {
+        stub.putState(key(type, parts), INDEX_VALUE);
+    }
+
+    public void unindex(final String type, final String... parts) {
+        stub.delState(key(type, parts));
+    }
+
+    /**
+     * The parts after {@code prefix} of every index entry under {@code type/prefix...}, in key order.
+     * Not paged, so it may run in a submit transaction (Fabric re-checks the range at validation).
+     */
+    public List<List<String>> indexed(final String type, final String... prefix) {
+        final List<List<String>> out = new ArrayList<>();
+        try (QueryResultsIterator<KeyValue> it = stub.getStateByPartialCompositeKey(type, prefix)) {
+            for (final KeyValue kv : it) {
+                final List<String> attributes = CompositeKey.parseCompositeKey(kv.getKey()).getAttributes();
+                out.add(attributes.subList(prefix.length, attributes.size()));
+            }
+        } catch (Exception e) {
+            throw closeFailure(e);
+        }
+        return out;
+    }
+
+    /** One page of index entries under {@code type/prefix...} (evaluate transactions only). */
+    public Page<List<String>> indexedPage(final int pageSize, final String bookmark, final String type, final String... prefix) {
+        final List<List<String>> out = new ArrayList<>();
+        final String next;
+        try (QueryResultsIteratorWithMetadata<KeyValue> it =
+                stub.getStateByPartialCompositeKeyWithPagination(new CompositeKey(type, prefix), pageSize, bookmark)) {
+            for (final KeyValue kv : it) {
+                final List<String> attributes = CompositeKey.parseCompositeKey(kv.getKey()).getAttributes();
+                out.add(attributes.subList(prefix.length, attributes.size()));
+            }
+            next = it.getMetadata() == null ? "" : it.getMetadata().getBookmark();
+        } catch (Exception e) {
+            throw closeFailure(e);
+        }
+        return new Page<>(out, next);
+    }
+
+    /** Values of the simple keys in {@code [startKey, endKey)}, one page (evaluate transactions only). */
+    public Page<Map<String, Object>> rangePage(final String startKey, final String endKey, final int pageSize, final String bookmark) {
+        final List<Map<String, Object>> out = new ArrayList<>();
+        final String next;
+        try (QueryResultsIteratorWithMetadata<KeyValue> it = stub.getStateByRangeWithPagination(startKey, endKey, pageSize, bookmark)) {
+            for (final KeyValue kv : it) {
+                out.add(Json.parseObject(kv.getStringValue()));
+            }
+            next = it.getMetadata() == null ? "" : it.getMetadata().getBookmark();
+        } catch (Exception e) {
+            throw closeFailure(e);
+        }
+        return new Page<>(out, next);
+    }
+
+    private static RuntimeException closeFailure(final Exception e) {
+        if (e instanceof RuntimeException) {
+            return (RuntimeException) e;
+        }
+        return new IllegalStateException("closing a state iterator failed", e);
+    }
+
+    /** One page of a query and the bookmark of the next page (empty when there is none). */
+    public static final class Page<T> {
+        private final List<T> items;
+        private final String bookmark;
+
+        public Page(final List<T> items, final String bookmark) {
+            this.items = List.copyOf(items);
+            this.bookmark = bookmark == null ? "" : bookmark;
+        }
+
+        public List<T> items() {
+            return items;
+        }
+
+        public String bookmark() {
+            return bookmark;
+        }
+    }
+
     public Optional<Map<String, Object>> read(final String key) {
         final byte[] bytes = stub.getState(key);
-        if (bytes == null || bytes.length == 0) {
+        if (bytes == null || bytes.length == 0 || (bytes.length == 1 && bytes[0] == 0)) {
             return Optional.empty();
         }
         return Optional.of(Json.parseObject(new String(bytes, StandardCharsets.UTF_8)));

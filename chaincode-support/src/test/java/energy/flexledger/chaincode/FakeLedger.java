@@ -1,6 +1,7 @@
 package energy.flexledger.chaincode;
 
 import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyInt;
 import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.Mockito.doAnswer;
 import static org.mockito.Mockito.mock;
@@ -9,13 +10,20 @@ import static org.mockito.Mockito.when;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import javax.security.auth.x500.X500Principal;
 import org.hyperledger.fabric.contract.ClientIdentity;
 import org.hyperledger.fabric.contract.Context;
 import org.hyperledger.fabric.shim.ChaincodeStub;
+import org.hyperledger.fabric.protos.peer.QueryResponseMetadata;
 import org.hyperledger.fabric.shim.ledger.CompositeKey;
+import org.hyperledger.fabric.shim.ledger.KeyValue;
+import org.hyperledger.fabric.shim.ledger.QueryResultsIterator;
+import org.hyperledger.fabric.shim.ledger.QueryResultsIteratorWithMetadata;
 
 /**
  * A unit-test double for a chaincode's view of the ledger: world state in a sorted map, a settable
@@ -23,9 +31,17 @@ import org.hyperledger.fabric.shim.ledger.CompositeKey;
  * run against real Fabric.
  */
 public final class FakeLedger {
-    private final Map<String, byte[]> state = new TreeMap<>();
+    private final TreeMap<String, byte[]> state = new TreeMap<>();
+    /**
+     * The values, before the current transaction, of the keys it wrote (null: absent). Reads answer
+     * from here, because Fabric does not show a transaction its own writes, and {@link #abort()}
+     * restores them, because Fabric commits nothing of a failed transaction.
+     */
+    private Map<String, byte[]> before = new TreeMap<>();
+    private Map<String, byte[]> beforeParameters = new TreeMap<>();
     private String mspId = "CommunityMSP";
     private String ou = "client";
+    private String name = "someone";
     private long txCounter;
     private Instant now = Instant.ofEpochMilli(1_767_225_600_000L);
     private String lastEventName;
@@ -35,9 +51,20 @@ public final class FakeLedger {
 
     /** Acts as an identity of {@code mspId} with NodeOU {@code ou} (admin, client, peer, ...). */
     public FakeLedger as(final String mspId, final String ou) {
+        return as(mspId, ou, "someone");
+    }
+
+    /** Acts as the identity {@code name} (its certificate's CN) of {@code mspId} with NodeOU {@code ou}. */
+    public FakeLedger as(final String mspId, final String ou, final String name) {
         this.mspId = mspId;
         this.ou = ou;
+        this.name = name;
         return this;
+    }
+
+    /** The identity id Fabric gives {@code name} of {@code mspId} with NodeOU {@code ou}: subject and issuer. */
+    public static String idOf(final String mspId, final String ou, final String name) {
+        return "x509::CN=" + name + ",OU=" + ou + ",O=" + mspId + "::CN=ca." + mspId;
     }
 
     public FakeLedger at(final long epochMillis) {
@@ -52,12 +79,33 @@ public final class FakeLedger {
         when(stub.getTxId()).thenReturn("tx" + txCounter);
         when(stub.getTxTimestamp()).thenReturn(now);
         when(stub.getChannelId()).thenReturn("grid");
-        when(stub.getState(anyString())).thenAnswer(inv -> state.get(inv.<String>getArgument(0)));
+        before = new TreeMap<>();
+        beforeParameters = new TreeMap<>();
+        when(stub.getState(anyString())).thenAnswer(inv -> committed().get(inv.<String>getArgument(0)));
         doAnswer(inv -> {
+            remember(inv.getArgument(0));
             state.put(inv.getArgument(0), inv.<byte[]>getArgument(1).clone());
             writes++;
             return null;
         }).when(stub).putState(anyString(), any(byte[].class));
+        doAnswer(inv -> {
+            remember(inv.getArgument(0));
+            state.remove(inv.<String>getArgument(0));
+            validationParameters.remove(inv.<String>getArgument(0));
+            writes++;
+            return null;
+        }).when(stub).delState(anyString());
+        when(stub.getStateByPartialCompositeKey(anyString(), any(String[].class))).thenAnswer(inv -> {
+            final String prefix = partialKey(inv.getArguments());
+            return iterator(prefix, prefix + Character.toString(Character.MAX_CODE_POINT), 0, "");
+        });
+        when(stub.getStateByPartialCompositeKeyWithPagination(any(CompositeKey.class), anyInt(), anyString())).thenAnswer(inv -> {
+            final String prefix = inv.<CompositeKey>getArgument(0).toString();
+            return iterator(prefix, prefix + Character.toString(Character.MAX_CODE_POINT), inv.<Integer>getArgument(1), inv.getArgument(2));
+        });
+        when(stub.getStateByRange(anyString(), anyString())).thenAnswer(inv -> iterator(inv.getArgument(0), inv.getArgument(1), 0, ""));
+        when(stub.getStateByRangeWithPagination(anyString(), anyString(), anyInt(), anyString())).thenAnswer(
+                inv -> iterator(inv.getArgument(0), inv.getArgument(1), inv.<Integer>getArgument(2), inv.getArgument(3)));
         when(stub.createCompositeKey(anyString(), any(String[].class))).thenAnswer(inv -> {
             final Object[] args = inv.getArguments();
             final String[] parts = new String[args.length - 1];
@@ -67,6 +115,7 @@ public final class FakeLedger {
             return new CompositeKey((String) args[0], parts);
         });
         doAnswer(inv -> {
+            remember(inv.getArgument(0));
             validationParameters.put(inv.getArgument(0), inv.<byte[]>getArgument(1).clone());
             return null;
         }).when(stub).setStateValidationParameter(anyString(), any(byte[].class));
@@ -77,16 +126,145 @@ public final class FakeLedger {
         }).when(stub).setEvent(anyString(), any(byte[].class));
 
         final X509Certificate cert = mock(X509Certificate.class);
-        when(cert.getSubjectX500Principal()).thenReturn(new X500Principal("CN=someone,OU=" + ou + ",O=test,C=US"));
+        when(cert.getSubjectX500Principal()).thenReturn(new X500Principal("CN=" + name + ",OU=" + ou + ",O=" + mspId));
         final ClientIdentity identity = mock(ClientIdentity.class);
         when(identity.getMSPID()).thenReturn(mspId);
         when(identity.getX509Certificate()).thenReturn(cert);
-        when(identity.getId()).thenReturn("x509::CN=someone::" + mspId);
+        when(identity.getId()).thenReturn(idOf(mspId, ou, name));
 
         final Context ctx = mock(Context.class);
         when(ctx.getStub()).thenReturn(stub);
         when(ctx.getClientIdentity()).thenReturn(identity);
         return ctx;
+    }
+
+    private void remember(final String key) {
+        if (!before.containsKey(key)) {
+            before.put(key, state.get(key));
+            beforeParameters.put(key, validationParameters.get(key));
+        }
+    }
+
+    /** The state as the current transaction sees it: without its own writes. */
+    private TreeMap<String, byte[]> committed() {
+        if (before.isEmpty()) {
+            return state;
+        }
+        final TreeMap<String, byte[]> view = new TreeMap<>(state);
+        before.forEach((k, v) -> {
+            if (v == null) {
+                view.remove(k);
+            } else {
+                view.put(k, v);
+            }
+        });
+        return view;
+    }
+
+    /** The current transaction failed: Fabric commits none of its writes, so they are undone here. */
+    public void abort() {
+        before.forEach((k, v) -> {
+            if (v == null) {
+                state.remove(k);
+            } else {
+                state.put(k, v);
+            }
+        });
+        beforeParameters.forEach((k, v) -> {
+            if (v == null) {
+                validationParameters.remove(k);
+            } else {
+                validationParameters.put(k, v);
+            }
+        });
+        before = new TreeMap<>();
+        beforeParameters = new TreeMap<>();
+    }
+
+    /** Writes a simple key directly, as a transaction endorsed by altered chaincode could. */
+    public void plantKey(final String key, final String json) {
+        state.put(key, json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The MSPs whose peers must endorse changes to {@code key} (empty: none set). */
+    public java.util.List<String> endorsersOfKey(final String key) {
+        final byte[] policy = validationParameters.get(key);
+        if (policy == null) {
+            return java.util.List.of();
+        }
+        return org.hyperledger.fabric.shim.ext.sbe.impl.StateBasedEndorsementFactory.getInstance().newStateBasedEndorsement(policy).listOrgs();
+    }
+
+    private static String partialKey(final Object[] args) {
+        final String[] parts = new String[args.length - 1];
+        for (int i = 1; i < args.length; i++) {
+            parts[i - 1] = (String) args[i];
+        }
+        return new CompositeKey((String) args[0], parts).toString();
+    }
+
+    /**
+     * Keys in [start, end) in order, as Fabric's LevelDB state returns them; with a page size, at most
+     * that many from the bookmark on, and the next key as the new bookmark (empty at the end).
+     */
+    private Results iterator(final String start, final String end, final int pageSize,
+            final String bookmark) {
+        final String from = bookmark == null || bookmark.isEmpty() ? start : bookmark;
+        final List<KeyValue> page = new ArrayList<>();
+        String next = "";
+        for (final Map.Entry<String, byte[]> e : committed().subMap(from, true, end, false).entrySet()) {
+            if (pageSize > 0 && page.size() == pageSize) {
+                next = e.getKey();
+                break;
+            }
+            final String key = e.getKey();
+            final byte[] value = e.getValue().clone();
+            page.add(new KeyValue() {
+                @Override
+                public String getKey() {
+                    return key;
+                }
+
+                @Override
+                public byte[] getValue() {
+                    return value.clone();
+                }
+
+                @Override
+                public String getStringValue() {
+                    return new String(value, StandardCharsets.UTF_8);
+                }
+            });
+        }
+        final QueryResponseMetadata metadata = QueryResponseMetadata.newBuilder()
+                .setFetchedRecordsCount(page.size()).setBookmark(next).build();
+        return new Results(page, metadata);
+    }
+
+    /** What Fabric's range queries return, paged or not. */
+    private static final class Results implements QueryResultsIterator<KeyValue>, QueryResultsIteratorWithMetadata<KeyValue> {
+        private final List<KeyValue> page;
+        private final QueryResponseMetadata metadata;
+
+        Results(final List<KeyValue> page, final QueryResponseMetadata metadata) {
+            this.page = page;
+            this.metadata = metadata;
+        }
+
+        @Override
+        public QueryResponseMetadata getMetadata() {
+            return metadata;
+        }
+
+        @Override
+        public Iterator<KeyValue> iterator() {
+            return page.iterator();
+        }
+
+        @Override
+        public void close() {
+            // nothing to release
+        }
     }
 
     /** A copy of the world state, to show that a failed transaction changed nothing. */
@@ -104,11 +282,7 @@ public final class FakeLedger {
 
     /** The MSPs whose peers must endorse changes to the composite key {@code type/parts} (empty: none set). */
     public java.util.List<String> endorsersOf(final String type, final String... parts) {
-        final byte[] policy = validationParameters.get(new CompositeKey(type, parts).toString());
-        if (policy == null) {
-            return java.util.List.of();
-        }
-        return org.hyperledger.fabric.shim.ext.sbe.impl.StateBasedEndorsementFactory.getInstance().newStateBasedEndorsement(policy).listOrgs();
+        return endorsersOfKey(new CompositeKey(type, parts).toString());
     }
 
     public int writes() {

@@ -1,12 +1,16 @@
 package energy.flexledger.chaincode;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class StateStoreTest {
+    private final FakeLedger ledger = new FakeLedger();
+
     @Test
     void sortableKeysOrderLikeTheNumbers() {
         final long[] values = {Long.MIN_VALUE, -1_000_000L, -1L, 0L, 1L, 1_767_225_600_000L, Long.MAX_VALUE};
@@ -15,5 +19,57 @@ class StateStoreTest {
             encoded.add(StateStore.sortable(v));
         }
         assertThat(encoded).isSorted().allSatisfy(s -> assertThat(s).hasSize(20)).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void rangeKeysOfOneEntityNeverInterleaveWithAnothers() {
+        assertThat(StateStore.rangeKey("interval", "a", "1")).isEqualTo("interval\u0000a\u00001");
+        // "a" and "a\u0001b" would interleave with a printable separator; U+0000 sorts before all.
+        assertThat(StateStore.rangeKey("interval", "a", "9")).isLessThan(StateStore.rangeKey("interval", "a\u0001b", "0"));
+        assertThatThrownBy(() -> StateStore.rangeKey("interval", "a\u0000b")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void indexEntriesAreListedPagedAndRemoved() {
+        final StateStore store = new StateStore(ledger.context().getStub());
+        for (int i = 0; i < 5; i++) {
+            store.index("idx", "zone-1", "id-" + i);
+        }
+        store.index("idx", "zone-2", "id-9");
+        final StateStore reader = new StateStore(ledger.context().getStub());
+        assertThat(reader.indexed("idx", "zone-1")).containsExactly(List.of("id-0"), List.of("id-1"), List.of("id-2"), List.of("id-3"),
+                List.of("id-4"));
+        final StateStore.Page<List<String>> first = reader.indexedPage(3, "", "idx", "zone-1");
+        assertThat(first.items()).hasSize(3);
+        final StateStore.Page<List<String>> rest = reader.indexedPage(3, first.bookmark(), "idx", "zone-1");
+        assertThat(rest.items()).containsExactly(List.of("id-3"), List.of("id-4"));
+        assertThat(rest.bookmark()).isEmpty();
+        // An index entry is not a record.
+        assertThat(reader.read(reader.key("idx", "zone-1", "id-0"))).isEmpty();
+        reader.unindex("idx", "zone-1", "id-0");
+        assertThat(new StateStore(ledger.context().getStub()).indexed("idx", "zone-1")).hasSize(4);
+    }
+
+    @Test
+    void rangePagesReadSimpleKeysInOrderAndDeletesRemove() {
+        final StateStore store = new StateStore(ledger.context().getStub());
+        for (long t = 0; t < 6; t++) {
+            store.write(StateStore.rangeKey("r", "m", StateStore.sortable(t)), Map.of("t", t));
+        }
+        final StateStore reader = new StateStore(ledger.context().getStub());
+        final StateStore.Page<Map<String, Object>> page =
+                reader.rangePage(StateStore.rangeKey("r", "m", StateStore.sortable(1)), StateStore.rangeKey("r", "m", StateStore.sortable(5)), 10, "");
+        assertThat(page.items()).extracting(m -> m.get("t")).containsExactly(1L, 2L, 3L, 4L);
+        reader.delete(StateStore.rangeKey("r", "m", StateStore.sortable(2)));
+        assertThat(new StateStore(ledger.context().getStub()).read(StateStore.rangeKey("r", "m", StateStore.sortable(2)))).isEmpty();
+    }
+
+    @Test
+    void aTransactionDoesNotSeeItsOwnWritesAndAnAbortedOneLeavesNothing() {
+        final StateStore tx = new StateStore(ledger.context().getStub());
+        tx.write("k", Map.of("v", 1L));
+        assertThat(tx.read("k")).isEmpty();
+        ledger.abort();
+        assertThat(new StateStore(ledger.context().getStub()).read("k")).isEmpty();
     }
 }

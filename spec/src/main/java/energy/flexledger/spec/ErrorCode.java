@@ -22,6 +22,10 @@ public enum ErrorCode {
     ALREADY_EXISTS,
     /** A different record already exists where an identical re-submission would have been a no-op. */
     CONFLICT,
+    /** The asset is deactivated: it takes no data until its owner reactivates it. */
+    INACTIVE,
+    /** The entity's status does not allow this change (a subscription declined, then accepted). */
+    INVALID_STATE,
 
     // --- FP1 ---
     BAD_SALT,

@@ -381,6 +381,11 @@ public final class Json {
             return new Obj((Map<String, Object>) value, where);
         }
 
+        /** The member names, in sorted order (never hash order: they may reach messages and state). */
+        public List<String> names() {
+            return new ArrayList<>(new TreeMap<>(map).keySet());
+        }
+
         public boolean has(final String name) {
             return map.containsKey(name) && map.get(name) != null;
         }

@@ -1,19 +1,14 @@
 package energy.flexledger.chaincode.energy;
 
 import energy.flexledger.chaincode.Caller;
-import energy.flexledger.chaincode.Failures;
-import energy.flexledger.chaincode.MemberOrg;
 import energy.flexledger.chaincode.StateStore;
 import energy.flexledger.spec.ErrorCode;
-import energy.flexledger.spec.Fp1;
-import energy.flexledger.spec.Hex;
-import energy.flexledger.spec.IntervalDigest;
 import energy.flexledger.spec.Json;
 import energy.flexledger.spec.SpecException;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.hyperledger.fabric.contract.Context;
 import org.hyperledger.fabric.contract.ContractInterface;
 import org.hyperledger.fabric.contract.annotation.Contact;
@@ -25,241 +20,239 @@ import org.hyperledger.fabric.contract.annotation.Transaction;
 import org.hyperledger.fabric.shim.ChaincodeStub;
 
 /**
- * chaincode-energy: the meter registry and FP1 interval certification (eDREAM second-tier storage).
+ * chaincode-energy: the asset registry, FP1 certification of metering intervals (eDREAM
+ * second-tier storage), batch certification and data-access subscriptions (Platone).
  *
- * <p>State, one key per entity (composite keys):
- * <ul>
- *   <li>{@code meter/<meterId>}: owner MSP, zone, SHA-256 commitment of the off-chain salt;</li>
- *   <li>{@code meterhead/<meterId>}: end of the last interval and the head of the FP1 link chain;</li>
- *   <li>{@code interval/<meterId>/<sortable start>}: count, sum, avg, fingerprint, link.</li>
- * </ul>
- *
- * <p>Every key of a meter carries a state-based endorsement policy: only a peer of the owner org
- * can endorse changes to it.
- *
- * <p>Role table (README.md, "Access control"): registering needs an admin or client of a member
- * org, which becomes the meter's owner; recording an interval needs an admin or client of the
- * owner org; reading needs any identity of a member org.
+ * <p>This class only maps transactions to {@link Registry}, {@link Intervals}, {@link Batches} and
+ * {@link Subscriptions}, which hold the rules. Who may call what is in chaincode-energy/README.md
+ * ("Role table"); each transaction checks it from the caller's identity, never from arguments.
+ * Results and events are canonical JSON.
  */
 @Contract(
         name = "energy",
         info = @Info(
                 title = "FlexLedger energy",
-                description = "Meter registry and FP1 certification of metering data",
-                version = "0.1.0",
+                description = "Asset registry, FP1 certification of metering data, batch certification, data-access subscriptions",
+                version = "0.2.0",
                 license = @License(name = "Apache-2.0"),
                 contact = @Contact(name = "FlexLedger")))
 @Default
 public final class EnergyContract implements ContractInterface {
-    static final String METER = "meter";
-    static final String HEAD = "meterhead";
-    static final String INTERVAL = "interval";
-    static final String EVENT_METER_REGISTERED = "MeterRegistered";
-    static final String EVENT_INTERVAL_RECORDED = "IntervalRecorded";
-    private static final int MAX_ZONE_BYTES = 64;
-    /** How far an interval's end may lie beyond the transaction time: clocks of devices and peers differ. */
-    static final long MAX_CLOCK_SKEW_MS = 5 * 60_000L;
+    static final String EVENT_ASSET_REGISTERED = "AssetRegistered";
+    static final String EVENT_ASSET_UPDATED = "AssetUpdated";
+    static final String EVENT_INTERVALS_RECORDED = "IntervalsRecorded";
+    static final String EVENT_BATCH_CERTIFIED = "BatchCertified";
+    static final String EVENT_SUBSCRIPTION_CHANGED = "SubscriptionChanged";
+
+    // ------------------------------------------------------------------ registry
 
     /**
-     * Registers a meter owned by the caller's organisation. Sending the same registration again
-     * returns the stored meter; a different one for a taken id is {@code ALREADY_EXISTS}.
-     *
-     * @param saltCommitment lowercase hex SHA-256 of the meter's 32-byte salt (the salt stays off-chain)
-     * @return the meter as canonical JSON
+     * Registers an asset owned by the caller's org: {@code {"assetId", "type": METER|EMS|BMS|
+     * CHARGING_STATION|EV, "zone", "deviceId"?, "gatewayId"?, "saltCommitment"? (required for
+     * METER), "quantity"?, "intervalMs"?}}. The gateway identity defaults to the caller. The same
+     * registration again returns the stored asset; a different one for a taken id is
+     * {@code ALREADY_EXISTS}.
      */
-    @Transaction(name = "RegisterMeter", intent = Transaction.TYPE.SUBMIT)
-    public String registerMeter(final Context ctx, final String meterId, final String zone, final String saltCommitment) {
-        final MemberOrg owner = Caller.of(ctx).requireMemberWriter("register meters");
-        checkMeterId(meterId);
-        if (zone == null || zone.isEmpty() || zone.getBytes(StandardCharsets.UTF_8).length > MAX_ZONE_BYTES) {
-            throw Failures.fail(ErrorCode.BAD_REQUEST, "zone must be 1.." + MAX_ZONE_BYTES + " UTF-8 bytes");
-        }
-        if (!Hex.isLowerHex(saltCommitment, Fp1.HASH_BYTES)) {
-            throw Failures.fail(ErrorCode.BAD_REQUEST, "saltCommitment must be 64 lowercase hex digits (SHA-256 of the salt)");
-        }
-        final ChaincodeStub stub = ctx.getStub();
-        final StateStore state = new StateStore(stub);
-        final String key = state.key(METER, meterId);
-        final Optional<Map<String, Object>> existing = state.read(key);
-        if (existing.isPresent()) {
-            final Map<String, Object> m = existing.get();
-            // The same registration sent again (a retry after a lost answer) is a no-op.
-            if (owner.mspId().equals(m.get("ownerMsp")) && zone.equals(m.get("zone")) && saltCommitment.equals(m.get("saltCommitment"))) {
-                return Json.write(m);
-            }
-            throw Failures.fail(ErrorCode.ALREADY_EXISTS, "meter '" + meterId + "' is already registered by " + m.get("ownerMsp"));
-        }
-        final Map<String, Object> meter = new LinkedHashMap<>();
-        meter.put("meterId", meterId);
-        meter.put("ownerMsp", owner.mspId());
-        meter.put("zone", zone);
-        meter.put("saltCommitment", saltCommitment);
-        meter.put("registeredAt", stub.getTxTimestamp().toEpochMilli());
-        meter.put("registeredTx", stub.getTxId());
-        final String json = state.write(key, meter);
-
-        final Map<String, Object> head = new LinkedHashMap<>();
-        head.put("meterId", meterId);
-        head.put("intervals", 0L);
-        head.put("lastEnd", null);
-        head.put("headLink", Hex.encode(Fp1.genesis(meterId)));
-        final String headKey = state.key(HEAD, meterId);
-        state.write(headKey, head);
-        // The meter and its chain head change only with the owner's endorsement, even if another
-        // member's peer ran altered chaincode: the head link commits to the meter's whole history.
-        state.requireEndorsementBy(key, owner.mspId());
-        state.requireEndorsementBy(headKey, owner.mspId());
-
-        stub.setEvent(EVENT_METER_REGISTERED, json.getBytes(StandardCharsets.UTF_8));
-        return json;
+    @Transaction(name = "RegisterAsset", intent = Transaction.TYPE.SUBMIT)
+    public String registerAsset(final Context ctx, final String assetJson) {
+        final Map<String, Object> asset = Registry.register(ctx.getStub(), Caller.of(ctx), Args.object("asset", assetJson));
+        return emit(ctx.getStub(), EVENT_ASSET_REGISTERED, asset);
     }
 
+    /** A METER with the defaults (15-minute intervals, quantity ACTIVE_POWER), bound to the caller as gateway. */
+    @Transaction(name = "RegisterMeter", intent = Transaction.TYPE.SUBMIT)
+    public String registerMeter(final Context ctx, final String meterId, final String zone, final String saltCommitment) {
+        final Map<String, Object> spec = new LinkedHashMap<>();
+        spec.put("assetId", meterId);
+        spec.put("type", "METER");
+        spec.put("zone", zone);
+        spec.put("saltCommitment", saltCommitment);
+        final Map<String, Object> asset = Registry.register(ctx.getStub(), Caller.of(ctx), new Json.Obj(spec, "meter"));
+        return emit(ctx.getStub(), EVENT_ASSET_REGISTERED, asset);
+    }
+
+    /** Changes {@code zone}, {@code deviceId}, {@code gatewayId} (null unbinds) or {@code status}. */
+    @Transaction(name = "UpdateAsset", intent = Transaction.TYPE.SUBMIT)
+    public String updateAsset(final Context ctx, final String assetId, final String changesJson) {
+        final Map<String, Object> asset = Registry.update(ctx.getStub(), Caller.of(ctx), assetId, Args.object("changes", changesJson));
+        return emit(ctx.getStub(), EVENT_ASSET_UPDATED, asset);
+    }
+
+    /** Status INACTIVE: no more intervals until the owner sets it ACTIVE again. */
+    @Transaction(name = "DeactivateAsset", intent = Transaction.TYPE.SUBMIT)
+    public String deactivateAsset(final Context ctx, final String assetId) {
+        final Map<String, Object> changes = new LinkedHashMap<>();
+        changes.put("status", Registry.INACTIVE);
+        final Map<String, Object> asset = Registry.update(ctx.getStub(), Caller.of(ctx), assetId, new Json.Obj(changes, "changes"));
+        return emit(ctx.getStub(), EVENT_ASSET_UPDATED, asset);
+    }
+
+    /** The asset, with its chain head when it certifies intervals. */
+    @Transaction(name = "GetAsset", intent = Transaction.TYPE.EVALUATE)
+    public String getAsset(final Context ctx, final String assetId) {
+        Caller.of(ctx).requireMemberReader();
+        final StateStore state = new StateStore(ctx.getStub());
+        return Json.write(Registry.withHead(state, Registry.read(state, Args.id("assetId", assetId))));
+    }
+
+    /** {@link #getAsset} under the name of the first version. */
+    @Transaction(name = "GetMeter", intent = Transaction.TYPE.EVALUATE)
+    public String getMeter(final Context ctx, final String meterId) {
+        return getAsset(ctx, meterId);
+    }
+
+    /** A page of assets {@code by} owner (MSP id), zone or type; {@code bookmark} continues a page. */
+    @Transaction(name = "QueryAssets", intent = Transaction.TYPE.EVALUATE)
+    public String queryAssets(final Context ctx, final String by, final String value, final String pageSize, final String bookmark) {
+        Caller.of(ctx).requireMemberReader();
+        return Json.write(Registry.query(new StateStore(ctx.getStub()), by, value, Args.pageSize(pageSize), Args.bookmark(bookmark)));
+    }
+
+    // ------------------------------------------------------------------ intervals
+
     /**
-     * Records one FP1 interval {@code (start, end]} of a meter and extends its link chain.
-     *
-     * <p>Re-submitting an interval already recorded with the same values is a no-op that returns the
-     * stored record; a different record for the same interval is {@code CONFLICT}. Otherwise the
-     * interval must start where the meter's last one ended ({@code NOT_CONTIGUOUS}).
-     *
-     * @return the interval record as canonical JSON
+     * Records a batch of FP1 interval records ({@code [{"meterId", "start", "end", "count", "sum",
+     * "fingerprint"}, ...]}, up to 2,000, any meters) in one transaction, and returns the counts
+     * and each meter's new head. One event per batch.
      */
+    @Transaction(name = "RecordIntervals", intent = Transaction.TYPE.SUBMIT)
+    public String recordIntervals(final Context ctx, final String recordsJson) {
+        final List<?> batch = Args.spec(() -> {
+            final Object parsed = Json.parse(recordsJson == null ? "" : recordsJson);
+            if (!(parsed instanceof List)) {
+                throw new SpecException(ErrorCode.BAD_JSON, "records must be a JSON array of interval records");
+            }
+            return (List<?>) parsed;
+        });
+        final Intervals.Outcome outcome = Intervals.record(ctx.getStub(), Caller.of(ctx), batch);
+        return emit(ctx.getStub(), EVENT_INTERVALS_RECORDED, outcome.summary(ctx.getStub().getTxId()));
+    }
+
+    /** One interval record; returns the record (the stored one when it was already certified). */
     @Transaction(name = "RecordInterval", intent = Transaction.TYPE.SUBMIT)
     public String recordInterval(final Context ctx, final String meterId, final String start, final String end,
             final String count, final String sum, final String fingerprint) {
-        final Caller caller = Caller.of(ctx);
-        caller.requireMemberWriter("record intervals");
-        checkMeterId(meterId);
-        final IntervalDigest digest = parseDigest(start, end, count, sum, fingerprint);
-
-        final ChaincodeStub stub = ctx.getStub();
-        final StateStore state = new StateStore(stub);
-        final Map<String, Object> meter = readMeter(state, meterId);
-        caller.requireWriterOf((String) meter.get("ownerMsp"), "record intervals of meter '" + meterId + "'");
-
-        if (digest.end() > Math.addExact(stub.getTxTimestamp().toEpochMilli(), MAX_CLOCK_SKEW_MS)) {
-            // A chain never restarts: one interval in the future (a typo, microseconds for
-            // milliseconds) would block the meter for good.
-            throw Failures.fail(ErrorCode.BAD_INTERVAL, "interval end " + digest.end() + " is in the future (transaction time "
-                    + stub.getTxTimestamp().toEpochMilli() + "); intervals are certified once they have closed");
-        }
-        final String headKey = state.key(HEAD, meterId);
-        final Map<String, Object> head = readHead(state, meterId);
-        final Object lastEnd = head.get("lastEnd");
-
-        final String intervalKey = state.key(INTERVAL, meterId, StateStore.sortable(digest.start()));
-        final Optional<Map<String, Object>> existing = state.read(intervalKey);
-        // Only records behind the chain head are part of the meter's history; honest transactions
-        // never write an interval without advancing the head.
-        if (existing.isPresent() && lastEnd != null && digest.start() < (Long) lastEnd) {
-            if (sameDigest(existing.get(), digest)) {
-                return Json.write(existing.get());
-            }
-            throw Failures.fail(ErrorCode.CONFLICT, "meter '" + meterId + "' already has a different record for the interval starting at "
-                    + digest.start());
-        }
-        if (lastEnd != null && (Long) lastEnd != digest.start()) {
-            throw Failures.fail(ErrorCode.NOT_CONTIGUOUS, "meter '" + meterId + "' continues at " + lastEnd + ", not at " + digest.start());
-        }
-        final String previousLink = (String) head.get("headLink");
-        final String link = Hex.encode(Fp1.link(Hex.decode(previousLink), digest));
-
-        final Map<String, Object> record = digest.toMap();
+        final Map<String, Object> record = new LinkedHashMap<>();
         record.put("meterId", meterId);
-        record.put("previousLink", previousLink);
-        record.put("link", link);
-        record.put("recordedAt", stub.getTxTimestamp().toEpochMilli());
-        record.put("txId", stub.getTxId());
-        final String json = state.write(intervalKey, record);
-        state.requireEndorsementBy(intervalKey, (String) meter.get("ownerMsp"));
-
-        head.put("intervals", Math.addExact((Long) head.get("intervals"), 1L));
-        head.put("lastEnd", digest.end());
-        head.put("headLink", link);
-        state.write(headKey, head);
-
-        stub.setEvent(EVENT_INTERVAL_RECORDED, json.getBytes(StandardCharsets.UTF_8));
-        return json;
+        record.put("start", Args.parseLong("start", start));
+        record.put("end", Args.parseLong("end", end));
+        record.put("count", Args.parseLong("count", count));
+        record.put("sum", Args.parseLong("sum", sum));
+        record.put("fingerprint", fingerprint);
+        final Intervals.Outcome outcome = Intervals.record(ctx.getStub(), Caller.of(ctx), List.of(record));
+        emit(ctx.getStub(), EVENT_INTERVALS_RECORDED, outcome.summary(ctx.getStub().getTxId()));
+        return Json.write(outcome.records.get(0));
     }
 
-    /** The meter with its chain head ({@code intervals}, {@code lastEnd}, {@code headLink}). */
-    @Transaction(name = "GetMeter", intent = Transaction.TYPE.EVALUATE)
-    public String getMeter(final Context ctx, final String meterId) {
-        Caller.of(ctx).requireMemberReader();
-        checkMeterId(meterId);
-        final StateStore state = new StateStore(ctx.getStub());
-        final Map<String, Object> meter = readMeter(state, meterId);
-        final Map<String, Object> head = readHead(state, meterId);
-        meter.put("intervals", head.get("intervals"));
-        meter.put("lastEnd", head.get("lastEnd"));
-        meter.put("headLink", head.get("headLink"));
-        return Json.write(meter);
-    }
-
-    /** The recorded interval of a meter that starts at {@code start}. */
+    /** The certified interval of a meter that starts at {@code start}. */
     @Transaction(name = "GetInterval", intent = Transaction.TYPE.EVALUATE)
     public String getInterval(final Context ctx, final String meterId, final String start) {
         Caller.of(ctx).requireMemberReader();
-        checkMeterId(meterId);
-        final long from = Failures.parseLong("start", start);
+        return Json.write(Intervals.get(new StateStore(ctx.getStub()), Args.id("meterId", meterId), Args.parseLong("start", start)));
+    }
+
+    /** Certified intervals with {@code from <= start < to}, oldest first, paged, with the meter's head. */
+    @Transaction(name = "GetIntervals", intent = Transaction.TYPE.EVALUATE)
+    public String getIntervals(final Context ctx, final String meterId, final String from, final String to, final String pageSize,
+            final String bookmark) {
+        Caller.of(ctx).requireMemberReader();
+        return Json.write(Intervals.range(new StateStore(ctx.getStub()), Args.id("meterId", meterId), Args.parseLong("from", from),
+                Args.parseLong("to", to), Args.pageSize(pageSize), Args.bookmark(bookmark)));
+    }
+
+    /** A meter's chain head: {@code intervals}, {@code lastEnd}, {@code headLink}. */
+    @Transaction(name = "GetHead", intent = Transaction.TYPE.EVALUATE)
+    public String getHead(final Context ctx, final String meterId) {
+        Caller.of(ctx).requireMemberReader();
         final StateStore state = new StateStore(ctx.getStub());
-        final Object lastEnd = readHead(state, meterId).get("lastEnd");
-        final Optional<Map<String, Object>> record = state.read(state.key(INTERVAL, meterId, StateStore.sortable(from)));
-        // Only records behind the chain head belong to the meter's certified history.
-        if (record.isEmpty() || lastEnd == null || from >= (Long) lastEnd) {
-            throw Failures.fail(ErrorCode.NOT_FOUND, "meter '" + meterId + "' has no interval starting at " + from);
-        }
-        return Json.write(record.get());
+        Registry.read(state, Args.id("meterId", meterId));
+        return Json.write(Registry.readHead(state, meterId));
     }
 
-    private static Map<String, Object> readMeter(final StateStore state, final String meterId) {
-        return state.read(state.key(METER, meterId))
-                .orElseThrow(() -> Failures.fail(ErrorCode.NOT_FOUND, "meter '" + meterId + "' is not registered"));
+    // ------------------------------------------------------------------ batch certification
+
+    /** Certifies a data batch: {@code {"batchId", "topic", "periodStart", "periodEnd", "count", "merkleRoot"}}. */
+    @Transaction(name = "CertifyBatch", intent = Transaction.TYPE.SUBMIT)
+    public String certifyBatch(final Context ctx, final String batchJson) {
+        final Map<String, Object> batch = Batches.certify(ctx.getStub(), Caller.of(ctx), Args.object("batch", batchJson));
+        return emit(ctx.getStub(), EVENT_BATCH_CERTIFIED, batch);
     }
 
-    private static Map<String, Object> readHead(final StateStore state, final String meterId) {
-        // RegisterMeter writes the head with the meter: no head, no meter.
-        return state.read(state.key(HEAD, meterId))
-                .orElseThrow(() -> Failures.fail(ErrorCode.NOT_FOUND, "meter '" + meterId + "' is not registered"));
+    @Transaction(name = "GetBatch", intent = Transaction.TYPE.EVALUATE)
+    public String getBatch(final Context ctx, final String batchId) {
+        Caller.of(ctx).requireMemberReader();
+        return Json.write(Batches.read(new StateStore(ctx.getStub()), batchId));
     }
 
-    /** FP1's 1..128 UTF-8 bytes, without the two code points that composite keys reserve. */
-    private static void checkMeterId(final String meterId) {
-        try {
-            Fp1.checkMeterId(meterId);
-        } catch (SpecException e) {
-            throw Failures.from(e);
-        }
-        if (meterId.indexOf('\u0000') >= 0 || meterId.contains(new String(Character.toChars(0x10FFFF)))) {
-            throw Failures.fail(ErrorCode.BAD_REQUEST, "meterId must not contain U+0000 or U+10FFFF");
-        }
+    /** Whether {@code leaf} (an item's leaf hash) is item {@code index} of the batch, given its Merkle proof. */
+    @Transaction(name = "VerifyBatchInclusion", intent = Transaction.TYPE.EVALUATE)
+    public String verifyBatchInclusion(final Context ctx, final String batchId, final String leaf, final String index,
+            final String proofJson) {
+        Caller.of(ctx).requireMemberReader();
+        return Json.write(Batches.verify(new StateStore(ctx.getStub()), batchId, leaf, Args.parseLong("index", index), proofJson));
     }
 
-    private static IntervalDigest parseDigest(final String start, final String end, final String count, final String sum,
-            final String fingerprint) {
-        final long s = Failures.parseLong("start", start);
-        final long e = Failures.parseLong("end", end);
-        final long c = Failures.parseLong("count", count);
-        final long total = Failures.parseLong("sum", sum);
-        if (!Hex.isLowerHex(fingerprint, Fp1.HASH_BYTES)) {
-            throw Failures.fail(ErrorCode.BAD_REQUEST, "fingerprint must be 64 lowercase hex digits");
-        }
-        final IntervalDigest digest;
-        try {
-            digest = new IntervalDigest(s, e, c, total, Hex.decode(fingerprint));
-        } catch (SpecException ex) {
-            throw Failures.from(ex);
-        }
-        // Samples have strictly increasing millisecond times inside (start, end].
-        if (Long.compareUnsigned(c, e - s) > 0) {
-            throw Failures.fail(ErrorCode.BAD_REQUEST, "count " + c + " cannot fit into " + (e - s) + " ms");
-        }
-        return digest;
+    /** A page of batches {@code by} topic or provider (MSP id). */
+    @Transaction(name = "QueryBatches", intent = Transaction.TYPE.EVALUATE)
+    public String queryBatches(final Context ctx, final String by, final String value, final String pageSize, final String bookmark) {
+        Caller.of(ctx).requireMemberReader();
+        return Json.write(Batches.query(new StateStore(ctx.getStub()), by, value, Args.pageSize(pageSize), Args.bookmark(bookmark)));
     }
 
-    private static boolean sameDigest(final Map<String, Object> record, final IntervalDigest digest) {
-        return Long.valueOf(digest.end()).equals(record.get("end"))
-                && Long.valueOf(digest.count()).equals(record.get("count"))
-                && Long.valueOf(digest.sum()).equals(record.get("sum"))
-                && digest.fingerprintHex().equals(record.get("fingerprint"));
+    // ------------------------------------------------------------------ data-access subscriptions
+
+    /** The caller's org asks {@code providerMsp} for access to {@code topic}: status REQUESTED. */
+    @Transaction(name = "RequestAccess", intent = Transaction.TYPE.SUBMIT)
+    public String requestAccess(final Context ctx, final String subscriptionId, final String providerMsp, final String topic) {
+        return emit(ctx.getStub(), EVENT_SUBSCRIPTION_CHANGED,
+                Subscriptions.request(ctx.getStub(), Caller.of(ctx), subscriptionId, providerMsp, topic));
+    }
+
+    @Transaction(name = "AcceptAccess", intent = Transaction.TYPE.SUBMIT)
+    public String acceptAccess(final Context ctx, final String subscriptionId) {
+        return emit(ctx.getStub(), EVENT_SUBSCRIPTION_CHANGED,
+                Subscriptions.decide(ctx.getStub(), Caller.of(ctx), subscriptionId, Subscriptions.ACCEPTED));
+    }
+
+    @Transaction(name = "DeclineAccess", intent = Transaction.TYPE.SUBMIT)
+    public String declineAccess(final Context ctx, final String subscriptionId) {
+        return emit(ctx.getStub(), EVENT_SUBSCRIPTION_CHANGED,
+                Subscriptions.decide(ctx.getStub(), Caller.of(ctx), subscriptionId, Subscriptions.DECLINED));
+    }
+
+    @Transaction(name = "RevokeAccess", intent = Transaction.TYPE.SUBMIT)
+    public String revokeAccess(final Context ctx, final String subscriptionId) {
+        return emit(ctx.getStub(), EVENT_SUBSCRIPTION_CHANGED, Subscriptions.revoke(ctx.getStub(), Caller.of(ctx), subscriptionId));
+    }
+
+    @Transaction(name = "GetSubscription", intent = Transaction.TYPE.EVALUATE)
+    public String getSubscription(final Context ctx, final String subscriptionId) {
+        Caller.of(ctx).requireMemberReader();
+        return Json.write(Subscriptions.read(new StateStore(ctx.getStub()), subscriptionId));
+    }
+
+    /** A page of subscriptions {@code by} topic, provider or consumer (MSP id). */
+    @Transaction(name = "QuerySubscriptions", intent = Transaction.TYPE.EVALUATE)
+    public String querySubscriptions(final Context ctx, final String by, final String value, final String pageSize, final String bookmark) {
+        Caller.of(ctx).requireMemberReader();
+        return Json.write(Subscriptions.query(new StateStore(ctx.getStub()), by, value, Args.pageSize(pageSize), Args.bookmark(bookmark)));
+    }
+
+    // ------------------------------------------------------------------ measurement
+
+    /**
+     * Writes nothing and reads nothing: the cost of a transaction itself (endorsement, ordering,
+     * validation, commit), for benchmarks to compare against.
+     */
+    @Transaction(name = "Noop", intent = Transaction.TYPE.SUBMIT)
+    public String noop(final Context ctx) {
+        Caller.of(ctx).requireMemberWriter("submit transactions");
+        return "{}";
+    }
+
+    private static String emit(final ChaincodeStub stub, final String event, final Map<String, Object> payload) {
+        final String json = Json.write(payload);
+        stub.setEvent(event, json.getBytes(StandardCharsets.UTF_8));
+        return json;
     }
 }

@@ -1,0 +1,231 @@
+package energy.flexledger.chaincode.energy;
+
+import energy.flexledger.chaincode.Caller;
+import energy.flexledger.chaincode.Failures;
+import energy.flexledger.chaincode.StateStore;
+import energy.flexledger.spec.ErrorCode;
+import energy.flexledger.spec.Fp1;
+import energy.flexledger.spec.Hex;
+import energy.flexledger.spec.IntervalDigest;
+import energy.flexledger.spec.Json;
+import energy.flexledger.spec.SpecException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.hyperledger.fabric.shim.ChaincodeStub;
+
+/**
+ * FP1 interval records: {@code interval NUL <meterId> NUL <sortable start>} (simple keys, so that a
+ * meter's records can be read by time range) and the chain head {@code meterhead/<meterId>}.
+ *
+ * <p>A batch is processed in its order. Per meter, each record must be aligned to the meter's
+ * interval length and start where the previous one ended; the chaincode computes the links. A
+ * record identical to one already certified is skipped (safe retries); a different one is
+ * {@code CONFLICT}. Any failure fails the whole batch: nothing of it is written.
+ */
+final class Intervals {
+    static final String INTERVAL = "interval";
+    /** Records per transaction: 1,000 quarter-hours of one meter are ten days. */
+    static final int MAX_BATCH = 2_000;
+    /** How far an interval's end may lie beyond the transaction time: clocks of devices and peers differ. */
+    static final long MAX_CLOCK_SKEW_MS = 5 * 60_000L;
+
+    private Intervals() {}
+
+    static String key(final String meterId, final long start) {
+        return StateStore.rangeKey(INTERVAL, meterId, StateStore.sortable(start));
+    }
+
+    /** The outcome of a batch: what was written, what was already there, and each meter's new head. */
+    static final class Outcome {
+        final List<Map<String, Object>> records = new ArrayList<>();
+        int recorded;
+        int unchanged;
+        final Map<String, Map<String, Object>> heads = new LinkedHashMap<>();
+
+        Map<String, Object> summary(final String txId) {
+            final Map<String, Object> out = new LinkedHashMap<>();
+            out.put("txId", txId);
+            out.put("recorded", (long) recorded);
+            out.put("unchanged", (long) unchanged);
+            out.put("meters", new ArrayList<Object>(heads.values()));
+            return out;
+        }
+    }
+
+    /** One meter's state during a batch: read once, written once at the end. */
+    private static final class MeterState {
+        final Map<String, Object> asset;
+        final Map<String, Object> head;
+        final long intervalMs;
+        boolean changed;
+
+        MeterState(final Map<String, Object> asset, final Map<String, Object> head) {
+            this.asset = asset;
+            this.head = head;
+            this.intervalMs = (Long) asset.get("intervalMs");
+        }
+    }
+
+    static Outcome record(final ChaincodeStub stub, final Caller caller, final List<?> batch) {
+        caller.requireMemberWriter("record intervals");
+        if (batch.isEmpty() || batch.size() > MAX_BATCH) {
+            throw Failures.fail(ErrorCode.BAD_REQUEST, "a batch holds 1.." + MAX_BATCH + " records, got " + batch.size());
+        }
+        final StateStore state = new StateStore(stub);
+        final long now = stub.getTxTimestamp().toEpochMilli();
+        final Map<String, MeterState> meters = new LinkedHashMap<>();
+        // Fabric does not show a transaction its own writes: records of this batch are kept here.
+        final Map<String, Map<String, Object>> written = new LinkedHashMap<>();
+        final Outcome outcome = new Outcome();
+        for (int i = 0; i < batch.size(); i++) {
+            final String where = "records[" + i + "]";
+            final Object item = batch.get(i);
+            final Json.Obj r = Args.spec(() -> Json.Obj.of(item, where));
+            final String meterId = Args.id(where + ".meterId", Args.spec(() -> r.getString("meterId")));
+            final MeterState meter = meters.computeIfAbsent(meterId, id -> load(state, caller, id));
+            final IntervalDigest digest = digest(where, r);
+            if (Math.floorMod(digest.start(), meter.intervalMs) != 0 || digest.end() - digest.start() != meter.intervalMs) {
+                throw Failures.fail(ErrorCode.MISALIGNED, where + ": meter '" + meterId + "' certifies intervals of " + meter.intervalMs
+                        + " ms aligned to the epoch; (" + digest.start() + ", " + digest.end() + "] is not one");
+            }
+            if (digest.end() > Math.addExact(now, MAX_CLOCK_SKEW_MS)) {
+                // A chain never restarts: one interval in the future (a typo, microseconds for
+                // milliseconds) would block the meter for good.
+                throw Failures.fail(ErrorCode.BAD_INTERVAL, where + ": interval end " + digest.end() + " is in the future (transaction time "
+                        + now + "); intervals are certified once they have closed");
+            }
+            final String key = key(meterId, digest.start());
+            final Object lastEnd = meter.head.get("lastEnd");
+            if (lastEnd != null && digest.start() < (Long) lastEnd) {
+                // Behind the head: part of the certified history. Only identical re-submissions pass.
+                final Map<String, Object> existing = written.containsKey(key) ? written.get(key) : state.read(key).orElse(null);
+                if (existing != null && sameDigest(existing, digest)) {
+                    outcome.unchanged++;
+                    outcome.records.add(existing);
+                    continue;
+                }
+                throw Failures.fail(ErrorCode.CONFLICT, where + ": meter '" + meterId + "' already has a different record for the interval starting at "
+                        + digest.start());
+            }
+            if (lastEnd != null && (Long) lastEnd != digest.start()) {
+                throw Failures.fail(ErrorCode.NOT_CONTIGUOUS, where + ": meter '" + meterId + "' continues at " + lastEnd + ", not at "
+                        + digest.start());
+            }
+            final String previousLink = (String) meter.head.get("headLink");
+            final String link = Hex.encode(Fp1.link(Hex.decode(previousLink), digest));
+            final Map<String, Object> record = digest.toMap();
+            record.put("meterId", meterId);
+            record.put("previousLink", previousLink);
+            record.put("link", link);
+            record.put("recordedAt", now);
+            record.put("txId", stub.getTxId());
+            state.write(key, record);
+            // Only records behind the head count, and only the owner can move the head; the key
+            // policy also keeps a certified record from being overwritten by other members' peers.
+            state.requireEndorsementBy(key, (String) meter.asset.get("ownerMsp"));
+            written.put(key, record);
+            outcome.records.add(record);
+            outcome.recorded++;
+            meter.head.put("intervals", Math.addExact((Long) meter.head.get("intervals"), 1L));
+            meter.head.put("lastEnd", digest.end());
+            meter.head.put("headLink", link);
+            meter.changed = true;
+        }
+        for (final Map.Entry<String, MeterState> e : meters.entrySet()) {
+            if (e.getValue().changed) {
+                state.write(state.key(Registry.HEAD, e.getKey()), e.getValue().head);
+            }
+            outcome.heads.put(e.getKey(), e.getValue().head);
+        }
+        return outcome;
+    }
+
+    private static MeterState load(final StateStore state, final Caller caller, final String meterId) {
+        final Map<String, Object> asset = Registry.read(state, meterId);
+        Registry.requireDataWriter(caller, asset);
+        if (!Registry.isMetering(asset)) {
+            throw Failures.fail(ErrorCode.BAD_REQUEST, "asset '" + meterId + "' does not certify intervals (no saltCommitment)");
+        }
+        if (!Registry.ACTIVE.equals(asset.get("status"))) {
+            throw Failures.fail(ErrorCode.INACTIVE, "asset '" + meterId + "' is deactivated; its owner can reactivate it");
+        }
+        return new MeterState(asset, new LinkedHashMap<>(Registry.readHead(state, meterId)));
+    }
+
+    private static IntervalDigest digest(final String where, final Json.Obj r) {
+        final long start = Args.spec(() -> r.getLong("start"));
+        final long end = Args.spec(() -> r.getLong("end"));
+        final long count = Args.spec(() -> r.getLong("count"));
+        final long sum = Args.spec(() -> r.getLong("sum"));
+        final String fingerprint = Args.spec(() -> r.getString("fingerprint"));
+        return digest(where, start, end, count, sum, fingerprint);
+    }
+
+    static IntervalDigest digest(final String where, final long start, final long end, final long count, final long sum,
+            final String fingerprint) {
+        if (!Hex.isLowerHex(fingerprint, Fp1.HASH_BYTES)) {
+            throw Failures.fail(ErrorCode.BAD_REQUEST, where + ": fingerprint must be 64 lowercase hex digits");
+        }
+        final IntervalDigest digest;
+        try {
+            digest = new IntervalDigest(start, end, count, sum, Hex.decode(fingerprint));
+        } catch (SpecException e) {
+            throw Failures.fail(e.code(), where + ": " + e.detail());
+        }
+        // Samples have strictly increasing millisecond times inside (start, end].
+        if (Long.compareUnsigned(count, end - start) > 0) {
+            throw Failures.fail(ErrorCode.BAD_REQUEST, where + ": count " + count + " cannot fit into " + (end - start) + " ms");
+        }
+        return digest;
+    }
+
+    /** The certified record of a meter's interval that starts at {@code start}. */
+    static Map<String, Object> get(final StateStore state, final String meterId, final long start) {
+        Registry.read(state, meterId);
+        final Object lastEnd = Registry.readHead(state, meterId).get("lastEnd");
+        final Optional<Map<String, Object>> record = state.read(key(meterId, start));
+        // Only records behind the chain head belong to the meter's certified history.
+        if (record.isEmpty() || lastEnd == null || start >= (Long) lastEnd) {
+            throw Failures.fail(ErrorCode.NOT_FOUND, "meter '" + meterId + "' has no interval starting at " + start);
+        }
+        return record.get();
+    }
+
+    /**
+     * Certified records with {@code from <= start < to}, oldest first, one page. Each record
+     * carries {@code previousLink}: an auditor who trusts the ledger's first record of the range can
+     * check the rest with {@code Fp1Verifier}.
+     */
+    static Map<String, Object> range(final StateStore state, final String meterId, final long from, final long to, final int pageSize,
+            final String bookmark) {
+        if (to <= from) {
+            throw Failures.fail(ErrorCode.BAD_REQUEST, "to (" + to + ") must be after from (" + from + ")");
+        }
+        Registry.read(state, meterId);
+        final Map<String, Object> head = Registry.readHead(state, meterId);
+        final Object lastEnd = head.get("lastEnd");
+        final StateStore.Page<Map<String, Object>> page = state.rangePage(key(meterId, from), key(meterId, to), pageSize, bookmark);
+        final List<Object> records = new ArrayList<>();
+        for (final Map<String, Object> r : page.items()) {
+            if (lastEnd != null && (Long) r.get("start") < (Long) lastEnd) {
+                records.add(r);
+            }
+        }
+        final Map<String, Object> out = new LinkedHashMap<>();
+        out.put("meterId", meterId);
+        out.put("records", records);
+        out.put("bookmark", page.bookmark());
+        out.put("head", head);
+        return out;
+    }
+
+    private static boolean sameDigest(final Map<String, Object> record, final IntervalDigest digest) {
+        return Long.valueOf(digest.end()).equals(record.get("end"))
+                && Long.valueOf(digest.count()).equals(record.get("count"))
+                && Long.valueOf(digest.sum()).equals(record.get("sum"))
+                && digest.fingerprintHex().equals(record.get("fingerprint"));
+    }
+}

@@ -1,0 +1,130 @@
+package energy.flexledger.chaincode.energy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import energy.flexledger.spec.Json;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class IntervalBatchTest extends Fixture {
+
+    @BeforeEach
+    void meters() {
+        meter("MTR-A");
+        meter("MTR-B");
+    }
+
+    private Map<String, Object> submit(final List<Object> records) {
+        return Json.parseObject(contract.recordIntervals(ledger.context(), Json.write(records)));
+    }
+
+    @Test
+    void oneTransactionCertifiesManyMetersAndOneEventSaysSo() {
+        final List<Object> batch = new ArrayList<>(quarters("MTR-A", T0, 3));
+        batch.addAll(quarters("MTR-B", T0, 2));
+        asGateway();
+        final Map<String, Object> out = submit(batch);
+        assertThat(out).containsEntry("recorded", 5L).containsEntry("unchanged", 0L);
+        assertThat(ledger.lastEventName()).isEqualTo("IntervalsRecorded");
+        assertThat(Json.parseObject(contract.getHead(ledger.context(), "MTR-A"))).containsEntry("intervals", 3L)
+                .containsEntry("lastEnd", T0 + 3 * QUARTER);
+        assertThat(Json.parseObject(contract.getHead(ledger.context(), "MTR-B"))).containsEntry("intervals", 2L);
+    }
+
+    @Test
+    void aThousandRecordsOfOneMeterChainInOrder() {
+        asDevice();
+        assertThat(submit(quarters("MTR-A", T0 - 1000 * QUARTER, 1000))).containsEntry("recorded", 1000L);
+        final Map<String, Object> page = Json.parseObject(contract.getIntervals(ledger.context(), "MTR-A",
+                Long.toString(T0 - 1000 * QUARTER), Long.toString(T0), "1000", ""));
+        final List<?> records = (List<?>) page.get("records");
+        assertThat(records).hasSize(1000);
+        for (int i = 1; i < records.size(); i++) {
+            assertThat(((Map<?, ?>) records.get(i)).get("previousLink")).isEqualTo(((Map<?, ?>) records.get(i - 1)).get("link"));
+        }
+    }
+
+    @Test
+    void retryingABatchIsANoOpAndAnOverlappingOneOnlyAddsTheNewRecords() {
+        asGateway();
+        submit(quarters("MTR-A", T0, 3));
+        final Map<String, String> before = ledger.snapshot();
+        assertThat(submit(quarters("MTR-A", T0, 3))).containsEntry("recorded", 0L).containsEntry("unchanged", 3L);
+        assertThat(ledger.snapshot()).isEqualTo(before);
+        assertThat(submit(quarters("MTR-A", T0, 5))).containsEntry("recorded", 2L).containsEntry("unchanged", 3L);
+    }
+
+    @Test
+    void theSameRecordTwiceInOneBatchIsWrittenOnce() {
+        asGateway();
+        final List<Object> batch = new ArrayList<>(quarters("MTR-A", T0, 2));
+        batch.add(batch.get(0));
+        assertThat(submit(batch)).containsEntry("recorded", 2L).containsEntry("unchanged", 1L);
+    }
+
+    @Test
+    void oneBadRecordFailsTheWholeBatch() {
+        asGateway();
+        submit(quarters("MTR-A", T0, 1));
+        final Map<String, String> before = ledger.snapshot();
+        final List<Object> conflict = new ArrayList<>(quarters("MTR-B", T0, 2));
+        conflict.add(recordOf("MTR-A", digest("MTR-A", T0, 999)));
+        rejects("CONFLICT", () -> submit(conflict));
+        final List<Object> gap = new ArrayList<>(quarters("MTR-B", T0, 2));
+        gap.addAll(quarters("MTR-A", T0 + 2 * QUARTER, 1));
+        rejects("NOT_CONTIGUOUS", () -> submit(gap));
+        final List<Object> misaligned = new ArrayList<>(quarters("MTR-B", T0, 2));
+        misaligned.add(recordOf("MTR-A", energy.flexledger.spec.Fp1.interval(SALT, "MTR-A", T0 + QUARTER + 1, T0 + 2 * QUARTER + 1).digest()));
+        rejects("MISALIGNED", () -> submit(misaligned));
+        rejects("BAD_REQUEST", () -> submit(List.of()));
+        rejects("BAD_JSON", () -> contract.recordIntervals(ledger.context(), "{\"meterId\":\"MTR-A\"}"));
+        rejects("BAD_JSON", () -> submit(List.of(Map.of("meterId", "MTR-A"))));
+        assertThat(ledger.snapshot()).isEqualTo(before);
+    }
+
+    @Test
+    void aDeviceWritesOnlyForItsOwnAssetAndOtherOrgsDevicesNotAtAll() {
+        contract.updateAsset(asGateway().context(), "MTR-B", "{\"deviceId\":null}");
+        asDevice();
+        submit(quarters("MTR-A", T0, 1));
+        rejects("ACCESS_DENIED", () -> submit(quarters("MTR-B", T0, 1)));
+        ledger.as(AGGREGATOR, "client", "device");
+        rejects("ACCESS_DENIED", () -> submit(quarters("MTR-A", T0 + QUARTER, 1)));
+        asAdmin();
+        rejects("ACCESS_DENIED", () -> submit(quarters("MTR-A", T0 + QUARTER, 1)));
+    }
+
+    @Test
+    void aDeactivatedMeterTakesNoDataUntilReactivated() {
+        contract.deactivateAsset(asAdmin().context(), "MTR-A");
+        asGateway();
+        rejects("INACTIVE", () -> submit(quarters("MTR-A", T0, 1)));
+        contract.updateAsset(asAdmin().context(), "MTR-A", "{\"status\":\"ACTIVE\"}");
+        asGateway();
+        assertThat(submit(quarters("MTR-A", T0, 1))).containsEntry("recorded", 1L);
+    }
+
+    @Test
+    void rangeReadsArePagedAndStopAtTheHead() {
+        asGateway();
+        submit(quarters("MTR-A", T0, 10));
+        ledger.plantKey(Intervals.key("MTR-A", T0 + 10 * QUARTER), "{\"start\":" + (T0 + 10 * QUARTER) + "}");
+        final Map<String, Object> first = Json.parseObject(contract.getIntervals(ledger.context(), "MTR-A", Long.toString(T0 + QUARTER),
+                Long.toString(T0 + 20 * QUARTER), "4", ""));
+        assertThat((List<?>) first.get("records")).hasSize(4);
+        assertThat(((Map<?, ?>) ((List<?>) first.get("records")).get(0)).get("start")).isEqualTo(T0 + QUARTER);
+        final Map<String, Object> second = Json.parseObject(contract.getIntervals(ledger.context(), "MTR-A", Long.toString(T0 + QUARTER),
+                Long.toString(T0 + 20 * QUARTER), "4", (String) first.get("bookmark")));
+        final Map<String, Object> third = Json.parseObject(contract.getIntervals(ledger.context(), "MTR-A", Long.toString(T0 + QUARTER),
+                Long.toString(T0 + 20 * QUARTER), "4", (String) second.get("bookmark")));
+        // 9 certified records from T0+Q on; the planted one ahead of the head is not one of them.
+        assertThat((List<?>) second.get("records")).hasSize(4);
+        assertThat((List<?>) third.get("records")).hasSize(1);
+        assertThat(((Map<?, ?>) third.get("head")).get("intervals")).isEqualTo(10L);
+        rejects("BAD_REQUEST", () -> contract.getIntervals(ledger.context(), "MTR-A", "10", "10", "", ""));
+        rejects("NOT_FOUND", () -> contract.getIntervals(ledger.context(), "MTR-404", "0", "10", "", ""));
+    }
+}

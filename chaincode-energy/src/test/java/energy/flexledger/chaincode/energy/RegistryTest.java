@@ -1,0 +1,123 @@
+package energy.flexledger.chaincode.energy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import energy.flexledger.chaincode.FakeLedger;
+import energy.flexledger.spec.Json;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class RegistryTest extends Fixture {
+
+    @Test
+    void anAssetIsOwnedByTheCallersOrgAndBoundToItsGatewayAndDevice() {
+        final Map<String, Object> m = meter("MTR-1");
+        assertThat(m).containsEntry("ownerMsp", COMMUNITY).containsEntry("type", "METER").containsEntry("gatewayId", GATEWAY_ID)
+                .containsEntry("deviceId", DEVICE_ID).containsEntry("intervalMs", 900_000L).containsEntry("quantity", "ACTIVE_POWER")
+                .containsEntry("status", "ACTIVE").containsEntry("intervals", 0L);
+        assertThat(ledger.lastEventName()).isEqualTo("AssetRegistered");
+    }
+
+    @Test
+    void nonMeteringAssetsHaveNoChainAndMetersNeedACommitment() {
+        final Map<String, Object> ems = Json.parseObject(contract.registerAsset(asAdmin().context(),
+                "{\"assetId\":\"EMS-1\",\"type\":\"EMS\",\"zone\":\"zone-1\",\"gatewayId\":\"" + GATEWAY_ID + "\"}"));
+        assertThat(ems).containsEntry("gatewayId", GATEWAY_ID).doesNotContainKey("intervals");
+        rejects("BAD_REQUEST", () -> contract.registerAsset(asAdmin().context(), "{\"assetId\":\"M\",\"type\":\"METER\",\"zone\":\"z\"}"));
+        rejects("BAD_REQUEST", () -> contract.registerAsset(asAdmin().context(),
+                "{\"assetId\":\"E\",\"type\":\"EMS\",\"zone\":\"z\",\"intervalMs\":60000}"));
+        rejects("BAD_REQUEST", () -> contract.registerAsset(asAdmin().context(), "{\"assetId\":\"T\",\"type\":\"TOASTER\",\"zone\":\"z\"}"));
+        rejects("BAD_REQUEST", () -> contract.registerAsset(asAdmin().context(),
+                "{\"assetId\":\"C\",\"type\":\"CHARGING_STATION\",\"zone\":\"z\",\"colour\":\"red\"}"));
+        rejects("BAD_REQUEST", () -> contract.registerAsset(asAdmin().context(),
+                "{\"assetId\":\"C\",\"type\":\"METER\",\"zone\":\"z\",\"saltCommitment\":\"" + COMMITMENT + "\",\"intervalMs\":700000}"));
+        rejects("BAD_JSON", () -> contract.registerAsset(asAdmin().context(), "{\"assetId\":\"C\""));
+    }
+
+    @Test
+    void boundIdentitiesMustComeFromTheOwnersCa() {
+        final String foreign = FakeLedger.idOf(AGGREGATOR, "client", "device");
+        rejects("BAD_REQUEST", () -> contract.registerAsset(asGateway().context(),
+                "{\"assetId\":\"M\",\"type\":\"EV\",\"zone\":\"z\",\"deviceId\":\"" + foreign + "\"}"));
+        rejects("BAD_REQUEST", () -> contract.registerAsset(asGateway().context(),
+                "{\"assetId\":\"M\",\"type\":\"EV\",\"zone\":\"z\",\"deviceId\":\"not-an-identity\"}"));
+        rejects("BAD_REQUEST", () -> contract.registerAsset(asGateway().context(),
+                "{\"assetId\":\"M\",\"type\":\"EV\",\"zone\":\"z\",\"deviceId\":\"" + GATEWAY_ID + "\"}"));
+    }
+
+    @Test
+    void theSameRegistrationAgainChangesNothingAndADifferentOneIsAlreadyExists() {
+        final Map<String, Object> first = meter("MTR-1");
+        final Map<String, String> before = ledger.snapshot();
+        assertThat(meter("MTR-1")).isEqualTo(first);
+        assertThat(ledger.snapshot()).isEqualTo(before);
+        rejects("ALREADY_EXISTS", () -> contract.registerAsset(ledger.as(AGGREGATOR, "admin", "admin").context(),
+                "{\"assetId\":\"MTR-1\",\"type\":\"EV\",\"zone\":\"z\"}"));
+        assertThat(ledger.snapshot()).isEqualTo(before);
+    }
+
+    @Test
+    void aDeviceMayNotRegisterOnceItIsBound() {
+        meter("MTR-1");
+        rejects("ACCESS_DENIED", () -> contract.registerAsset(asDevice().context(), "{\"assetId\":\"X\",\"type\":\"EV\",\"zone\":\"z\"}"));
+    }
+
+    @Test
+    void ownerAdminOrGatewayUpdatesAndDeactivatesOthersMayNot() {
+        meter("MTR-1");
+        final Map<String, Object> moved = Json.parseObject(contract.updateAsset(asAdmin().context(), "MTR-1", "{\"zone\":\"zone-2\"}"));
+        assertThat(moved).containsEntry("zone", "zone-2");
+        assertThat((List<?>) Json.parseObject(contract.queryAssets(asDevice().context(), "zone", "zone-2", "", "")).get("assets")).hasSize(1);
+        assertThat((List<?>) Json.parseObject(contract.queryAssets(asDevice().context(), "zone", "zone-1", "", "")).get("assets")).isEmpty();
+        rejects("ACCESS_DENIED", () -> contract.updateAsset(asDevice().context(), "MTR-1", "{\"zone\":\"zone-3\"}"));
+        rejects("ACCESS_DENIED", () -> contract.updateAsset(ledger.as(COMMUNITY, "client", "someone-else").context(), "MTR-1",
+                "{\"zone\":\"zone-3\"}"));
+        rejects("ACCESS_DENIED", () -> contract.deactivateAsset(ledger.as(AGGREGATOR, "admin", "admin").context(), "MTR-1"));
+        rejects("BAD_REQUEST", () -> contract.updateAsset(asAdmin().context(), "MTR-1", "{\"ownerMsp\":\"AggregatorMSP\"}"));
+        rejects("BAD_REQUEST", () -> contract.updateAsset(asAdmin().context(), "MTR-1", "{}"));
+        rejects("BAD_REQUEST", () -> contract.updateAsset(asAdmin().context(), "MTR-1", "{\"status\":\"GONE\"}"));
+        final Map<String, Object> off = Json.parseObject(contract.deactivateAsset(asGateway().context(), "MTR-1"));
+        assertThat(off).containsEntry("status", "INACTIVE");
+        assertThat(ledger.lastEventName()).isEqualTo("AssetUpdated");
+    }
+
+    @Test
+    void rebindingTheDeviceMovesItsIndexEntry() {
+        meter("MTR-1");
+        final String newDevice = FakeLedger.idOf(COMMUNITY, "client", "device-2");
+        contract.updateAsset(asGateway().context(), "MTR-1", "{\"deviceId\":\"" + newDevice + "\"}");
+        // The old device is no longer bound anywhere: it may register again (it is just a client).
+        contract.registerAsset(asDevice().context(), "{\"assetId\":\"EV-9\",\"type\":\"EV\",\"zone\":\"z\"}");
+        assertThat(ledger.endorsersOf(Registry.BY_DEVICE, newDevice, "MTR-1")).containsExactly(COMMUNITY);
+        contract.updateAsset(asGateway().context(), "MTR-1", "{\"deviceId\":null}");
+        assertThat(Json.parseObject(contract.getAsset(asGateway().context(), "MTR-1")).get("deviceId")).isNull();
+    }
+
+    @Test
+    void queriesByOwnerZoneAndTypeArePaged() {
+        for (int i = 0; i < 5; i++) {
+            meter("MTR-" + i);
+        }
+        contract.registerAsset(asGateway().context(), "{\"assetId\":\"CS-1\",\"type\":\"CHARGING_STATION\",\"zone\":\"zone-1\"}");
+        final Map<String, Object> page1 = Json.parseObject(contract.queryAssets(asAdmin().context(), "owner", COMMUNITY, "4", ""));
+        assertThat((List<?>) page1.get("assets")).hasSize(4);
+        final Map<String, Object> page2 = Json.parseObject(contract.queryAssets(asAdmin().context(), "owner", COMMUNITY, "4",
+                (String) page1.get("bookmark")));
+        assertThat((List<?>) page2.get("assets")).hasSize(2);
+        assertThat(page2.get("bookmark")).isEqualTo("");
+        assertThat((List<?>) Json.parseObject(contract.queryAssets(asAdmin().context(), "type", "CHARGING_STATION", "", "")).get("assets"))
+                .hasSize(1);
+        rejects("BAD_REQUEST", () -> contract.queryAssets(asAdmin().context(), "colour", "red", "", ""));
+        rejects("BAD_REQUEST", () -> contract.queryAssets(asAdmin().context(), "type", "TOASTER", "", ""));
+        rejects("BAD_REQUEST", () -> contract.queryAssets(asAdmin().context(), "zone", "z", "1001", ""));
+    }
+
+    @Test
+    void aStaleIndexEntryPointsNowhere() {
+        meter("MTR-1");
+        ledger.plant("\u0000", Registry.BY_ZONE, "zone-1", "METER", "GHOST");
+        assertThat((List<?>) Json.parseObject(contract.queryAssets(asAdmin().context(), "zone", "zone-1", "", "")).get("assets"))
+                .hasSize(1);
+    }
+}
