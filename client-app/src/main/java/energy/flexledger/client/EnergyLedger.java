@@ -6,6 +6,9 @@ import energy.flexledger.spec.Json;
 import io.grpc.Status;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.hyperledger.fabric.client.CommitException;
@@ -43,6 +46,133 @@ public final class EnergyLedger {
     public Map<String, Object> recordInterval(final String meterId, final IntervalDigest d) throws LedgerException {
         return submit("RecordInterval", meterId, Long.toString(d.start()), Long.toString(d.end()), Long.toString(d.count()),
                 Long.toString(d.sum()), d.fingerprintHex());
+    }
+
+    // ------------------------------------------------------------------ registry
+
+    /** Registers an asset (see chaincode-energy's RegisterAsset for the fields). */
+    public Map<String, Object> registerAsset(final Map<String, Object> asset) throws LedgerException {
+        return submit("RegisterAsset", Json.write(asset));
+    }
+
+    public Map<String, Object> updateAsset(final String assetId, final Map<String, Object> changes) throws LedgerException {
+        return submit("UpdateAsset", assetId, Json.write(changes));
+    }
+
+    public Map<String, Object> deactivateAsset(final String assetId) throws LedgerException {
+        return submit("DeactivateAsset", assetId);
+    }
+
+    public Map<String, Object> getAsset(final String assetId) throws LedgerException {
+        return evaluate("GetAsset", assetId);
+    }
+
+    /** One page of assets by {@code owner}, {@code zone} or {@code type}: {@code {"assets": [...], "bookmark"}}. */
+    public Map<String, Object> queryAssets(final String by, final String value, final int pageSize, final String bookmark)
+            throws LedgerException {
+        return evaluate("QueryAssets", by, value, Integer.toString(pageSize), bookmark);
+    }
+
+    /** The caller as the chaincode sees it: {@code mspId}, {@code role}, {@code id} (what devices are bound by). */
+    public Map<String, Object> whoAmI() throws LedgerException {
+        return evaluate("WhoAmI");
+    }
+
+    // ------------------------------------------------------------------ intervals
+
+    /**
+     * Certifies many interval records, of any meters, in one transaction; returns
+     * {@code {"recorded", "unchanged", "meters": [heads]}}.
+     */
+    public Map<String, Object> recordIntervals(final List<Map<String, Object>> records) throws LedgerException {
+        return submit("RecordIntervals", Json.write(records));
+    }
+
+    /** An interval record as RecordIntervals takes it. */
+    public static Map<String, Object> record(final String meterId, final IntervalDigest d) {
+        final Map<String, Object> r = new LinkedHashMap<>();
+        r.put("meterId", meterId);
+        r.put("start", d.start());
+        r.put("end", d.end());
+        r.put("count", d.count());
+        r.put("sum", d.sum());
+        r.put("fingerprint", d.fingerprintHex());
+        return r;
+    }
+
+    /** One page of certified records with {@code from <= start < to}: {@code {"records", "bookmark", "head"}}. */
+    public Map<String, Object> getIntervals(final String meterId, final long from, final long to, final int pageSize, final String bookmark)
+            throws LedgerException {
+        return evaluate("GetIntervals", meterId, Long.toString(from), Long.toString(to), Integer.toString(pageSize), bookmark);
+    }
+
+    /** Every certified record with {@code from <= start < to}, oldest first, page after page. */
+    public List<Map<String, Object>> allIntervals(final String meterId, final long from, final long to) throws LedgerException {
+        final List<Map<String, Object>> out = new ArrayList<>();
+        String bookmark = "";
+        do {
+            final Map<String, Object> page = getIntervals(meterId, from, to, 1000, bookmark);
+            for (final Object r : (List<?>) page.get("records")) {
+                out.add(Json.Obj.of(r, "record").toMap());
+            }
+            bookmark = (String) page.get("bookmark");
+        } while (!bookmark.isEmpty());
+        return out;
+    }
+
+    public Map<String, Object> getHead(final String meterId) throws LedgerException {
+        return evaluate("GetHead", meterId);
+    }
+
+    // ------------------------------------------------------------------ batches and subscriptions
+
+    public Map<String, Object> certifyBatch(final Map<String, Object> batch) throws LedgerException {
+        return submit("CertifyBatch", Json.write(batch));
+    }
+
+    public Map<String, Object> getBatch(final String batchId) throws LedgerException {
+        return evaluate("GetBatch", batchId);
+    }
+
+    /** Asks the ledger whether {@code leafHex} is item {@code index} of the batch; {@code {"valid": bool, ...}}. */
+    public Map<String, Object> verifyBatchInclusion(final String batchId, final String leafHex, final long index, final List<String> proof)
+            throws LedgerException {
+        return evaluate("VerifyBatchInclusion", batchId, leafHex, Long.toString(index), Json.write(new ArrayList<Object>(proof)));
+    }
+
+    public Map<String, Object> queryBatches(final String by, final String value, final int pageSize, final String bookmark)
+            throws LedgerException {
+        return evaluate("QueryBatches", by, value, Integer.toString(pageSize), bookmark);
+    }
+
+    public Map<String, Object> requestAccess(final String subscriptionId, final String providerMsp, final String topic) throws LedgerException {
+        return submit("RequestAccess", subscriptionId, providerMsp, topic);
+    }
+
+    public Map<String, Object> acceptAccess(final String subscriptionId) throws LedgerException {
+        return submit("AcceptAccess", subscriptionId);
+    }
+
+    public Map<String, Object> declineAccess(final String subscriptionId) throws LedgerException {
+        return submit("DeclineAccess", subscriptionId);
+    }
+
+    public Map<String, Object> revokeAccess(final String subscriptionId) throws LedgerException {
+        return submit("RevokeAccess", subscriptionId);
+    }
+
+    public Map<String, Object> getSubscription(final String subscriptionId) throws LedgerException {
+        return evaluate("GetSubscription", subscriptionId);
+    }
+
+    public Map<String, Object> querySubscriptions(final String by, final String value, final int pageSize, final String bookmark)
+            throws LedgerException {
+        return evaluate("QuerySubscriptions", by, value, Integer.toString(pageSize), bookmark);
+    }
+
+    /** A transaction that reads and writes nothing: the baseline cost of a transaction, for benchmarks. */
+    public void noop() throws LedgerException {
+        submit("Noop");
     }
 
     /** Submits any transaction by name: for tests of the submission path. */

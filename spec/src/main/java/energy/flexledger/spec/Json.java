@@ -381,6 +381,11 @@ public final class Json {
             return new Obj((Map<String, Object>) value, where);
         }
 
+        /** A mutable copy of the members. */
+        public Map<String, Object> toMap() {
+            return new LinkedHashMap<>(map);
+        }
+
         /** The member names, in sorted order (never hash order: they may reach messages and state). */
         public List<String> names() {
             return new ArrayList<>(new TreeMap<>(map).keySet());

@@ -238,7 +238,21 @@ public final class EnergyContract implements ContractInterface {
         return Json.write(Subscriptions.query(new StateStore(ctx.getStub()), by, value, Args.pageSize(pageSize), Args.bookmark(bookmark)));
     }
 
-    // ------------------------------------------------------------------ measurement
+    // ------------------------------------------------------------------ identity and measurement
+
+    /**
+     * The caller as the chaincode sees it: MSP, NodeOU role and identity id. An org binds a device
+     * by this id; asking the chaincode avoids re-deriving Fabric's id format elsewhere.
+     */
+    @Transaction(name = "WhoAmI", intent = Transaction.TYPE.EVALUATE)
+    public String whoAmI(final Context ctx) {
+        final Caller caller = Caller.of(ctx).requireMemberReader();
+        final Map<String, Object> out = new LinkedHashMap<>();
+        out.put("mspId", caller.mspId());
+        out.put("role", caller.role().name().toLowerCase(java.util.Locale.ROOT));
+        out.put("id", caller.id());
+        return Json.write(out);
+    }
 
     /**
      * Writes nothing and reads nothing: the cost of a transaction itself (endorsement, ordering,

@@ -120,4 +120,14 @@ class RegistryTest extends Fixture {
         assertThat((List<?>) Json.parseObject(contract.queryAssets(asAdmin().context(), "zone", "zone-1", "", "")).get("assets"))
                 .hasSize(1);
     }
+
+    @Test
+    void whoAmIGivesTheIdToBindAndNoopWritesNothing() {
+        assertThat(Json.parseObject(contract.whoAmI(asDevice().context()))).containsEntry("id", DEVICE_ID).containsEntry("role", "client")
+                .containsEntry("mspId", COMMUNITY);
+        final Map<String, String> before = ledger.snapshot();
+        assertThat(contract.noop(asGateway().context())).isEqualTo("{}");
+        assertThat(ledger.snapshot()).isEqualTo(before);
+        rejects("ACCESS_DENIED", () -> contract.noop(ledger.as(COMMUNITY, "peer", "p").context()));
+    }
 }

@@ -7,9 +7,11 @@ import energy.flexledger.client.MemberProfile;
 import energy.flexledger.client.SaltStore;
 import energy.flexledger.spec.ErrorCode;
 import energy.flexledger.spec.Fp1;
+import energy.flexledger.spec.Fp1Verifier;
 import energy.flexledger.spec.Hex;
 import energy.flexledger.spec.IntervalDigest;
 import energy.flexledger.spec.Json;
+import energy.flexledger.spec.Merkle;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -26,9 +28,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 /**
- * A short scenario on the running network: the energy community registers a smart meter, certifies
- * a few quarter-hours of its readings the FP1 way, reads them back, and the aggregator is refused
- * when it tries to write the community's meter.
+ * A short scenario on the running network: the energy community registers a smart meter bound to
+ * its device, the device certifies a few quarter-hours of readings the FP1 way in one transaction,
+ * the community reads them back and audits its off-chain samples against them, certifies them as a
+ * data batch whose items the aggregator can check, grants the aggregator access to the topic, and
+ * the aggregator is refused when it tries to write the community's meter.
  */
 @Command(name = "demo", description = "Run a short scenario on the running network and explain what happened.")
 final class DemoCommand implements Callable<Integer> {
@@ -56,40 +60,91 @@ final class DemoCommand implements Callable<Integer> {
         final SaltStore salts = new SaltStore(data.resolve("salts"));
         final long first = Math.floorDiv(Instant.now().toEpochMilli(), QUARTER_MS) * QUARTER_MS - intervals * QUARTER_MS;
 
-        try (LedgerConnection community = LedgerConnection.open(MemberProfile.fromWork(root.work, owner, "user"))) {
+        try (LedgerConnection community = LedgerConnection.open(MemberProfile.fromWork(root.work, owner, "user"));
+                LedgerConnection device = LedgerConnection.open(MemberProfile.fromWork(root.work, owner, "device"));
+                LedgerConnection aggregator = LedgerConnection.open(MemberProfile.fromWork(root.work, "aggregator", "user"))) {
             final EnergyLedger energy = community.energy(root.channel);
-            out.printf("1. CommunityMSP registers smart meter %s in zone-1 (its FP1 salt stays off-chain in %s)%n", meter,
-                    data.resolve("salts"));
+            final String deviceId = (String) device.energy(root.channel).whoAmI().get("id");
+            out.printf("1. CommunityMSP registers smart meter %s in zone-1, bound to its device identity (User2) and its gateway (User1);%n"
+                    + "   the FP1 salt stays off-chain in %s%n", meter, data.resolve("salts"));
             final byte[] salt = salts.create(meter);
-            final Map<String, Object> registered = energy.registerMeter(meter, "zone-1", Hex.encode(Fp1.saltCommitment(salt)));
-            out.printf("   on the ledger: owner %s, salt commitment %s..., tx %s%n", registered.get("ownerMsp"),
-                    prefix(registered.get("saltCommitment")), registered.get("registeredTx"));
+            final Map<String, Object> spec = new LinkedHashMap<>();
+            spec.put("assetId", meter);
+            spec.put("type", "METER");
+            spec.put("zone", "zone-1");
+            spec.put("deviceId", deviceId);
+            spec.put("saltCommitment", Hex.encode(Fp1.saltCommitment(salt)));
+            final Map<String, Object> registered = energy.registerAsset(spec);
+            out.printf("   on the ledger: owner %s, %s ms intervals, salt commitment %s..., tx %s%n", registered.get("ownerMsp"),
+                    registered.get("intervalMs"), prefix(registered.get("saltCommitment")), registered.get("registeredTx"));
 
-            out.printf("2. It certifies %d quarter-hours of one-minute readings: raw samples off-chain, count/sum/avg/fingerprint on-chain%n",
-                    intervals);
+            out.printf("2. The meter's device certifies %d quarter-hours of one-minute readings in one transaction:%n"
+                    + "   raw samples off-chain, count/sum/avg/fingerprint on-chain, links computed by the chaincode%n", intervals);
+            final List<Map<String, Object>> records = new ArrayList<>();
+            final List<List<Object>> allSamples = new ArrayList<>();
             for (int i = 0; i < intervals; i++) {
                 final long start = first + i * QUARTER_MS;
                 final List<Object> samples = samples(start, i);
                 saveSamples(data, meter, start, samples);
+                allSamples.add(samples);
                 final Map<String, Object> input = new LinkedHashMap<>();
                 input.put("start", start);
                 input.put("end", start + QUARTER_MS);
                 input.put("samples", samples);
-                final IntervalDigest digest = IntervalCommand.digest(salt, meter, Json.Obj.of(input, "interval"));
-                final Map<String, Object> rec = energy.recordInterval(meter, digest);
+                records.add(EnergyLedger.record(meter, IntervalCommand.digest(salt, meter, Json.Obj.of(input, "interval"))));
+            }
+            final Map<String, Object> batchResult = device.energy(root.channel).recordIntervals(records);
+            out.printf("   %s records certified in tx %s%n", batchResult.get("recorded"), batchResult.get("txId"));
+
+            final List<Map<String, Object>> stored = energy.allIntervals(meter, first, first + intervals * QUARTER_MS);
+            for (final Map<String, Object> rec : stored) {
                 out.printf("   (%s, %s]  count %s  sum %s mW  avg %s mW  fingerprint %s...  link %s...%n",
-                        Instant.ofEpochMilli(start), Instant.ofEpochMilli(start + QUARTER_MS), rec.get("count"), rec.get("sum"),
-                        rec.get("avg"), prefix(rec.get("fingerprint")), prefix(rec.get("link")));
+                        Instant.ofEpochMilli((Long) rec.get("start")), Instant.ofEpochMilli((Long) rec.get("end")), rec.get("count"),
+                        rec.get("sum"), rec.get("avg"), prefix(rec.get("fingerprint")), prefix(rec.get("link")));
             }
 
-            final Map<String, Object> head = energy.getMeter(meter);
+            final Map<String, Object> head = energy.getHead(meter);
             out.printf("3. Read back through the gateway: %s intervals, chain continues at %s, head link %s...%n",
                     head.get("intervals"), Instant.ofEpochMilli((Long) head.get("lastEnd")), prefix(head.get("headLink")));
 
-            out.println("4. The aggregator tries to certify the next quarter-hour of the community's meter:");
+            out.println("4. An audit of the off-chain samples against the ledger (FP1 verifier), then of a copy with one reading changed:");
+            out.printf("   untouched samples: %s%n", audit(salt, meter, stored, allSamples, -1).ok() ? "every interval matches" : "MISMATCH");
+            final Fp1Verifier.Report tampered = audit(salt, meter, stored, allSamples, intervals - 1);
+            for (final Fp1Verifier.Mismatch m : tampered.mismatches()) {
+                out.printf("   changed copy: interval (%s, %s] differs in %s%n", Instant.ofEpochMilli(m.start()), Instant.ofEpochMilli(m.end()),
+                        m.fields());
+            }
+
+            out.println("5. CommunityMSP certifies the day's interval records as a data batch (Merkle root on-chain),");
+            final List<byte[]> leaves = new ArrayList<>();
+            for (final Map<String, Object> rec : stored) {
+                leaves.add(Merkle.leaf(Json.write(rec).getBytes(StandardCharsets.UTF_8)));
+            }
+            final String batchId = meter + "-batch-" + first;
+            final Map<String, Object> batch = new LinkedHashMap<>();
+            batch.put("batchId", batchId);
+            batch.put("topic", "community/" + meter + "/intervals");
+            batch.put("periodStart", first);
+            batch.put("periodEnd", first + intervals * QUARTER_MS);
+            batch.put("count", (long) leaves.size());
+            batch.put("merkleRoot", Hex.encode(Merkle.root(leaves)));
+            energy.certifyBatch(batch);
+            final List<String> proof = new ArrayList<>();
+            Merkle.proof(leaves, 0).forEach(h -> proof.add(Hex.encode(h)));
+            final Map<String, Object> check = aggregator.energy(root.channel).verifyBatchInclusion(batchId, Hex.encode(leaves.get(0)), 0, proof);
+            out.printf("   root %s..., %d items; the aggregator checks item 0 with its proof on the ledger: valid=%s%n",
+                    prefix(batch.get("merkleRoot")), leaves.size(), check.get("valid"));
+
+            final String subscription = meter + "-access";
+            aggregator.energy(root.channel).requestAccess(subscription, "CommunityMSP", (String) batch.get("topic"));
+            final Map<String, Object> accepted = energy.acceptAccess(subscription);
+            out.printf("6. The aggregator asks for access to the topic; the community accepts: subscription %s is %s%n", subscription,
+                    accepted.get("status"));
+
+            out.println("7. The aggregator tries to certify the next quarter-hour of the community's meter:");
             final long next = first + intervals * QUARTER_MS;
             final IntervalDigest forged = Fp1.interval(salt, meter, next, next + QUARTER_MS).add(next + 60_000, 1).digest();
-            try (LedgerConnection aggregator = LedgerConnection.open(MemberProfile.fromWork(root.work, "aggregator", "user"))) {
+            try {
                 aggregator.energy(root.channel).recordInterval(meter, forged);
                 out.println("   UNEXPECTED: the ledger accepted it");
                 return 1;
@@ -107,6 +162,7 @@ final class DemoCommand implements Callable<Integer> {
         out.println();
         out.println("Look further:");
         out.printf("  scripts/flexledger meter show --meter %s%n", meter);
+        out.printf("  scripts/flexledger interval list --meter %s --from %d --to %d%n", meter, first, first + intervals * QUARTER_MS);
         out.printf("  scripts/flexledger interval show --meter %s --start %d%n", meter, first);
         out.printf("  eval \"$(scripts/network.sh env community user)\" && peer chaincode query -C grid -n energy -c '{\"Args\":[\"GetMeter\",\"%s\"]}'%n",
                 meter);
@@ -125,6 +181,25 @@ final class DemoCommand implements Callable<Integer> {
             samples.add(List.of(start + k * 60_000L, load - pv));
         }
         return samples;
+    }
+
+    /** The FP1 audit of the demo's samples against the ledger's records; {@code changed} >= 0 alters one reading there. */
+    private static Fp1Verifier.Report audit(final byte[] salt, final String meter, final List<Map<String, Object>> stored,
+            final List<List<Object>> samples, final int changed) {
+        final List<Fp1Verifier.CertifiedInterval> records = new ArrayList<>();
+        for (final Map<String, Object> r : stored) {
+            records.add(new Fp1Verifier.CertifiedInterval(new IntervalDigest((Long) r.get("start"), (Long) r.get("end"), (Long) r.get("count"),
+                    (Long) r.get("sum"), Hex.decode((String) r.get("fingerprint"))), Hex.decode((String) r.get("link"))));
+        }
+        final Fp1Verifier verifier = new Fp1Verifier(salt, meter, Hex.decode((String) stored.get(0).get("previousLink")), records);
+        for (int i = 0; i < samples.size(); i++) {
+            for (int k = 0; k < samples.get(i).size(); k++) {
+                final List<?> tv = (List<?>) samples.get(i).get(k);
+                final long value = (Long) tv.get(1) + (i == changed && k == 7 ? 1 : 0);
+                verifier.add((Long) tv.get(0), value);
+            }
+        }
+        return verifier.finish();
     }
 
     private static void saveSamples(final Path data, final String meter, final long start, final List<Object> samples) throws IOException {

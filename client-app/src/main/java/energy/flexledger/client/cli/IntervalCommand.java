@@ -13,13 +13,16 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "interval", description = "Certify and show metering intervals.",
-        subcommands = {IntervalCommand.Record.class, IntervalCommand.Show.class})
+        subcommands = {IntervalCommand.Record.class, IntervalCommand.Show.class, IntervalCommand.ListRange.class})
 final class IntervalCommand {
 
     /** Fingerprints the samples of one interval with the meter's salt (FP1) and certifies the digest. */
@@ -38,8 +41,8 @@ final class IntervalCommand {
         return acc.digest();
     }
 
-    @Command(name = "record", description = "Fingerprint one interval's raw samples (FP1) and record the digest on the ledger. "
-            + "Input JSON: {\"start\":ms,\"end\":ms,\"samples\":[[t,v],...]}")
+    @Command(name = "record", description = "Fingerprint raw samples (FP1) and record the digests on the ledger. Input JSON: one interval "
+            + "{\"start\":ms,\"end\":ms,\"samples\":[[t,v],...]} or an array of them, certified in one transaction.")
     static final class Record extends Connected implements Callable<Integer> {
         @Option(names = "--meter", required = true)
         String meterId;
@@ -61,8 +64,17 @@ final class IntervalCommand {
                                 "meter '" + meterId + "' belongs to " + owner + "; only its owner records its intervals");
                     }
                 }
-                final IntervalDigest d = digest(salts.read(meterId), meterId, Json.Obj.of(Json.parse(text), "interval"));
-                System.out.println(Json.write(energy.recordInterval(meterId, d)));
+                final Object parsed = Json.parse(text);
+                if (parsed instanceof List<?> many) {
+                    final List<Map<String, Object>> records = new ArrayList<>();
+                    for (int i = 0; i < many.size(); i++) {
+                        records.add(EnergyLedger.record(meterId, digest(salts.read(meterId), meterId, Json.Obj.of(many.get(i), "intervals[" + i + "]"))));
+                    }
+                    System.out.println(Json.write(energy.recordIntervals(records)));
+                } else {
+                    final IntervalDigest d = digest(salts.read(meterId), meterId, Json.Obj.of(parsed, "interval"));
+                    System.out.println(Json.write(energy.recordInterval(meterId, d)));
+                }
             }
             return 0;
         }
@@ -80,6 +92,31 @@ final class IntervalCommand {
         public Integer call() throws IOException, LedgerException {
             try (LedgerConnection ledger = connect()) {
                 System.out.println(Json.write(ledger.energy(root().channel).getInterval(meterId, start)));
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "list", description = "List the certified intervals of a meter with --from <= start < --to (all pages).")
+    static final class ListRange extends Connected implements Callable<Integer> {
+        @Option(names = "--meter", required = true)
+        String meterId;
+
+        @Option(names = "--from", defaultValue = "0", description = "first start, epoch ms (default: ${DEFAULT-VALUE})")
+        long from;
+
+        @Option(names = "--to", defaultValue = "9223372036854775807", description = "end of the range, exclusive, epoch ms (default: no end)")
+        long to;
+
+        @Override
+        public Integer call() throws IOException, LedgerException {
+            try (LedgerConnection ledger = connect()) {
+                final EnergyLedger energy = ledger.energy(root().channel);
+                final Map<String, Object> out = new LinkedHashMap<>();
+                out.put("meterId", meterId);
+                out.put("records", new ArrayList<Object>(energy.allIntervals(meterId, from, to)));
+                out.put("head", energy.getHead(meterId));
+                System.out.println(Json.write(out));
             }
             return 0;
         }
