@@ -404,7 +404,7 @@ ensure_jars() {
     || die "building the chaincodes failed; run 'mvn -DskipTests package' to see why"
 }
 
-# A chaincode-as-a-service package: metadata.json + code.tar.gz(connection.json). Each org gets its
+# A chaincode-as-a-service package: metadata.json + code.tar.gz(connection.json [, META-INF]). Each org gets its
 # own package, pointing at its own chaincode server, so its package ID differs from the others'
 # (each org approves its own). Built byte for byte reproducibly: the same ID on every run.
 cc_dir() { echo "$WORK/chaincode/$1/$2"; }  # cc org
@@ -414,7 +414,15 @@ cc_package() {  # cc org
   mkdir -p "$dir/src" "$dir/pkg"
   printf '{"address":"127.0.0.1:%s","dial_timeout":"10s","tls_required":false}\n' "$(cc_port "$cc" "$org")" > "$dir/src/connection.json"
   printf '{"type":"ccaas","label":"%s_%s"}\n' "$cc" "$CC_VERSION" > "$dir/pkg/metadata.json"
-  tar --sort=name --mtime='2026-01-01 00:00Z' --owner=0 --group=0 --numeric-owner -C "$dir/src" -cf - connection.json | gzip -n > "$dir/pkg/code.tar.gz"
+  # CouchDB index definitions travel in the package, where the peer validates them at install.
+  local content=(connection.json)
+  rm -rf "$dir/src/META-INF"
+  if [ -d "$FLEXLEDGER_ROOT/chaincode-$cc/META-INF" ]; then
+    cp -R "$FLEXLEDGER_ROOT/chaincode-$cc/META-INF" "$dir/src/META-INF"
+    content+=(META-INF)
+  fi
+  tar --sort=name --mtime='2026-01-01 00:00Z' --owner=0 --group=0 --numeric-owner --mode='u=rwX,go=rX' -C "$dir/src" -cf - "${content[@]}" \
+    | gzip -n > "$dir/pkg/code.tar.gz"
   tar --sort=name --mtime='2026-01-01 00:00Z' --owner=0 --group=0 --numeric-owner -C "$dir/pkg" -cf - metadata.json code.tar.gz | gzip -n > "$dir/$cc.tar.gz"
   FABRIC_CFG_PATH="$FABRIC_HOME/config" peer lifecycle chaincode calculatepackageid "$dir/$cc.tar.gz" > "$dir/package-id" \
     || die "could not compute the package ID of $dir/$cc.tar.gz"

@@ -20,11 +20,13 @@ import picocli.CommandLine.Option;
 
 /**
  * A load generator for interval certification through the Fabric Gateway: each of {@code --meters}
- * meters records {@code --intervals} quarter-hours one after the other (a meter's chain is
- * sequential), all meters at once. Prints one JSON object with throughput and latency percentiles.
- * A measurement, not a test: it asserts nothing about speed.
+ * meters records {@code --intervals} transactions one after the other (a meter's chain is
+ * sequential), all meters at once; each transaction carries {@code --batch} contiguous records
+ * (RecordInterval for 1, RecordIntervals above). {@code --noop} submits the same number of
+ * transactions that do nothing, the baseline cost of a transaction. Prints one JSON object with
+ * throughput and latency percentiles. A measurement, not a test: it asserts nothing about speed.
  */
-@Command(name = "bench", description = "Measure RecordInterval throughput and latency on the running network.")
+@Command(name = "bench", description = "Measure interval certification (or no-op) throughput and latency on the running network.")
 final class BenchCommand extends Connected implements Callable<Integer> {
     private static final long QUARTER_MS = 15 * 60_000L;
     /** 2026-01-01T00:00Z: benchmark intervals lie in the past, so the ledger accepts them. */
@@ -39,10 +41,17 @@ final class BenchCommand extends Connected implements Callable<Integer> {
     @Option(names = "--samples", defaultValue = "15", description = "samples per interval (default: ${DEFAULT-VALUE})")
     int samples;
 
+    @Option(names = "--batch", defaultValue = "1", description = "records per transaction, 1..2000 (default: ${DEFAULT-VALUE})")
+    int batch;
+
+    @Option(names = "--noop", description = "submit no-op transactions instead: the cost of a transaction itself")
+    boolean noop;
+
     @Override
     public Integer call() throws Exception {
-        if (meters < 1 || intervals < 1 || samples < 0) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--meters and --intervals must be at least 1");
+        if (meters < 1 || intervals < 1 || samples < 0 || batch < 1 || batch > 2000) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--meters and --intervals must be at least 1, --batch 1..2000");
         }
         final String run = "BENCH-" + System.currentTimeMillis();
         final byte[] salt = new byte[Fp1.SALT_BYTES];
@@ -51,7 +60,7 @@ final class BenchCommand extends Connected implements Callable<Integer> {
         final long ended;
         try (LedgerConnection ledger = connect()) {
             final EnergyLedger energy = ledger.energy(root().channel);
-            for (int m = 0; m < meters; m++) {
+            for (int m = 0; m < meters && !noop; m++) {
                 energy.registerMeter(run + "-" + m, "bench", Hex.encode(Fp1.saltCommitment(salt)));
             }
             final ExecutorService pool = Executors.newFixedThreadPool(meters);
@@ -63,9 +72,19 @@ final class BenchCommand extends Connected implements Callable<Integer> {
                     done.add(pool.submit(() -> {
                         final String id = run + "-" + meter;
                         for (int i = 0; i < intervals; i++) {
-                            final IntervalDigest d = digest(salt, id, FIRST_START + i * QUARTER_MS);
+                            final List<Map<String, Object>> records = new ArrayList<>(batch);
+                            for (int k = 0; k < batch && !noop; k++) {
+                                records.add(EnergyLedger.record(id, digest(salt, id, FIRST_START + ((long) i * batch + k) * QUARTER_MS)));
+                            }
                             final long t = System.nanoTime();
-                            energy.recordInterval(id, d);
+                            if (noop) {
+                                energy.noop();
+                            } else if (batch == 1) {
+                                final Map<String, Object> r = records.get(0);
+                                energy.recordInterval(id, digest(salt, id, (Long) r.get("start")));
+                            } else {
+                                energy.recordIntervals(records);
+                            }
                             latencies[meter * intervals + i] = System.nanoTime() - t;
                         }
                         return null;
@@ -82,7 +101,11 @@ final class BenchCommand extends Connected implements Callable<Integer> {
         Arrays.sort(latencies);
         final double seconds = (ended - began) / 1e9;
         final Map<String, Object> out = new LinkedHashMap<>();
+        out.put("mode", noop ? "noop" : batch == 1 ? "RecordInterval" : "RecordIntervals");
         out.put("meters", (long) meters);
+        out.put("recordsPerTransaction", noop ? 0L : (long) batch);
+        out.put("records", noop ? 0L : (long) latencies.length * batch);
+        out.put("recordsPerSecond", String.format(java.util.Locale.ROOT, "%.0f", noop ? 0 : latencies.length * (double) batch / seconds));
         out.put("intervalsPerMeter", (long) intervals);
         out.put("samplesPerInterval", (long) samples);
         out.put("transactions", (long) latencies.length);
