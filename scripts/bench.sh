@@ -4,6 +4,8 @@
 # network again.
 #
 #   scripts/bench.sh [--meters N] [--intervals N] [--samples N]    (defaults 8, 25, 15)
+#   scripts/bench.sh --batches    no-op transactions, then batches of 1, 100 and 1,000 records, on
+#                                 the same network; one row each in docs/benchmarks.md (needs python3)
 set -euo pipefail
 FLEXLEDGER_SCRIPT=bench
 # shellcheck source=lib/common.sh
@@ -21,6 +23,38 @@ scripts/network.sh up
 log "warming up (JIT, connections): 2 meters x 5 intervals"
 scripts/flexledger bench --meters 2 --intervals 5 >/dev/null
 log "measuring: scripts/flexledger bench $*"
+if [ "${1:-}" = --batches ]; then
+  command -v python3 >/dev/null || die "--batches needs python3 to write docs/benchmarks.md"
+  intro=$(mktemp)
+  trap 'rm -f "$intro"; scripts/network.sh down --purge' EXIT
+  cat > "$intro" <<MD
+## Batched certification and the no-op baseline
+
+\`scripts/bench.sh --batches\`: on one fresh network, in this order, 8 clients at once (4 for
+batches of 1,000): no-op transactions (\`Noop\`: endorsed by two peers, ordered, validated and
+committed, but no reads or writes), single-record transactions (\`RecordInterval\`), and
+\`RecordIntervals\` with 100 and 1,000 records per transaction. A record is one certified
+quarter-hour (15 samples fingerprinted by the client). Targets (issue 4): at least 5,000 records/s
+batched; a single-record transaction at 80 % of the no-op rate or more. Machine: $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo), $(nproc) cores.
+
+| date | commit | mode | clients | records/tx | transactions | tx/s | records/s | p50 ms | p95 ms |
+|---|---|---|---|---|---|---|---|---|---|
+MD
+  for spec in "--noop --meters 8 --intervals 25" "--batch 1 --meters 8 --intervals 25" "--batch 100 --meters 8 --intervals 5" \
+              "--batch 1000 --meters 4 --intervals 3"; do
+    log "measuring: scripts/flexledger bench $spec"
+    # shellcheck disable=SC2086 # the spec is a list of options
+    result=$(scripts/flexledger bench $spec)
+    echo "$result"
+    row=$(jq -r --arg date "$(date -u +%Y-%m-%d)" --arg commit "$(git rev-parse --short HEAD)" \
+      '"| \($date) | \($commit) | \(.mode) | \(.meters) | \(.recordsPerTransaction) | \(.transactions) | \(.txPerSecond) | \(.recordsPerSecond) | \(.latencyP50Ms) | \(.latencyP95Ms) |"' <<<"$result")
+    python3 scripts/lib/add_row.py docs/benchmarks.md "## Batched certification and the no-op baseline" "$row" "$intro" \
+      "## RecordInterval through the gateway"
+    log "added to docs/benchmarks.md: $row"
+  done
+  exit 0
+fi
+
 result=$(scripts/flexledger bench "$@")
 echo "$result"
 
