@@ -462,20 +462,34 @@ cc_approved() {  # org cc channel
   (peer_cli_env "$1"; peer lifecycle chaincode queryapproved -C "$3" -n "$2" --sequence "$CC_SEQUENCE" >/dev/null 2>&1)
 }
 
+# Private data collections of a chaincode on a channel: network-config/collections-<cc>-<channel>.json.
+cc_collections_file() { echo "$FLEXLEDGER_ROOT/network-config/collections-$1-$2.json"; }  # cc channel
+# What a definition consists of, as recorded after commit: version, sequence, policy, collections.
+cc_definition() {  # cc channel
+  local f d="$CC_VERSION $CC_SEQUENCE ${CC_POLICY[$1/$2]}"
+  f=$(cc_collections_file "$1" "$2")
+  if [ -f "$f" ]; then d+=" collections:$(sha256sum "$f" | cut -c1-16)"; fi
+  echo "$d"
+}
+
 cc_approve() {  # org cc channel pkgid policy
   cc_approved "$1" "$2" "$3" && return 0
+  local collections=() f; f=$(cc_collections_file "$2" "$3")
+  if [ -f "$f" ]; then collections=(--collections-config "$f"); fi
   (peer_cli_env "$1"; peer lifecycle chaincode approveformyorg -o "127.0.0.1:$(orderer_port)" --tls --cafile "$(orderer_tlsca)" \
     -C "$3" -n "$2" -v "$CC_VERSION" --sequence "$CC_SEQUENCE" --package-id "$4" \
-    --signature-policy "$5" --waitForEvent) >>"$LOGS/admin.log" 2>&1
+    --signature-policy "$5" "${collections[@]}" --waitForEvent) >>"$LOGS/admin.log" 2>&1
 }
 
 cc_commit() {  # cc channel policy peer-args...
   local cc=$1 ch=$2 policy=$3; shift 3
   cc_committed "$cc" "$ch" && return 0
+  local collections=() f; f=$(cc_collections_file "$cc" "$ch")
+  if [ -f "$f" ]; then collections=(--collections-config "$f"); fi
   (peer_cli_env "$(echo "${CHANNEL_ORGS[$ch]}" | awk '{print $1}')"
    peer lifecycle chaincode commit -o "127.0.0.1:$(orderer_port)" --tls --cafile "$(orderer_tlsca)" \
      -C "$ch" -n "$cc" -v "$CC_VERSION" --sequence "$CC_SEQUENCE" --signature-policy "$policy" \
-     "$@" --waitForEvent) >>"$LOGS/admin.log" 2>&1
+     "${collections[@]}" "$@" --waitForEvent) >>"$LOGS/admin.log" 2>&1
 }
 
 cc_committed() {  # cc channel
@@ -502,8 +516,8 @@ define_chaincode() {
     local recorded="$WORK/chaincode/$cc/definition-$ch"
     if cc_committed "$cc" "$ch"; then
       # Upgrades (a new sequence) are not automated yet: refuse to run with a stale definition.
-      if [ -f "$recorded" ] && [ "$(cat "$recorded")" != "$CC_VERSION $CC_SEQUENCE $policy" ]; then
-        die "'$cc' on '$ch' is committed as [$(cat "$recorded")] but this script defines [$CC_VERSION $CC_SEQUENCE $policy]; start from scratch with 'scripts/network.sh down --purge'"
+      if [ -f "$recorded" ] && [ "$(cat "$recorded")" != "$(cc_definition "$cc" "$ch")" ]; then
+        die "'$cc' on '$ch' is committed as [$(cat "$recorded")] but this script defines [$(cc_definition "$cc" "$ch")]; start from scratch with 'scripts/network.sh down --purge'"
       fi
       continue
     fi
@@ -513,9 +527,9 @@ define_chaincode() {
       retry 5 cc_approve "$org" "$cc" "$ch" "$(cat "$(cc_dir "$cc" "$org")/package-id")" "$policy" || die "approving $cc on $ch for $org failed; see $LOGS/admin.log"
       peers+=(--peerAddresses "127.0.0.1:$(peer_port "$org")" --tlsRootCertFiles "$(peer_tlsca "$org")")
     done
-    log "committing '$cc' on '$ch' with endorsement policy $policy"
+    log "committing '$cc' on '$ch' with endorsement policy $policy$( [ -f "$(cc_collections_file "$cc" "$ch")" ] && echo " and private data collections $(basename "$(cc_collections_file "$cc" "$ch")")")"
     retry 5 cc_commit "$cc" "$ch" "$policy" "${peers[@]}" || die "committing $cc on $ch failed; see $LOGS/admin.log"
-    echo "$CC_VERSION $CC_SEQUENCE $policy" > "$recorded"
+    cc_definition "$cc" "$ch" > "$recorded"
   done
 }
 

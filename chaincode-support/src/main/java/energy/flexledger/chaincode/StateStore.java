@@ -110,6 +110,59 @@ public final class StateStore {
         return new Page<>(out, next);
     }
 
+    // ------------------------------------------------------------------ private data
+
+    /** A record of a private data collection; only the collection's member peers can answer. */
+    public Optional<Map<String, Object>> readPrivate(final String collection, final String key) {
+        final byte[] bytes = stub.getPrivateData(collection, key);
+        if (bytes == null || bytes.length == 0) {
+            return Optional.empty();
+        }
+        return Optional.of(Json.parseObject(new String(bytes, StandardCharsets.UTF_8)));
+    }
+
+    /** Writes the value's canonical JSON into the collection; the channel gets only its hash. */
+    public String writePrivate(final String collection, final String key, final Map<String, Object> value) {
+        final String json = Json.write(value);
+        stub.putPrivateData(collection, key, json.getBytes(StandardCharsets.UTF_8));
+        return json;
+    }
+
+    /** Like {@link #requireEndorsementBy} for a key of a private data collection. */
+    public void requirePrivateEndorsementBy(final String collection, final String key, final String mspId) {
+        final StateBasedEndorsement policy = StateBasedEndorsementFactory.getInstance().newStateBasedEndorsement(null);
+        policy.addOrgs(StateBasedEndorsement.RoleType.RoleTypePeer, mspId);
+        stub.setPrivateDataValidationParameter(collection, key, policy.policy());
+    }
+
+    /** The SHA-256 of a private value as the channel records it (any channel member can read it), or empty. */
+    public Optional<byte[]> privateHash(final String collection, final String key) {
+        final byte[] hash = stub.getPrivateDataHash(collection, key);
+        return hash == null || hash.length == 0 ? Optional.empty() : Optional.of(hash);
+    }
+
+    /**
+     * Up to {@code limit} values of the collection's simple keys in {@code [startKey, endKey)}, in
+     * key order, and the key after them (empty when there is none). Fabric has no paged queries of
+     * private data, so the page is cut here.
+     */
+    public Page<Map<String, Object>> privateRange(final String collection, final String startKey, final String endKey, final int limit) {
+        final List<Map<String, Object>> out = new ArrayList<>();
+        String next = "";
+        try (QueryResultsIterator<KeyValue> it = stub.getPrivateDataByRange(collection, startKey, endKey)) {
+            for (final KeyValue kv : it) {
+                if (out.size() == limit) {
+                    next = kv.getKey();
+                    break;
+                }
+                out.add(Json.parseObject(kv.getStringValue()));
+            }
+        } catch (Exception e) {
+            throw closeFailure(e);
+        }
+        return new Page<>(out, next);
+    }
+
     private static RuntimeException closeFailure(final Exception e) {
         if (e instanceof RuntimeException) {
             return (RuntimeException) e;

@@ -106,6 +106,52 @@ public final class FakeLedger {
         when(stub.getStateByRange(anyString(), anyString())).thenAnswer(inv -> iterator(inv.getArgument(0), inv.getArgument(1), 0, ""));
         when(stub.getStateByRangeWithPagination(anyString(), anyString(), anyInt(), anyString())).thenAnswer(
                 inv -> iterator(inv.getArgument(0), inv.getArgument(1), inv.<Integer>getArgument(2), inv.getArgument(3)));
+        // Private data lives in the same map under keys no public key can reach: U+FFFF, the
+        // collection, U+0000, the key. So reads, aborts and snapshots treat it alike.
+        when(stub.getPrivateData(anyString(), anyString())).thenAnswer(inv -> committed().get(pvt(inv.getArgument(0), inv.getArgument(1))));
+        doAnswer(inv -> {
+            final String key = pvt(inv.getArgument(0), inv.getArgument(1));
+            remember(key);
+            state.put(key, inv.<byte[]>getArgument(2).clone());
+            writes++;
+            return null;
+        }).when(stub).putPrivateData(anyString(), anyString(), any(byte[].class));
+        when(stub.getPrivateDataHash(anyString(), anyString())).thenAnswer(inv -> {
+            final byte[] value = committed().get(pvt(inv.getArgument(0), inv.getArgument(1)));
+            return value == null ? null : java.security.MessageDigest.getInstance("SHA-256").digest(value);
+        });
+        doAnswer(inv -> {
+            final String key = pvt(inv.getArgument(0), inv.getArgument(1));
+            remember(key);
+            validationParameters.put(key, inv.<byte[]>getArgument(2).clone());
+            return null;
+        }).when(stub).setPrivateDataValidationParameter(anyString(), anyString(), any(byte[].class));
+        when(stub.getPrivateDataByRange(anyString(), anyString(), anyString())).thenAnswer(inv -> {
+            final String prefix = pvt(inv.getArgument(0), "");
+            final Results all = iterator(prefix + inv.<String>getArgument(1), prefix + inv.<String>getArgument(2), 0, "");
+            final List<KeyValue> stripped = new ArrayList<>();
+            for (final KeyValue kv : all) {
+                final String key = kv.getKey().substring(prefix.length());
+                final byte[] value = kv.getValue();
+                stripped.add(new KeyValue() {
+                    @Override
+                    public String getKey() {
+                        return key;
+                    }
+
+                    @Override
+                    public byte[] getValue() {
+                        return value.clone();
+                    }
+
+                    @Override
+                    public String getStringValue() {
+                        return new String(value, StandardCharsets.UTF_8);
+                    }
+                });
+            }
+            return new Results(stripped, QueryResponseMetadata.getDefaultInstance());
+        });
         when(stub.createCompositeKey(anyString(), any(String[].class))).thenAnswer(inv -> {
             final Object[] args = inv.getArguments();
             final String[] parts = new String[args.length - 1];
@@ -179,6 +225,31 @@ public final class FakeLedger {
         });
         before = new TreeMap<>();
         beforeParameters = new TreeMap<>();
+    }
+
+    private static String pvt(final String collection, final String key) {
+        return "\uFFFF" + collection + "\u0000" + key;
+    }
+
+    /** Writes a key of a private data collection directly, as altered chaincode could. */
+    public void plantPrivate(final String collection, final String key, final String json) {
+        state.put(pvt(collection, key), json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The MSPs whose peers must endorse changes to {@code key} of {@code collection} (empty: none set). */
+    public java.util.List<String> endorsersOfPrivate(final String collection, final String key) {
+        return endorsersOfKey(pvt(collection, key));
+    }
+
+    /** The collections holding anything, to show that a value went private and not public. */
+    public java.util.Set<String> collections() {
+        final java.util.Set<String> out = new java.util.TreeSet<>();
+        for (final String key : state.keySet()) {
+            if (key.startsWith("\uFFFF")) {
+                out.add(key.substring(1, key.indexOf('\u0000')));
+            }
+        }
+        return out;
     }
 
     /** Writes a simple key directly, as a transaction endorsed by altered chaincode could. */

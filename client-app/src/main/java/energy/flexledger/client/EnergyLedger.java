@@ -120,6 +120,11 @@ public final class EnergyLedger {
         return out;
     }
 
+    /** The channel's hash of a certified record (for members outside the record's private data collection). */
+    public Map<String, Object> getIntervalHash(final String meterId, final long start) throws LedgerException {
+        return evaluate("GetIntervalHash", meterId, Long.toString(start));
+    }
+
     public Map<String, Object> getHead(final String meterId) throws LedgerException {
         return evaluate("GetHead", meterId);
     }

@@ -8,6 +8,7 @@ import energy.flexledger.spec.Fp1;
 import energy.flexledger.spec.Hex;
 import energy.flexledger.spec.IntervalDigest;
 import energy.flexledger.spec.Json;
+import energy.flexledger.spec.Sha256;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -120,8 +121,16 @@ class EnergyLedgerIT {
         assertThat(energy.getInterval(meter, T0)).isEqualTo(recorded);
         // Another member reads the same record through its own peer.
         assertThat(aggregator.energy("grid").getInterval(meter, T0)).isEqualTo(recorded);
-        // Fabric's own CLI, as the CPO's user, sees byte-for-byte the canonical JSON.
-        assertThat(peerQuery("cpo", "GetInterval", meter, Long.toString(T0))).isEqualTo(Json.write(recorded));
+        // Fabric's own CLI, as the DSO's user (a reader of the community's interval data), sees
+        // byte-for-byte the canonical JSON.
+        assertThat(peerQuery("dso", "GetInterval", meter, Long.toString(T0))).isEqualTo(Json.write(recorded));
+        // The CPO is a member but not a reader: refused, yet the channel's hash of the record is
+        // there for it, and matches the record a reader could hand over.
+        final String refused = peerCli("cpo", "peer chaincode query -C grid -n energy -c \"$1\"",
+                Json.write(Map.of("Args", List.of("GetInterval", meter, Long.toString(T0)))), false);
+        assertThat(refused).contains("ACCESS_DENIED");
+        assertThat(Json.parseObject(peerQuery("cpo", "GetIntervalHash", meter, Long.toString(T0))))
+                .containsEntry("valueHash", Hex.encode(Sha256.of(Json.write(recorded).getBytes(StandardCharsets.UTF_8))));
         assertThat(Json.parseObject(peerQuery("community", "GetMeter", meter)))
                 .containsEntry("intervals", 1L).containsEntry("lastEnd", T0 + QUARTER).containsEntry("headLink", expectedLink);
     }

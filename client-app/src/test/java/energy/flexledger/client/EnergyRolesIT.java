@@ -24,23 +24,25 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * chaincode-energy's role table (chaincode-energy/README.md) as a matrix on the real network:
- * every transaction by every identity of two orgs — admin, gateway (user), a bound device — each
- * cell asserted: the call succeeds, or fails with ACCESS_DENIED. The target assets, batches and
- * subscriptions belong to the community; the aggregator's device is bound to an aggregator asset,
- * so it is "another org's device".
+ * every transaction by every identity of two orgs — admin, gateway (user), a bound device — and by
+ * the CPO's user, each cell asserted: the call succeeds, or fails with ACCESS_DENIED. The target
+ * assets, batches and subscriptions belong to the community; the aggregator's device is bound to an
+ * aggregator asset, so it is "another org's device"; the CPO is a member that may not read the
+ * community's interval data (private to the community, the DSO and the aggregator).
  */
 @Tag("integration")
 class EnergyRolesIT {
     private static final long QUARTER = 900_000L;
     private static final byte[] SALT = Hex.decode("0f0e0d0c0b0a09080706050403020100000102030405060708090a0b0c0d0e0f");
     private static final String[] WHO = {"community-admin", "community-user", "community-device", "aggregator-admin", "aggregator-user",
-        "aggregator-device"};
+        "aggregator-device", "cpo-user"};
 
     private static final Map<String, LedgerConnection> connections = new LinkedHashMap<>();
     private static final AtomicLong counter = new AtomicLong();
     private static String run;
     private static String meter;
     private static long nextStart;
+    private static long firstStart;
     private static String batchId;
     private static List<byte[]> leaves;
 
@@ -60,6 +62,10 @@ class EnergyRolesIT {
         energy("community-user").registerAsset(meterSpec(meter, communityDevice));
         energy("aggregator-user").registerAsset(meterSpec(run + "-AGG", aggregatorDevice));
         nextStart = Math.floorDiv(System.currentTimeMillis(), QUARTER) * QUARTER - 100 * QUARTER;
+        firstStart = nextStart;
+        energy("community-device").recordIntervals(List.of(EnergyLedger.record(meter,
+                Fp1.interval(SALT, meter, nextStart, nextStart + QUARTER).digest())));
+        nextStart += QUARTER;
         batchId = run + "-B";
         leaves = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
@@ -134,11 +140,11 @@ class EnergyRolesIT {
 
     @TestFactory
     Stream<DynamicTest> roleTable() {
-        // Columns: community admin, user (gateway), device; aggregator admin, user, device.
+        // Columns: community admin, user (gateway), device; aggregator admin, user, device; CPO user.
         return Stream.of(
-                row("RegisterAsset", "YYNYYN", as -> as.registerAsset(Map.of("assetId", unique("EV"), "type", "EV", "zone", "z"))),
-                row("UpdateAsset", "YYNNNN", as -> as.updateAsset(meter, Map.of("zone", "zone-" + counter.incrementAndGet()))),
-                row("RecordIntervals", "NYYNNN", as -> {
+                row("RegisterAsset", "YYNYYNY", as -> as.registerAsset(Map.of("assetId", unique("EV"), "type", "EV", "zone", "z"))),
+                row("UpdateAsset", "YYNNNNN", as -> as.updateAsset(meter, Map.of("zone", "zone-" + counter.incrementAndGet()))),
+                row("RecordIntervals", "NYYNNNN", as -> {
                     final long start;
                     synchronized (EnergyRolesIT.class) {
                         start = nextStart;
@@ -150,35 +156,36 @@ class EnergyRolesIT {
                         nextStart = start + QUARTER;
                     }
                 }),
-                row("DeactivateAsset", "YYNNNN", as -> {
+                row("DeactivateAsset", "YYNNNNN", as -> {
                     final String id = unique("CS");
                     energy("community-user").registerAsset(Map.of("assetId", id, "type", "CHARGING_STATION", "zone", "z"));
                     assertThat(as.deactivateAsset(id)).containsEntry("status", "INACTIVE");
                 }),
-                row("CertifyBatch", "YYNYYN", as -> as.certifyBatch(batch(unique("B")))),
-                row("RequestAccess", "YYNYYN", as -> {
+                row("CertifyBatch", "YYNYYNY", as -> as.certifyBatch(batch(unique("B")))),
+                row("RequestAccess", "YYNYYNY", as -> {
                     final String provider = "CommunityMSP".equals(as.whoAmI().get("mspId")) ? "AggregatorMSP" : "CommunityMSP";
                     assertThat(as.requestAccess(unique("S"), provider, "topic")).containsEntry("status", "REQUESTED");
                 }),
-                row("AcceptAccess", "YYNNNN", as -> assertThat(as.acceptAccess(requested())).containsEntry("status", "ACCEPTED")),
-                row("DeclineAccess", "YYNNNN", as -> assertThat(as.declineAccess(requested())).containsEntry("status", "DECLINED")),
-                row("RevokeAccess", "YYNYYN", as -> assertThat(as.revokeAccess(requested())).containsEntry("status", "REVOKED")),
-                row("Noop", "YYYYYY", EnergyLedger::noop),
-                row("GetAsset", "YYYYYY", as -> assertThat(as.getAsset(meter)).containsEntry("ownerMsp", "CommunityMSP")),
-                row("QueryAssets", "YYYYYY", as -> assertThat(as.queryAssets("owner", "CommunityMSP", 1, "")).containsKey("assets")),
-                row("GetHead", "YYYYYY", as -> assertThat(as.getHead(meter)).containsKey("headLink")),
-                row("GetIntervals", "YYYYYY", as -> assertThat(as.getIntervals(meter, 0, Long.MAX_VALUE, 10, "")).containsKey("records")),
-                row("GetBatch", "YYYYYY", as -> assertThat(as.getBatch(batchId)).containsEntry("providerMsp", "CommunityMSP")),
-                row("QueryBatches", "YYYYYY", as -> assertThat(as.queryBatches("topic", "community/load", 5, "")).containsKey("batches")),
-                row("VerifyBatchInclusion", "YYYYYY", as -> {
+                row("AcceptAccess", "YYNNNNN", as -> assertThat(as.acceptAccess(requested())).containsEntry("status", "ACCEPTED")),
+                row("DeclineAccess", "YYNNNNN", as -> assertThat(as.declineAccess(requested())).containsEntry("status", "DECLINED")),
+                row("RevokeAccess", "YYNYYNN", as -> assertThat(as.revokeAccess(requested())).containsEntry("status", "REVOKED")),
+                row("Noop", "YYYYYYY", EnergyLedger::noop),
+                row("GetAsset", "YYYYYYY", as -> assertThat(as.getAsset(meter)).containsEntry("ownerMsp", "CommunityMSP")),
+                row("QueryAssets", "YYYYYYY", as -> assertThat(as.queryAssets("owner", "CommunityMSP", 1, "")).containsKey("assets")),
+                row("GetHead", "YYYYYYN", as -> assertThat(as.getHead(meter)).containsKey("headLink")),
+                row("GetIntervals", "YYYYYYN", as -> assertThat(as.getIntervals(meter, 0, Long.MAX_VALUE, 10, "")).containsKey("records")),
+                row("GetIntervalHash", "YYYYYYY", as -> assertThat(as.getIntervalHash(meter, firstStart)).containsKey("valueHash")),
+                row("GetBatch", "YYYYYYY", as -> assertThat(as.getBatch(batchId)).containsEntry("providerMsp", "CommunityMSP")),
+                row("QueryBatches", "YYYYYYY", as -> assertThat(as.queryBatches("topic", "community/load", 5, "")).containsKey("batches")),
+                row("VerifyBatchInclusion", "YYYYYYY", as -> {
                     final List<String> proof = new ArrayList<>();
                     Merkle.proof(leaves, 3).forEach(h -> proof.add(Hex.encode(h)));
                     assertThat(as.verifyBatchInclusion(batchId, Hex.encode(leaves.get(3)), 3, proof)).containsEntry("valid", true);
                 }),
-                row("GetSubscription", "YYYYYY", as -> assertThat(as.getSubscription(run + "-S")).containsEntry("topic", "community/load")),
-                row("QuerySubscriptions", "YYYYYY", as -> assertThat(as.querySubscriptions("provider", "CommunityMSP", 5, ""))
+                row("GetSubscription", "YYYYYYY", as -> assertThat(as.getSubscription(run + "-S")).containsEntry("topic", "community/load")),
+                row("QuerySubscriptions", "YYYYYYY", as -> assertThat(as.querySubscriptions("provider", "CommunityMSP", 5, ""))
                         .containsKey("subscriptions")),
-                row("WhoAmI", "YYYYYY", as -> assertThat(as.whoAmI()).containsKey("id")))
+                row("WhoAmI", "YYYYYYY", as -> assertThat(as.whoAmI()).containsKey("id")))
                 .flatMap(s -> s);
     }
 }

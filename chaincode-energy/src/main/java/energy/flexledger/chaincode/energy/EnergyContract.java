@@ -90,9 +90,9 @@ public final class EnergyContract implements ContractInterface {
     /** The asset, with its chain head when it certifies intervals. */
     @Transaction(name = "GetAsset", intent = Transaction.TYPE.EVALUATE)
     public String getAsset(final Context ctx, final String assetId) {
-        Caller.of(ctx).requireMemberReader();
+        final Caller caller = Caller.of(ctx).requireMemberReader();
         final StateStore state = new StateStore(ctx.getStub());
-        return Json.write(Registry.withHead(state, Registry.read(state, Args.id("assetId", assetId))));
+        return Json.write(Registry.withHead(state, caller, Registry.read(state, Args.id("assetId", assetId))));
     }
 
     /** {@link #getAsset} under the name of the first version. */
@@ -147,26 +147,37 @@ public final class EnergyContract implements ContractInterface {
     /** The certified interval of a meter that starts at {@code start}. */
     @Transaction(name = "GetInterval", intent = Transaction.TYPE.EVALUATE)
     public String getInterval(final Context ctx, final String meterId, final String start) {
-        Caller.of(ctx).requireMemberReader();
-        return Json.write(Intervals.get(new StateStore(ctx.getStub()), Args.id("meterId", meterId), Args.parseLong("start", start)));
+        final Caller caller = Caller.of(ctx).requireMemberReader();
+        return Json.write(Intervals.get(new StateStore(ctx.getStub()), caller, Args.id("meterId", meterId), Args.parseLong("start", start)));
     }
 
     /** Certified intervals with {@code from <= start < to}, oldest first, paged, with the meter's head. */
     @Transaction(name = "GetIntervals", intent = Transaction.TYPE.EVALUATE)
     public String getIntervals(final Context ctx, final String meterId, final String from, final String to, final String pageSize,
             final String bookmark) {
-        Caller.of(ctx).requireMemberReader();
-        return Json.write(Intervals.range(new StateStore(ctx.getStub()), Args.id("meterId", meterId), Args.parseLong("from", from),
+        final Caller caller = Caller.of(ctx).requireMemberReader();
+        return Json.write(Intervals.range(new StateStore(ctx.getStub()), caller, Args.id("meterId", meterId), Args.parseLong("from", from),
                 Args.parseLong("to", to), Args.pageSize(pageSize), Args.bookmark(bookmark)));
+    }
+
+    /**
+     * The SHA-256 that the channel keeps of a certified record, for members outside the record's
+     * collection: given the record (canonical JSON), they check it without seeing anyone else's.
+     */
+    @Transaction(name = "GetIntervalHash", intent = Transaction.TYPE.EVALUATE)
+    public String getIntervalHash(final Context ctx, final String meterId, final String start) {
+        Caller.of(ctx).requireMemberReader();
+        return Json.write(Intervals.hash(new StateStore(ctx.getStub()), Args.id("meterId", meterId), Args.parseLong("start", start)));
     }
 
     /** A meter's chain head: {@code intervals}, {@code lastEnd}, {@code headLink}. */
     @Transaction(name = "GetHead", intent = Transaction.TYPE.EVALUATE)
     public String getHead(final Context ctx, final String meterId) {
-        Caller.of(ctx).requireMemberReader();
+        final Caller caller = Caller.of(ctx).requireMemberReader();
         final StateStore state = new StateStore(ctx.getStub());
-        Registry.read(state, Args.id("meterId", meterId));
-        return Json.write(Registry.readHead(state, meterId));
+        final Map<String, Object> asset = Registry.read(state, Args.id("meterId", meterId));
+        Privacy.requireReader(caller, (String) asset.get("ownerMsp"), meterId);
+        return Json.write(Registry.readHead(state, asset));
     }
 
     // ------------------------------------------------------------------ batch certification

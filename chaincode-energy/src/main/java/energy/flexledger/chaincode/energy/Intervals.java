@@ -60,12 +60,14 @@ final class Intervals {
         final Map<String, Object> asset;
         final Map<String, Object> head;
         final long intervalMs;
+        final String collection;
         boolean changed;
 
         MeterState(final Map<String, Object> asset, final Map<String, Object> head) {
             this.asset = asset;
             this.head = head;
             this.intervalMs = (Long) asset.get("intervalMs");
+            this.collection = Privacy.collectionOf((String) asset.get("ownerMsp"));
         }
     }
 
@@ -101,7 +103,8 @@ final class Intervals {
             final Object lastEnd = meter.head.get("lastEnd");
             if (lastEnd != null && digest.start() < (Long) lastEnd) {
                 // Behind the head: part of the certified history. Only identical re-submissions pass.
-                final Map<String, Object> existing = written.containsKey(key) ? written.get(key) : state.read(key).orElse(null);
+                final Map<String, Object> existing = written.containsKey(key) ? written.get(key)
+                        : state.readPrivate(meter.collection, key).orElse(null);
                 if (existing != null && sameDigest(existing, digest)) {
                     outcome.unchanged++;
                     outcome.records.add(existing);
@@ -122,10 +125,10 @@ final class Intervals {
             record.put("link", link);
             record.put("recordedAt", now);
             record.put("txId", stub.getTxId());
-            state.write(key, record);
+            state.writePrivate(meter.collection, key, record);
             // Only records behind the head count, and only the owner can move the head; the key
             // policy also keeps a certified record from being overwritten by other members' peers.
-            state.requireEndorsementBy(key, (String) meter.asset.get("ownerMsp"));
+            state.requirePrivateEndorsementBy(meter.collection, key, (String) meter.asset.get("ownerMsp"));
             written.put(key, record);
             outcome.records.add(record);
             outcome.recorded++;
@@ -136,7 +139,7 @@ final class Intervals {
         }
         for (final Map.Entry<String, MeterState> e : meters.entrySet()) {
             if (e.getValue().changed) {
-                state.write(state.key(Registry.HEAD, e.getKey()), e.getValue().head);
+                state.writePrivate(e.getValue().collection, state.key(Registry.HEAD, e.getKey()), e.getValue().head);
             }
             outcome.heads.put(e.getKey(), e.getValue().head);
         }
@@ -152,7 +155,7 @@ final class Intervals {
         if (!Registry.ACTIVE.equals(asset.get("status"))) {
             throw Failures.fail(ErrorCode.INACTIVE, "asset '" + meterId + "' is deactivated; its owner can reactivate it");
         }
-        return new MeterState(asset, new LinkedHashMap<>(Registry.readHead(state, meterId)));
+        return new MeterState(asset, new LinkedHashMap<>(Registry.readHead(state, asset)));
     }
 
     private static IntervalDigest digest(final String where, final Json.Obj r) {
@@ -183,10 +186,10 @@ final class Intervals {
     }
 
     /** The certified record of a meter's interval that starts at {@code start}. */
-    static Map<String, Object> get(final StateStore state, final String meterId, final long start) {
-        Registry.read(state, meterId);
-        final Object lastEnd = Registry.readHead(state, meterId).get("lastEnd");
-        final Optional<Map<String, Object>> record = state.read(key(meterId, start));
+    static Map<String, Object> get(final StateStore state, final Caller caller, final String meterId, final long start) {
+        final Map<String, Object> asset = readable(state, caller, meterId);
+        final Object lastEnd = Registry.readHead(state, asset).get("lastEnd");
+        final Optional<Map<String, Object>> record = state.readPrivate(Privacy.collectionOf((String) asset.get("ownerMsp")), key(meterId, start));
         // Only records behind the chain head belong to the meter's certified history.
         if (record.isEmpty() || lastEnd == null || start >= (Long) lastEnd) {
             throw Failures.fail(ErrorCode.NOT_FOUND, "meter '" + meterId + "' has no interval starting at " + start);
@@ -199,27 +202,61 @@ final class Intervals {
      * carries {@code previousLink}: an auditor who trusts the ledger's first record of the range can
      * check the rest with {@code Fp1Verifier}.
      */
-    static Map<String, Object> range(final StateStore state, final String meterId, final long from, final long to, final int pageSize,
-            final String bookmark) {
+    static Map<String, Object> range(final StateStore state, final Caller caller, final String meterId, final long from, final long to,
+            final int pageSize, final String bookmark) {
         if (to <= from) {
             throw Failures.fail(ErrorCode.BAD_REQUEST, "to (" + to + ") must be after from (" + from + ")");
         }
-        Registry.read(state, meterId);
-        final Map<String, Object> head = Registry.readHead(state, meterId);
+        final Map<String, Object> asset = readable(state, caller, meterId);
+        final Map<String, Object> head = Registry.readHead(state, asset);
         final Object lastEnd = head.get("lastEnd");
-        final StateStore.Page<Map<String, Object>> page = state.rangePage(key(meterId, from), key(meterId, to), pageSize, bookmark);
+        // The bookmark is the start of the next record, as 20 sortable digits.
+        final long first = bookmark.isEmpty() ? from : Math.max(from, parseBookmark(bookmark));
+        final StateStore.Page<Map<String, Object>> page = first >= to ? new StateStore.Page<>(List.of(), "")
+                : state.privateRange(Privacy.collectionOf((String) asset.get("ownerMsp")), key(meterId, first), key(meterId, to), pageSize);
         final List<Object> records = new ArrayList<>();
         for (final Map<String, Object> r : page.items()) {
             if (lastEnd != null && (Long) r.get("start") < (Long) lastEnd) {
                 records.add(r);
             }
         }
+        final String next = page.bookmark().isEmpty() ? "" : page.bookmark().substring(page.bookmark().lastIndexOf('\u0000') + 1);
         final Map<String, Object> out = new LinkedHashMap<>();
         out.put("meterId", meterId);
         out.put("records", records);
-        out.put("bookmark", page.bookmark());
+        out.put("bookmark", next);
         out.put("head", head);
         return out;
+    }
+
+    /** The hash the channel keeps of a certified record: anyone given the record can check it. */
+    static Map<String, Object> hash(final StateStore state, final String meterId, final long start) {
+        final Map<String, Object> asset = Registry.read(state, meterId);
+        if (!Registry.isMetering(asset)) {
+            throw Failures.fail(ErrorCode.BAD_REQUEST, "asset '" + meterId + "' does not certify intervals (no saltCommitment)");
+        }
+        final String collection = Privacy.collectionOf((String) asset.get("ownerMsp"));
+        final byte[] hash = state.privateHash(collection, key(meterId, start))
+                .orElseThrow(() -> Failures.fail(ErrorCode.NOT_FOUND, "meter '" + meterId + "' has no interval starting at " + start));
+        final Map<String, Object> out = new LinkedHashMap<>();
+        out.put("meterId", meterId);
+        out.put("start", start);
+        out.put("collection", collection);
+        out.put("valueHash", Hex.encode(hash));
+        return out;
+    }
+
+    private static Map<String, Object> readable(final StateStore state, final Caller caller, final String meterId) {
+        final Map<String, Object> asset = Registry.read(state, meterId);
+        Privacy.requireReader(caller, (String) asset.get("ownerMsp"), meterId);
+        return asset;
+    }
+
+    private static long parseBookmark(final String bookmark) {
+        if (bookmark.length() != 20 || !bookmark.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            throw Failures.fail(ErrorCode.BAD_REQUEST, "bookmark must be the one a previous page returned");
+        }
+        return Long.parseUnsignedLong(bookmark) ^ Long.MIN_VALUE;
     }
 
     private static boolean sameDigest(final Map<String, Object> record, final IntervalDigest digest) {

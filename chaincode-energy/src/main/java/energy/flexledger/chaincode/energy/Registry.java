@@ -90,7 +90,7 @@ final class Registry {
         if (existing.isPresent()) {
             // The same registration sent again (a retry after a lost answer) is a no-op.
             if (Args.sameValues(existing.get(), asset)) {
-                return withHead(state, existing.get());
+                return withHead(state, caller, existing.get());
             }
             throw Failures.fail(ErrorCode.ALREADY_EXISTS, "asset '" + assetId + "' is already registered by " + existing.get().get("ownerMsp"));
         }
@@ -109,9 +109,10 @@ final class Registry {
             head.put("lastEnd", null);
             head.put("headLink", Hex.encode(Fp1.genesis(assetId)));
             final String headKey = state.key(HEAD, assetId);
-            state.write(headKey, head);
+            final String collection = Privacy.collectionOf(owner.mspId());
+            state.writePrivate(collection, headKey, head);
             // The head link commits to the meter's whole history: only the owner may move it.
-            state.requireEndorsementBy(headKey, owner.mspId());
+            state.requirePrivateEndorsementBy(collection, headKey, owner.mspId());
             // Fabric does not show a transaction its own writes: answer from the head just built.
             return withHead(asset, head);
         }
@@ -151,13 +152,13 @@ final class Registry {
             throw Failures.fail(ErrorCode.BAD_REQUEST, "deviceId and gatewayId must be different identities");
         }
         if (Args.sameValues(asset, updated)) {
-            return withHead(state, asset);
+            return withHead(state, caller, asset);
         }
         updated.put("updatedAt", stub.getTxTimestamp().toEpochMilli());
         removeIndexes(state, asset);
         state.write(state.key(ASSET, assetId), updated);
         writeIndexes(state, updated);
-        return withHead(state, updated);
+        return withHead(state, caller, updated);
     }
 
     static Map<String, Object> read(final StateStore state, final String assetId) {
@@ -165,9 +166,14 @@ final class Registry {
                 .orElseThrow(() -> Failures.fail(ErrorCode.NOT_FOUND, "asset '" + assetId + "' is not registered"));
     }
 
-    static Map<String, Object> readHead(final StateStore state, final String assetId) {
-        return state.read(state.key(HEAD, assetId))
-                .orElseThrow(() -> Failures.fail(ErrorCode.BAD_REQUEST, "asset '" + assetId + "' does not certify intervals (no saltCommitment)"));
+    /** The chain head of a metering asset, from its owner's private data collection. */
+    static Map<String, Object> readHead(final StateStore state, final Map<String, Object> asset) {
+        final String assetId = (String) asset.get("assetId");
+        if (!isMetering(asset)) {
+            throw Failures.fail(ErrorCode.BAD_REQUEST, "asset '" + assetId + "' does not certify intervals (no saltCommitment)");
+        }
+        return state.readPrivate(Privacy.collectionOf((String) asset.get("ownerMsp")), state.key(HEAD, assetId))
+                .orElseThrow(() -> Failures.fail(ErrorCode.NOT_FOUND, "the chain head of asset '" + assetId + "' is not on this peer"));
     }
 
     static boolean isMetering(final Map<String, Object> asset) {
@@ -175,8 +181,21 @@ final class Registry {
     }
 
     /** The asset with its chain head ({@code intervals}, {@code lastEnd}, {@code headLink}) when it has one. */
-    static Map<String, Object> withHead(final StateStore state, final Map<String, Object> asset) {
-        return isMetering(asset) ? withHead(asset, readHead(state, (String) asset.get("assetId"))) : asset;
+    /**
+     * The asset with its chain head when it certifies intervals and the caller may read them;
+     * otherwise with {@code dataReaders}, the orgs that may.
+     */
+    static Map<String, Object> withHead(final StateStore state, final Caller caller, final Map<String, Object> asset) {
+        if (!isMetering(asset)) {
+            return asset;
+        }
+        final String owner = (String) asset.get("ownerMsp");
+        if (Privacy.mayRead(caller, owner)) {
+            return withHead(asset, readHead(state, asset));
+        }
+        final Map<String, Object> out = new LinkedHashMap<>(asset);
+        out.put("dataReaders", new ArrayList<Object>(Privacy.readersOf(owner)));
+        return out;
     }
 
     private static Map<String, Object> withHead(final Map<String, Object> asset, final Map<String, Object> head) {

@@ -74,10 +74,11 @@ class EnergyContractTest {
         void onlyTheOwnersPeersMayEndorseChangesToTheMeterAndItsChain() {
             contract.registerMeter(ledger.context(), "MTR-1", "zone-7", COMMITMENT);
             assertThat(ledger.endorsersOf(Registry.ASSET, "MTR-1")).containsExactly("CommunityMSP");
-            assertThat(ledger.endorsersOf(Registry.HEAD, "MTR-1")).containsExactly("CommunityMSP");
+            assertThat(ledger.endorsersOfPrivate("meterDataCommunity", new org.hyperledger.fabric.shim.ledger.CompositeKey(Registry.HEAD, "MTR-1")
+                    .toString())).containsExactly("CommunityMSP");
             assertThat(ledger.endorsersOf(Registry.BY_OWNER, "CommunityMSP", "METER", "MTR-1")).containsExactly("CommunityMSP");
             record("MTR-1", digest("MTR-1", T0, 1));
-            assertThat(ledger.endorsersOfKey(Intervals.key("MTR-1", T0))).containsExactly("CommunityMSP");
+            assertThat(ledger.endorsersOfPrivate("meterDataCommunity", Intervals.key("MTR-1", T0))).containsExactly("CommunityMSP");
         }
 
         @Test
@@ -191,7 +192,7 @@ class EnergyContractTest {
         @Test
         void aStrayRecordAheadOfTheChainIsNeitherReadNorInTheWay() {
             record("MTR-1", digest("MTR-1", T0, 1));
-            ledger.plantKey(Intervals.key("MTR-1", T0 + QUARTER), "{\"count\":666}");
+            ledger.plantPrivate("meterDataCommunity", Intervals.key("MTR-1", T0 + QUARTER), "{\"count\":666}");
             rejects("NOT_FOUND", () -> contract.getInterval(ledger.context(), "MTR-1", Long.toString(T0 + QUARTER)));
             final Map<String, Object> recorded = Json.parseObject(record("MTR-1", digest("MTR-1", T0 + QUARTER, 2)));
             assertThat(recorded).containsEntry("count", 1L).containsEntry("sum", 2L);
@@ -252,6 +253,7 @@ class EnergyContractTest {
         void anyMemberMayReadButNotStrangers() {
             contract.registerMeter(ledger.context(), "MTR-1", "zone-7", COMMITMENT);
             assertThat(contract.getMeter(ledger.as("CpoMSP", "peer").context(), "MTR-1")).contains("\"ownerMsp\":\"CommunityMSP\"");
+            assertThat(contract.getMeter(ledger.as("DsoMSP", "peer").context(), "MTR-1")).contains("\"headLink\"");
             rejects("ACCESS_DENIED", () -> contract.getMeter(ledger.as("OrdererMSP", "admin").context(), "MTR-1"));
         }
 

@@ -111,7 +111,7 @@ class IntervalBatchTest extends Fixture {
     void rangeReadsArePagedAndStopAtTheHead() {
         asGateway();
         submit(quarters("MTR-A", T0, 10));
-        ledger.plantKey(Intervals.key("MTR-A", T0 + 10 * QUARTER), "{\"start\":" + (T0 + 10 * QUARTER) + "}");
+        ledger.plantPrivate("meterDataCommunity", Intervals.key("MTR-A", T0 + 10 * QUARTER), "{\"start\":" + (T0 + 10 * QUARTER) + "}");
         final Map<String, Object> first = Json.parseObject(contract.getIntervals(ledger.context(), "MTR-A", Long.toString(T0 + QUARTER),
                 Long.toString(T0 + 20 * QUARTER), "4", ""));
         assertThat((List<?>) first.get("records")).hasSize(4);
@@ -126,5 +126,6 @@ class IntervalBatchTest extends Fixture {
         assertThat(((Map<?, ?>) third.get("head")).get("intervals")).isEqualTo(10L);
         rejects("BAD_REQUEST", () -> contract.getIntervals(ledger.context(), "MTR-A", "10", "10", "", ""));
         rejects("NOT_FOUND", () -> contract.getIntervals(ledger.context(), "MTR-404", "0", "10", "", ""));
+        rejects("BAD_REQUEST", () -> contract.getIntervals(ledger.context(), "MTR-A", "0", "10", "", "x\u0000y"));
     }
 }

@@ -1,0 +1,79 @@
+package energy.flexledger.chaincode.energy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import energy.flexledger.spec.Hex;
+import energy.flexledger.spec.Json;
+import energy.flexledger.spec.Sha256;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class PrivacyTest extends Fixture {
+
+    @BeforeEach
+    void meterWithData() {
+        meter("MTR-1");
+        contract.recordIntervals(asDevice().context(), Json.write(quarters("MTR-1", T0, 2)));
+    }
+
+    @Test
+    void intervalsAndTheHeadGoToTheOwnersCollectionNotTheChannel() {
+        assertThat(ledger.collections()).containsExactly("meterDataCommunity");
+        assertThat(ledger.snapshot().keySet()).noneMatch(k -> k.startsWith("interval\u0000"));
+    }
+
+    @Test
+    void theDsoAndTheAggregatorReadTheCpoDoesNot() {
+        for (final String reader : List.of("DsoMSP", "AggregatorMSP", "CommunityMSP")) {
+            final Map<String, Object> page = Json.parseObject(contract.getIntervals(ledger.as(reader, "client", "analyst").context(), "MTR-1",
+                    "0", Long.toString(Long.MAX_VALUE), "", ""));
+            assertThat((List<?>) page.get("records")).as(reader).hasSize(2);
+        }
+        ledger.as("CpoMSP", "client", "analyst");
+        rejects("ACCESS_DENIED", () -> contract.getIntervals(ledger.context(), "MTR-1", "0", "100", "", ""));
+        rejects("ACCESS_DENIED", () -> contract.getInterval(ledger.context(), "MTR-1", Long.toString(T0)));
+        rejects("ACCESS_DENIED", () -> contract.getHead(ledger.context(), "MTR-1"));
+        final Map<String, Object> asset = Json.parseObject(contract.getAsset(ledger.context(), "MTR-1"));
+        assertThat(asset).doesNotContainKey("headLink").containsEntry("dataReaders", List.of("CommunityMSP", "DsoMSP", "AggregatorMSP"));
+    }
+
+    @Test
+    void anyMemberChecksARecordItWasGivenAgainstTheChannelsHash() {
+        final String record = contract.getInterval(ledger.as("DsoMSP", "client", "analyst").context(), "MTR-1", Long.toString(T0));
+        final Map<String, Object> hash = Json.parseObject(contract.getIntervalHash(ledger.as("CpoMSP", "client", "auditor").context(), "MTR-1",
+                Long.toString(T0)));
+        assertThat(hash).containsEntry("collection", "meterDataCommunity")
+                .containsEntry("valueHash", Hex.encode(Sha256.of(record.getBytes(StandardCharsets.UTF_8))));
+        rejects("NOT_FOUND", () -> contract.getIntervalHash(ledger.context(), "MTR-1", Long.toString(T0 + 5 * QUARTER)));
+    }
+
+    @Test
+    void theCollectionsConfigHasTheMembersThisChaincodeAssumes() throws Exception {
+        final String config = Files.readString(Path.of("../network-config/collections-energy-grid.json"));
+        final List<Object> collections = new ArrayList<>();
+        for (final Object c : (List<?>) Json.parse(config)) {
+            collections.add(c);
+        }
+        assertThat(collections).hasSize(4);
+        for (final String owner : List.of("DsoMSP", "AggregatorMSP", "CommunityMSP", "CpoMSP")) {
+            final Map<?, ?> c = collections.stream().map(o -> (Map<?, ?>) o)
+                    .filter(m -> Privacy.collectionOf(owner).equals(m.get("name"))).findFirst().orElseThrow();
+            final List<String> members = new ArrayList<>();
+            final Matcher m = Pattern.compile("'(\\w+)\\.member'").matcher((String) c.get("policy"));
+            while (m.find()) {
+                members.add(m.group(1));
+            }
+            assertThat(members).as(owner).containsExactlyInAnyOrderElementsOf(Privacy.readersOf(owner));
+            assertThat(c.get("memberOnlyRead")).isEqualTo(true);
+            assertThat(c.get("blockToLive")).isEqualTo(0L);
+        }
+    }
+}
