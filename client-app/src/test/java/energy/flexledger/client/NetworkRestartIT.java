@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import energy.flexledger.spec.Fp1;
 import energy.flexledger.spec.Hex;
 import energy.flexledger.spec.IntervalDigest;
+import energy.flexledger.spec.Json;
+import energy.flexledger.spec.Sha256;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -119,9 +121,15 @@ class NetworkRestartIT {
         final Result status = network("status");
         assertThat(status.exitCode()).as(status.output()).isZero();
 
+        // Another reader of the community's private interval data, through its own restarted peer.
+        try (LedgerConnection dso = LedgerConnection.open(MemberProfile.fromWork(WORK, "dso", "user"))) {
+            assertThat(dso.energy("grid").getInterval(meter, start)).isEqualTo(recorded);
+            assertThat(dso.energy("grid").getMeter(meter)).containsEntry("intervals", 1L).containsEntry("lastEnd", start + 900_000L);
+        }
+        // A member outside the data: the channel's hash of the record survived the restart too.
         try (LedgerConnection cpo = LedgerConnection.open(MemberProfile.fromWork(WORK, "cpo", "user"))) {
-            assertThat(cpo.energy("grid").getInterval(meter, start)).isEqualTo(recorded);
-            assertThat(cpo.energy("grid").getMeter(meter)).containsEntry("intervals", 1L).containsEntry("lastEnd", start + 900_000L);
+            assertThat(cpo.energy("grid").getIntervalHash(meter, start)).containsEntry("valueHash",
+                    Hex.encode(Sha256.of(Json.write(recorded).getBytes(StandardCharsets.UTF_8))));
         }
     }
 }
