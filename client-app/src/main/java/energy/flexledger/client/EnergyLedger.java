@@ -120,7 +120,22 @@ public final class EnergyLedger {
         return out;
     }
 
-    /** The channel's hash of a certified record (for members outside the record's private data collection). */
+    /**
+     * The SHA-256 (hex) the channel keeps of an interval page: canonical JSON of the meter id, the
+     * page start and the page's records in order, as {@code GetIntervals} returns them.
+     */
+    public static String pageHash(final String meterId, final long pageStart, final List<Map<String, Object>> records) {
+        final Map<String, Object> page = new LinkedHashMap<>();
+        page.put("meterId", meterId);
+        page.put("pageStart", pageStart);
+        page.put("records", new ArrayList<Object>(records));
+        return energy.flexledger.spec.Hex.encode(energy.flexledger.spec.Sha256.of(Json.write(page).getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /**
+     * The channel's hash of the page (a day of quarter-hours) holding a certified interval: for
+     * members outside the owner's private data collection. {@code {"pageStart", "pageEnd", "pageHash", ...}}.
+     */
     public Map<String, Object> getIntervalHash(final String meterId, final long start) throws LedgerException {
         return evaluate("GetIntervalHash", meterId, Long.toString(start));
     }

@@ -8,7 +8,6 @@ import energy.flexledger.spec.Fp1;
 import energy.flexledger.spec.Hex;
 import energy.flexledger.spec.IntervalDigest;
 import energy.flexledger.spec.Json;
-import energy.flexledger.spec.Sha256;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -130,7 +129,7 @@ class EnergyLedgerIT {
                 Json.write(Map.of("Args", List.of("GetInterval", meter, Long.toString(T0)))), false);
         assertThat(refused).contains("ACCESS_DENIED");
         assertThat(Json.parseObject(peerQuery("cpo", "GetIntervalHash", meter, Long.toString(T0))))
-                .containsEntry("valueHash", Hex.encode(Sha256.of(Json.write(recorded).getBytes(StandardCharsets.UTF_8))));
+                .containsEntry("pageStart", T0).containsEntry("pageHash", EnergyLedger.pageHash(meter, T0, List.of(recorded)));
         assertThat(Json.parseObject(peerQuery("community", "GetMeter", meter)))
                 .containsEntry("intervals", 1L).containsEntry("lastEnd", T0 + QUARTER).containsEntry("headLink", expectedLink);
     }

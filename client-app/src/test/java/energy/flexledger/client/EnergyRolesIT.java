@@ -174,7 +174,7 @@ class EnergyRolesIT {
                 row("QueryAssets", "YYYYYYY", as -> assertThat(as.queryAssets("owner", "CommunityMSP", 1, "")).containsKey("assets")),
                 row("GetHead", "YYYYYYN", as -> assertThat(as.getHead(meter)).containsKey("headLink")),
                 row("GetIntervals", "YYYYYYN", as -> assertThat(as.getIntervals(meter, 0, Long.MAX_VALUE, 10, "")).containsKey("records")),
-                row("GetIntervalHash", "YYYYYYY", as -> assertThat(as.getIntervalHash(meter, firstStart)).containsKey("valueHash")),
+                row("GetIntervalHash", "YYYYYYY", as -> assertThat(as.getIntervalHash(meter, firstStart)).containsKey("pageHash")),
                 row("GetBatch", "YYYYYYY", as -> assertThat(as.getBatch(batchId)).containsEntry("providerMsp", "CommunityMSP")),
                 row("QueryBatches", "YYYYYYY", as -> assertThat(as.queryBatches("topic", "community/load", 5, "")).containsKey("batches")),
                 row("VerifyBatchInclusion", "YYYYYYY", as -> {

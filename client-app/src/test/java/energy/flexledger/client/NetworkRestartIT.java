@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import energy.flexledger.spec.Fp1;
 import energy.flexledger.spec.Hex;
 import energy.flexledger.spec.IntervalDigest;
-import energy.flexledger.spec.Json;
-import energy.flexledger.spec.Sha256;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -128,8 +126,9 @@ class NetworkRestartIT {
         }
         // A member outside the data: the channel's hash of the record survived the restart too.
         try (LedgerConnection cpo = LedgerConnection.open(MemberProfile.fromWork(WORK, "cpo", "user"))) {
-            assertThat(cpo.energy("grid").getIntervalHash(meter, start)).containsEntry("valueHash",
-                    Hex.encode(Sha256.of(Json.write(recorded).getBytes(StandardCharsets.UTF_8))));
+            final long pageStart = Math.floorDiv(start, 86_400_000L) * 86_400_000L;
+            assertThat(cpo.energy("grid").getIntervalHash(meter, start)).containsEntry("pageHash",
+                    EnergyLedger.pageHash(meter, pageStart, java.util.List.of(recorded)));
         }
     }
 }

@@ -17,8 +17,13 @@ import java.util.Optional;
 import org.hyperledger.fabric.shim.ChaincodeStub;
 
 /**
- * FP1 interval records: {@code interval NUL <meterId> NUL <sortable start>} (simple keys, so that a
- * meter's records can be read by time range) and the chain head {@code meterhead/<meterId>}.
+ * FP1 interval records, kept in pages of {@value #PAGE_RECORDS} consecutive intervals of a meter:
+ * {@code interval NUL <meterId> NUL <sortable page start>} (simple keys, so that a meter's records
+ * can be read by time range) in the owner's private data collection, next to the chain head
+ * {@code meterhead/<meterId>}. A page is one ledger write for up to 96 records: each write is a
+ * round trip between chaincode and peer, and one key per record made a batch of 1,000 records cost
+ * 2,000 of them (decision 0006). A page starts at a multiple of 96 interval lengths (a day of
+ * quarter-hours).
  *
  * <p>A batch is processed in its order. Per meter, each record must be aligned to the meter's
  * interval length and start where the previous one ended; the chaincode computes the links. A
@@ -34,8 +39,18 @@ final class Intervals {
 
     private Intervals() {}
 
-    static String key(final String meterId, final long start) {
-        return StateStore.rangeKey(INTERVAL, meterId, StateStore.sortable(start));
+    /** Intervals per page: a day of quarter-hours. */
+    static final int PAGE_RECORDS = 96;
+
+    /** The start of the page holding the interval that starts at {@code start}. */
+    static long pageStart(final long start, final long intervalMs) {
+        final long span = Math.multiplyExact(intervalMs, PAGE_RECORDS);
+        return Math.multiplyExact(Math.floorDiv(start, span), span);
+    }
+
+    /** The key of the page that starts at {@code pageStart}. */
+    static String key(final String meterId, final long pageStart) {
+        return StateStore.rangeKey(INTERVAL, meterId, StateStore.sortable(pageStart));
     }
 
     /** The outcome of a batch: what was written, what was already there, and each meter's new head. */
@@ -61,6 +76,9 @@ final class Intervals {
         final Map<String, Object> head;
         final long intervalMs;
         final String collection;
+        /** Pages read or written in this transaction, by page start: Fabric does not show a transaction its own writes. */
+        final Map<Long, Map<String, Object>> pages = new LinkedHashMap<>();
+        final java.util.Set<Long> dirty = new java.util.TreeSet<>();
         boolean changed;
 
         MeterState(final Map<String, Object> asset, final Map<String, Object> head) {
@@ -69,6 +87,30 @@ final class Intervals {
             this.intervalMs = (Long) asset.get("intervalMs");
             this.collection = Privacy.collectionOf((String) asset.get("ownerMsp"));
         }
+
+        /** The page (read from the ledger once per transaction), created empty if there is none. */
+        Map<String, Object> page(final StateStore state, final String meterId, final long pageStart) {
+            return pages.computeIfAbsent(pageStart, p -> {
+                final Map<String, Object> page = new LinkedHashMap<>();
+                page.put("meterId", meterId);
+                page.put("pageStart", p);
+                final Optional<Map<String, Object>> stored = state.readPrivate(collection, key(meterId, p));
+                page.put("records", new ArrayList<Object>(stored.map(s -> (List<?>) s.get("records")).orElse(List.of())));
+                return page;
+            });
+        }
+    }
+
+    /** The record of {@code page} that starts at {@code start}, if any (records are in start order). */
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> find(final Map<String, Object> page, final long start) {
+        for (final Object r : (List<Object>) page.get("records")) {
+            final Map<String, Object> record = (Map<String, Object>) r;
+            if ((Long) record.get("start") == start) {
+                return record;
+            }
+        }
+        return null;
     }
 
     static Outcome record(final ChaincodeStub stub, final Caller caller, final List<?> batch) {
@@ -79,8 +121,6 @@ final class Intervals {
         final StateStore state = new StateStore(stub);
         final long now = stub.getTxTimestamp().toEpochMilli();
         final Map<String, MeterState> meters = new LinkedHashMap<>();
-        // Fabric does not show a transaction its own writes: records of this batch are kept here.
-        final Map<String, Map<String, Object>> written = new LinkedHashMap<>();
         final Outcome outcome = new Outcome();
         for (int i = 0; i < batch.size(); i++) {
             final String where = "records[" + i + "]";
@@ -99,12 +139,11 @@ final class Intervals {
                 throw Failures.fail(ErrorCode.BAD_INTERVAL, where + ": interval end " + digest.end() + " is in the future (transaction time "
                         + now + "); intervals are certified once they have closed");
             }
-            final String key = key(meterId, digest.start());
+            final long pageStart = pageStart(digest.start(), meter.intervalMs);
             final Object lastEnd = meter.head.get("lastEnd");
             if (lastEnd != null && digest.start() < (Long) lastEnd) {
                 // Behind the head: part of the certified history. Only identical re-submissions pass.
-                final Map<String, Object> existing = written.containsKey(key) ? written.get(key)
-                        : state.readPrivate(meter.collection, key).orElse(null);
+                final Map<String, Object> existing = find(meter.page(state, meterId, pageStart), digest.start());
                 if (existing != null && sameDigest(existing, digest)) {
                     outcome.unchanged++;
                     outcome.records.add(existing);
@@ -125,11 +164,14 @@ final class Intervals {
             record.put("link", link);
             record.put("recordedAt", now);
             record.put("txId", stub.getTxId());
-            state.writePrivate(meter.collection, key, record);
-            // Only records behind the head count, and only the owner can move the head; the key
-            // policy also keeps a certified record from being overwritten by other members' peers.
-            state.requirePrivateEndorsementBy(meter.collection, key, (String) meter.asset.get("ownerMsp"));
-            written.put(key, record);
+            final Map<String, Object> page = meter.page(state, meterId, pageStart);
+            @SuppressWarnings("unchecked")
+            final List<Object> records = (List<Object>) page.get("records");
+            // A record ahead of the head (left by a transaction that altered chaincode endorsed) is
+            // not history: the new record replaces it.
+            records.removeIf(x -> (Long) ((Map<?, ?>) x).get("start") >= digest.start());
+            records.add(record);
+            meter.dirty.add(pageStart);
             outcome.records.add(record);
             outcome.recorded++;
             meter.head.put("intervals", Math.addExact((Long) meter.head.get("intervals"), 1L));
@@ -138,10 +180,18 @@ final class Intervals {
             meter.changed = true;
         }
         for (final Map.Entry<String, MeterState> e : meters.entrySet()) {
-            if (e.getValue().changed) {
-                state.writePrivate(e.getValue().collection, state.key(Registry.HEAD, e.getKey()), e.getValue().head);
+            final MeterState meter = e.getValue();
+            for (final long pageStart : meter.dirty) {
+                final String key = key(e.getKey(), pageStart);
+                state.writePrivate(meter.collection, key, meter.pages.get(pageStart));
+                // Only the owner's peers may change a page: certified records cannot be rewritten
+                // by other members, even with altered chaincode.
+                state.requirePrivateEndorsementBy(meter.collection, key, (String) meter.asset.get("ownerMsp"));
             }
-            outcome.heads.put(e.getKey(), e.getValue().head);
+            if (meter.changed) {
+                state.writePrivate(meter.collection, state.key(Registry.HEAD, e.getKey()), meter.head);
+            }
+            outcome.heads.put(e.getKey(), meter.head);
         }
         return outcome;
     }
@@ -189,12 +239,16 @@ final class Intervals {
     static Map<String, Object> get(final StateStore state, final Caller caller, final String meterId, final long start) {
         final Map<String, Object> asset = readable(state, caller, meterId);
         final Object lastEnd = Registry.readHead(state, asset).get("lastEnd");
-        final Optional<Map<String, Object>> record = state.readPrivate(Privacy.collectionOf((String) asset.get("ownerMsp")), key(meterId, start));
         // Only records behind the chain head belong to the meter's certified history.
-        if (record.isEmpty() || lastEnd == null || start >= (Long) lastEnd) {
-            throw Failures.fail(ErrorCode.NOT_FOUND, "meter '" + meterId + "' has no interval starting at " + start);
+        if (lastEnd != null && start < (Long) lastEnd) {
+            final Optional<Map<String, Object>> page = state.readPrivate(Privacy.collectionOf((String) asset.get("ownerMsp")),
+                    key(meterId, pageStart(start, (Long) asset.get("intervalMs"))));
+            final Map<String, Object> record = page.map(p -> find(p, start)).orElse(null);
+            if (record != null) {
+                return record;
+            }
         }
-        return record.get();
+        throw Failures.fail(ErrorCode.NOT_FOUND, "meter '" + meterId + "' has no interval starting at " + start);
     }
 
     /**
@@ -210,17 +264,33 @@ final class Intervals {
         final Map<String, Object> asset = readable(state, caller, meterId);
         final Map<String, Object> head = Registry.readHead(state, asset);
         final Object lastEnd = head.get("lastEnd");
+        final long intervalMs = (Long) asset.get("intervalMs");
         // The bookmark is the start of the next record, as 20 sortable digits.
         final long first = bookmark.isEmpty() ? from : Math.max(from, parseBookmark(bookmark));
-        final StateStore.Page<Map<String, Object>> page = first >= to ? new StateStore.Page<>(List.of(), "")
-                : state.privateRange(Privacy.collectionOf((String) asset.get("ownerMsp")), key(meterId, first), key(meterId, to), pageSize);
+        final long end = lastEnd == null ? first : Math.min(to, (Long) lastEnd);
         final List<Object> records = new ArrayList<>();
-        for (final Map<String, Object> r : page.items()) {
-            if (lastEnd != null && (Long) r.get("start") < (Long) lastEnd) {
-                records.add(r);
+        String next = "";
+        if (first < end) {
+            final String collection = Privacy.collectionOf((String) asset.get("ownerMsp"));
+            // Pages overlapping [first, end): from the page of `first` to the page of the last interval before `end`.
+            final long lastPage = pageStart(end - 1, intervalMs);
+            final StateStore.Page<Map<String, Object>> pages = state.privateRange(collection, key(meterId, pageStart(first, intervalMs)),
+                    key(meterId, Math.addExact(lastPage, 1)), Integer.MAX_VALUE);
+            outer:
+            for (final Map<String, Object> page : pages.items()) {
+                for (final Object r : (List<?>) page.get("records")) {
+                    final long start = (Long) ((Map<?, ?>) r).get("start");
+                    if (start < first || start >= end) {
+                        continue;
+                    }
+                    if (records.size() == pageSize) {
+                        next = StateStore.sortable(start);
+                        break outer;
+                    }
+                    records.add(r);
+                }
             }
         }
-        final String next = page.bookmark().isEmpty() ? "" : page.bookmark().substring(page.bookmark().lastIndexOf('\u0000') + 1);
         final Map<String, Object> out = new LinkedHashMap<>();
         out.put("meterId", meterId);
         out.put("records", records);
@@ -229,20 +299,26 @@ final class Intervals {
         return out;
     }
 
-    /** The hash the channel keeps of a certified record: anyone given the record can check it. */
+    /**
+     * The hash the channel keeps of the page that holds the interval starting at {@code start}:
+     * anyone given that page (canonical JSON of {@code meterId}, {@code pageStart} and the page's
+     * records, as {@code GetIntervals} returns them) can check it.
+     */
     static Map<String, Object> hash(final StateStore state, final String meterId, final long start) {
         final Map<String, Object> asset = Registry.read(state, meterId);
         if (!Registry.isMetering(asset)) {
             throw Failures.fail(ErrorCode.BAD_REQUEST, "asset '" + meterId + "' does not certify intervals (no saltCommitment)");
         }
         final String collection = Privacy.collectionOf((String) asset.get("ownerMsp"));
-        final byte[] hash = state.privateHash(collection, key(meterId, start))
-                .orElseThrow(() -> Failures.fail(ErrorCode.NOT_FOUND, "meter '" + meterId + "' has no interval starting at " + start));
+        final long pageStart = pageStart(start, (Long) asset.get("intervalMs"));
+        final byte[] hash = state.privateHash(collection, key(meterId, pageStart))
+                .orElseThrow(() -> Failures.fail(ErrorCode.NOT_FOUND, "meter '" + meterId + "' has no interval page holding " + start));
         final Map<String, Object> out = new LinkedHashMap<>();
         out.put("meterId", meterId);
-        out.put("start", start);
+        out.put("pageStart", pageStart);
+        out.put("pageEnd", Math.addExact(pageStart, Math.multiplyExact((Long) asset.get("intervalMs"), PAGE_RECORDS)));
         out.put("collection", collection);
-        out.put("valueHash", Hex.encode(hash));
+        out.put("pageHash", Hex.encode(hash));
         return out;
     }
 

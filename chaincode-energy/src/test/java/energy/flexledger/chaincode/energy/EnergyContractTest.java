@@ -191,8 +191,10 @@ class EnergyContractTest {
 
         @Test
         void aStrayRecordAheadOfTheChainIsNeitherReadNorInTheWay() {
-            record("MTR-1", digest("MTR-1", T0, 1));
-            ledger.plantPrivate("meterDataCommunity", Intervals.key("MTR-1", T0 + QUARTER), "{\"count\":666}");
+            final String first = record("MTR-1", digest("MTR-1", T0, 1));
+            // Altered chaincode wrote a record ahead of the chain head into the meter's page.
+            ledger.plantPrivate("meterDataCommunity", Intervals.key("MTR-1", T0), "{\"meterId\":\"MTR-1\",\"pageStart\":" + T0
+                    + ",\"records\":[" + first + ",{\"start\":" + (T0 + QUARTER) + ",\"count\":666}]}");
             rejects("NOT_FOUND", () -> contract.getInterval(ledger.context(), "MTR-1", Long.toString(T0 + QUARTER)));
             final Map<String, Object> recorded = Json.parseObject(record("MTR-1", digest("MTR-1", T0 + QUARTER, 2)));
             assertThat(recorded).containsEntry("count", 1L).containsEntry("sum", 2L);

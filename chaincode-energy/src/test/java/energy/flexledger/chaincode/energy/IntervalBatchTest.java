@@ -111,7 +111,10 @@ class IntervalBatchTest extends Fixture {
     void rangeReadsArePagedAndStopAtTheHead() {
         asGateway();
         submit(quarters("MTR-A", T0, 10));
-        ledger.plantPrivate("meterDataCommunity", Intervals.key("MTR-A", T0 + 10 * QUARTER), "{\"start\":" + (T0 + 10 * QUARTER) + "}");
+        final String page = contract.getIntervals(ledger.context(), "MTR-A", Long.toString(T0), Long.toString(T0 + 10 * QUARTER), "", "");
+        final String records = page.substring(page.indexOf("\"records\":[") + 11, page.lastIndexOf(']'));
+        ledger.plantPrivate("meterDataCommunity", Intervals.key("MTR-A", T0), "{\"meterId\":\"MTR-A\",\"pageStart\":" + T0 + ",\"records\":["
+                + records + ",{\"start\":" + (T0 + 10 * QUARTER) + "}]}");
         final Map<String, Object> first = Json.parseObject(contract.getIntervals(ledger.context(), "MTR-A", Long.toString(T0 + QUARTER),
                 Long.toString(T0 + 20 * QUARTER), "4", ""));
         assertThat((List<?>) first.get("records")).hasSize(4);
@@ -127,5 +130,25 @@ class IntervalBatchTest extends Fixture {
         rejects("BAD_REQUEST", () -> contract.getIntervals(ledger.context(), "MTR-A", "10", "10", "", ""));
         rejects("NOT_FOUND", () -> contract.getIntervals(ledger.context(), "MTR-404", "0", "10", "", ""));
         rejects("BAD_REQUEST", () -> contract.getIntervals(ledger.context(), "MTR-A", "0", "10", "", "x\u0000y"));
+    }
+
+    @Test
+    void aPageHoldsADayOfQuarterHoursAndRangesCrossPages() {
+        asGateway();
+        assertThat(submit(quarters("MTR-A", T0 - 100 * QUARTER, 190))).containsEntry("recorded", 190L);
+        // 190 quarter-hours from T0 - 100 Q touch three pages (days); reads cross them in order.
+        final Map<String, Object> all = Json.parseObject(contract.getIntervals(ledger.context(), "MTR-A", "0", Long.toString(Long.MAX_VALUE),
+                "1000", ""));
+        final List<?> records = (List<?>) all.get("records");
+        assertThat(records).hasSize(190);
+        for (int i = 0; i < 190; i++) {
+            assertThat(((Map<?, ?>) records.get(i)).get("start")).isEqualTo(T0 - 100 * QUARTER + i * QUARTER);
+        }
+        assertThat(Intervals.pageStart(T0 + 95 * QUARTER, QUARTER)).isEqualTo(T0);
+        assertThat(Intervals.pageStart(T0 + 96 * QUARTER, QUARTER)).isEqualTo(T0 + 96 * QUARTER);
+        assertThat(Intervals.pageStart(T0 - 1, QUARTER)).isEqualTo(T0 - 96 * QUARTER);
+        // A record in the middle of a page reads back alone.
+        assertThat(Json.parseObject(contract.getInterval(ledger.context(), "MTR-A", Long.toString(T0 + 7 * QUARTER))))
+                .containsEntry("start", T0 + 7 * QUARTER);
     }
 }

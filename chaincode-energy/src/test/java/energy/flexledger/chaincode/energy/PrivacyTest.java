@@ -46,13 +46,20 @@ class PrivacyTest extends Fixture {
     }
 
     @Test
-    void anyMemberChecksARecordItWasGivenAgainstTheChannelsHash() {
-        final String record = contract.getInterval(ledger.as("DsoMSP", "client", "analyst").context(), "MTR-1", Long.toString(T0));
+    void anyMemberChecksAPageItWasGivenAgainstTheChannelsHash() {
         final Map<String, Object> hash = Json.parseObject(contract.getIntervalHash(ledger.as("CpoMSP", "client", "auditor").context(), "MTR-1",
-                Long.toString(T0)));
-        assertThat(hash).containsEntry("collection", "meterDataCommunity")
-                .containsEntry("valueHash", Hex.encode(Sha256.of(record.getBytes(StandardCharsets.UTF_8))));
-        rejects("NOT_FOUND", () -> contract.getIntervalHash(ledger.context(), "MTR-1", Long.toString(T0 + 5 * QUARTER)));
+                Long.toString(T0 + QUARTER)));
+        assertThat(hash).containsEntry("collection", "meterDataCommunity").containsEntry("pageStart", T0)
+                .containsEntry("pageEnd", T0 + 96 * QUARTER);
+        // A reader hands over the page: the records of [pageStart, pageEnd) as GetIntervals gives them.
+        final Map<String, Object> read = Json.parseObject(contract.getIntervals(ledger.as("DsoMSP", "client", "analyst").context(), "MTR-1",
+                Long.toString(T0), Long.toString(T0 + 96 * QUARTER), "", ""));
+        final Map<String, Object> page = new java.util.LinkedHashMap<>();
+        page.put("meterId", "MTR-1");
+        page.put("pageStart", T0);
+        page.put("records", read.get("records"));
+        assertThat(hash).containsEntry("pageHash", Hex.encode(Sha256.of(Json.write(page).getBytes(StandardCharsets.UTF_8))));
+        rejects("NOT_FOUND", () -> contract.getIntervalHash(ledger.context(), "MTR-1", Long.toString(T0 + 200 * QUARTER)));
     }
 
     @Test
