@@ -42,6 +42,7 @@ public final class FakeLedger {
     private String mspId = "CommunityMSP";
     private String ou = "client";
     private String name = "someone";
+    private Map<String, byte[]> transientData = Map.of();
     private long txCounter;
     private Instant now = Instant.ofEpochMilli(1_767_225_600_000L);
     private String lastEventName;
@@ -72,10 +73,21 @@ public final class FakeLedger {
         return this;
     }
 
+    /** Transient data for the next transaction only (as a client passes private inputs). */
+    public FakeLedger transientData(final String key, final String value) {
+        final Map<String, byte[]> next = new TreeMap<>(transientData);
+        next.put(key, value.getBytes(StandardCharsets.UTF_8));
+        transientData = next;
+        return this;
+    }
+
     /** A fresh transaction context for the current caller. */
     public Context context() {
         txCounter++;
         final ChaincodeStub stub = mock(ChaincodeStub.class);
+        final Map<String, byte[]> tx = transientData;
+        transientData = Map.of();
+        when(stub.getTransient()).thenReturn(tx);
         when(stub.getTxId()).thenReturn("tx" + txCounter);
         when(stub.getTxTimestamp()).thenReturn(now);
         when(stub.getChannelId()).thenReturn("grid");

@@ -42,10 +42,13 @@ public final class EnergyLedger {
         return submit("RegisterMeter", meterId, zone, saltCommitmentHex);
     }
 
-    /** Submits one interval and waits for it to commit; returns the stored record with its link. */
+    /**
+     * Submits one interval (as transient data: it is private) and waits for it to commit; returns
+     * the stored record with its link, read back from the member's own peer.
+     */
     public Map<String, Object> recordInterval(final String meterId, final IntervalDigest d) throws LedgerException {
-        return submit("RecordInterval", meterId, Long.toString(d.start()), Long.toString(d.end()), Long.toString(d.count()),
-                Long.toString(d.sum()), d.fingerprintHex());
+        submitPrivate("RecordInterval", "record", Json.write(record(meterId, d)));
+        return getInterval(meterId, d.start());
     }
 
     // ------------------------------------------------------------------ registry
@@ -85,7 +88,7 @@ public final class EnergyLedger {
      * {@code {"recorded", "unchanged", "meters": [heads]}}.
      */
     public Map<String, Object> recordIntervals(final List<Map<String, Object>> records) throws LedgerException {
-        return submit("RecordIntervals", Json.write(records));
+        return submitPrivate("RecordIntervals", "records", Json.write(new ArrayList<Object>(records)));
     }
 
     /** An interval record as RecordIntervals takes it. */
@@ -209,11 +212,24 @@ public final class EnergyLedger {
     }
 
     private Map<String, Object> submit(final String name, final String... args) throws LedgerException {
+        return submit(name, Map.of(), args);
+    }
+
+    /**
+     * Submits with private input as transient data under {@code key}: the endorsing peers see it,
+     * the block does not (arguments are written into the block for every channel member).
+     */
+    private Map<String, Object> submitPrivate(final String name, final String key, final String json) throws LedgerException {
+        return submit(name, Map.of(key, json.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private Map<String, Object> submit(final String name, final Map<String, byte[]> transientData, final String... args)
+            throws LedgerException {
         final long deadline = System.nanoTime() + endorseWait.toNanos();
         long pauseMillis = 250;
         while (true) {
             try {
-                return submitOnce(name, args);
+                return submitOnce(name, transientData, args);
             } catch (EndorseException e) {
                 // Nothing was endorsed, so nothing can have happened: trying again is safe. Only
                 // "no endorsers available" is worth it; a chaincode refusal would answer the same again.
@@ -239,9 +255,13 @@ public final class EnergyLedger {
                 || code == Status.Code.FAILED_PRECONDITION && String.valueOf(e.getStatus().getDescription()).contains("no combination of peers");
     }
 
-    private Map<String, Object> submitOnce(final String name, final String... args) throws EndorseException, LedgerException {
+    private Map<String, Object> submitOnce(final String name, final Map<String, byte[]> transientData, final String... args)
+            throws EndorseException, LedgerException {
         try {
-            return parse(contract.submitTransaction(name, args));
+            if (transientData.isEmpty()) {
+                return parse(contract.submitTransaction(name, args));
+            }
+            return parse(contract.newProposal(name).addArguments(args).putAllTransient(transientData).build().endorse().submit());
         } catch (SubmitException | CommitStatusException e) {
             throw translate(name, e);
         } catch (CommitException e) {

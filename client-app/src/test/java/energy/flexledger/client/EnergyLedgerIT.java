@@ -152,6 +152,32 @@ class EnergyLedgerIT {
     }
 
     @Test
+    void theBlocksCarryNoPrivateFieldOfACertifiedInterval() throws Exception {
+        final String meter = uniqueMeter("IT-BLOCK");
+        final EnergyLedger energy = registered(meter);
+        final IntervalDigest d = interval(meter, T0, 1_234_567, 7_654_321);
+        final Map<String, Object> recorded = energy.recordInterval(meter, d);
+        // The CPO, a channel member outside the community's collection, reads the newest blocks
+        // from the orderer: they hold the registration (the meter id is public) but neither the
+        // fingerprint nor the link of the interval, in any form the data had on its way.
+        final String script = "h=$(peer channel getinfo -c grid | sed 's/.*\"height\":\\([0-9]*\\).*/\\1/'); d=$(mktemp -d);"
+                + " for n in $(seq $((h > 6 ? h - 6 : 0)) $((h - 1))); do peer channel fetch $n $d/$n.block -c grid -o \"$FLEXLEDGER_ORDERER\""
+                + " --tls --cafile \"$FLEXLEDGER_ORDERER_CA\" 2>/dev/null; done;"
+                + " for s in \"$1\" " + d.fingerprintHex() + " " + recorded.get("link") + " " + java.util.Base64.getEncoder()
+                        .encodeToString(Hex.decode(d.fingerprintHex())).substring(0, 20)
+                + "; do printf '%s=%s\\n' \"${s:0:12}\" \"$(cat $d/*.block | grep -a -c -F \"$s\" || true)\"; done; rm -rf $d";
+        final String out = peerCli("cpo", script, meter, true);
+        final Map<String, Long> found = new java.util.HashMap<>();
+        out.lines().filter(l -> l.contains("=")).forEach(l -> found.put(l.substring(0, l.lastIndexOf('=')),
+                Long.parseLong(l.substring(l.lastIndexOf('=') + 1).trim())));
+        assertThat(found).as(out).hasSize(4);
+        assertThat(found.get(meter.substring(0, 12))).as("the public meter id is in the blocks: the search works").isPositive();
+        assertThat(found.get(d.fingerprintHex().substring(0, 12))).as("fingerprint as hex").isZero();
+        assertThat(found.get(((String) recorded.get("link")).substring(0, 12))).as("link as hex").isZero();
+        assertThat(found.values().stream().filter(v -> v == 0).count()).as("fingerprint as base64 too").isEqualTo(3);
+    }
+
+    @Test
     void aWriteNotEndorsedByTheOwnersPeerIsInvalidatedByFabric() throws Exception {
         final String meter = uniqueMeter("IT-SBE");
         final EnergyLedger energy = registeredWithOneInterval(meter);
@@ -163,13 +189,13 @@ class EnergyLedgerIT {
         final IntervalDigest next = interval(meter, T0 + QUARTER, 20);
         final MemberProfile dso = MemberProfile.fromWork(work, "dso", "user");
         final MemberProfile agg = MemberProfile.fromWork(work, "aggregator", "user");
-        final String args = Json.write(Map.of("Args", List.of("RecordInterval", meter, Long.toString(next.start()),
-                Long.toString(next.end()), Long.toString(next.count()), Long.toString(next.sum()), next.fingerprintHex())));
+        final String record = Json.write(EnergyLedger.record(meter, next));
+        final String transientJson = Json.write(Map.of("record", java.util.Base64.getEncoder().encodeToString(record.getBytes(StandardCharsets.UTF_8))));
         final String out = peerCli("community",
                 "peer chaincode invoke -o \"$FLEXLEDGER_ORDERER\" --tls --cafile \"$FLEXLEDGER_ORDERER_CA\" -C grid -n energy"
                         + " --peerAddresses " + dso.peerEndpoint() + " --tlsRootCertFiles " + dso.tlsCaCert()
                         + " --peerAddresses " + agg.peerEndpoint() + " --tlsRootCertFiles " + agg.tlsCaCert()
-                        + " -c \"$1\" --waitForEvent", args, false);
+                        + " -c '{\"Args\":[\"RecordInterval\"]}' --transient \"$1\" --waitForEvent", transientJson, false);
         assertThat(out).contains("ENDORSEMENT_POLICY_FAILURE");
         assertThat(energy.getMeter(meter)).isEqualTo(before);
     }

@@ -57,6 +57,20 @@ final class Args {
         return value == null ? "" : value;
     }
 
+    /**
+     * The UTF-8 text of a transient data entry: how private inputs reach the chaincode without being
+     * written into the block.
+     */
+    static String transientText(final org.hyperledger.fabric.contract.Context ctx, final String name) {
+        final Map<String, byte[]> transientData = ctx.getStub().getTransient();
+        final byte[] value = transientData == null ? null : transientData.get(name);
+        if (value == null) {
+            throw Failures.fail(ErrorCode.BAD_REQUEST, "'" + name + "' must come as transient data: it is private, and arguments are "
+                    + "written into the block for every channel member");
+        }
+        return new String(value, StandardCharsets.UTF_8);
+    }
+
     /** A JSON object argument. */
     static Json.Obj object(final String name, final String json) {
         try {

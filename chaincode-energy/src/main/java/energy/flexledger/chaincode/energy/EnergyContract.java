@@ -113,14 +113,18 @@ public final class EnergyContract implements ContractInterface {
     /**
      * Records a batch of FP1 interval records ({@code [{"meterId", "start", "end", "count", "sum",
      * "fingerprint"}, ...]}, up to 2,000, any meters) in one transaction, and returns the counts
-     * and each meter's new head. One event per batch.
+     * and each meter's new position. One event per batch.
+     *
+     * <p>The records come as transient data under {@code records}, never as arguments: arguments
+     * are written into the block for every channel member to read, and the records are private
+     * (network-config/README.md). The result and the event hold no private field either.
      */
     @Transaction(name = "RecordIntervals", intent = Transaction.TYPE.SUBMIT)
-    public String recordIntervals(final Context ctx, final String recordsJson) {
+    public String recordIntervals(final Context ctx) {
         final List<?> batch = Args.spec(() -> {
-            final Object parsed = Json.parse(recordsJson == null ? "" : recordsJson);
+            final Object parsed = Json.parse(Args.transientText(ctx, "records"));
             if (!(parsed instanceof List)) {
-                throw new SpecException(ErrorCode.BAD_JSON, "records must be a JSON array of interval records");
+                throw new SpecException(ErrorCode.BAD_JSON, "transient 'records' must be a JSON array of interval records");
             }
             return (List<?>) parsed;
         });
@@ -128,20 +132,16 @@ public final class EnergyContract implements ContractInterface {
         return emit(ctx.getStub(), EVENT_INTERVALS_RECORDED, outcome.summary(ctx.getStub().getTxId()));
     }
 
-    /** One interval record; returns the record (the stored one when it was already certified). */
+    /**
+     * One interval record, as transient data {@code record}: {@code {"meterId", "start", "end",
+     * "count", "sum", "fingerprint"}}. Returns the same public summary as {@link #recordIntervals};
+     * read the stored record with {@code GetInterval}.
+     */
     @Transaction(name = "RecordInterval", intent = Transaction.TYPE.SUBMIT)
-    public String recordInterval(final Context ctx, final String meterId, final String start, final String end,
-            final String count, final String sum, final String fingerprint) {
-        final Map<String, Object> record = new LinkedHashMap<>();
-        record.put("meterId", meterId);
-        record.put("start", Args.parseLong("start", start));
-        record.put("end", Args.parseLong("end", end));
-        record.put("count", Args.parseLong("count", count));
-        record.put("sum", Args.parseLong("sum", sum));
-        record.put("fingerprint", fingerprint);
+    public String recordInterval(final Context ctx) {
+        final Object record = Args.spec(() -> Json.parse(Args.transientText(ctx, "record")));
         final Intervals.Outcome outcome = Intervals.record(ctx.getStub(), Caller.of(ctx), List.of(record));
-        emit(ctx.getStub(), EVENT_INTERVALS_RECORDED, outcome.summary(ctx.getStub().getTxId()));
-        return Json.write(outcome.records.get(0));
+        return emit(ctx.getStub(), EVENT_INTERVALS_RECORDED, outcome.summary(ctx.getStub().getTxId()));
     }
 
     /** The certified interval of a meter that starts at {@code start}. */

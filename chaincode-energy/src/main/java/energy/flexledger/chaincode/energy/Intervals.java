@@ -60,12 +60,24 @@ final class Intervals {
         int unchanged;
         final Map<String, Map<String, Object>> heads = new LinkedHashMap<>();
 
+        /**
+         * What a submit may return and announce: counts and each meter's position, nothing private
+         * (no sums, fingerprints or links: results and events are written into the block).
+         */
         Map<String, Object> summary(final String txId) {
             final Map<String, Object> out = new LinkedHashMap<>();
             out.put("txId", txId);
             out.put("recorded", (long) recorded);
             out.put("unchanged", (long) unchanged);
-            out.put("meters", new ArrayList<Object>(heads.values()));
+            final List<Object> meters = new ArrayList<>();
+            for (final Map.Entry<String, Map<String, Object>> e : heads.entrySet()) {
+                final Map<String, Object> m = new LinkedHashMap<>();
+                m.put("meterId", e.getKey());
+                m.put("intervals", e.getValue().get("intervals"));
+                m.put("lastEnd", e.getValue().get("lastEnd"));
+                meters.add(m);
+            }
+            out.put("meters", meters);
             return out;
         }
     }

@@ -39,9 +39,17 @@ class EnergyContractTest {
         return acc.digest();
     }
 
+    /** Records one interval (as transient data, like a client) and returns the stored record. */
     private String record(final String meterId, final IntervalDigest d) {
-        return contract.recordInterval(ledger.context(), meterId, Long.toString(d.start()), Long.toString(d.end()),
-                Long.toString(d.count()), Long.toString(d.sum()), d.fingerprintHex());
+        final Map<String, Object> summary = Json.parseObject(contract.recordInterval(
+                ledger.transientData("record", Json.write(Fixture.recordOf(meterId, d))).context()));
+        assertThat(summary).doesNotContainKeys("fingerprint", "sum", "link");
+        return contract.getInterval(ledger.context(), meterId, Long.toString(d.start()));
+    }
+
+    /** RecordInterval with a hand-written transient record. */
+    private String recordRaw(final String json) {
+        return contract.recordInterval(ledger.transientData("record", json).context());
     }
 
     /** The call fails with {@code expected}; like Fabric, the fake then commits none of its writes. */
@@ -210,9 +218,9 @@ class EnergyContractTest {
             contract.registerMeter(ledger.context(), meterId, "zone-v", COMMITMENT);
             for (final Object item : expected.getList("intervals")) {
                 final Json.Obj e = Json.Obj.of(item, "interval");
-                final Map<String, Object> r = Json.parseObject(contract.recordInterval(ledger.context(), meterId,
-                        Long.toString(e.getLong("start")), Long.toString(e.getLong("end")), Long.toString(e.getLong("count")),
-                        Long.toString(e.getLong("sum")), e.getString("fingerprint")));
+                recordRaw("{\"meterId\":\"" + meterId + "\",\"start\":" + e.getLong("start") + ",\"end\":" + e.getLong("end")
+                        + ",\"count\":" + e.getLong("count") + ",\"sum\":" + e.getLong("sum") + ",\"fingerprint\":\"" + e.getString("fingerprint") + "\"}");
+                final Map<String, Object> r = Json.parseObject(contract.getInterval(ledger.context(), meterId, Long.toString(e.getLong("start"))));
                 assertThat(r).containsEntry("avg", e.getLong("avg")).containsEntry("link", e.getString("link"));
             }
             assertThat(Json.parseObject(contract.getMeter(ledger.context(), meterId)))
@@ -239,12 +247,16 @@ class EnergyContractTest {
             final String fp = digest("MTR-1", T0).fingerprintHex();
             final String s = Long.toString(T0);
             final String e = Long.toString(T0 + QUARTER);
-            rejects("BAD_REQUEST", () -> contract.recordInterval(ledger.context(), "MTR-1", "x", e, "0", "0", fp));
-            rejects("BAD_INTERVAL", () -> contract.recordInterval(ledger.context(), "MTR-1", e, s, "0", "0", fp));
-            rejects("BAD_REQUEST", () -> contract.recordInterval(ledger.context(), "MTR-1", s, e, "-1", "0", fp));
-            rejects("BAD_REQUEST", () -> contract.recordInterval(ledger.context(), "MTR-1", s, e, "0", "5", fp));
-            rejects("BAD_REQUEST", () -> contract.recordInterval(ledger.context(), "MTR-1", s, e, "0", "0", "zz"));
-            rejects("BAD_REQUEST", () -> contract.recordInterval(ledger.context(), "MTR-1", s, Long.toString(T0 + 3), "4", "4", fp));
+            final String m = "{\"meterId\":\"MTR-1\",";
+            rejects("BAD_JSON", () -> recordRaw(m + "\"start\":\"x\",\"end\":" + e + ",\"count\":0,\"sum\":0,\"fingerprint\":\"" + fp + "\"}"));
+            rejects("BAD_INTERVAL", () -> recordRaw(m + "\"start\":" + e + ",\"end\":" + s + ",\"count\":0,\"sum\":0,\"fingerprint\":\"" + fp + "\"}"));
+            rejects("BAD_REQUEST", () -> recordRaw(m + "\"start\":" + s + ",\"end\":" + e + ",\"count\":-1,\"sum\":0,\"fingerprint\":\"" + fp + "\"}"));
+            rejects("BAD_REQUEST", () -> recordRaw(m + "\"start\":" + s + ",\"end\":" + e + ",\"count\":0,\"sum\":5,\"fingerprint\":\"" + fp + "\"}"));
+            rejects("BAD_REQUEST", () -> recordRaw(m + "\"start\":" + s + ",\"end\":" + e + ",\"count\":0,\"sum\":0,\"fingerprint\":\"zz\"}"));
+            rejects("BAD_REQUEST", () -> recordRaw(m + "\"start\":" + s + ",\"end\":" + (T0 + 3) + ",\"count\":4,\"sum\":4,\"fingerprint\":\"" + fp + "\"}"));
+            // Private inputs as plain arguments would land in the block: refused.
+            rejects("BAD_REQUEST", () -> contract.recordInterval(ledger.context()));
+            rejects("BAD_JSON", () -> recordRaw("{"));
             assertThat(ledger.snapshot()).isEqualTo(before);
         }
     }

@@ -18,7 +18,7 @@ class IntervalBatchTest extends Fixture {
     }
 
     private Map<String, Object> submit(final List<Object> records) {
-        return Json.parseObject(contract.recordIntervals(ledger.context(), Json.write(records)));
+        return Json.parseObject(contract.recordIntervals(ledger.transientData("records", Json.write(records)).context()));
     }
 
     @Test
@@ -28,6 +28,9 @@ class IntervalBatchTest extends Fixture {
         asGateway();
         final Map<String, Object> out = submit(batch);
         assertThat(out).containsEntry("recorded", 5L).containsEntry("unchanged", 0L);
+        // Results and events go into the block: positions only, nothing private.
+        assertThat(Json.write(out)).doesNotContain("headLink").doesNotContain("fingerprint");
+        assertThat(ledger.lastEventPayload()).doesNotContain("headLink").doesNotContain("fingerprint");
         assertThat(ledger.lastEventName()).isEqualTo("IntervalsRecorded");
         assertThat(Json.parseObject(contract.getHead(ledger.context(), "MTR-A"))).containsEntry("intervals", 3L)
                 .containsEntry("lastEnd", T0 + 3 * QUARTER);
@@ -80,7 +83,8 @@ class IntervalBatchTest extends Fixture {
         misaligned.add(recordOf("MTR-A", energy.flexledger.spec.Fp1.interval(SALT, "MTR-A", T0 + QUARTER + 1, T0 + 2 * QUARTER + 1).digest()));
         rejects("MISALIGNED", () -> submit(misaligned));
         rejects("BAD_REQUEST", () -> submit(List.of()));
-        rejects("BAD_JSON", () -> contract.recordIntervals(ledger.context(), "{\"meterId\":\"MTR-A\"}"));
+        rejects("BAD_JSON", () -> contract.recordIntervals(ledger.transientData("records", "{\"meterId\":\"MTR-A\"}").context()));
+        rejects("BAD_REQUEST", () -> contract.recordIntervals(ledger.context()));
         rejects("BAD_JSON", () -> submit(List.of(Map.of("meterId", "MTR-A"))));
         assertThat(ledger.snapshot()).isEqualTo(before);
     }

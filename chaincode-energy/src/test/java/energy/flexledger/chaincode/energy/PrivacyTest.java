@@ -21,7 +21,7 @@ class PrivacyTest extends Fixture {
     @BeforeEach
     void meterWithData() {
         meter("MTR-1");
-        contract.recordIntervals(asDevice().context(), Json.write(quarters("MTR-1", T0, 2)));
+        contract.recordIntervals(asDevice().transientData("records", Json.write(quarters("MTR-1", T0, 2))).context());
     }
 
     @Test
