@@ -34,8 +34,8 @@ import org.junit.jupiter.api.TestFactory;
 class EnergyRolesIT {
     private static final long QUARTER = 900_000L;
     private static final byte[] SALT = Hex.decode("0f0e0d0c0b0a09080706050403020100000102030405060708090a0b0c0d0e0f");
-    private static final String[] WHO = {"community-admin", "community-user", "community-device", "aggregator-admin", "aggregator-user",
-        "aggregator-device", "cpo-user"};
+    private static final String[] WHO = {"community-admin", "community-user", "community-device", "community-client", "aggregator-admin",
+        "aggregator-user", "aggregator-device", "cpo-user"};
 
     private static final Map<String, LedgerConnection> connections = new LinkedHashMap<>();
     private static final AtomicLong counter = new AtomicLong();
@@ -140,11 +140,26 @@ class EnergyRolesIT {
 
     @TestFactory
     Stream<DynamicTest> roleTable() {
-        // Columns: community admin, user (gateway), device; aggregator admin, user, device; CPO user.
+        // Columns: community admin, user (gateway), device, client (bound to nothing); aggregator admin,
+        // user, device; CPO user.
         return Stream.of(
-                row("RegisterAsset", "YYNYYNY", as -> as.registerAsset(Map.of("assetId", unique("EV"), "type", "EV", "zone", "z"))),
-                row("UpdateAsset", "YYNNNNN", as -> as.updateAsset(meter, Map.of("zone", "zone-" + counter.incrementAndGet()))),
-                row("RecordIntervals", "NYYNNNN", as -> {
+                row("RegisterAsset", "YYNYYYNY", as -> as.registerAsset(Map.of("assetId", unique("EV"), "type", "EV", "zone", "z"))),
+                row("RegisterMeter", "YYNYYYNY", as -> as.registerMeter(unique("M"), "z", Hex.encode(Fp1.saltCommitment(SALT)))),
+                row("RecordInterval", "NYYNNNNN", as -> {
+                    final long start;
+                    synchronized (EnergyRolesIT.class) {
+                        start = nextStart;
+                    }
+                    assertThat(as.recordInterval(meter, Fp1.interval(SALT, meter, start, start + QUARTER).add(start + 2, 6).digest()))
+                            .containsEntry("start", start);
+                    synchronized (EnergyRolesIT.class) {
+                        nextStart = start + QUARTER;
+                    }
+                }),
+                row("GetMeter", "YYYYYYYY", as -> assertThat(as.getMeter(meter)).containsEntry("type", "METER")),
+                row("GetInterval", "YYYYYYYN", as -> assertThat(as.getInterval(meter, firstStart)).containsEntry("start", firstStart)),
+                row("UpdateAsset", "YYNNNNNN", as -> as.updateAsset(meter, Map.of("zone", "zone-" + counter.incrementAndGet()))),
+                row("RecordIntervals", "NYYNNNNN", as -> {
                     final long start;
                     synchronized (EnergyRolesIT.class) {
                         start = nextStart;
@@ -156,36 +171,36 @@ class EnergyRolesIT {
                         nextStart = start + QUARTER;
                     }
                 }),
-                row("DeactivateAsset", "YYNNNNN", as -> {
+                row("DeactivateAsset", "YYNNNNNN", as -> {
                     final String id = unique("CS");
                     energy("community-user").registerAsset(Map.of("assetId", id, "type", "CHARGING_STATION", "zone", "z"));
                     assertThat(as.deactivateAsset(id)).containsEntry("status", "INACTIVE");
                 }),
-                row("CertifyBatch", "YYNYYNY", as -> as.certifyBatch(batch(unique("B")))),
-                row("RequestAccess", "YYNYYNY", as -> {
+                row("CertifyBatch", "YYNYYYNY", as -> as.certifyBatch(batch(unique("B")))),
+                row("RequestAccess", "YYNYYYNY", as -> {
                     final String provider = "CommunityMSP".equals(as.whoAmI().get("mspId")) ? "AggregatorMSP" : "CommunityMSP";
                     assertThat(as.requestAccess(unique("S"), provider, "topic")).containsEntry("status", "REQUESTED");
                 }),
-                row("AcceptAccess", "YYNNNNN", as -> assertThat(as.acceptAccess(requested())).containsEntry("status", "ACCEPTED")),
-                row("DeclineAccess", "YYNNNNN", as -> assertThat(as.declineAccess(requested())).containsEntry("status", "DECLINED")),
-                row("RevokeAccess", "YYNYYNN", as -> assertThat(as.revokeAccess(requested())).containsEntry("status", "REVOKED")),
-                row("Noop", "YYYYYYY", EnergyLedger::noop),
-                row("GetAsset", "YYYYYYY", as -> assertThat(as.getAsset(meter)).containsEntry("ownerMsp", "CommunityMSP")),
-                row("QueryAssets", "YYYYYYY", as -> assertThat(as.queryAssets("owner", "CommunityMSP", 1, "")).containsKey("assets")),
-                row("GetHead", "YYYYYYN", as -> assertThat(as.getHead(meter)).containsKey("headLink")),
-                row("GetIntervals", "YYYYYYN", as -> assertThat(as.getIntervals(meter, 0, Long.MAX_VALUE, 10, "")).containsKey("records")),
-                row("GetIntervalHash", "YYYYYYY", as -> assertThat(as.getIntervalHash(meter, firstStart)).containsKey("pageHash")),
-                row("GetBatch", "YYYYYYY", as -> assertThat(as.getBatch(batchId)).containsEntry("providerMsp", "CommunityMSP")),
-                row("QueryBatches", "YYYYYYY", as -> assertThat(as.queryBatches("topic", "community/load", 5, "")).containsKey("batches")),
-                row("VerifyBatchInclusion", "YYYYYYY", as -> {
+                row("AcceptAccess", "YYNYNNNN", as -> assertThat(as.acceptAccess(requested())).containsEntry("status", "ACCEPTED")),
+                row("DeclineAccess", "YYNYNNNN", as -> assertThat(as.declineAccess(requested())).containsEntry("status", "DECLINED")),
+                row("RevokeAccess", "YYNYYYNN", as -> assertThat(as.revokeAccess(requested())).containsEntry("status", "REVOKED")),
+                row("Noop", "YYYYYYYY", EnergyLedger::noop),
+                row("GetAsset", "YYYYYYYY", as -> assertThat(as.getAsset(meter)).containsEntry("ownerMsp", "CommunityMSP")),
+                row("QueryAssets", "YYYYYYYY", as -> assertThat(as.queryAssets("owner", "CommunityMSP", 1, "")).containsKey("assets")),
+                row("GetHead", "YYYYYYYN", as -> assertThat(as.getHead(meter)).containsKey("headLink")),
+                row("GetIntervals", "YYYYYYYN", as -> assertThat(as.getIntervals(meter, 0, Long.MAX_VALUE, 10, "")).containsKey("records")),
+                row("GetIntervalHash", "YYYYYYYY", as -> assertThat(as.getIntervalHash(meter, firstStart)).containsKey("pageHash")),
+                row("GetBatch", "YYYYYYYY", as -> assertThat(as.getBatch(batchId)).containsEntry("providerMsp", "CommunityMSP")),
+                row("QueryBatches", "YYYYYYYY", as -> assertThat(as.queryBatches("topic", "community/load", 5, "")).containsKey("batches")),
+                row("VerifyBatchInclusion", "YYYYYYYY", as -> {
                     final List<String> proof = new ArrayList<>();
                     Merkle.proof(leaves, 3).forEach(h -> proof.add(Hex.encode(h)));
                     assertThat(as.verifyBatchInclusion(batchId, Hex.encode(leaves.get(3)), 3, proof)).containsEntry("valid", true);
                 }),
-                row("GetSubscription", "YYYYYYY", as -> assertThat(as.getSubscription(run + "-S")).containsEntry("topic", "community/load")),
-                row("QuerySubscriptions", "YYYYYYY", as -> assertThat(as.querySubscriptions("provider", "CommunityMSP", 5, ""))
+                row("GetSubscription", "YYYYYYYY", as -> assertThat(as.getSubscription(run + "-S")).containsEntry("topic", "community/load")),
+                row("QuerySubscriptions", "YYYYYYYY", as -> assertThat(as.querySubscriptions("provider", "CommunityMSP", 5, ""))
                         .containsKey("subscriptions")),
-                row("WhoAmI", "YYYYYYY", as -> assertThat(as.whoAmI()).containsKey("id")))
+                row("WhoAmI", "YYYYYYYY", as -> assertThat(as.whoAmI()).containsKey("id")))
                 .flatMap(s -> s);
     }
 }

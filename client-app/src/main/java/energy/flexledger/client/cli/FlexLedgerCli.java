@@ -41,7 +41,7 @@ public final class FlexLedgerCli {
     String org;
 
     @Option(names = "--as", scope = ScopeType.INHERIT, defaultValue = "user",
-            description = "identity of the org: user (its gateway), admin or device (default: ${DEFAULT-VALUE})")
+            description = "identity of the org: user (its gateway), admin, device or client (default: ${DEFAULT-VALUE})")
     String who;
 
     @Option(names = "--channel", scope = ScopeType.INHERIT, defaultValue = "grid", description = "channel (default: ${DEFAULT-VALUE})")
