@@ -61,8 +61,9 @@ cleanup() {
   exit "$rc"
 }
 
-log "1/3 unit tests and build (mvn package)"
-"${MVN[@]}" package
+log "1/3 unit tests and build (mvn clean package)"
+# clean: coverage must come from this run alone (the integration tests append to target/jacoco.exec).
+"${MVN[@]}" clean package
 
 log "2/3 starting a fresh test network in $FLEXLEDGER_WORK (base port $FLEXLEDGER_BASE_PORT)"
 scripts/network.sh down --purge >/dev/null 2>&1 || true

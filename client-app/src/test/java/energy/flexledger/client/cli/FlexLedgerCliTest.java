@@ -111,4 +111,43 @@ class FlexLedgerCliTest {
         assertThat(err.toString(StandardCharsets.UTF_8)).contains(empty.resolve("clients/cpo-user.properties").toString())
                 .contains("scripts/network.sh up");
     }
+
+    @Test
+    void batchProveWorksOfflineAndAgreesWithTheMerkleCode(@org.junit.jupiter.api.io.TempDir final Path dir) throws Exception {
+        final Path items = dir.resolve("items.json");
+        Files.writeString(items, "[{\"a\":1},{\"b\":2},{\"c\":3}]");
+        assertThat(run("", "batch", "prove", "--items", items.toString(), "--index", "2")).isZero();
+        final Map<String, Object> out = Json.parseObject(captured.toString(StandardCharsets.UTF_8).trim());
+        final List<byte[]> leaves = List.of(energy.flexledger.spec.Merkle.leaf("{\"a\":1}".getBytes(StandardCharsets.UTF_8)),
+                energy.flexledger.spec.Merkle.leaf("{\"b\":2}".getBytes(StandardCharsets.UTF_8)),
+                energy.flexledger.spec.Merkle.leaf("{\"c\":3}".getBytes(StandardCharsets.UTF_8)));
+        assertThat(out).containsEntry("root", energy.flexledger.spec.Hex.encode(energy.flexledger.spec.Merkle.root(leaves)))
+                .containsEntry("count", 3L).containsEntry("index", 2L);
+        Files.writeString(items, "{}");
+        assertThat(run("", "batch", "prove", "--items", items.toString(), "--index", "0")).isEqualTo(2);
+        assertThat(run("", "batch", "prove", "--index", "0")).isEqualTo(2);
+        assertThat(run("", "batch", "sign")).isEqualTo(2);
+    }
+
+    @Test
+    void ledgerCommandsWithoutANetworkNameTheMissingProfile(@org.junit.jupiter.api.io.TempDir final Path empty) {
+        final PrintStream stderr = System.err;
+        final ByteArrayOutputStream err = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            for (final String[] args : List.of(new String[] {"whoami"}, new String[] {"asset", "show", "--asset", "A"},
+                    new String[] {"asset", "list", "--by", "zone", "--value", "z"}, new String[] {"interval", "list", "--meter", "M"},
+                    new String[] {"subscription", "show", "--id", "S"}, new String[] {"batch", "show", "--batch", "B"},
+                    new String[] {"asset", "deactivate", "--asset", "A"}, new String[] {"asset", "update", "--asset", "A", "--zone", "z"})) {
+                final String[] full = new String[args.length + 2];
+                full[0] = "--work";
+                full[1] = empty.toString();
+                System.arraycopy(args, 0, full, 2, args.length);
+                assertThat(run("", full)).as(String.join(" ", args)).isEqualTo(4);
+            }
+        } finally {
+            System.setErr(stderr);
+        }
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("scripts/network.sh up");
+    }
 }
