@@ -56,11 +56,13 @@ class EnergyRolesIT {
             connections.put(who, LedgerConnection.open(MemberProfile.fromWork(work, parts[0], parts[1])));
         }
         run = "R" + System.currentTimeMillis();
-        final String communityDevice = (String) energy("community-device").whoAmI().get("id");
-        final String aggregatorDevice = (String) energy("aggregator-device").whoAmI().get("id");
+        // Each org's admin binds its gateway (User1) and device (User2) to a meter: binding other
+        // identities is the admin's decision.
         meter = run + "-M";
-        energy("community-user").registerAsset(meterSpec(meter, communityDevice));
-        energy("aggregator-user").registerAsset(meterSpec(run + "-AGG", aggregatorDevice));
+        energy("community-admin").registerAsset(meterSpec(meter, (String) energy("community-user").whoAmI().get("id"),
+                (String) energy("community-device").whoAmI().get("id")));
+        energy("aggregator-admin").registerAsset(meterSpec(run + "-AGG", (String) energy("aggregator-user").whoAmI().get("id"),
+                (String) energy("aggregator-device").whoAmI().get("id")));
         nextStart = Math.floorDiv(System.currentTimeMillis(), QUARTER) * QUARTER - 100 * QUARTER;
         firstStart = nextStart;
         energy("community-device").recordIntervals(List.of(EnergyLedger.record(meter,
@@ -84,11 +86,12 @@ class EnergyRolesIT {
         return connections.get(who).energy("grid");
     }
 
-    private static Map<String, Object> meterSpec(final String id, final String deviceId) {
+    private static Map<String, Object> meterSpec(final String id, final String gatewayId, final String deviceId) {
         final Map<String, Object> spec = new LinkedHashMap<>();
         spec.put("assetId", id);
         spec.put("type", "METER");
         spec.put("zone", "zone-roles");
+        spec.put("gatewayId", gatewayId);
         spec.put("deviceId", deviceId);
         spec.put("saltCommitment", Hex.encode(Fp1.saltCommitment(SALT)));
         return spec;

@@ -168,6 +168,7 @@ public final class Bl1 {
         private final DayType dayType;
         private final int x;
         private final int y;
+        private final long statedY;
         private final List<LocalDate> eligible;
 
         Plan(final Rules rules, final LocalDate target, final DayType dayType, final XofY xy, final List<LocalDate> eligible) {
@@ -176,6 +177,7 @@ public final class Bl1 {
             this.dayType = dayType;
             // x <= y; a y beyond the window can never be reached, so the walk just runs out.
             this.y = (int) Math.min(xy.y(), Integer.MAX_VALUE);
+            this.statedY = xy.y();
             this.x = (int) Math.min(xy.x(), Integer.MAX_VALUE);
             this.eligible = List.copyOf(eligible);
         }
@@ -247,7 +249,7 @@ public final class Bl1 {
             for (int i = chosen.length - 1; i >= 0; i--) {
                 selected.add(dates[chosen[i]]);
             }
-            return new Baseline(target, dayType, method(), x, y, candidates, selected, slots);
+            return new Baseline(target, dayType, method(), x, statedY, candidates, selected, slots);
         }
 
         private boolean before(final long score, final long other) {
@@ -273,6 +275,9 @@ public final class Bl1 {
         private final int slots;
         // Looked up by date only, never iterated: a hash map is deterministic here.
         private final Map<LocalDate, Day> days = new HashMap<>();
+        // Membership only: the instants read so far, so that the same instant twice is DUPLICATE even
+        // on a day whose local slots repeat (the clocks going back).
+        private final java.util.Set<Long> instants = new java.util.HashSet<>();
 
         public History(final ZoneId zone, final long slotMinutes) {
             this.slots = slotsPerDay(slotMinutes);
@@ -299,8 +304,11 @@ public final class Bl1 {
                 throw new SpecException(ErrorCode.MISALIGNED, "slot start " + slotStart + " (" + local + " in " + zone
                         + ") is not on a " + slotMinutes + "-minute boundary");
             }
+            if (!instants.add(slotStart)) {
+                throw new SpecException(ErrorCode.DUPLICATE, "two readings for the instant " + slotStart);
+            }
             final Day day = days.computeIfAbsent(local.toLocalDate(), d -> new Day(slots, true));
-            day.put(minuteOfDay / slotMinutes, slotStart, value);
+            day.put(minuteOfDay / slotMinutes, value);
             return this;
         }
 
@@ -319,29 +327,24 @@ public final class Bl1 {
         /** One local day; complete when every slot has exactly one reading. */
         static final class Day {
             final long[] values;
-            final long[] instants;
             final boolean[] present;
             int filled;
             boolean ambiguous;
 
             Day(final int slots, final boolean fromReadings) {
                 values = new long[slots];
-                instants = fromReadings ? new long[slots] : null;
                 present = fromReadings ? new boolean[slots] : null;
             }
 
-            void put(final int slot, final long instant, final long value) {
+            /** A reading of a new instant for {@code slot}. */
+            void put(final int slot, final long value) {
                 if (present[slot]) {
-                    if (instants[slot] == instant) {
-                        throw new SpecException(ErrorCode.DUPLICATE, "two readings for the instant " + instant);
-                    }
                     // Two instants, one local slot: the clocks went back this day. Such a day is
                     // never 24 hours long, so it is never a candidate; keep the first reading.
                     ambiguous = true;
                     return;
                 }
                 present[slot] = true;
-                instants[slot] = instant;
                 values[slot] = value;
                 filled++;
             }
@@ -358,12 +361,12 @@ public final class Bl1 {
         private final DayType dayType;
         private final Method method;
         private final int x;
-        private final int y;
+        private final long y;
         private final List<LocalDate> candidates;
         private final List<LocalDate> selected;
         private final long[] slots;
 
-        Baseline(final LocalDate target, final DayType dayType, final Method method, final int x, final int y,
+        Baseline(final LocalDate target, final DayType dayType, final Method method, final int x, final long y,
                 final List<LocalDate> candidates, final List<LocalDate> selected, final long[] slots) {
             this.target = target;
             this.dayType = dayType;
@@ -407,7 +410,7 @@ public final class Bl1 {
             map.put("dayType", dayType.name());
             map.put("method", method.name());
             map.put("x", (long) x);
-            map.put("y", (long) y);
+            map.put("y", y);
             map.put("candidates", dateStrings(candidates));
             map.put("selected", dateStrings(selected));
             final List<Object> values = new ArrayList<>(slots.length);

@@ -32,6 +32,8 @@ public final class Fp1Verifier {
     private long samples;
     private long outside;
     private boolean finished;
+    private boolean seenAny;
+    private long lastTime;
 
     /**
      * @param previousLink the trusted link before the first record: the meter's genesis, or a link
@@ -69,6 +71,20 @@ public final class Fp1Verifier {
             throw new IllegalStateException("the audit is finished");
         }
         samples++;
+        if (seenAny && time <= lastTime) {
+            // Out of order (re-ordered or duplicated data): the interval being read fails; before the
+            // first record there is nothing to fail.
+            if (!records.isEmpty() && index < records.size() && lastTime > records.get(0).digest().start()) {
+                if (currentFailure == null) {
+                    currentFailure = ErrorCode.SAMPLES_NOT_INCREASING;
+                }
+            } else {
+                outside++;
+            }
+            return;
+        }
+        seenAny = true;
+        lastTime = time;
         if (records.isEmpty() || time <= records.get(0).digest().start()) {
             outside++;
             return;

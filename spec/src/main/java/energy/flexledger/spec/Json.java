@@ -322,8 +322,15 @@ public final class Json {
             if (peek() == '-') {
                 pos++;
             }
-            while (pos < text.length() && Character.isDigit(text.charAt(pos))) {
+            final int firstDigit = pos;
+            // ASCII digits only (Character.isDigit would take other scripts' digits), and no
+            // leading zero: each integer has one spelling, as in RFC 8259.
+            while (pos < text.length() && text.charAt(pos) >= '0' && text.charAt(pos) <= '9') {
                 pos++;
+            }
+            if (pos == firstDigit || (text.charAt(firstDigit) == '0' && pos - firstDigit > 1)) {
+                pos = begin;
+                throw error("not a JSON integer");
             }
             if (pos < text.length()) {
                 final char c = text.charAt(pos);

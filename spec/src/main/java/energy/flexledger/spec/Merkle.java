@@ -105,7 +105,7 @@ public final class Merkle {
                 k++;
             }
             i /= 2;
-            n = (n + 1) / 2;
+            n -= n / 2; // (n + 1) / 2 without overflowing at Long.MAX_VALUE
         }
         return k == siblings.size() && Arrays.equals(hash, root);
     }

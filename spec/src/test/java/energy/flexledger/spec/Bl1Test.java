@@ -131,6 +131,23 @@ class Bl1Test {
         }
 
         @Test
+        void theSameInstantTwiceOnADayWhoseSlotsRepeat() {
+            // 2024-10-27 in Rome: 02:00 CEST, 02:00 CET, then 02:00 CET again.
+            final long cest = java.time.ZonedDateTime.of(2024, 10, 27, 2, 0, 0, 0, ROME).withEarlierOffsetAtOverlap().toInstant().toEpochMilli();
+            final long cet = cest + 3_600_000L;
+            final Bl1.History h = new Bl1.History(ROME, 60).add(cest, 1).add(cet, 2);
+            assertCode(() -> h.add(cet, 3), ErrorCode.DUPLICATE);
+        }
+
+        @Test
+        void theStatedYComesBackUnchanged() {
+            final Bl1.History h = new Bl1.History(ROME, 60);
+            day(h, LocalDate.parse("2026-03-12"), 1);
+            final Bl1.Rules rules = new Bl1.Rules(ROME, 60, new Bl1.XofY(1, 3_000_000_000L), new Bl1.XofY(1, 1), 45, List.of());
+            assertThat(rules.plan(LocalDate.parse("2026-03-13")).baseline(h, Set.of()).toMap()).containsEntry("y", 3_000_000_000L);
+        }
+
+        @Test
         void theSameInstantTwice() {
             final Bl1.History h = new Bl1.History(ROME, 60).add(0, 1);
             assertCode(() -> h.add(0, 2), ErrorCode.DUPLICATE);

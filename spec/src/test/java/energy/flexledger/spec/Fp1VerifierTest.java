@@ -136,4 +136,20 @@ class Fp1VerifierTest {
         assertThat(empty.finish().outside()).isEqualTo(1);
         assertThatThrownBy(() -> empty.add(2, 2)).isInstanceOf(IllegalStateException.class);
     }
+
+    @Test
+    void aSampleThatGoesBackInTimeFailsTheIntervalBeingReadNeverCountsAsOutside() {
+        final long[][] back = samples();
+        // Minute 25 (second quarter) is followed by minute 12 (first quarter), then the rest.
+        final long[][] fed = new long[61][];
+        System.arraycopy(back, 0, fed, 0, 25);
+        fed[25] = new long[] {12 * MINUTE, 11};
+        System.arraycopy(back, 25, fed, 26, 35);
+        final Fp1Verifier.Report r = audit(certify(samples()), fed);
+        assertThat(r.outside()).isZero();
+        assertThat(r.mismatches()).singleElement().satisfies(m -> {
+            assertThat(m.index()).isEqualTo(1);
+            assertThat(m.failure()).isEqualTo(ErrorCode.SAMPLES_NOT_INCREASING);
+        });
+    }
 }

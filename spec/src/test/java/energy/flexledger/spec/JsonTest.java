@@ -37,4 +37,13 @@ class JsonTest {
         assertThatThrownBy(() -> Json.parse("[1,")).hasMessageStartingWith("BAD_JSON");
         assertThatThrownBy(() -> Json.parse("[".repeat(100) + "]".repeat(100))).hasMessageContaining("nesting");
     }
+
+    @org.junit.jupiter.api.Test
+    void integersHaveOneSpellingInAsciiDigits() {
+        for (final String bad : new String[] {"[007]", "[1\u0663]", "[-]", "[01]", "[-01]"}) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> Json.parse(bad)).as(bad)
+                    .isInstanceOfSatisfying(SpecException.class, e -> org.assertj.core.api.Assertions.assertThat(e.code()).isEqualTo(ErrorCode.BAD_JSON));
+        }
+        org.assertj.core.api.Assertions.assertThat(Json.parse("[0,-0,10,-7]")).isEqualTo(java.util.List.of(0L, 0L, 10L, -7L));
+    }
 }

@@ -66,5 +66,8 @@ class MerkleTest {
         assertThat(Merkle.verify(leaf, -1, 1, List.of(), leaf)).isFalse();
         assertThat(Merkle.verify(leaves(2).get(0), 0, 2, List.of(new byte[5]), leaf)).isFalse();
         assertThat(Merkle.verify(leaves(2).get(0), 0, 2, List.of(), leaf)).isFalse();
+        // A huge count needs a sibling per level: one sibling cannot prove a leaf of 2^63 - 1.
+        final byte[] sibling = leaves(2).get(1);
+        assertThat(Merkle.verify(leaf, 0, Long.MAX_VALUE, List.of(sibling), Merkle.node(leaf, sibling))).isFalse();
     }
 }

@@ -64,8 +64,9 @@ final class Registry {
         asset.put("ownerMsp", owner.mspId());
         asset.put("zone", Args.id("zone", string(spec, "zone")));
         asset.put("deviceId", binding(caller, "deviceId", optionalString(spec, "deviceId")));
+        // A client that registers becomes the gateway; an admin names one (or none).
         final String gateway = optionalString(spec, "gatewayId");
-        asset.put("gatewayId", binding(caller, "gatewayId", gateway != null ? gateway : caller.id()));
+        asset.put("gatewayId", binding(caller, "gatewayId", gateway != null ? gateway : caller.role() == Role.ADMIN ? null : caller.id()));
         if (asset.get("deviceId") != null && asset.get("deviceId").equals(asset.get("gatewayId"))) {
             throw Failures.fail(ErrorCode.BAD_REQUEST, "deviceId and gatewayId must be different identities");
         }
@@ -90,7 +91,7 @@ final class Registry {
         if (existing.isPresent()) {
             // The same registration sent again (a retry after a lost answer) is a no-op.
             if (Args.sameValues(existing.get(), asset)) {
-                return withHead(state, caller, existing.get());
+                return existing.get();
             }
             throw Failures.fail(ErrorCode.ALREADY_EXISTS, "asset '" + assetId + "' is already registered by " + existing.get().get("ownerMsp"));
         }
@@ -113,9 +114,8 @@ final class Registry {
             state.writePrivate(collection, headKey, head);
             // The head link commits to the meter's whole history: only the owner may move it.
             state.requirePrivateEndorsementBy(collection, headKey, owner.mspId());
-            // Fabric does not show a transaction its own writes: answer from the head just built.
-            return withHead(asset, head);
         }
+        // The result and the event go into the block: the asset only, never its private chain head.
         return asset;
     }
 
@@ -135,6 +135,10 @@ final class Registry {
                     break;
                 case "deviceId":
                 case "gatewayId":
+                    if (caller.role() != Role.ADMIN) {
+                        throw Failures.fail(ErrorCode.ACCESS_DENIED, "only an admin of " + asset.get("ownerMsp") + " may change an asset's "
+                                + field);
+                    }
                     updated.put(field, binding(caller, field, optionalString(changes, field)));
                     break;
                 case "status":
@@ -152,13 +156,14 @@ final class Registry {
             throw Failures.fail(ErrorCode.BAD_REQUEST, "deviceId and gatewayId must be different identities");
         }
         if (Args.sameValues(asset, updated)) {
-            return withHead(state, caller, asset);
+            return asset;
         }
         updated.put("updatedAt", stub.getTxTimestamp().toEpochMilli());
         removeIndexes(state, asset);
         state.write(state.key(ASSET, assetId), updated);
         writeIndexes(state, updated);
-        return withHead(state, caller, updated);
+        // The result and the event go into the block: the asset only, never its private chain head.
+        return updated;
     }
 
     static Map<String, Object> read(final StateStore state, final String assetId) {
@@ -220,6 +225,10 @@ final class Registry {
     /** The asset's bound device or its owner's bound gateway identity. */
     static void requireDataWriter(final Caller caller, final Map<String, Object> asset) {
         caller.requireMemberWriter("record data");
+        if (caller.role() == Role.ADMIN) {
+            throw Failures.fail(ErrorCode.ACCESS_DENIED, "an admin signs policy, not data: only the device or the gateway identity bound to asset '"
+                    + asset.get("assetId") + "' may record its data");
+        }
         final boolean owner = caller.mspId().equals(asset.get("ownerMsp"));
         if (!owner || !(caller.id().equals(asset.get("deviceId")) || caller.id().equals(asset.get("gatewayId")))) {
             throw Failures.fail(ErrorCode.ACCESS_DENIED, "only the device or the gateway identity bound to asset '" + asset.get("assetId")
@@ -296,10 +305,18 @@ final class Registry {
         state.requireEndorsementBy(state.key(type, parts), owner);
     }
 
-    /** An identity to bind: an X.509 identity id issued by the caller's own CA, or null to unbind. */
+    /**
+     * An identity to bind: an X.509 identity id issued by the caller's own CA, or null. Only an admin
+     * of the org binds identities other than the caller itself: a binding changes what that
+     * identity may do (a device acts only for its assets), so it is the org's decision, not any
+     * client's.
+     */
     private static String binding(final Caller caller, final String name, final String identityId) {
         if (identityId == null) {
             return null;
+        }
+        if (caller.role() != Role.ADMIN && !identityId.equals(caller.id())) {
+            throw Failures.fail(ErrorCode.ACCESS_DENIED, "only an admin of " + caller.mspId() + " may bind another identity as " + name);
         }
         if (!caller.sameIssuerAs(identityId)) {
             throw Failures.fail(ErrorCode.BAD_REQUEST, name + " must be the identity id (x509::<subject>::<issuer>) of an identity of "

@@ -44,15 +44,16 @@ class Fixture {
         return ledger.as(COMMUNITY, "client", "device");
     }
 
-    /** Registers {@code meterId} for the community through its gateway, bound to the community's device. */
+    /** The community's admin registers {@code meterId}, bound to the community's gateway and device. */
     Map<String, Object> meter(final String meterId) {
         final Map<String, Object> spec = new LinkedHashMap<>();
         spec.put("assetId", meterId);
         spec.put("type", "METER");
         spec.put("zone", "zone-1");
         spec.put("deviceId", DEVICE_ID);
+        spec.put("gatewayId", GATEWAY_ID);
         spec.put("saltCommitment", COMMITMENT);
-        return Json.parseObject(contract.registerAsset(asGateway().context(), Json.write(spec)));
+        return Json.parseObject(contract.registerAsset(asAdmin().context(), Json.write(spec)));
     }
 
     static IntervalDigest digest(final String meterId, final long start, final long... values) {

@@ -91,7 +91,7 @@ class IntervalBatchTest extends Fixture {
 
     @Test
     void aDeviceWritesOnlyForItsOwnAssetAndOtherOrgsDevicesNotAtAll() {
-        contract.updateAsset(asGateway().context(), "MTR-B", "{\"deviceId\":null}");
+        contract.updateAsset(asAdmin().context(), "MTR-B", "{\"deviceId\":null}");
         asDevice();
         submit(quarters("MTR-A", T0, 1));
         rejects("ACCESS_DENIED", () -> submit(quarters("MTR-B", T0, 1)));

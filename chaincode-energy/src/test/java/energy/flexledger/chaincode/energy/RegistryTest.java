@@ -15,8 +15,12 @@ class RegistryTest extends Fixture {
         final Map<String, Object> m = meter("MTR-1");
         assertThat(m).containsEntry("ownerMsp", COMMUNITY).containsEntry("type", "METER").containsEntry("gatewayId", GATEWAY_ID)
                 .containsEntry("deviceId", DEVICE_ID).containsEntry("intervalMs", 900_000L).containsEntry("quantity", "ACTIVE_POWER")
-                .containsEntry("status", "ACTIVE").containsEntry("intervals", 0L);
+                .containsEntry("status", "ACTIVE");
         assertThat(ledger.lastEventName()).isEqualTo("AssetRegistered");
+        // Results and events go into the block: never the private chain head.
+        assertThat(m).doesNotContainKeys("headLink", "intervals", "lastEnd");
+        assertThat(ledger.lastEventPayload()).doesNotContain("headLink");
+        assertThat(Json.parseObject(contract.getAsset(asAdmin().context(), "MTR-1"))).containsEntry("intervals", 0L).containsKey("headLink");
     }
 
     @Test
@@ -38,12 +42,33 @@ class RegistryTest extends Fixture {
     @Test
     void boundIdentitiesMustComeFromTheOwnersCa() {
         final String foreign = FakeLedger.idOf(AGGREGATOR, "client", "device");
-        rejects("BAD_REQUEST", () -> contract.registerAsset(asGateway().context(),
+        rejects("BAD_REQUEST", () -> contract.registerAsset(asAdmin().context(),
                 "{\"assetId\":\"M\",\"type\":\"EV\",\"zone\":\"z\",\"deviceId\":\"" + foreign + "\"}"));
-        rejects("BAD_REQUEST", () -> contract.registerAsset(asGateway().context(),
+        rejects("BAD_REQUEST", () -> contract.registerAsset(asAdmin().context(),
                 "{\"assetId\":\"M\",\"type\":\"EV\",\"zone\":\"z\",\"deviceId\":\"not-an-identity\"}"));
-        rejects("BAD_REQUEST", () -> contract.registerAsset(asGateway().context(),
-                "{\"assetId\":\"M\",\"type\":\"EV\",\"zone\":\"z\",\"deviceId\":\"" + GATEWAY_ID + "\"}"));
+        rejects("BAD_REQUEST", () -> contract.registerAsset(asAdmin().context(),
+                "{\"assetId\":\"M\",\"type\":\"EV\",\"zone\":\"z\",\"deviceId\":\"" + GATEWAY_ID + "\",\"gatewayId\":\"" + GATEWAY_ID
+                        + "\"}"));
+    }
+
+    @Test
+    void onlyAnAdminBindsOtherIdentitiesSoNoClientCanTurnAnotherIntoADevice() {
+        final Map<String, String> before = ledger.snapshot();
+        // A plain client names the org's gateway as its asset's device: refused, the gateway keeps its rights.
+        rejects("ACCESS_DENIED", () -> contract.registerAsset(ledger.as(COMMUNITY, "client", "someone-else").context(),
+                "{\"assetId\":\"X\",\"type\":\"EV\",\"zone\":\"z\",\"deviceId\":\"" + GATEWAY_ID + "\"}"));
+        rejects("ACCESS_DENIED", () -> contract.registerAsset(ledger.as(COMMUNITY, "client", "someone-else").context(),
+                "{\"assetId\":\"X\",\"type\":\"EV\",\"zone\":\"z\",\"gatewayId\":\"" + GATEWAY_ID + "\"}"));
+        assertThat(ledger.snapshot()).isEqualTo(before);
+        meter("MTR-1");
+        rejects("ACCESS_DENIED", () -> contract.updateAsset(asGateway().context(), "MTR-1",
+                "{\"deviceId\":\"" + FakeLedger.idOf(COMMUNITY, "client", "other") + "\"}"));
+        // A client registering binds itself as gateway; an admin registering without one binds none.
+        assertThat(Json.parseObject(contract.registerAsset(ledger.as(COMMUNITY, "client", "someone-else").context(),
+                "{\"assetId\":\"EV-1\",\"type\":\"EV\",\"zone\":\"z\"}"))).containsEntry("gatewayId",
+                FakeLedger.idOf(COMMUNITY, "client", "someone-else"));
+        assertThat(Json.parseObject(contract.registerAsset(asAdmin().context(), "{\"assetId\":\"EV-2\",\"type\":\"EV\",\"zone\":\"z\"}"))
+                .get("gatewayId")).isNull();
     }
 
     @Test
@@ -86,11 +111,11 @@ class RegistryTest extends Fixture {
     void rebindingTheDeviceMovesItsIndexEntry() {
         meter("MTR-1");
         final String newDevice = FakeLedger.idOf(COMMUNITY, "client", "device-2");
-        contract.updateAsset(asGateway().context(), "MTR-1", "{\"deviceId\":\"" + newDevice + "\"}");
+        contract.updateAsset(asAdmin().context(), "MTR-1", "{\"deviceId\":\"" + newDevice + "\"}");
         // The old device is no longer bound anywhere: it may register again (it is just a client).
         contract.registerAsset(asDevice().context(), "{\"assetId\":\"EV-9\",\"type\":\"EV\",\"zone\":\"z\"}");
         assertThat(ledger.endorsersOf(Registry.BY_DEVICE, newDevice, "MTR-1")).containsExactly(COMMUNITY);
-        contract.updateAsset(asGateway().context(), "MTR-1", "{\"deviceId\":null}");
+        contract.updateAsset(asAdmin().context(), "MTR-1", "{\"deviceId\":null}");
         assertThat(Json.parseObject(contract.getAsset(asGateway().context(), "MTR-1")).get("deviceId")).isNull();
     }
 

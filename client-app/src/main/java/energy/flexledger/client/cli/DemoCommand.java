@@ -61,11 +61,12 @@ final class DemoCommand implements Callable<Integer> {
         final long first = Math.floorDiv(Instant.now().toEpochMilli(), QUARTER_MS) * QUARTER_MS - intervals * QUARTER_MS;
 
         try (LedgerConnection community = LedgerConnection.open(MemberProfile.fromWork(root.work, owner, "user"));
+                LedgerConnection admin = LedgerConnection.open(MemberProfile.fromWork(root.work, owner, "admin"));
                 LedgerConnection device = LedgerConnection.open(MemberProfile.fromWork(root.work, owner, "device"));
                 LedgerConnection aggregator = LedgerConnection.open(MemberProfile.fromWork(root.work, "aggregator", "user"))) {
             final EnergyLedger energy = community.energy(root.channel);
             final String deviceId = (String) device.energy(root.channel).whoAmI().get("id");
-            out.printf("1. CommunityMSP registers smart meter %s in zone-1, bound to its device identity (User2) and its gateway (User1);%n"
+            out.printf("1. CommunityMSP's admin registers smart meter %s in zone-1, bound to its device identity (User2) and its gateway (User1);%n"
                     + "   the FP1 salt stays off-chain in %s%n", meter, data.resolve("salts"));
             final byte[] salt = salts.create(meter);
             final Map<String, Object> spec = new LinkedHashMap<>();
@@ -73,8 +74,9 @@ final class DemoCommand implements Callable<Integer> {
             spec.put("type", "METER");
             spec.put("zone", "zone-1");
             spec.put("deviceId", deviceId);
+            spec.put("gatewayId", energy.whoAmI().get("id"));
             spec.put("saltCommitment", Hex.encode(Fp1.saltCommitment(salt)));
-            final Map<String, Object> registered = energy.registerAsset(spec);
+            final Map<String, Object> registered = admin.energy(root.channel).registerAsset(spec);
             out.printf("   on the ledger: owner %s, %s ms intervals, salt commitment %s..., tx %s%n", registered.get("ownerMsp"),
                     registered.get("intervalMs"), prefix(registered.get("saltCommitment")), registered.get("registeredTx"));
 
