@@ -46,7 +46,7 @@ final class Privacy {
     static void requireReader(final Caller caller, final String ownerMsp, final String assetId) {
         if (!mayRead(caller, ownerMsp)) {
             throw Failures.fail(ErrorCode.ACCESS_DENIED, "the interval data of asset '" + assetId + "' is private to " + readersOf(ownerMsp)
-                    + "; other members can check a record they were given against its hash (GetIntervalHash)");
+                    + "; other members can check a page of records they were given against its hash (GetIntervalHash)");
         }
     }
 }
