@@ -535,6 +535,20 @@ define_chaincode() {
   done
 }
 
+# Before anything starts: a work folder whose ledger holds another definition of a chaincode (an
+# older version of this script) cannot be brought up by this one; say so while nothing runs yet.
+check_definitions() {
+  local cc ch recorded
+  for cc in "${CHAINCODES[@]}"; do
+    for ch in ${CC_CHANNELS[$cc]}; do
+      recorded="$WORK/chaincode/$cc/definition-$ch"
+      if [ -f "$recorded" ] && [ "$(cat "$recorded")" != "$(cc_definition "$cc" "$ch")" ]; then
+        die "'$cc' on '$ch' is committed in $WORK as [$(cat "$recorded")] but this script defines [$(cc_definition "$cc" "$ch")]; upgrades are not automated yet: start from scratch with 'scripts/network.sh down --purge' (nothing was started)"
+      fi
+    done
+  done
+}
+
 deploy_chaincodes() {
   local cc
   for cc in "${CHAINCODES[@]}"; do install_chaincode "$cc"; done
@@ -589,6 +603,7 @@ cmd_up() {
   mkdir -p "$WORK" "$LOGS" "$PIDS"
   touch "$MARKER"
   check_base_port
+  check_definitions
   ensure_jars
   generate_crypto
   render_configtx
