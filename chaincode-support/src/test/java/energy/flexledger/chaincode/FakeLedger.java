@@ -145,22 +145,7 @@ public final class FakeLedger {
             for (final KeyValue kv : all) {
                 final String key = kv.getKey().substring(prefix.length());
                 final byte[] value = kv.getValue();
-                stripped.add(new KeyValue() {
-                    @Override
-                    public String getKey() {
-                        return key;
-                    }
-
-                    @Override
-                    public byte[] getValue() {
-                        return value.clone();
-                    }
-
-                    @Override
-                    public String getStringValue() {
-                        return new String(value, StandardCharsets.UTF_8);
-                    }
-                });
+                stripped.add(new Entry(key, value));
             }
             return new Results(stripped, QueryResponseMetadata.getDefaultInstance());
         });
@@ -302,26 +287,37 @@ public final class FakeLedger {
             }
             final String key = e.getKey();
             final byte[] value = e.getValue().clone();
-            page.add(new KeyValue() {
-                @Override
-                public String getKey() {
-                    return key;
-                }
-
-                @Override
-                public byte[] getValue() {
-                    return value.clone();
-                }
-
-                @Override
-                public String getStringValue() {
-                    return new String(value, StandardCharsets.UTF_8);
-                }
-            });
+            page.add(new Entry(key, value));
         }
         final QueryResponseMetadata metadata = QueryResponseMetadata.newBuilder()
                 .setFetchedRecordsCount(page.size()).setBookmark(next).build();
         return new Results(page, metadata);
+    }
+
+    /** One key and value of a range query's result. */
+    private static final class Entry implements KeyValue {
+        private final String key;
+        private final byte[] value;
+
+        Entry(final String key, final byte[] value) {
+            this.key = key;
+            this.value = value.clone();
+        }
+
+        @Override
+        public String getKey() {
+            return key;
+        }
+
+        @Override
+        public byte[] getValue() {
+            return value.clone();
+        }
+
+        @Override
+        public String getStringValue() {
+            return new String(value, StandardCharsets.UTF_8);
+        }
     }
 
     /** What Fabric's range queries return, paged or not. */

@@ -93,14 +93,7 @@ public final class EnergyLedger {
 
     /** An interval record as RecordIntervals takes it. */
     public static Map<String, Object> record(final String meterId, final IntervalDigest d) {
-        final Map<String, Object> r = new LinkedHashMap<>();
-        r.put("meterId", meterId);
-        r.put("start", d.start());
-        r.put("end", d.end());
-        r.put("count", d.count());
-        r.put("sum", d.sum());
-        r.put("fingerprint", d.fingerprintHex());
-        return r;
+        return d.toRecord(meterId);
     }
 
     /** One page of certified records with {@code from <= start < to}: {@code {"records", "bookmark", "head"}}. */
@@ -111,12 +104,30 @@ public final class EnergyLedger {
 
     /** Every certified record with {@code from <= start < to}, oldest first, page after page. */
     public List<Map<String, Object>> allIntervals(final String meterId, final long from, final long to) throws LedgerException {
+        return allPages("GetIntervals", "records", meterId, Long.toString(from), Long.toString(to));
+    }
+
+    /** Every asset by {@code owner}, {@code zone} or {@code type}, page after page. */
+    public List<Map<String, Object>> allAssets(final String by, final String value) throws LedgerException {
+        return allPages("QueryAssets", "assets", by, value);
+    }
+
+    /** Every subscription by {@code topic}, {@code provider} or {@code consumer}, page after page. */
+    public List<Map<String, Object>> allSubscriptions(final String by, final String value) throws LedgerException {
+        return allPages("QuerySubscriptions", "subscriptions", by, value);
+    }
+
+    /** Evaluates a paged query (its last two arguments: page size, bookmark) until the bookmark runs out. */
+    private List<Map<String, Object>> allPages(final String name, final String listField, final String... args) throws LedgerException {
         final List<Map<String, Object>> out = new ArrayList<>();
+        final String[] paged = java.util.Arrays.copyOf(args, args.length + 2);
+        paged[args.length] = "1000";
         String bookmark = "";
         do {
-            final Map<String, Object> page = getIntervals(meterId, from, to, 1000, bookmark);
-            for (final Object r : (List<?>) page.get("records")) {
-                out.add(Json.Obj.of(r, "record").toMap());
+            paged[args.length + 1] = bookmark;
+            final Map<String, Object> page = evaluate(name, paged);
+            for (final Object item : (List<?>) page.get(listField)) {
+                out.add(Json.Obj.of(item, name + "." + listField).toMap());
             }
             bookmark = (String) page.get("bookmark");
         } while (!bookmark.isEmpty());

@@ -82,4 +82,28 @@ public final class SaltStore {
         Fp1.checkSalt(salt);
         return salt;
     }
+
+    /** A registration on the ledger that commits to a salt. */
+    @FunctionalInterface
+    public interface Registration<T> {
+        T register(byte[] salt) throws IOException, LedgerException;
+    }
+
+    /**
+     * Registers with the meter's salt, made now if it has none. A refusal is final, so a salt made
+     * for it is forgotten; after a transient failure it is kept, so that the retry sends the same
+     * commitment and the ledger recognises it as the same request.
+     */
+    public <T> T registerWith(final String meterId, final Registration<T> registration) throws IOException, LedgerException {
+        final boolean created = !exists(meterId);
+        final byte[] salt = readOrCreate(meterId);
+        try {
+            return registration.register(salt);
+        } catch (LedgerException e) {
+            if (created && e.code().isPresent()) {
+                delete(meterId);
+            }
+            throw e;
+        }
+    }
 }

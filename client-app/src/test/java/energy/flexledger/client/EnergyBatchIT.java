@@ -112,8 +112,7 @@ class EnergyBatchIT {
         // The auditor's check: the samples against the ledger's records, from the ledger's genesis.
         final List<Fp1Verifier.CertifiedInterval> certified = new ArrayList<>();
         for (final Map<String, Object> r : stored) {
-            certified.add(new Fp1Verifier.CertifiedInterval(new IntervalDigest((Long) r.get("start"), (Long) r.get("end"), (Long) r.get("count"),
-                    (Long) r.get("sum"), Hex.decode((String) r.get("fingerprint"))), Hex.decode((String) r.get("link"))));
+            certified.add(Fp1Verifier.CertifiedInterval.fromRecord(r));
         }
         final Fp1Verifier verifier = new Fp1Verifier(SALT, meterId, Fp1.genesis(meterId), certified);
         samples.forEach(s -> verifier.add(s[0], s[1]));

@@ -54,4 +54,33 @@ class SaltStoreTest {
     void missingSaltSaysWhichMeter() {
         assertThatThrownBy(() -> new SaltStore(dir).read("nope")).hasMessageContaining("'nope'");
     }
+
+    @Test
+    void aRefusedRegistrationForgetsTheNewSaltATransientFailureKeepsItForTheRetry() throws Exception {
+        final SaltStore store = new SaltStore(dir);
+        final LedgerException refused = new LedgerException(energy.flexledger.spec.ErrorCode.ALREADY_EXISTS, "taken", null, false, null);
+        assertThatThrownBy(() -> store.registerWith("M-1", salt -> {
+            throw refused;
+        })).isSameAs(refused);
+        assertThat(store.exists("M-1")).isFalse();
+
+        final byte[][] sent = new byte[2][];
+        assertThatThrownBy(() -> store.registerWith("M-2", salt -> {
+            sent[0] = salt;
+            throw new LedgerException(null, "peer unreachable", null, true, null);
+        })).isInstanceOf(LedgerException.class);
+        assertThat(store.exists("M-2")).isTrue();
+        final String answer = store.registerWith("M-2", salt -> {
+            sent[1] = salt;
+            return "ok";
+        });
+        assertThat(answer).isEqualTo("ok");
+        assertThat(sent[1]).isEqualTo(sent[0]);
+
+        // A salt that existed before is never deleted, whatever the ledger says.
+        assertThatThrownBy(() -> store.registerWith("M-2", salt -> {
+            throw refused;
+        })).isSameAs(refused);
+        assertThat(store.read("M-2")).isEqualTo(sent[0]);
+    }
 }

@@ -184,6 +184,19 @@ public final class Fp1Verifier {
             this.link = link.clone();
         }
 
+        /**
+         * A record as chaincode-energy stores and returns it ({@code start, end, count, sum,
+         * fingerprint, link}, hex strings, integers).
+         *
+         * @throws SpecException {@code BAD_JSON} when a member is missing or of the wrong type
+         */
+        public static CertifiedInterval fromRecord(final Map<String, Object> record) {
+            final Json.Obj r = new Json.Obj(record, "record");
+            final IntervalDigest digest = new IntervalDigest(r.getLong("start"), r.getLong("end"), r.getLong("count"), r.getLong("sum"),
+                    Hex.decode(r.getString("fingerprint")));
+            return new CertifiedInterval(digest, Hex.decode(r.getString("link")));
+        }
+
         public IntervalDigest digest() {
             return digest;
         }

@@ -82,6 +82,21 @@ public final class IntervalDigest {
         return map;
     }
 
+    /**
+     * The interval record a meter's device or gateway submits to chaincode-energy:
+     * {@code meterId, start, end, count, sum, fingerprint} (the chaincode adds avg and the links).
+     */
+    public Map<String, Object> toRecord(final String meterId) {
+        final Map<String, Object> map = new LinkedHashMap<>();
+        map.put("meterId", meterId);
+        map.put("start", start);
+        map.put("end", end);
+        map.put("count", count);
+        map.put("sum", sum);
+        map.put("fingerprint", fingerprintHex());
+        return map;
+    }
+
     @Override
     public boolean equals(final Object o) {
         if (this == o) {

@@ -65,14 +65,7 @@ class Fixture {
     }
 
     static Map<String, Object> recordOf(final String meterId, final IntervalDigest d) {
-        final Map<String, Object> r = new LinkedHashMap<>();
-        r.put("meterId", meterId);
-        r.put("start", d.start());
-        r.put("end", d.end());
-        r.put("count", d.count());
-        r.put("sum", d.sum());
-        r.put("fingerprint", d.fingerprintHex());
-        return r;
+        return d.toRecord(meterId);
     }
 
     /** {@code n} contiguous quarter-hours of {@code meterId} from {@code from}, one sample each. */

@@ -62,20 +62,17 @@ final class AssetCommand {
             if (quantity != null) {
                 spec.put("quantity", quantity);
             }
-            final boolean metering = "METER".equals(type);
-            final SaltStore salts = new SaltStore(root().dataDir().resolve("salts"));
-            final boolean created = metering && !salts.exists(assetId);
-            if (metering) {
-                spec.put("saltCommitment", Hex.encode(Fp1.saltCommitment(salts.readOrCreate(assetId))));
-            }
             try (LedgerConnection ledger = connect()) {
-                System.out.println(Json.write(ledger.energy(root().channel).registerAsset(spec)));
-            } catch (LedgerException e) {
-                // A refusal is final: forget the salt made for it; after a transient failure keep it for the retry.
-                if (created && e.code().isPresent()) {
-                    salts.delete(assetId);
+                final Map<String, Object> registered;
+                if ("METER".equals(type)) {
+                    registered = new SaltStore(root().dataDir().resolve("salts")).registerWith(assetId, salt -> {
+                        spec.put("saltCommitment", Hex.encode(Fp1.saltCommitment(salt)));
+                        return ledger.energy(root().channel).registerAsset(spec);
+                    });
+                } else {
+                    registered = ledger.energy(root().channel).registerAsset(spec);
                 }
-                throw e;
+                System.out.println(Json.write(registered));
             }
             return 0;
         }
@@ -158,14 +155,9 @@ final class AssetCommand {
 
         @Override
         public Integer call() throws IOException, LedgerException {
-            final List<Object> assets = new ArrayList<>();
+            final List<Object> assets;
             try (LedgerConnection ledger = connect()) {
-                String bookmark = "";
-                do {
-                    final Map<String, Object> page = ledger.energy(root().channel).queryAssets(by, value, 1000, bookmark);
-                    assets.addAll((List<?>) page.get("assets"));
-                    bookmark = (String) page.get("bookmark");
-                } while (!bookmark.isEmpty());
+                assets = new ArrayList<>(ledger.energy(root().channel).allAssets(by, value));
             }
             System.out.println(Json.write(Map.of("assets", assets)));
             return 0;

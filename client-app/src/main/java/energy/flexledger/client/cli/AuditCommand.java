@@ -7,7 +7,6 @@ import energy.flexledger.client.SaltStore;
 import energy.flexledger.spec.ErrorCode;
 import energy.flexledger.spec.Fp1Verifier;
 import energy.flexledger.spec.Hex;
-import energy.flexledger.spec.IntervalDigest;
 import energy.flexledger.spec.Json;
 import energy.flexledger.spec.SpecException;
 import java.io.IOException;
@@ -53,8 +52,7 @@ final class AuditCommand extends Connected implements Callable<Integer> {
             }
             final List<Fp1Verifier.CertifiedInterval> records = new ArrayList<>();
             for (final Map<String, Object> r : stored) {
-                records.add(new Fp1Verifier.CertifiedInterval(new IntervalDigest((Long) r.get("start"), (Long) r.get("end"),
-                        (Long) r.get("count"), (Long) r.get("sum"), Hex.decode((String) r.get("fingerprint"))), Hex.decode((String) r.get("link"))));
+                records.add(Fp1Verifier.CertifiedInterval.fromRecord(r));
             }
             // The first record's previous link is on the ledger too: the audit starts from it.
             final Fp1Verifier verifier = new Fp1Verifier(salt, meterId, Hex.decode((String) stored.get(0).get("previousLink")), records);

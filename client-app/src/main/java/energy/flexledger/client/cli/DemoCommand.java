@@ -190,8 +190,7 @@ final class DemoCommand implements Callable<Integer> {
             final List<List<Object>> samples, final int changed) {
         final List<Fp1Verifier.CertifiedInterval> records = new ArrayList<>();
         for (final Map<String, Object> r : stored) {
-            records.add(new Fp1Verifier.CertifiedInterval(new IntervalDigest((Long) r.get("start"), (Long) r.get("end"), (Long) r.get("count"),
-                    (Long) r.get("sum"), Hex.decode((String) r.get("fingerprint"))), Hex.decode((String) r.get("link"))));
+            records.add(Fp1Verifier.CertifiedInterval.fromRecord(r));
         }
         final Fp1Verifier verifier = new Fp1Verifier(salt, meter, Hex.decode((String) stored.get(0).get("previousLink")), records);
         for (int i = 0; i < samples.size(); i++) {

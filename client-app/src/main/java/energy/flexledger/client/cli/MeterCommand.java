@@ -25,17 +25,9 @@ final class MeterCommand {
         @Override
         public Integer call() throws IOException, LedgerException {
             final SaltStore salts = new SaltStore(root().dataDir().resolve("salts"));
-            final boolean created = !salts.exists(meterId);
-            final byte[] salt = salts.readOrCreate(meterId);
             try (LedgerConnection ledger = connect()) {
-                System.out.println(Json.write(ledger.energy(root().channel).registerMeter(meterId, zone, Hex.encode(Fp1.saltCommitment(salt)))));
-            } catch (LedgerException e) {
-                // A refusal is final: forget the salt made for it. After a transient failure keep it,
-                // so that the retry sends the same commitment and is recognised as the same request.
-                if (created && e.code().isPresent()) {
-                    salts.delete(meterId);
-                }
-                throw e;
+                System.out.println(Json.write(salts.registerWith(meterId,
+                        salt -> ledger.energy(root().channel).registerMeter(meterId, zone, Hex.encode(Fp1.saltCommitment(salt))))));
             }
             return 0;
         }

@@ -6,7 +6,6 @@ import energy.flexledger.client.LedgerException;
 import energy.flexledger.spec.Json;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -45,16 +44,8 @@ final class SubscriptionCommand extends Connected implements Callable<Integer> {
                 case "decline" -> result = energy.declineAccess(required(id, "--id"));
                 case "revoke" -> result = energy.revokeAccess(required(id, "--id"));
                 case "show" -> result = energy.getSubscription(required(id, "--id"));
-                case "list" -> {
-                    final List<Object> all = new ArrayList<>();
-                    String bookmark = "";
-                    do {
-                        final Map<String, Object> page = energy.querySubscriptions(required(by, "--by"), required(value, "--value"), 1000, bookmark);
-                        all.addAll((List<?>) page.get("subscriptions"));
-                        bookmark = (String) page.get("bookmark");
-                    } while (!bookmark.isEmpty());
-                    result = Map.of("subscriptions", all);
-                }
+                case "list" -> result = Map.of("subscriptions", new ArrayList<Object>(
+                        energy.allSubscriptions(required(by, "--by"), required(value, "--value"))));
                 default -> throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                         "unknown action '" + action + "': request, accept, decline, revoke, show or list");
             }
