@@ -48,9 +48,6 @@ public final class StateStore {
         return sb.toString();
     }
 
-    public void delete(final String key) {
-        stub.delState(key);
-    }
 
     /** Writes an index entry: a composite key whose parts carry the information, with no value. */
     public void index(final String type, final String... parts) {
@@ -95,20 +92,6 @@ public final class StateStore {
         return new Page<>(out, next);
     }
 
-    /** Values of the simple keys in {@code [startKey, endKey)}, one page (evaluate transactions only). */
-    public Page<Map<String, Object>> rangePage(final String startKey, final String endKey, final int pageSize, final String bookmark) {
-        final List<Map<String, Object>> out = new ArrayList<>();
-        final String next;
-        try (QueryResultsIteratorWithMetadata<KeyValue> it = stub.getStateByRangeWithPagination(startKey, endKey, pageSize, bookmark)) {
-            for (final KeyValue kv : it) {
-                out.add(Json.parseObject(kv.getStringValue()));
-            }
-            next = it.getMetadata() == null ? "" : it.getMetadata().getBookmark();
-        } catch (Exception e) {
-            throw closeFailure(e);
-        }
-        return new Page<>(out, next);
-    }
 
     // ------------------------------------------------------------------ private data
 

@@ -51,20 +51,6 @@ class StateStoreTest {
     }
 
     @Test
-    void rangePagesReadSimpleKeysInOrderAndDeletesRemove() {
-        final StateStore store = new StateStore(ledger.context().getStub());
-        for (long t = 0; t < 6; t++) {
-            store.write(StateStore.rangeKey("r", "m", StateStore.sortable(t)), Map.of("t", t));
-        }
-        final StateStore reader = new StateStore(ledger.context().getStub());
-        final StateStore.Page<Map<String, Object>> page =
-                reader.rangePage(StateStore.rangeKey("r", "m", StateStore.sortable(1)), StateStore.rangeKey("r", "m", StateStore.sortable(5)), 10, "");
-        assertThat(page.items()).extracting(m -> m.get("t")).containsExactly(1L, 2L, 3L, 4L);
-        reader.delete(StateStore.rangeKey("r", "m", StateStore.sortable(2)));
-        assertThat(new StateStore(ledger.context().getStub()).read(StateStore.rangeKey("r", "m", StateStore.sortable(2)))).isEmpty();
-    }
-
-    @Test
     void aTransactionDoesNotSeeItsOwnWritesAndAnAbortedOneLeavesNothing() {
         final StateStore tx = new StateStore(ledger.context().getStub());
         tx.write("k", Map.of("v", 1L));

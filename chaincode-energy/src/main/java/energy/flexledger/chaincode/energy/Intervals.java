@@ -53,9 +53,8 @@ final class Intervals {
         return StateStore.rangeKey(INTERVAL, meterId, StateStore.sortable(pageStart));
     }
 
-    /** The outcome of a batch: what was written, what was already there, and each meter's new head. */
+    /** The outcome of a batch: how many records were written, how many were already there, and each meter's new head. */
     static final class Outcome {
-        final List<Map<String, Object>> records = new ArrayList<>();
         int recorded;
         int unchanged;
         final Map<String, Map<String, Object>> heads = new LinkedHashMap<>();
@@ -158,7 +157,6 @@ final class Intervals {
                 final Map<String, Object> existing = find(meter.page(state, meterId, pageStart), digest.start());
                 if (existing != null && sameDigest(existing, digest)) {
                     outcome.unchanged++;
-                    outcome.records.add(existing);
                     continue;
                 }
                 throw Failures.fail(ErrorCode.CONFLICT, where + ": meter '" + meterId + "' already has a different record for the interval starting at "
@@ -184,7 +182,6 @@ final class Intervals {
             records.removeIf(x -> (Long) ((Map<?, ?>) x).get("start") >= digest.start());
             records.add(record);
             meter.dirty.add(pageStart);
-            outcome.records.add(record);
             outcome.recorded++;
             meter.head.put("intervals", Math.addExact((Long) meter.head.get("intervals"), 1L));
             meter.head.put("lastEnd", digest.end());

@@ -9,7 +9,6 @@ import energy.flexledger.spec.ErrorCode;
 import energy.flexledger.spec.Fp1;
 import energy.flexledger.spec.Hex;
 import energy.flexledger.spec.Json;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -347,7 +346,4 @@ final class Registry {
         return obj.has(name) ? string(obj, name) : null;
     }
 
-    static byte[] utf8(final String text) {
-        return text.getBytes(StandardCharsets.UTF_8);
-    }
 }
