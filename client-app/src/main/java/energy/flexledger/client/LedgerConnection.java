@@ -1,5 +1,6 @@
 package energy.flexledger.client;
 
+import com.google.protobuf.InvalidProtocolBufferException;
 import io.grpc.Grpc;
 import io.grpc.ManagedChannel;
 import io.grpc.TlsChannelCredentials;
@@ -11,10 +12,12 @@ import java.security.InvalidKeyException;
 import java.security.cert.CertificateException;
 import java.util.concurrent.TimeUnit;
 import org.hyperledger.fabric.client.Gateway;
+import org.hyperledger.fabric.client.GatewayException;
 import org.hyperledger.fabric.client.Hash;
 import org.hyperledger.fabric.client.identity.Identities;
 import org.hyperledger.fabric.client.identity.Signers;
 import org.hyperledger.fabric.client.identity.X509Identity;
+import org.hyperledger.fabric.protos.common.BlockchainInfo;
 
 /**
  * One member's connection to the ledger: a TLS gRPC channel to its own peer and a Fabric Gateway
@@ -72,6 +75,23 @@ public final class LedgerConnection implements AutoCloseable {
     /** chaincode-energy on {@code channelName}. */
     public EnergyLedger energy(final String channelName) {
         return new EnergyLedger(gateway.getNetwork(channelName).getContract("energy"));
+    }
+
+    /**
+     * The height (number of blocks) of {@code channelName}'s ledger on this member's own peer, from
+     * Fabric's query system chaincode (qscc {@code GetChainInfo}; channel readers may call it).
+     * A transaction committed in block {@code n} is visible on this peer once the height exceeds n.
+     */
+    public long blockHeight(final String channelName) throws LedgerException {
+        try {
+            final byte[] info = gateway.getNetwork(channelName).getContract("qscc").evaluateTransaction("GetChainInfo", channelName);
+            return BlockchainInfo.parseFrom(info).getHeight();
+        } catch (GatewayException e) {
+            throw EnergyLedger.translate("GetChainInfo", e);
+        } catch (InvalidProtocolBufferException e) {
+            throw new LedgerException(null, "GetChainInfo answered something that is not a BlockchainInfo: " + e.getMessage(), null,
+                    false, e);
+        }
     }
 
     @Override

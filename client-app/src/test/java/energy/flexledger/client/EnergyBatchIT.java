@@ -32,6 +32,7 @@ class EnergyBatchIT {
     private static Path root;
     private static LedgerConnection community;
     private static LedgerConnection aggregator;
+    private static PeersInSync peers;
 
     @BeforeAll
     static void connect() throws IOException {
@@ -40,12 +41,14 @@ class EnergyBatchIT {
         final Path work = env != null ? Path.of(env) : root.resolve("work/network");
         community = LedgerConnection.open(MemberProfile.fromWork(work, "community", "user"));
         aggregator = LedgerConnection.open(MemberProfile.fromWork(work, "aggregator", "user"));
+        peers = new PeersInSync(work);
     }
 
     @AfterAll
     static void close() {
         community.close();
         aggregator.close();
+        peers.close();
     }
 
     private static EnergyLedger meter(final String id) throws LedgerException {
@@ -156,6 +159,7 @@ class EnergyBatchIT {
         batch.put("count", 11L);
         batch.put("merkleRoot", Hex.encode(Merkle.root(leaves)));
         community.energy("grid").certifyBatch(batch);
+        peers.await("grid");
         final EnergyLedger reader = aggregator.energy("grid");
         final Map<String, Object> stored = reader.getBatch(batchId);
         for (final int i : new int[] {0, 5, 10}) {
@@ -174,8 +178,10 @@ class EnergyBatchIT {
     void aSubscriptionRunsItsCourseAndIsFoundByEachSide() throws Exception {
         final String id = "IT-SUB-" + System.nanoTime();
         assertThat(aggregator.energy("grid").requestAccess(id, "CommunityMSP", "community/load")).containsEntry("status", "REQUESTED");
+        peers.await("grid");
         assertThat(community.energy("grid").acceptAccess(id)).containsEntry("status", "ACCEPTED");
         assertCode(() -> community.energy("grid").declineAccess(id), ErrorCode.INVALID_STATE);
+        peers.await("grid");
         assertThat(aggregator.energy("grid").revokeAccess(id)).containsEntry("status", "REVOKED").containsEntry("revokedBy", "AggregatorMSP");
         final List<?> mine = (List<?>) aggregator.energy("grid").querySubscriptions("consumer", "AggregatorMSP", 1000, "").get("subscriptions");
         assertThat(mine).anySatisfy(s -> assertThat(((Map<?, ?>) s).get("subscriptionId")).isEqualTo(id));

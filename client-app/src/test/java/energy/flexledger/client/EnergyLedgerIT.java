@@ -34,6 +34,7 @@ class EnergyLedgerIT {
     private static Path work;
     private static LedgerConnection community;
     private static LedgerConnection aggregator;
+    private static PeersInSync peers;
 
     @BeforeAll
     static void connect() throws IOException {
@@ -42,6 +43,7 @@ class EnergyLedgerIT {
         work = env != null ? Path.of(env) : root.resolve("work/network");
         community = LedgerConnection.open(MemberProfile.fromWork(work, "community", "user"));
         aggregator = LedgerConnection.open(MemberProfile.fromWork(work, "aggregator", "user"));
+        peers = new PeersInSync(work);
     }
 
     @AfterAll
@@ -51,6 +53,9 @@ class EnergyLedgerIT {
         }
         if (aggregator != null) {
             aggregator.close();
+        }
+        if (peers != null) {
+            peers.close();
         }
     }
 
@@ -69,6 +74,7 @@ class EnergyLedgerIT {
     private static EnergyLedger registered(final String meterId) throws LedgerException {
         final EnergyLedger energy = community.energy("grid");
         energy.registerMeter(meterId, "zone-it", Hex.encode(Fp1.saltCommitment(SALT)));
+        peers.await("grid");
         return energy;
     }
 
@@ -76,6 +82,7 @@ class EnergyLedgerIT {
     private static EnergyLedger registeredWithOneInterval(final String meterId) throws LedgerException {
         final EnergyLedger energy = registered(meterId);
         energy.recordInterval(meterId, interval(meterId, T0, 10));
+        peers.await("grid");
         return energy;
     }
 
@@ -118,6 +125,7 @@ class EnergyLedgerIT {
                 .containsEntry("fingerprint", d.fingerprintHex()).containsEntry("link", expectedLink);
 
         assertThat(energy.getInterval(meter, T0)).isEqualTo(recorded);
+        peers.await("grid");
         // Another member reads the same record through its own peer.
         assertThat(aggregator.energy("grid").getInterval(meter, T0)).isEqualTo(recorded);
         // Fabric's own CLI, as the DSO's user (a reader of the community's interval data), sees
@@ -157,6 +165,7 @@ class EnergyLedgerIT {
         final EnergyLedger energy = registered(meter);
         final IntervalDigest d = interval(meter, T0, 1_234_567, 7_654_321);
         final Map<String, Object> recorded = energy.recordInterval(meter, d);
+        peers.await("grid");
         // The CPO, a channel member outside the community's collection, reads the newest blocks
         // from the orderer: they hold the registration (the meter id is public) but neither the
         // fingerprint nor the link of the interval, in any form the data had on its way.

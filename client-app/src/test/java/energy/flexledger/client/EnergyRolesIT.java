@@ -75,6 +75,12 @@ class EnergyRolesIT {
         }
         energy("community-user").certifyBatch(batch(batchId));
         energy("aggregator-user").requestAccess(run + "-S", "CommunityMSP", "community/load");
+        inSync();
+    }
+
+    /** Waits until every member's peer has what was written so far, whichever peer took it. */
+    private static void inSync() throws LedgerException {
+        PeersInSync.await("grid", connections.values());
     }
 
     @AfterAll
@@ -138,6 +144,7 @@ class EnergyRolesIT {
     private static String requested() throws LedgerException {
         final String id = unique("S");
         energy("aggregator-user").requestAccess(id, "CommunityMSP", "community/load");
+        inSync();
         return id;
     }
 
@@ -177,6 +184,7 @@ class EnergyRolesIT {
                 row("DeactivateAsset", "YYNNNNNN", as -> {
                     final String id = unique("CS");
                     energy("community-user").registerAsset(Map.of("assetId", id, "type", "CHARGING_STATION", "zone", "z"));
+                    inSync();
                     assertThat(as.deactivateAsset(id)).containsEntry("status", "INACTIVE");
                 }),
                 row("CertifyBatch", "YYNYYYNY", as -> as.certifyBatch(batch(unique("B")))),

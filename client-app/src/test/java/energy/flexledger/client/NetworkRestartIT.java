@@ -48,6 +48,9 @@ class NetworkRestartIT {
             community.energy("grid").registerMeter(meter, "zone-r", Hex.encode(Fp1.saltCommitment(salt)));
             recorded = community.energy("grid").recordInterval(meter, d);
         }
+        try (PeersInSync peers = new PeersInSync(WORK)) {
+            peers.await("grid");
+        }
 
         try {
             restartKeepsEverything(meter, start, recorded);
@@ -119,7 +122,11 @@ class NetworkRestartIT {
         final Result status = network("status");
         assertThat(status.exitCode()).as(status.output()).isZero();
 
-        // Another reader of the community's private interval data, through its own restarted peer.
+        // Another reader of the community's private interval data, through its own restarted peer
+        // (once every peer has caught up with the others).
+        try (PeersInSync peers = new PeersInSync(WORK)) {
+            peers.await("grid");
+        }
         try (LedgerConnection dso = LedgerConnection.open(MemberProfile.fromWork(WORK, "dso", "user"))) {
             assertThat(dso.energy("grid").getInterval(meter, start)).isEqualTo(recorded);
             assertThat(dso.energy("grid").getMeter(meter)).containsEntry("intervals", 1L).containsEntry("lastEnd", start + 900_000L);

@@ -4,6 +4,7 @@ import energy.flexledger.client.EnergyLedger;
 import energy.flexledger.client.LedgerConnection;
 import energy.flexledger.client.LedgerException;
 import energy.flexledger.client.MemberProfile;
+import energy.flexledger.client.PeerHeights;
 import energy.flexledger.client.SaltStore;
 import energy.flexledger.spec.ErrorCode;
 import energy.flexledger.spec.Fp1;
@@ -131,6 +132,8 @@ final class DemoCommand implements Callable<Integer> {
             batch.put("count", (long) leaves.size());
             batch.put("merkleRoot", Hex.encode(Merkle.root(leaves)));
             energy.certifyBatch(batch);
+            // The aggregator reads through its own peer: wait until that peer has the batch's block.
+            PeerHeights.awaitSame(root.channel, List.of(community, aggregator), PeerHeights.DEFAULT_WAIT);
             final List<String> proof = new ArrayList<>();
             Merkle.proof(leaves, 0).forEach(h -> proof.add(Hex.encode(h)));
             final Map<String, Object> check = aggregator.energy(root.channel).verifyBatchInclusion(batchId, Hex.encode(leaves.get(0)), 0, proof);
@@ -139,6 +142,7 @@ final class DemoCommand implements Callable<Integer> {
 
             final String subscription = meter + "-access";
             aggregator.energy(root.channel).requestAccess(subscription, "CommunityMSP", (String) batch.get("topic"));
+            PeerHeights.awaitSame(root.channel, List.of(community, aggregator), PeerHeights.DEFAULT_WAIT);
             final Map<String, Object> accepted = energy.acceptAccess(subscription);
             out.printf("6. The aggregator asks for access to the topic; the community accepts: subscription %s is %s%n", subscription,
                     accepted.get("status"));
