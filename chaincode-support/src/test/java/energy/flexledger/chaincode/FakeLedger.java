@@ -49,6 +49,7 @@ public final class FakeLedger {
     private byte[] lastEventPayload;
     private final Map<String, byte[]> validationParameters = new TreeMap<>();
     private int writes;
+    private int privateRangeReads;
 
     /** Acts as an identity of {@code mspId} with NodeOU {@code ou} (admin, client, peer, ...). */
     public FakeLedger as(final String mspId, final String ou) {
@@ -147,7 +148,25 @@ public final class FakeLedger {
                 final byte[] value = kv.getValue();
                 stripped.add(new Entry(key, value));
             }
-            return new Results(stripped, QueryResponseMetadata.getDefaultInstance());
+            // Count what the chaincode actually pulls from the iterator, as a peer would send it.
+            return new Results(stripped, QueryResponseMetadata.getDefaultInstance()) {
+                @Override
+                public Iterator<KeyValue> iterator() {
+                    final Iterator<KeyValue> inner = super.iterator();
+                    return new Iterator<>() {
+                        @Override
+                        public boolean hasNext() {
+                            return inner.hasNext();
+                        }
+
+                        @Override
+                        public KeyValue next() {
+                            privateRangeReads++;
+                            return inner.next();
+                        }
+                    };
+                }
+            };
         });
         when(stub.createCompositeKey(anyString(), any(String[].class))).thenAnswer(inv -> {
             final Object[] args = inv.getArguments();
@@ -321,7 +340,7 @@ public final class FakeLedger {
     }
 
     /** What Fabric's range queries return, paged or not. */
-    private static final class Results implements QueryResultsIterator<KeyValue>, QueryResultsIteratorWithMetadata<KeyValue> {
+    private static class Results implements QueryResultsIterator<KeyValue>, QueryResultsIteratorWithMetadata<KeyValue> {
         private final List<KeyValue> page;
         private final QueryResponseMetadata metadata;
 
@@ -344,6 +363,11 @@ public final class FakeLedger {
         public void close() {
             // nothing to release
         }
+    }
+
+    /** How many private values range queries have handed to the chaincode so far. */
+    public int privateRangeReads() {
+        return privateRangeReads;
     }
 
     /** A copy of the world state, to show that a failed transaction changed nothing. */

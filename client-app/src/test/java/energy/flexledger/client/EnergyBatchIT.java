@@ -93,6 +93,47 @@ class EnergyBatchIT {
         }
     }
 
+    /**
+     * The other public FP1 vector: a one-hour interval of a meter whose id is not ASCII, one sample
+     * at the interval's end whose value is the largest a sum may reach. Its expected link continues
+     * a chain from a given previous link, which a ledger chain (it starts at the meter's genesis)
+     * cannot; the chaincode's count, sum, average and fingerprint must be the vector's, its first
+     * link the one FP1 gives from the vector's genesis.
+     */
+    @Test
+    void theContinuationVectorsIntervalThroughTheChaincodeGivesTheSpecsDigest() throws Exception {
+        final Map<String, Object> vector = Json.parseObject(Files.readString(root.resolve("spec/src/test/resources/vectors/fp1-continue.json")));
+        final Json.Obj input = Json.Obj.of(vector.get("input"), "input");
+        final Json.Obj expected = Json.Obj.of(vector.get("expected"), "expected");
+        final String meterId = input.getString("meterId");
+        final byte[] salt = Hex.decode(input.getString("salt"));
+        final Json.Obj interval = Json.Obj.of(input.getList("intervals").get(0), "interval");
+        final long start = interval.getLong("start");
+        final long end = interval.getLong("end");
+        final Map<String, Object> asset = new LinkedHashMap<>();
+        asset.put("assetId", meterId);
+        asset.put("type", "METER");
+        asset.put("zone", "zone-vector");
+        asset.put("intervalMs", end - start);
+        asset.put("saltCommitment", Hex.encode(Fp1.saltCommitment(salt)));
+        final EnergyLedger energy = community.energy("grid");
+        energy.registerAsset(asset);
+        final Fp1.Accumulator acc = Fp1.interval(salt, meterId, start, end);
+        for (final Object sample : interval.getList("samples")) {
+            acc.add((Long) ((List<?>) sample).get(0), (Long) ((List<?>) sample).get(1));
+        }
+        final IntervalDigest digest = acc.digest();
+        energy.recordIntervals(List.of(EnergyLedger.record(meterId, digest)));
+        final Map<String, Object> stored = energy.getInterval(meterId, start);
+        final Map<?, ?> want = (Map<?, ?>) expected.getList("intervals").get(0);
+        for (final String field : List.of("start", "end", "count", "sum", "avg", "fingerprint")) {
+            assertThat(stored.get(field)).as(field).isEqualTo(want.get(field));
+        }
+        assertThat(Hex.encode(Fp1.genesis(meterId))).isEqualTo(expected.getString("genesis"));
+        assertThat(stored).containsEntry("previousLink", expected.getString("genesis"))
+                .containsEntry("link", Hex.encode(Fp1.link(Fp1.genesis(meterId), digest)));
+    }
+
     @Test
     void aThousandIntervalsInOneTransactionRetriedAndAudited() throws Exception {
         final String meterId = "IT-BATCH-" + System.nanoTime();

@@ -118,6 +118,15 @@ class EnergyRolesIT {
         return run + "-" + what + "-" + counter.incrementAndGet();
     }
 
+    /**
+     * An identity id of the caller's org that no certificate here has: binding it as a device
+     * changes no other cell of the matrix.
+     */
+    private static String unboundIdentity(final EnergyLedger as) throws LedgerException {
+        final String id = (String) as.whoAmI().get("id");
+        return "x509::CN=" + unique("meter-device") + "::" + id.substring(id.lastIndexOf("::") + 2);
+    }
+
     /** A call one identity makes; {@code allowed} says whether the role table lets it. */
     private interface Call {
         void run(EnergyLedger as) throws LedgerException;
@@ -168,6 +177,22 @@ class EnergyRolesIT {
                 }),
                 row("GetMeter", "YYYYYYYY", as -> assertThat(as.getMeter(meter)).containsEntry("type", "METER")),
                 row("GetInterval", "YYYYYYYN", as -> assertThat(as.getInterval(meter, firstStart)).containsEntry("start", firstStart)),
+                row("RegisterAsset binding another identity as deviceId", "YNNNYNNN", as -> {
+                    final Map<String, Object> asset = new LinkedHashMap<>();
+                    asset.put("assetId", unique("BMS"));
+                    asset.put("type", "BMS");
+                    asset.put("zone", "z");
+                    asset.put("deviceId", unboundIdentity(as));
+                    assertThat(as.registerAsset(asset)).containsEntry("deviceId", asset.get("deviceId"));
+                }),
+                row("UpdateAsset binding another identity as deviceId", "YNNNNNNN", as -> {
+                    final String id = unique("EMS");
+                    energy("community-admin").registerAsset(Map.of("assetId", id, "type", "EMS", "zone", "z",
+                            "gatewayId", energy("community-user").whoAmI().get("id")));
+                    inSync();
+                    final String device = unboundIdentity(energy("community-admin"));
+                    assertThat(as.updateAsset(id, Map.of("deviceId", device))).containsEntry("deviceId", device);
+                }),
                 row("UpdateAsset", "YYNNNNNN", as -> as.updateAsset(meter, Map.of("zone", "zone-" + counter.incrementAndGet()))),
                 row("RecordIntervals", "NYYNNNNN", as -> {
                     final long start;

@@ -193,8 +193,8 @@ public final class Fp1Verifier {
         public static CertifiedInterval fromRecord(final Map<String, Object> record) {
             final Json.Obj r = new Json.Obj(record, "record");
             final IntervalDigest digest = new IntervalDigest(r.getLong("start"), r.getLong("end"), r.getLong("count"), r.getLong("sum"),
-                    Hex.decode(r.getString("fingerprint")));
-            return new CertifiedInterval(digest, Hex.decode(r.getString("link")));
+                    r.getHex("fingerprint"));
+            return new CertifiedInterval(digest, r.getHex("link"));
         }
 
         public IntervalDigest digest() {

@@ -431,6 +431,16 @@ public final class Json {
             return (List<?>) v;
         }
 
+        /** The string member {@code name} as hex bytes; a missing member or a non-hex string is {@code BAD_JSON}. */
+        public byte[] getHex(final String name) {
+            final String text = getString(name);
+            try {
+                return Hex.decode(text);
+            } catch (SpecException e) {
+                throw new SpecException(ErrorCode.BAD_JSON, where + "." + name + " must be hex digits: " + e.detail());
+            }
+        }
+
         /** The array member {@code name}, or an empty list when it is absent or null. */
         public List<?> getListOrEmpty(final String name) {
             return has(name) ? getList(name) : List.of();

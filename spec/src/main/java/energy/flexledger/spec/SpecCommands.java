@@ -50,10 +50,10 @@ public final class SpecCommands {
     public static Map<String, Object> fp1(final Object inputValue) {
         final Json.Obj input = Json.Obj.of(inputValue, "input");
         final String meterId = input.getString("meterId");
-        final byte[] salt = Hex.decode(input.getString("salt"));
+        final byte[] salt = input.getHex("salt");
         Fp1.checkSalt(salt);
         final byte[] genesis = Fp1.genesis(meterId);
-        byte[] link = input.has("previousLink") ? Hex.decode(input.getString("previousLink")) : genesis;
+        byte[] link = input.has("previousLink") ? input.getHex("previousLink") : genesis;
 
         final List<Object> out = new ArrayList<>();
         Long previousEnd = null;
@@ -96,15 +96,15 @@ public final class SpecCommands {
     public static Map<String, Object> fp1Verify(final Object inputValue) {
         final Json.Obj input = Json.Obj.of(inputValue, "input");
         final String meterId = input.getString("meterId");
-        final byte[] salt = Hex.decode(input.getString("salt"));
-        final byte[] previous = input.has("previousLink") ? Hex.decode(input.getString("previousLink")) : Fp1.genesis(meterId);
+        final byte[] salt = input.getHex("salt");
+        final byte[] previous = input.has("previousLink") ? input.getHex("previousLink") : Fp1.genesis(meterId);
         final List<Fp1Verifier.CertifiedInterval> records = new ArrayList<>();
         int index = 0;
         for (final Object item : input.getList("records")) {
             final Json.Obj r = Json.Obj.of(item, "input.records[" + index++ + "]");
             final IntervalDigest digest = new IntervalDigest(r.getLong("start"), r.getLong("end"), r.getLong("count"), r.getLong("sum"),
-                    Hex.decode(r.getString("fingerprint")));
-            records.add(new Fp1Verifier.CertifiedInterval(digest, Hex.decode(r.getString("link"))));
+                    r.getHex("fingerprint"));
+            records.add(new Fp1Verifier.CertifiedInterval(digest, r.getHex("link")));
         }
         final Fp1Verifier verifier = new Fp1Verifier(salt, meterId, previous, records);
         index = 0;

@@ -223,27 +223,74 @@ class SpecPropertiesTest {
     // ------------------------------------------------------------------ BL1
 
     private static final ZoneId ROME = ZoneId.of("Europe/Rome");
-    private static final LocalDate TARGET = LocalDate.parse("2026-06-15"); // a Monday, far from DST changes
+    private static final LocalDate MONDAY = LocalDate.parse("2026-06-15"); // 45 days back are far from DST changes
 
+    /**
+     * For every day of the week as the target (weekdays: High X of Y; Saturdays, Sundays and
+     * holidays: Low X of Y), with excluded days and holidays: the selected days are candidates of
+     * the target's day type, none excluded; HIGH selects no candidate scoring below one it leaves
+     * out (LOW: above); each slot lies between the selected days' minimum and maximum. When fewer
+     * than x days qualify, the error is INSUFFICIENT_HISTORY and there really are fewer.
+     */
     @Property
     void everyBl1SlotLiesBetweenTheSelectedDaysMinimumAndMaximum(
             @ForAll @Size(min = 45, max = 45) final List<@Size(min = 24, max = 24) List<@LongRange(min = -2_000_000, max = 9_000_000) Long>> days,
+            @ForAll @IntRange(min = 0, max = 6) final int weekday, @ForAll final boolean targetIsHoliday,
             @ForAll @IntRange(min = 1, max = 5) final int x, @ForAll @IntRange(min = 0, max = 5) final int extra,
-            @ForAll @Size(max = 10) final Set<@IntRange(min = 1, max = 45) Integer> excludedBack) {
+            @ForAll @Size(max = 10) final Set<@IntRange(min = 1, max = 45) Integer> excludedBack,
+            @ForAll @Size(max = 6) final Set<@IntRange(min = 1, max = 45) Integer> holidaysBack) {
+        final LocalDate target = MONDAY.plusDays(weekday);
         final Bl1.History history = new Bl1.History(ROME, 60);
         final Map<LocalDate, long[]> byDate = new HashMap<>();
         for (int back = 1; back <= 45; back++) {
             final long[] values = days.get(back - 1).stream().mapToLong(Long::longValue).toArray();
-            final LocalDate date = TARGET.minusDays(back);
+            final LocalDate date = target.minusDays(back);
             history.putDay(date, values);
             byDate.put(date, values);
         }
         final Set<LocalDate> excluded = new HashSet<>();
-        excludedBack.forEach(b -> excluded.add(TARGET.minusDays(b)));
-        final Bl1.Rules rules = new Bl1.Rules(ROME, 60, new Bl1.XofY(x, x + extra), new Bl1.XofY(1, 1), 45, List.of());
-        final Bl1.Baseline b = rules.plan(TARGET).baseline(history, excluded);
-        assertThat(b.selected()).hasSize(x).noneMatch(excluded::contains);
-        assertThat(b.candidates()).containsAll(b.selected()).hasSizeLessThanOrEqualTo(x + extra);
+        excludedBack.forEach(b -> excluded.add(target.minusDays(b)));
+        final List<LocalDate> holidays = new ArrayList<>();
+        holidaysBack.forEach(b -> holidays.add(target.minusDays(b)));
+        if (targetIsHoliday) {
+            holidays.add(target);
+        }
+        final Bl1.XofY xy = new Bl1.XofY(x, x + extra);
+        final Bl1.Rules rules = new Bl1.Rules(ROME, 60, xy, xy, 45, holidays);
+        final Bl1.DayType type = rules.dayType(target);
+        assertThat(type).isEqualTo(weekday >= 5 || targetIsHoliday ? Bl1.DayType.WEEKEND : Bl1.DayType.WEEKDAY);
+        long qualifying = 0;
+        for (int back = 1; back <= 45; back++) {
+            final LocalDate d = target.minusDays(back);
+            if (rules.dayType(d) == type && !excluded.contains(d)) {
+                qualifying++;
+            }
+        }
+        final Bl1.Baseline b;
+        try {
+            b = rules.plan(target).baseline(history, excluded);
+        } catch (SpecException e) {
+            assertThat(e.code()).isEqualTo(ErrorCode.INSUFFICIENT_HISTORY);
+            assertThat(qualifying).isLessThan(x);
+            return;
+        }
+        assertThat(b.selected()).hasSize(x).noneMatch(excluded::contains).allMatch(d -> rules.dayType(d) == type);
+        assertThat(b.candidates()).containsAll(b.selected()).hasSize((int) Math.min(qualifying, x + extra));
+        final boolean high = type == Bl1.DayType.WEEKDAY;
+        for (final LocalDate left : b.candidates()) {
+            if (b.selected().contains(left)) {
+                continue;
+            }
+            for (final LocalDate taken : b.selected()) {
+                final long leftScore = java.util.Arrays.stream(byDate.get(left)).sum();
+                final long takenScore = java.util.Arrays.stream(byDate.get(taken)).sum();
+                if (high) {
+                    assertThat(takenScore).isGreaterThanOrEqualTo(leftScore);
+                } else {
+                    assertThat(takenScore).isLessThanOrEqualTo(leftScore);
+                }
+            }
+        }
         final long[] slots = b.slots();
         for (int h = 0; h < 24; h++) {
             long min = Long.MAX_VALUE;

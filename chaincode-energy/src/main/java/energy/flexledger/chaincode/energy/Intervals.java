@@ -282,9 +282,15 @@ final class Intervals {
         if (first < end) {
             final String collection = Privacy.collectionOf((String) asset.get("ownerMsp"));
             // Pages overlapping [first, end): from the page of `first` to the page of the last interval before `end`.
+            // The chain has a record for every interval up to its head, so every page but the first
+            // holds PAGE_RECORDS records of the range: pageSize / PAGE_RECORDS + 2 pages are enough
+            // for pageSize records and the start of the next one. Reading no more keeps a query's
+            // cost bounded by its page size, whatever range it asks for.
             final long lastPage = pageStart(end - 1, intervalMs);
+            final int pagesNeeded = pageSize / PAGE_RECORDS + 2;
             final StateStore.Page<Map<String, Object>> pages = state.privateRange(collection, key(meterId, pageStart(first, intervalMs)),
-                    key(meterId, Math.addExact(lastPage, 1)), Integer.MAX_VALUE);
+                    key(meterId, Math.addExact(lastPage, 1)), pagesNeeded);
+            long resume = first;
             outer:
             for (final Map<String, Object> page : pages.items()) {
                 for (final Object r : (List<?>) page.get("records")) {
@@ -297,7 +303,12 @@ final class Intervals {
                         break outer;
                     }
                     records.add(r);
+                    resume = Math.addExact(start, intervalMs);
                 }
+            }
+            if (next.isEmpty() && !pages.bookmark().isEmpty() && resume < end) {
+                // Pages left unread (not expected on a contiguous chain): go on where this page stopped.
+                next = StateStore.sortable(resume);
             }
         }
         final Map<String, Object> out = new LinkedHashMap<>();

@@ -85,4 +85,16 @@ class BatchesTest extends Fixture {
                 .isEmpty();
         rejects("BAD_REQUEST", () -> contract.queryBatches(asDevice().context(), "colour", "x", "", ""));
     }
+
+    @Test
+    void anyMemberReadsABatchAsCertifiedButStrangersDoNot() {
+        final String certified = contract.certifyBatch(asGateway().context(), certify("B-1", 4));
+        final Map<String, Object> batch = Json.parseObject(contract.getBatch(ledger.as("CpoMSP", "client", "cpo-user").context(), "B-1"));
+        assertThat(Json.write(batch)).isEqualTo(certified);
+        assertThat(batch).containsEntry("batchId", "B-1").containsEntry("topic", "community/load").containsEntry("count", 4L)
+                .containsEntry("merkleRoot", Hex.encode(Merkle.root(leaves))).containsEntry("providerMsp", COMMUNITY);
+        assertThat(contract.getBatch(ledger.as("DsoMSP", "peer", "peer0").context(), "B-1")).isEqualTo(certified);
+        rejects("ACCESS_DENIED", () -> contract.getBatch(ledger.as("OrdererMSP", "admin", "orderer-admin").context(), "B-1"));
+        rejects("NOT_FOUND", () -> contract.getBatch(asGateway().context(), "B-404"));
+    }
 }

@@ -155,4 +155,34 @@ class IntervalBatchTest extends Fixture {
         assertThat(Json.parseObject(contract.getInterval(ledger.context(), "MTR-A", Long.toString(T0 + 7 * QUARTER))))
                 .containsEntry("start", T0 + 7 * QUARTER);
     }
+
+    @Test
+    void pagingThroughAllHistoryReadsEachRecordOnceAndOnlyThePagesItNeeds() {
+        asGateway();
+        // 500 quarter-hours: six pages (days) of the community's collection.
+        final long from = T0 - 500 * QUARTER;
+        assertThat(submit(quarters("MTR-A", from, 500))).containsEntry("recorded", 500L);
+        for (final int size : new int[] {1, 7, 95, 96, 97, 1000}) {
+            final List<Object> all = new ArrayList<>();
+            String bookmark = "";
+            int calls = 0;
+            do {
+                final int before = ledger.privateRangeReads();
+                final Map<String, Object> page = Json.parseObject(contract.getIntervals(ledger.context(), "MTR-A", "0",
+                        Long.toString(Long.MAX_VALUE), Integer.toString(size), bookmark));
+                // One page of records costs at most size / 96 + 2 stored pages (and a look at the key
+                // after them), not the whole history.
+                assertThat(ledger.privateRangeReads() - before).as("pages read for a page of %d", size).isLessThanOrEqualTo(size / 96 + 3);
+                final List<?> records = (List<?>) page.get("records");
+                assertThat(records).as("page size %d", size).hasSizeLessThanOrEqualTo(size).isNotEmpty();
+                all.addAll(records);
+                bookmark = (String) page.get("bookmark");
+                calls++;
+            } while (!bookmark.isEmpty() && calls < 1000);
+            assertThat(all).as("page size %d", size).hasSize(500);
+            for (int i = 0; i < 500; i++) {
+                assertThat(((Map<?, ?>) all.get(i)).get("start")).isEqualTo(from + i * QUARTER);
+            }
+        }
+    }
 }

@@ -6,7 +6,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code flexledger spec NAME < input.json}: the specs as pure functions, no network. The input has
@@ -22,8 +25,15 @@ final class SpecCommand implements Callable<Integer> {
             completionCandidates = SpecNames.class)
     String name;
 
+    @Spec
+    CommandSpec command;
+
     @Override
     public Integer call() throws IOException {
+        if (!SpecCommands.names().contains(name)) {
+            // A usage error (exit 2), found before reading standard input.
+            throw new ParameterException(command.commandLine(), "unknown spec '" + name + "'; known: " + String.join(", ", SpecCommands.names()));
+        }
         final String input = new String(System.in.readAllBytes(), StandardCharsets.UTF_8);
         System.out.println(Json.write(SpecCommands.run(name, Json.parse(input))));
         return 0;

@@ -63,7 +63,6 @@ class FlexLedgerCliTest {
     @ParameterizedTest(name = "{0} -> {2}")
     @CsvSource(delimiter = '|', value = {
         "{\"meterId\":\"m\",\"salt\":\"00\",\"intervals\":[]}   | fp1 | BAD_SALT",
-        "{}                                                | zz9 | BAD_REQUEST",
         "{\"orders\":[{\"id\":\"a\",\"side\":\"BUY\",\"quantityWh\":1,\"price\":1,\"submittedAt\":0},"
                 + "{\"id\":\"a\",\"side\":\"SELL\",\"quantityWh\":1,\"price\":1,\"submittedAt\":0}]} | da1 | DUPLICATE",
         "{\"slotMinutes\":15,\"baseline\":[],\"actual\":[],\"committedPower\":0,\"rewardRate\":0,\"penaltyRate\":0,"
@@ -79,7 +78,11 @@ class FlexLedgerCliTest {
         "{\"meterId\":\"m\",\"salt\":\"0000000000000000000000000000000000000000000000000000000000000000\"} | fp1 | input.intervals is missing",
         "{\"request\":{\"id\":\"r\",\"quantityWh\":\"9\"}} | mk1 | input.request.quantityWh must be an integer",
         "{\"orders\":[{\"id\":\"a\",\"side\":\"BUY\"}]}     | da1 | input.orders[0].quantityWh is missing",
-        "{\"timezone\":\"UTC\",\"slotMinutes\":60,\"targetDate\":\"2026-13-01\"} | bl1 | input.targetDate must be an ISO date"})
+        "{\"timezone\":\"UTC\",\"slotMinutes\":60,\"targetDate\":\"2026-13-01\"} | bl1 | input.targetDate must be an ISO date",
+        "{\"meterId\":\"m\",\"salt\":\"0g\",\"intervals\":[]} | fp1 | input.salt must be hex digits",
+        "{\"meterId\":\"m\",\"salt\":\"00\",\"records\":[{\"start\":0,\"end\":1,\"count\":0,\"sum\":0,\"fingerprint\":\"abc\"}]} | fp1-verify"
+                + " | input.records[0].fingerprint must be hex digits",
+        "{}                                            | zz9 | unknown spec 'zz9'; known: fp1, bl1"})
     void malformedInputNamesTheMemberAndExitsTwo(final String input, final String spec, final String message) {
         final PrintStream stderr = System.err;
         final ByteArrayOutputStream err = new ByteArrayOutputStream();
