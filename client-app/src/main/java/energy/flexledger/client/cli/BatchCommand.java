@@ -24,10 +24,26 @@ import picocli.CommandLine.Parameters;
  * {@code flexledger batch}: Platone-style batch certification. The items are a JSON array; each
  * item's leaf is {@code Merkle.leaf(canonical JSON of the item)} (docs/merkle.md).
  */
-@Command(name = "batch", description = "Certify a data batch by its Merkle root, prove and verify that an item belongs to it.")
+@Command(name = "batch", description = {
+    "Certify a data batch by its Merkle root, prove and verify that an item belongs to it.",
+    "certify: put the root and count of --items on the ledger; prove: print an item's proof (offline);",
+    "verify: the ledger checks an item of --items; check: check a proof that 'prove' printed (--proof) yourself,",
+    "against --root and --count (offline) or against the root and count the ledger holds for --batch; show: the batch."})
 final class BatchCommand extends Connected implements Callable<Integer> {
-    @Parameters(index = "0", description = "certify, prove (offline), verify (on the ledger and offline) or show")
+    @Parameters(index = "0", description = "certify, prove, verify, check or show")
     String action;
+
+    @Option(names = "--proof", description = "check: JSON file, a proof as 'prove' prints it (index, leaf, proof)")
+    Path proofFile;
+
+    @Option(names = "--item", description = "check: JSON file holding the item itself; its leaf must be the proof's leaf")
+    Path item;
+
+    @Option(names = "--root", description = "check offline: the batch's Merkle root (hex), known from elsewhere")
+    String rootHex;
+
+    @Option(names = "--count", description = "check offline: the batch's item count, with --root")
+    Long count;
 
     @Option(names = "--batch", description = "batch id")
     String batchId;
@@ -75,16 +91,73 @@ final class BatchCommand extends Connected implements Callable<Integer> {
                     out.putAll(onChain);
                 }
             }
+            case "check" -> out.putAll(check());
             case "show" -> {
                 try (LedgerConnection ledger = connect()) {
                     out.putAll(ledger.energy(root().channel).getBatch(required(batchId, "--batch")));
                 }
             }
             default -> throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-                    "unknown action '" + action + "': certify, prove, verify or show");
+                    "unknown action '" + action + "': certify, prove, verify, check or show");
         }
         System.out.println(Json.write(out));
         return 0;
+    }
+
+    /**
+     * The auditor's own check of a proof: the leaf (recomputed from --item when given) with the
+     * proof's sibling hashes must reach the root, with the path that the item count fixes. The root
+     * and count come from --root and --count, or from the ledger's record of --batch.
+     */
+    private Map<String, Object> check() throws IOException, LedgerException {
+        final Json.Obj proof = Json.Obj.of(Json.parse(Files.readString(required(proofFile, "--proof"))), "proof");
+        final long i = proof.getLong("index");
+        final byte[] leaf = proof.getHex("leaf");
+        final List<byte[]> siblings = new ArrayList<>();
+        int k = 0;
+        for (final Object h : proof.getList("proof")) {
+            if (!(h instanceof String text)) {
+                throw new SpecException(ErrorCode.BAD_JSON, "proof.proof[" + k + "] must be a hex string");
+            }
+            siblings.add(hex(text, "proof.proof[" + k + "]"));
+            k++;
+        }
+        final Map<String, Object> out = new LinkedHashMap<>();
+        if (item != null) {
+            final byte[] itemLeaf = Merkle.leaf(Json.write(Json.parse(Files.readString(item))).getBytes(StandardCharsets.UTF_8));
+            out.put("itemMatchesLeaf", java.util.Arrays.equals(itemLeaf, leaf));
+        }
+        final byte[] root;
+        final long n;
+        if (batchId != null) {
+            if (rootHex != null || count != null) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "give either --batch or --root and --count, not both");
+            }
+            try (LedgerConnection ledger = connect()) {
+                final Json.Obj batch = new Json.Obj(ledger.energy(root().channel).getBatch(batchId), "batch");
+                root = batch.getHex("merkleRoot");
+                n = batch.getLong("count");
+            }
+            out.put("batchId", batchId);
+            out.put("rootFrom", "ledger");
+        } else {
+            root = hex(required(rootHex, "--root (or --batch)"), "--root");
+            n = required(count, "--count");
+            out.put("rootFrom", "option");
+        }
+        out.put("index", i);
+        out.put("count", n);
+        out.put("root", Hex.encode(root));
+        out.put("valid", Merkle.verify(leaf, i, n, siblings, root) && !Boolean.FALSE.equals(out.get("itemMatchesLeaf")));
+        return out;
+    }
+
+    private static byte[] hex(final String text, final String where) {
+        try {
+            return Hex.decode(text);
+        } catch (SpecException e) {
+            throw new SpecException(ErrorCode.BAD_JSON, where + " must be hex digits: " + e.detail());
+        }
     }
 
     private List<byte[]> leaves() throws IOException {

@@ -133,6 +133,51 @@ class FlexLedgerCliTest {
     }
 
     @Test
+    void batchCheckVerifiesAProofOfflineAndFindsATamperedItemOrProof(@org.junit.jupiter.api.io.TempDir final Path dir) throws Exception {
+        final Path items = dir.resolve("items.json");
+        Files.writeString(items, "[{\"a\":1},{\"b\":2},{\"c\":3},{\"d\":4},{\"e\":5}]");
+        assertThat(run("", "batch", "prove", "--items", items.toString(), "--index", "4")).isZero();
+        final Map<String, Object> proof = Json.parseObject(captured.toString(StandardCharsets.UTF_8).trim());
+        final Path proofFile = dir.resolve("proof.json");
+        Files.writeString(proofFile, Json.write(proof));
+        final Path item = dir.resolve("item.json");
+        Files.writeString(item, "{ \"e\" : 5 }");
+        final String root = (String) proof.get("root");
+
+        captured.reset();
+        assertThat(run("", "batch", "check", "--proof", proofFile.toString(), "--item", item.toString(), "--root", root, "--count", "5"))
+                .isZero();
+        assertThat(Json.parseObject(captured.toString(StandardCharsets.UTF_8).trim())).containsEntry("valid", true)
+                .containsEntry("itemMatchesLeaf", true).containsEntry("rootFrom", "option").containsEntry("index", 4L);
+        // Another item, another count (so another path) or a changed sibling: not valid.
+        Files.writeString(item, "{\"e\":6}");
+        captured.reset();
+        assertThat(run("", "batch", "check", "--proof", proofFile.toString(), "--item", item.toString(), "--root", root, "--count", "5"))
+                .isZero();
+        assertThat(Json.parseObject(captured.toString(StandardCharsets.UTF_8).trim())).containsEntry("valid", false)
+                .containsEntry("itemMatchesLeaf", false);
+        captured.reset();
+        assertThat(run("", "batch", "check", "--proof", proofFile.toString(), "--root", root, "--count", "6")).isZero();
+        assertThat(Json.parseObject(captured.toString(StandardCharsets.UTF_8).trim())).containsEntry("valid", false);
+        final List<Object> siblings = new java.util.ArrayList<>((List<?>) proof.get("proof"));
+        final String first = (String) siblings.get(0);
+        siblings.set(0, (first.charAt(0) == '0' ? "1" : "0") + first.substring(1));
+        final Map<String, Object> tampered = new java.util.LinkedHashMap<>(proof);
+        tampered.put("proof", siblings);
+        Files.writeString(proofFile, Json.write(tampered));
+        captured.reset();
+        assertThat(run("", "batch", "check", "--proof", proofFile.toString(), "--root", root, "--count", "5")).isZero();
+        assertThat(Json.parseObject(captured.toString(StandardCharsets.UTF_8).trim())).containsEntry("valid", false);
+        // Usage errors: no root at all, both sources, a proof that is not hex.
+        assertThat(run("", "batch", "check", "--proof", proofFile.toString(), "--count", "5")).isEqualTo(2);
+        assertThat(run("", "batch", "check", "--proof", proofFile.toString(), "--batch", "B", "--root", root, "--count", "5"))
+                .isEqualTo(2);
+        tampered.put("leaf", "xyz");
+        Files.writeString(proofFile, Json.write(tampered));
+        assertThat(run("", "batch", "check", "--proof", proofFile.toString(), "--root", root, "--count", "5")).isEqualTo(2);
+    }
+
+    @Test
     void ledgerCommandsWithoutANetworkNameTheMissingProfile(@org.junit.jupiter.api.io.TempDir final Path empty) {
         final PrintStream stderr = System.err;
         final ByteArrayOutputStream err = new ByteArrayOutputStream();
