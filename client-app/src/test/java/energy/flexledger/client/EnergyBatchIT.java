@@ -61,25 +61,41 @@ class EnergyBatchIT {
         return Math.floorDiv(System.currentTimeMillis(), QUARTER) * QUARTER - quarters * QUARTER;
     }
 
-    @Test
-    void theFp1VectorThroughTheChaincodeGivesTheSpecsLinks() throws Exception {
-        final Map<String, Object> vector = Json.parseObject(Files.readString(root.resolve("spec/src/test/resources/vectors/fp1-basic.json")));
-        final Json.Obj input = Json.Obj.of(vector.get("input"), "input");
-        final Json.Obj expected = Json.Obj.of(vector.get("expected"), "expected");
+    /** A public FP1 vector: its {@code input} and {@code expected} members. */
+    private static Json.Obj[] vector(final String file) throws IOException {
+        final Map<String, Object> vector = Json.parseObject(Files.readString(root.resolve("spec/src/test/resources/vectors/" + file)));
+        return new Json.Obj[] {Json.Obj.of(vector.get("input"), "input"), Json.Obj.of(vector.get("expected"), "expected")};
+    }
+
+    /** The digests of a vector's intervals, fingerprinted by the client as a device would. */
+    private static List<IntervalDigest> digests(final Json.Obj input) {
         final String meterId = input.getString("meterId");
-        final byte[] salt = Hex.decode(input.getString("salt"));
-        final EnergyLedger energy = community.energy("grid");
-        // The vector's meter id is fixed, so a second run on the same network finds it registered:
-        // the same registration and the same records are then no-ops, and the links still match.
-        energy.registerMeter(meterId, "zone-vector", Hex.encode(Fp1.saltCommitment(salt)));
-        final List<Map<String, Object>> records = new ArrayList<>();
+        final byte[] salt = input.getHex("salt");
+        final List<IntervalDigest> out = new ArrayList<>();
         for (final Object item : input.getList("intervals")) {
             final Json.Obj interval = Json.Obj.of(item, "interval");
             final Fp1.Accumulator acc = Fp1.interval(salt, meterId, interval.getLong("start"), interval.getLong("end"));
             for (final Object s : interval.getList("samples")) {
                 acc.add((Long) ((List<?>) s).get(0), (Long) ((List<?>) s).get(1));
             }
-            records.add(EnergyLedger.record(meterId, acc.digest()));
+            out.add(acc.digest());
+        }
+        return out;
+    }
+
+    @Test
+    void theFp1VectorThroughTheChaincodeGivesTheSpecsLinks() throws Exception {
+        final Json.Obj[] vector = vector("fp1-basic.json");
+        final Json.Obj input = vector[0];
+        final Json.Obj expected = vector[1];
+        final String meterId = input.getString("meterId");
+        final EnergyLedger energy = community.energy("grid");
+        // The vector's meter id is fixed, so a second run on the same network finds it registered:
+        // the same registration and the same records are then no-ops, and the links still match.
+        energy.registerMeter(meterId, "zone-vector", Hex.encode(Fp1.saltCommitment(input.getHex("salt"))));
+        final List<Map<String, Object>> records = new ArrayList<>();
+        for (final IntervalDigest d : digests(input)) {
+            records.add(EnergyLedger.record(meterId, d));
         }
         energy.recordIntervals(records);
         final List<Map<String, Object>> stored = energy.allIntervals(meterId, 0, Long.MAX_VALUE);
@@ -102,27 +118,20 @@ class EnergyBatchIT {
      */
     @Test
     void theContinuationVectorsIntervalThroughTheChaincodeGivesTheSpecsDigest() throws Exception {
-        final Map<String, Object> vector = Json.parseObject(Files.readString(root.resolve("spec/src/test/resources/vectors/fp1-continue.json")));
-        final Json.Obj input = Json.Obj.of(vector.get("input"), "input");
-        final Json.Obj expected = Json.Obj.of(vector.get("expected"), "expected");
+        final Json.Obj[] vector = vector("fp1-continue.json");
+        final Json.Obj input = vector[0];
+        final Json.Obj expected = vector[1];
         final String meterId = input.getString("meterId");
-        final byte[] salt = Hex.decode(input.getString("salt"));
-        final Json.Obj interval = Json.Obj.of(input.getList("intervals").get(0), "interval");
-        final long start = interval.getLong("start");
-        final long end = interval.getLong("end");
+        final IntervalDigest digest = digests(input).get(0);
+        final long start = digest.start();
         final Map<String, Object> asset = new LinkedHashMap<>();
         asset.put("assetId", meterId);
         asset.put("type", "METER");
         asset.put("zone", "zone-vector");
-        asset.put("intervalMs", end - start);
-        asset.put("saltCommitment", Hex.encode(Fp1.saltCommitment(salt)));
+        asset.put("intervalMs", digest.end() - start);
+        asset.put("saltCommitment", Hex.encode(Fp1.saltCommitment(input.getHex("salt"))));
         final EnergyLedger energy = community.energy("grid");
         energy.registerAsset(asset);
-        final Fp1.Accumulator acc = Fp1.interval(salt, meterId, start, end);
-        for (final Object sample : interval.getList("samples")) {
-            acc.add((Long) ((List<?>) sample).get(0), (Long) ((List<?>) sample).get(1));
-        }
-        final IntervalDigest digest = acc.digest();
         energy.recordIntervals(List.of(EnergyLedger.record(meterId, digest)));
         final Map<String, Object> stored = energy.getInterval(meterId, start);
         final Map<?, ?> want = (Map<?, ?>) expected.getList("intervals").get(0);
