@@ -124,28 +124,6 @@ public final class StateStore {
         return hash == null || hash.length == 0 ? Optional.empty() : Optional.of(hash);
     }
 
-    /**
-     * Up to {@code limit} values of the collection's simple keys in {@code [startKey, endKey)}, in
-     * key order, and the key after them (empty when there is none). Fabric has no paged queries of
-     * private data, so the page is cut here.
-     */
-    public Page<Map<String, Object>> privateRange(final String collection, final String startKey, final String endKey, final int limit) {
-        final List<Map<String, Object>> out = new ArrayList<>();
-        String next = "";
-        try (QueryResultsIterator<KeyValue> it = stub.getPrivateDataByRange(collection, startKey, endKey)) {
-            for (final KeyValue kv : it) {
-                if (out.size() == limit) {
-                    next = kv.getKey();
-                    break;
-                }
-                out.add(Json.parseObject(kv.getStringValue()));
-            }
-        } catch (Exception e) {
-            throw closeFailure(e);
-        }
-        return new Page<>(out, next);
-    }
-
     private static RuntimeException closeFailure(final Exception e) {
         if (e instanceof RuntimeException) {
             return (RuntimeException) e;

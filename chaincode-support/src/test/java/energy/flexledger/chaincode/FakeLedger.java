@@ -42,6 +42,7 @@ public final class FakeLedger {
     private String mspId = "CommunityMSP";
     private String ou = "client";
     private String name = "someone";
+    private String idOverride;
     private Map<String, byte[]> transientData = Map.of();
     private long txCounter;
     private Instant now = Instant.ofEpochMilli(1_767_225_600_000L);
@@ -49,7 +50,8 @@ public final class FakeLedger {
     private byte[] lastEventPayload;
     private final Map<String, byte[]> validationParameters = new TreeMap<>();
     private int writes;
-    private int privateRangeReads;
+    private int privateReads;
+    private final Map<String, String> eventsByTx = new TreeMap<>();
 
     /** Acts as an identity of {@code mspId} with NodeOU {@code ou} (admin, client, peer, ...). */
     public FakeLedger as(final String mspId, final String ou) {
@@ -61,6 +63,17 @@ public final class FakeLedger {
         this.mspId = mspId;
         this.ou = ou;
         this.name = name;
+        this.idOverride = null;
+        return this;
+    }
+
+    /**
+     * Acts as an identity of {@code mspId} whose identity id is exactly {@code id}: for CAs that
+     * give identities of two orgs the same subject and issuer names (Fabric CA's default CSR does).
+     */
+    public FakeLedger asId(final String mspId, final String ou, final String id) {
+        as(mspId, ou, "someone");
+        this.idOverride = id;
         return this;
     }
 
@@ -121,7 +134,10 @@ public final class FakeLedger {
                 inv -> iterator(inv.getArgument(0), inv.getArgument(1), inv.<Integer>getArgument(2), inv.getArgument(3)));
         // Private data lives in the same map under keys no public key can reach: U+FFFF, the
         // collection, U+0000, the key. So reads, aborts and snapshots treat it alike.
-        when(stub.getPrivateData(anyString(), anyString())).thenAnswer(inv -> committed().get(pvt(inv.getArgument(0), inv.getArgument(1))));
+        when(stub.getPrivateData(anyString(), anyString())).thenAnswer(inv -> {
+            privateReads++;
+            return committed().get(pvt(inv.getArgument(0), inv.getArgument(1)));
+        });
         doAnswer(inv -> {
             final String key = pvt(inv.getArgument(0), inv.getArgument(1));
             remember(key);
@@ -139,35 +155,6 @@ public final class FakeLedger {
             validationParameters.put(key, inv.<byte[]>getArgument(2).clone());
             return null;
         }).when(stub).setPrivateDataValidationParameter(anyString(), anyString(), any(byte[].class));
-        when(stub.getPrivateDataByRange(anyString(), anyString(), anyString())).thenAnswer(inv -> {
-            final String prefix = pvt(inv.getArgument(0), "");
-            final Results all = iterator(prefix + inv.<String>getArgument(1), prefix + inv.<String>getArgument(2), 0, "");
-            final List<KeyValue> stripped = new ArrayList<>();
-            for (final KeyValue kv : all) {
-                final String key = kv.getKey().substring(prefix.length());
-                final byte[] value = kv.getValue();
-                stripped.add(new Entry(key, value));
-            }
-            // Count what the chaincode actually pulls from the iterator, as a peer would send it.
-            return new Results(stripped, QueryResponseMetadata.getDefaultInstance()) {
-                @Override
-                public Iterator<KeyValue> iterator() {
-                    final Iterator<KeyValue> inner = super.iterator();
-                    return new Iterator<>() {
-                        @Override
-                        public boolean hasNext() {
-                            return inner.hasNext();
-                        }
-
-                        @Override
-                        public KeyValue next() {
-                            privateRangeReads++;
-                            return inner.next();
-                        }
-                    };
-                }
-            };
-        });
         when(stub.createCompositeKey(anyString(), any(String[].class))).thenAnswer(inv -> {
             final Object[] args = inv.getArguments();
             final String[] parts = new String[args.length - 1];
@@ -181,9 +168,11 @@ public final class FakeLedger {
             validationParameters.put(inv.getArgument(0), inv.<byte[]>getArgument(1).clone());
             return null;
         }).when(stub).setStateValidationParameter(anyString(), any(byte[].class));
+        final String txId = "tx" + txCounter;
         doAnswer(inv -> {
             lastEventName = inv.getArgument(0);
             lastEventPayload = inv.getArgument(1);
+            eventsByTx.put(txId, lastEventName);
             return null;
         }).when(stub).setEvent(anyString(), any(byte[].class));
 
@@ -192,7 +181,7 @@ public final class FakeLedger {
         final ClientIdentity identity = mock(ClientIdentity.class);
         when(identity.getMSPID()).thenReturn(mspId);
         when(identity.getX509Certificate()).thenReturn(cert);
-        when(identity.getId()).thenReturn(idOf(mspId, ou, name));
+        when(identity.getId()).thenReturn(idOverride != null ? idOverride : idOf(mspId, ou, name));
 
         final Context ctx = mock(Context.class);
         when(ctx.getStub()).thenReturn(stub);
@@ -340,7 +329,7 @@ public final class FakeLedger {
     }
 
     /** What Fabric's range queries return, paged or not. */
-    private static class Results implements QueryResultsIterator<KeyValue>, QueryResultsIteratorWithMetadata<KeyValue> {
+    private static final class Results implements QueryResultsIterator<KeyValue>, QueryResultsIteratorWithMetadata<KeyValue> {
         private final List<KeyValue> page;
         private final QueryResponseMetadata metadata;
 
@@ -365,9 +354,9 @@ public final class FakeLedger {
         }
     }
 
-    /** How many private values range queries have handed to the chaincode so far. */
-    public int privateRangeReads() {
-        return privateRangeReads;
+    /** How many private values the chaincode has read so far (single-key reads, as a peer serves them). */
+    public int privateReads() {
+        return privateReads;
     }
 
     /** A copy of the world state, to show that a failed transaction changed nothing. */
@@ -390,6 +379,16 @@ public final class FakeLedger {
 
     public int writes() {
         return writes;
+    }
+
+    /** The id of the newest transaction context ({@code tx<N>}). */
+    public String lastTxId() {
+        return "tx" + txCounter;
+    }
+
+    /** The name of the event transaction {@code txId} set, or null when it set none. */
+    public String eventOf(final String txId) {
+        return eventsByTx.get(txId);
     }
 
     public String lastEventName() {

@@ -56,7 +56,7 @@ public final class EnergyContract implements ContractInterface {
     @Transaction(name = "RegisterAsset", intent = Transaction.TYPE.SUBMIT)
     public String registerAsset(final Context ctx, final String assetJson) {
         final Map<String, Object> asset = Registry.register(ctx.getStub(), Caller.of(ctx), Args.object("asset", assetJson));
-        return emit(ctx.getStub(), EVENT_ASSET_REGISTERED, asset);
+        return emitIfChanged(ctx.getStub(), EVENT_ASSET_REGISTERED, asset, "updatedTx");
     }
 
     /** A METER with the defaults (15-minute intervals, quantity ACTIVE_POWER), bound to the caller as gateway. */
@@ -68,14 +68,14 @@ public final class EnergyContract implements ContractInterface {
         spec.put("zone", zone);
         spec.put("saltCommitment", saltCommitment);
         final Map<String, Object> asset = Registry.register(ctx.getStub(), Caller.of(ctx), new Json.Obj(spec, "meter"));
-        return emit(ctx.getStub(), EVENT_ASSET_REGISTERED, asset);
+        return emitIfChanged(ctx.getStub(), EVENT_ASSET_REGISTERED, asset, "updatedTx");
     }
 
     /** Changes {@code zone}, {@code deviceId}, {@code gatewayId} (null unbinds) or {@code status}. */
     @Transaction(name = "UpdateAsset", intent = Transaction.TYPE.SUBMIT)
     public String updateAsset(final Context ctx, final String assetId, final String changesJson) {
         final Map<String, Object> asset = Registry.update(ctx.getStub(), Caller.of(ctx), assetId, Args.object("changes", changesJson));
-        return emit(ctx.getStub(), EVENT_ASSET_UPDATED, asset);
+        return emitIfChanged(ctx.getStub(), EVENT_ASSET_UPDATED, asset, "updatedTx");
     }
 
     /** Status INACTIVE: no more intervals until the owner sets it ACTIVE again. */
@@ -84,7 +84,7 @@ public final class EnergyContract implements ContractInterface {
         final Map<String, Object> changes = new LinkedHashMap<>();
         changes.put("status", Registry.INACTIVE);
         final Map<String, Object> asset = Registry.update(ctx.getStub(), Caller.of(ctx), assetId, new Json.Obj(changes, "changes"));
-        return emit(ctx.getStub(), EVENT_ASSET_UPDATED, asset);
+        return emitIfChanged(ctx.getStub(), EVENT_ASSET_UPDATED, asset, "updatedTx");
     }
 
     /** The asset, with its chain head when it certifies intervals. */
@@ -129,7 +129,7 @@ public final class EnergyContract implements ContractInterface {
             return (List<?>) parsed;
         });
         final Intervals.Outcome outcome = Intervals.record(ctx.getStub(), Caller.of(ctx), batch);
-        return emit(ctx.getStub(), EVENT_INTERVALS_RECORDED, outcome.summary(ctx.getStub().getTxId()));
+        return intervalsEvent(ctx.getStub(), outcome);
     }
 
     /**
@@ -141,7 +141,7 @@ public final class EnergyContract implements ContractInterface {
     public String recordInterval(final Context ctx) {
         final Object record = Args.spec(() -> Json.parse(Args.transientText(ctx, "record")));
         final Intervals.Outcome outcome = Intervals.record(ctx.getStub(), Caller.of(ctx), List.of(record));
-        return emit(ctx.getStub(), EVENT_INTERVALS_RECORDED, outcome.summary(ctx.getStub().getTxId()));
+        return intervalsEvent(ctx.getStub(), outcome);
     }
 
     /** The certified interval of a meter that starts at {@code start}. */
@@ -186,7 +186,7 @@ public final class EnergyContract implements ContractInterface {
     @Transaction(name = "CertifyBatch", intent = Transaction.TYPE.SUBMIT)
     public String certifyBatch(final Context ctx, final String batchJson) {
         final Map<String, Object> batch = Batches.certify(ctx.getStub(), Caller.of(ctx), Args.object("batch", batchJson));
-        return emit(ctx.getStub(), EVENT_BATCH_CERTIFIED, batch);
+        return emitIfChanged(ctx.getStub(), EVENT_BATCH_CERTIFIED, batch, "txId");
     }
 
     @Transaction(name = "GetBatch", intent = Transaction.TYPE.EVALUATE)
@@ -215,25 +215,26 @@ public final class EnergyContract implements ContractInterface {
     /** The caller's org asks {@code providerMsp} for access to {@code topic}: status REQUESTED. */
     @Transaction(name = "RequestAccess", intent = Transaction.TYPE.SUBMIT)
     public String requestAccess(final Context ctx, final String subscriptionId, final String providerMsp, final String topic) {
-        return emit(ctx.getStub(), EVENT_SUBSCRIPTION_CHANGED,
-                Subscriptions.request(ctx.getStub(), Caller.of(ctx), subscriptionId, providerMsp, topic));
+        return emitIfChanged(ctx.getStub(), EVENT_SUBSCRIPTION_CHANGED,
+                Subscriptions.request(ctx.getStub(), Caller.of(ctx), subscriptionId, providerMsp, topic), "updatedTx");
     }
 
     @Transaction(name = "AcceptAccess", intent = Transaction.TYPE.SUBMIT)
     public String acceptAccess(final Context ctx, final String subscriptionId) {
-        return emit(ctx.getStub(), EVENT_SUBSCRIPTION_CHANGED,
-                Subscriptions.decide(ctx.getStub(), Caller.of(ctx), subscriptionId, Subscriptions.ACCEPTED));
+        return emitIfChanged(ctx.getStub(), EVENT_SUBSCRIPTION_CHANGED,
+                Subscriptions.decide(ctx.getStub(), Caller.of(ctx), subscriptionId, Subscriptions.ACCEPTED), "updatedTx");
     }
 
     @Transaction(name = "DeclineAccess", intent = Transaction.TYPE.SUBMIT)
     public String declineAccess(final Context ctx, final String subscriptionId) {
-        return emit(ctx.getStub(), EVENT_SUBSCRIPTION_CHANGED,
-                Subscriptions.decide(ctx.getStub(), Caller.of(ctx), subscriptionId, Subscriptions.DECLINED));
+        return emitIfChanged(ctx.getStub(), EVENT_SUBSCRIPTION_CHANGED,
+                Subscriptions.decide(ctx.getStub(), Caller.of(ctx), subscriptionId, Subscriptions.DECLINED), "updatedTx");
     }
 
     @Transaction(name = "RevokeAccess", intent = Transaction.TYPE.SUBMIT)
     public String revokeAccess(final Context ctx, final String subscriptionId) {
-        return emit(ctx.getStub(), EVENT_SUBSCRIPTION_CHANGED, Subscriptions.revoke(ctx.getStub(), Caller.of(ctx), subscriptionId));
+        return emitIfChanged(ctx.getStub(), EVENT_SUBSCRIPTION_CHANGED, Subscriptions.revoke(ctx.getStub(), Caller.of(ctx), subscriptionId),
+                "updatedTx");
     }
 
     @Transaction(name = "GetSubscription", intent = Transaction.TYPE.EVALUATE)
@@ -275,9 +276,26 @@ public final class EnergyContract implements ContractInterface {
         return "{}";
     }
 
-    private static String emit(final ChaincodeStub stub, final String event, final Map<String, Object> payload) {
+    /**
+     * Returns {@code payload} as canonical JSON and announces it as {@code event}, but only when
+     * this transaction wrote it ({@code payload.get(txField)} is this transaction's id): a retry
+     * that changes nothing commits no second event for listeners to act on.
+     */
+    private static String emitIfChanged(final ChaincodeStub stub, final String event, final Map<String, Object> payload,
+            final String txField) {
         final String json = Json.write(payload);
-        stub.setEvent(event, json.getBytes(StandardCharsets.UTF_8));
+        if (stub.getTxId().equals(payload.get(txField))) {
+            stub.setEvent(event, json.getBytes(StandardCharsets.UTF_8));
+        }
+        return json;
+    }
+
+    /** The public summary of a batch of intervals; announced only when the batch recorded something. */
+    private static String intervalsEvent(final ChaincodeStub stub, final Intervals.Outcome outcome) {
+        final String json = Json.write(outcome.summary(stub.getTxId()));
+        if (outcome.recorded > 0) {
+            stub.setEvent(EVENT_INTERVALS_RECORDED, json.getBytes(StandardCharsets.UTF_8));
+        }
         return json;
     }
 }

@@ -45,7 +45,11 @@ final class Intervals {
     /** The start of the page holding the interval that starts at {@code start}. */
     static long pageStart(final long start, final long intervalMs) {
         final long span = Math.multiplyExact(intervalMs, PAGE_RECORDS);
-        return Math.multiplyExact(Math.floorDiv(start, span), span);
+        try {
+            return Math.multiplyExact(Math.floorDiv(start, span), span);
+        } catch (ArithmeticException e) {
+            throw Failures.fail(ErrorCode.BAD_REQUEST, "time " + start + " is out of range: no interval page can hold it");
+        }
     }
 
     /** The key of the page that starts at {@code pageStart}. */
@@ -158,6 +162,11 @@ final class Intervals {
                 if (existing != null && sameDigest(existing, digest)) {
                     outcome.unchanged++;
                     continue;
+                }
+                final long chainStart = chainStart(meter.head, meter.intervalMs);
+                if (existing == null && digest.start() < chainStart) {
+                    throw Failures.fail(ErrorCode.NOT_CONTIGUOUS, where + ": meter '" + meterId + "' has certified intervals from " + chainStart
+                            + " on; a chain never grows backwards, so " + digest.start() + " cannot be added before its first record");
                 }
                 throw Failures.fail(ErrorCode.CONFLICT, where + ": meter '" + meterId + "' already has a different record for the interval starting at "
                         + digest.start());
@@ -281,34 +290,45 @@ final class Intervals {
         String next = "";
         if (first < end) {
             final String collection = Privacy.collectionOf((String) asset.get("ownerMsp"));
-            // Pages overlapping [first, end): from the page of `first` to the page of the last interval before `end`.
-            // The chain has a record for every interval up to its head, so every page but the first
-            // holds PAGE_RECORDS records of the range: pageSize / PAGE_RECORDS + 2 pages are enough
-            // for pageSize records and the start of the next one. Reading no more keeps a query's
-            // cost bounded by its page size, whatever range it asks for.
+            // The chain holds a record for every interval from its first to its head, so the records
+            // of [first, end) start at `expected` and follow each other; every page but the first
+            // holds PAGE_RECORDS of them, so pageSize / PAGE_RECORDS + 2 pages are enough for
+            // pageSize records and the start of the next one. Pages are read by key, not by range:
+            // Fabric checks a single-key private read against the hash on the channel, and a peer
+            // whose private copy is behind fails instead of answering with old records. Reading no
+            // more pages than a page of records needs bounds a query's cost by its page size.
+            final long chainStart = chainStart(head, intervalMs);
+            long expected = first <= chainStart ? chainStart : alignUp(first, intervalMs);
+            final long span = Math.multiplyExact(intervalMs, PAGE_RECORDS);
             final long lastPage = pageStart(end - 1, intervalMs);
+            long pageAt = pageStart(expected, intervalMs);
             final int pagesNeeded = pageSize / PAGE_RECORDS + 2;
-            final StateStore.Page<Map<String, Object>> pages = state.privateRange(collection, key(meterId, pageStart(first, intervalMs)),
-                    key(meterId, Math.addExact(lastPage, 1)), pagesNeeded);
-            long resume = first;
             outer:
-            for (final Map<String, Object> page : pages.items()) {
-                for (final Object r : (List<?>) page.get("records")) {
+            for (int n = 0; n < pagesNeeded && pageAt <= lastPage && expected < end; n++, pageAt = Math.addExact(pageAt, span)) {
+                final Optional<Map<String, Object>> page = state.readPrivate(collection, key(meterId, pageAt));
+                for (final Object r : page.map(p -> (List<?>) p.get("records")).orElse(List.of())) {
                     final long start = (Long) ((Map<?, ?>) r).get("start");
-                    if (start < first || start >= end) {
+                    if (start < expected || start >= end) {
                         continue;
+                    }
+                    if (start != expected) {
+                        throw incomplete(meterId, expected);
                     }
                     if (records.size() == pageSize) {
                         next = StateStore.sortable(start);
                         break outer;
                     }
                     records.add(r);
-                    resume = Math.addExact(start, intervalMs);
+                    expected = Math.addExact(start, intervalMs);
+                }
+                if (expected < Math.min(end, Math.addExact(pageAt, span))) {
+                    // This page should have held the records up to its end (or the range's).
+                    throw incomplete(meterId, expected);
                 }
             }
-            if (next.isEmpty() && !pages.bookmark().isEmpty() && resume < end) {
-                // Pages left unread (not expected on a contiguous chain): go on where this page stopped.
-                next = StateStore.sortable(resume);
+            if (next.isEmpty() && expected < end) {
+                // Stopped at the page budget: the next call goes on from here.
+                next = StateStore.sortable(expected);
             }
         }
         final Map<String, Object> out = new LinkedHashMap<>();
@@ -340,6 +360,26 @@ final class Intervals {
         out.put("collection", collection);
         out.put("pageHash", Hex.encode(hash));
         return out;
+    }
+
+    /** The start of a meter's first certified interval (its head's lastEnd when it has none). */
+    static long chainStart(final Map<String, Object> head, final long intervalMs) {
+        final Object lastEnd = head.get("lastEnd");
+        if (lastEnd == null) {
+            return Long.MAX_VALUE;
+        }
+        return Math.subtractExact((Long) lastEnd, Math.multiplyExact((Long) head.get("intervals"), intervalMs));
+    }
+
+    /** The smallest multiple of {@code intervalMs} at or after {@code t} ({@code t} lies inside a chain). */
+    private static long alignUp(final long t, final long intervalMs) {
+        final long down = t - Math.floorMod(t, intervalMs);
+        return down == t ? t : Math.addExact(down, intervalMs);
+    }
+
+    private static RuntimeException incomplete(final String meterId, final long missing) {
+        return Failures.fail(ErrorCode.INVALID_STATE, "this peer's copy of meter '" + meterId + "''s interval data lacks the record starting at "
+                + missing + " (its private data is not reconciled yet); try again later or read through another reader's peer");
     }
 
     private static Map<String, Object> readable(final StateStore state, final Caller caller, final String meterId) {

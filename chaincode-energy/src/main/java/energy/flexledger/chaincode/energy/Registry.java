@@ -23,8 +23,10 @@ import org.hyperledger.fabric.shim.ChaincodeStub;
  * <p>State: {@code asset/<id>} (the asset), {@code meterhead/<id>} (the FP1 chain head of an asset
  * that certifies intervals), and index entries {@code asset~owner/<msp>/<type>/<id>},
  * {@code asset~zone/<zone>/<type>/<id>}, {@code asset~type/<type>/<id>} and
- * {@code asset~device/<identity id>/<id>}. Every one of them carries a state-based endorsement
- * policy naming the owner org.
+ * {@code asset~device/<owner msp>/<identity id>/<id>}. Every one of them carries a state-based
+ * endorsement policy naming the owner org. The device index names the owner's MSP because an
+ * identity id names no MSP: two orgs whose CAs use the same names (Fabric CA's default CSR) give
+ * their identities equal ids, and one org's binding must not make another org's identity a device.
  */
 final class Registry {
     static final String ASSET = "asset";
@@ -79,7 +81,7 @@ final class Registry {
             }
             final String quantity = optionalString(spec, "quantity");
             asset.put("quantity", quantity == null ? DEFAULT_QUANTITY : checkQuantity(quantity));
-            asset.put("intervalMs", intervalMs(spec.getLong("intervalMs", DEFAULT_INTERVAL_MS)));
+            asset.put("intervalMs", intervalMs(Args.spec(() -> spec.getLong("intervalMs", DEFAULT_INTERVAL_MS))));
             asset.put("saltCommitment", salt);
         } else if (spec.has("quantity") || spec.has("intervalMs")) {
             throw Failures.fail(ErrorCode.BAD_REQUEST, "quantity and intervalMs need a saltCommitment: they describe certified intervals");
@@ -99,6 +101,7 @@ final class Registry {
         asset.put("registeredAt", now);
         asset.put("registeredTx", stub.getTxId());
         asset.put("updatedAt", now);
+        asset.put("updatedTx", stub.getTxId());
         state.write(key, asset);
         state.requireEndorsementBy(key, owner.mspId());
         writeIndexes(state, asset);
@@ -158,6 +161,7 @@ final class Registry {
             return asset;
         }
         updated.put("updatedAt", stub.getTxTimestamp().toEpochMilli());
+        updated.put("updatedTx", stub.getTxId());
         removeIndexes(state, asset);
         state.write(state.key(ASSET, assetId), updated);
         writeIndexes(state, updated);
@@ -237,7 +241,7 @@ final class Registry {
 
     /** Identities bound as a device to any asset act only for it: no registrations, batches or subscriptions. */
     static void requireNotDevice(final StateStore state, final Caller caller, final String action) {
-        if (caller.role() != Role.ADMIN && !state.indexed(BY_DEVICE, caller.id()).isEmpty()) {
+        if (caller.role() != Role.ADMIN && !state.indexed(BY_DEVICE, caller.mspId(), caller.id()).isEmpty()) {
             throw Failures.fail(ErrorCode.ACCESS_DENIED, "a device identity may not " + action);
         }
     }
@@ -284,7 +288,7 @@ final class Registry {
         indexGuarded(state, owner, BY_ZONE, (String) asset.get("zone"), type, id);
         indexGuarded(state, owner, BY_TYPE, type, id);
         if (asset.get("deviceId") != null) {
-            indexGuarded(state, owner, BY_DEVICE, (String) asset.get("deviceId"), id);
+            indexGuarded(state, owner, BY_DEVICE, owner, (String) asset.get("deviceId"), id);
         }
     }
 
@@ -295,7 +299,7 @@ final class Registry {
         state.unindex(BY_ZONE, (String) asset.get("zone"), type, id);
         state.unindex(BY_TYPE, type, id);
         if (asset.get("deviceId") != null) {
-            state.unindex(BY_DEVICE, (String) asset.get("deviceId"), id);
+            state.unindex(BY_DEVICE, (String) asset.get("ownerMsp"), (String) asset.get("deviceId"), id);
         }
     }
 

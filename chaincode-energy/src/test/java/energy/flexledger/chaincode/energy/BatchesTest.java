@@ -54,6 +54,7 @@ class BatchesTest extends Fixture {
         final String first = contract.certifyBatch(asGateway().context(), spec);
         final Map<String, String> before = ledger.snapshot();
         assertThat(contract.certifyBatch(asAdmin().context(), spec)).isEqualTo(first);
+        assertThat(ledger.eventOf(ledger.lastTxId())).as("a retry announces nothing").isNull();
         assertThat(ledger.snapshot()).isEqualTo(before);
         rejects("ALREADY_EXISTS", () -> contract.certifyBatch(asGateway().context(), spec.replace("\"count\":3", "\"count\":4")));
         rejects("ALREADY_EXISTS", () -> contract.certifyBatch(ledger.as(AGGREGATOR, "client", "gw").context(), spec));

@@ -37,6 +37,44 @@ class RegistryTest extends Fixture {
         rejects("BAD_REQUEST", () -> contract.registerAsset(asAdmin().context(),
                 "{\"assetId\":\"C\",\"type\":\"METER\",\"zone\":\"z\",\"saltCommitment\":\"" + COMMITMENT + "\",\"intervalMs\":700000}"));
         rejects("BAD_JSON", () -> contract.registerAsset(asAdmin().context(), "{\"assetId\":\"C\""));
+        rejects("BAD_JSON", () -> contract.registerAsset(asAdmin().context(),
+                "{\"assetId\":\"C\",\"type\":\"METER\",\"zone\":\"z\",\"saltCommitment\":\"" + COMMITMENT + "\",\"intervalMs\":\"900000\"}"));
+    }
+
+    @Test
+    void anotherOrgBindingAnEqualIdentityIdMakesNoDeviceOfThisOrgsIdentity() {
+        // Two orgs whose CAs kept Fabric CA's default names give their user1 the same identity id.
+        final String user1 = "x509::CN=user1,OU=client::CN=fabric-ca-server,OU=Fabric,O=Hyperledger,ST=North Carolina,C=US";
+        final String cpoAdmin = "x509::CN=admin,OU=admin::CN=fabric-ca-server,OU=Fabric,O=Hyperledger,ST=North Carolina,C=US";
+        contract.registerAsset(ledger.asId("CpoMSP", "admin", cpoAdmin).context(),
+                "{\"assetId\":\"CS-9\",\"type\":\"CHARGING_STATION\",\"zone\":\"z\",\"deviceId\":\"" + user1 + "\"}");
+        // The CPO's user1 is now a device of the CPO; the community's user1 is not.
+        rejects("ACCESS_DENIED", () -> contract.registerAsset(ledger.asId("CpoMSP", "client", user1).context(),
+                "{\"assetId\":\"EV-10\",\"type\":\"EV\",\"zone\":\"z\"}"));
+        assertThat(Json.parseObject(contract.registerAsset(ledger.asId(COMMUNITY, "client", user1).context(),
+                "{\"assetId\":\"EV-9\",\"type\":\"EV\",\"zone\":\"z\"}"))).containsEntry("gatewayId", user1);
+        assertThat(Json.parseObject(contract.certifyBatch(ledger.asId(COMMUNITY, "client", user1).context(), "{\"batchId\":\"B-9\","
+                + "\"topic\":\"t\",\"periodStart\":0,\"periodEnd\":1,\"count\":1,\"merkleRoot\":\"" + COMMITMENT + "\"}")))
+                .containsEntry("providerMsp", COMMUNITY);
+    }
+
+    @Test
+    void aRetryThatChangesNothingAnnouncesNothing() {
+        meter("MTR-1");
+        assertThat(ledger.lastEventName()).isEqualTo("AssetRegistered");
+        final Map<String, String> before = ledger.snapshot();
+        meter("MTR-1");
+        assertThat(ledger.eventOf(ledger.lastTxId())).isNull();
+        contract.updateAsset(asAdmin().context(), "MTR-1", "{\"zone\":\"zone-1\"}");
+        assertThat(ledger.eventOf(ledger.lastTxId())).isNull();
+        assertThat(ledger.snapshot()).isEqualTo(before);
+        final Map<String, Object> moved = Json.parseObject(contract.updateAsset(asAdmin().context(), "MTR-1", "{\"zone\":\"zone-2\"}"));
+        assertThat(ledger.lastEventName()).isEqualTo("AssetUpdated");
+        assertThat(moved).containsEntry("updatedTx", ledger.lastTxId());
+        contract.deactivateAsset(asAdmin().context(), "MTR-1");
+        assertThat(ledger.lastEventName()).isEqualTo("AssetUpdated");
+        contract.deactivateAsset(asAdmin().context(), "MTR-1");
+        assertThat(ledger.eventOf(ledger.lastTxId())).isNull();
     }
 
     @Test
@@ -114,7 +152,7 @@ class RegistryTest extends Fixture {
         contract.updateAsset(asAdmin().context(), "MTR-1", "{\"deviceId\":\"" + newDevice + "\"}");
         // The old device is no longer bound anywhere: it may register again (it is just a client).
         contract.registerAsset(asDevice().context(), "{\"assetId\":\"EV-9\",\"type\":\"EV\",\"zone\":\"z\"}");
-        assertThat(ledger.endorsersOf(Registry.BY_DEVICE, newDevice, "MTR-1")).containsExactly(COMMUNITY);
+        assertThat(ledger.endorsersOf(Registry.BY_DEVICE, COMMUNITY, newDevice, "MTR-1")).containsExactly(COMMUNITY);
         contract.updateAsset(asAdmin().context(), "MTR-1", "{\"deviceId\":null}");
         assertThat(Json.parseObject(contract.getAsset(asGateway().context(), "MTR-1")).get("deviceId")).isNull();
     }

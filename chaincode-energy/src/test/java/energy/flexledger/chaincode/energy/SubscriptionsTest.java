@@ -30,12 +30,16 @@ class SubscriptionsTest extends Fixture {
     @Test
     void retriesAreNoOpsAndOtherTransitionsAreInvalidState() {
         request("S-1");
+        assertThat(ledger.lastEventName()).isEqualTo("SubscriptionChanged");
         final Map<String, String> before = ledger.snapshot();
         request("S-1");
+        assertThat(ledger.eventOf(ledger.lastTxId())).as("a retry announces nothing").isNull();
         assertThat(ledger.snapshot()).isEqualTo(before);
         contract.declineAccess(asAdmin().context(), "S-1");
+        assertThat(ledger.lastEventName()).isEqualTo("SubscriptionChanged");
         final Map<String, String> declined = ledger.snapshot();
         contract.declineAccess(asAdmin().context(), "S-1");
+        assertThat(ledger.eventOf(ledger.lastTxId())).isNull();
         assertThat(ledger.snapshot()).isEqualTo(declined);
         rejects("INVALID_STATE", () -> contract.acceptAccess(asAdmin().context(), "S-1"));
         rejects("INVALID_STATE", () -> contract.revokeAccess(asAdmin().context(), "S-1"));
