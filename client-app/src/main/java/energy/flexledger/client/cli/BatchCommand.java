@@ -142,6 +142,9 @@ final class BatchCommand extends Connected implements Callable<Integer> {
             out.put("rootFrom", "ledger");
         } else {
             root = hex(required(rootHex, "--root (or --batch)"), "--root");
+            if (root.length != energy.flexledger.spec.Fp1.HASH_BYTES) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--root must be a SHA-256 hash: 64 hex digits");
+            }
             n = required(count, "--count");
             out.put("rootFrom", "option");
         }

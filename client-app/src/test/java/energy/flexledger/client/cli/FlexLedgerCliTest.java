@@ -170,6 +170,7 @@ class FlexLedgerCliTest {
         assertThat(Json.parseObject(captured.toString(StandardCharsets.UTF_8).trim())).containsEntry("valid", false);
         // Usage errors: no root at all, both sources, a proof that is not hex.
         assertThat(run("", "batch", "check", "--proof", proofFile.toString(), "--count", "5")).isEqualTo(2);
+        assertThat(run("", "batch", "check", "--proof", proofFile.toString(), "--root", "00", "--count", "5")).isEqualTo(2);
         assertThat(run("", "batch", "check", "--proof", proofFile.toString(), "--batch", "B", "--root", root, "--count", "5"))
                 .isEqualTo(2);
         tampered.put("leaf", "xyz");
