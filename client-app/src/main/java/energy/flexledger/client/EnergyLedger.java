@@ -262,8 +262,21 @@ public final class EnergyLedger {
     /** The gateway found no set of live peers that satisfies the endorsement policy (yet). */
     static boolean endorsersUnavailable(final GatewayException e) {
         final Status.Code code = e.getStatus().getCode();
-        return code == Status.Code.UNAVAILABLE
-                || code == Status.Code.FAILED_PRECONDITION && String.valueOf(e.getStatus().getDescription()).contains("no combination of peers");
+        final String description = String.valueOf(e.getStatus().getDescription());
+        if (notDeployed(description) || unknownChannel(description)) {
+            return false; // waiting changes nothing
+        }
+        return code == Status.Code.UNAVAILABLE || code == Status.Code.FAILED_PRECONDITION && description.contains("no combination of peers");
+    }
+
+    /** The gateway knows no definition of the chaincode on the channel: it is deployed elsewhere, or not at all. */
+    private static boolean notDeployed(final String description) {
+        return description.contains("No metadata was found for chaincode") || description.contains("no peers available to evaluate chaincode");
+    }
+
+    /** The gateway's peer has no such channel (or is not a member of it). */
+    private static boolean unknownChannel(final String description) {
+        return description.contains("failed to get config for channel");
     }
 
     private Map<String, Object> submitOnce(final String name, final Map<String, byte[]> transientData, final String... args)
@@ -305,6 +318,15 @@ public final class EnergyLedger {
         final Optional<ErrorCode> code = LedgerException.findCode(text.toString());
         if (code.isPresent()) {
             return new LedgerException(code.get(), LedgerException.chaincodeMessage(text.toString(), code.get()), txId, false, e);
+        }
+        final String description = String.valueOf(e.getStatus().getDescription());
+        if (notDeployed(description)) {
+            return new LedgerException(null, name + " failed: the chaincode is not deployed on this channel (" + description
+                    + "); check --channel: network-config/README.md says which chaincode runs on which channel", txId, false, e);
+        }
+        if (unknownChannel(description)) {
+            return new LedgerException(null, name + " failed: this member's peer has no such channel (" + description
+                    + "); check --channel: the local network has grid and community", txId, false, e);
         }
         final Status.Code grpc = e.getStatus().getCode();
         final boolean retryable = grpc == Status.Code.UNAVAILABLE || grpc == Status.Code.DEADLINE_EXCEEDED

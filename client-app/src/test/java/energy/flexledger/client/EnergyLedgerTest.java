@@ -57,4 +57,25 @@ class EnergyLedgerTest {
                 });
         verify(contract, times(1)).submitTransaction(eq("GetNothing"), any(String[].class));
     }
+
+    @Test
+    void aChaincodeOnAnotherChannelOrAnUnknownChannelFailsAtOnceAndSaysWhy() throws Exception {
+        when(contract.submitTransaction(eq("GetNothing"), any(String[].class)))
+                .thenThrow(endorseFailure(Status.FAILED_PRECONDITION.withDescription("no combination of peers can be derived which satisfy"
+                        + " the endorsement policy: No metadata was found for chaincode energy in channel community")));
+        final EnergyLedger ledger = new EnergyLedger(contract, Duration.ofMinutes(5));
+        assertThatThrownBy(() -> ledger.submitRaw("GetNothing")).isInstanceOfSatisfying(LedgerException.class, e -> {
+            assertThat(e.retryable()).isFalse();
+            assertThat(e.getMessage()).contains("not deployed on this channel").contains("--channel");
+        });
+        verify(contract, times(1)).submitTransaction(eq("GetNothing"), any(String[].class));
+
+        when(contract.submitTransaction(eq("Other"), any(String[].class))).thenThrow(endorseFailure(Status.UNAVAILABLE.withDescription(
+                "failed to get config for channel [nochannel]: could not get last config for channel nochannel")));
+        assertThatThrownBy(() -> ledger.submitRaw("Other")).isInstanceOfSatisfying(LedgerException.class, e -> {
+            assertThat(e.retryable()).isFalse();
+            assertThat(e.getMessage()).contains("no such channel");
+        });
+        verify(contract, times(1)).submitTransaction(eq("Other"), any(String[].class));
+    }
 }
