@@ -82,6 +82,27 @@ public final class Fp1 {
     }
 
     /**
+     * Continues an interval's fingerprint from a saved state: {@code soFar} (the digest of the
+     * samples added so far: its fingerprint is {@code H(k)}) and the time of its last sample (the
+     * interval's start when it has none). This is how a client that stores the running state with
+     * each sample survives a restart without re-reading the interval's samples.
+     *
+     * @throws SpecException {@code BAD_INTERVAL} when {@code lastTime} does not fit the state
+     */
+    public static Accumulator resume(final IntervalDigest soFar, final long lastTime) {
+        final boolean empty = soFar.count() == 0;
+        if (empty ? lastTime != soFar.start() : lastTime <= soFar.start() || lastTime > soFar.end()) {
+            throw new SpecException(ErrorCode.BAD_INTERVAL, "last sample time " + lastTime + " does not fit a state of " + soFar.count()
+                    + " samples in (" + soFar.start() + ", " + soFar.end() + "]");
+        }
+        final Accumulator acc = new Accumulator(soFar.fingerprint(), soFar.start(), soFar.end());
+        acc.count = soFar.count();
+        acc.sum = soFar.sum();
+        acc.lastTime = lastTime;
+        return acc;
+    }
+
+    /**
      * Fingerprints one interval's samples one at a time, in constant memory: only {@code H(k-1)}, the
      * running sum, the count and the last timestamp are kept.
      */
@@ -130,6 +151,19 @@ public final class Fp1 {
 
         public long count() {
             return count;
+        }
+
+        /** The time of the last sample added, or the interval's start when there is none. */
+        public long lastTime() {
+            return lastTime;
+        }
+
+        public long start() {
+            return start;
+        }
+
+        public long end() {
+            return end;
         }
 
         /** The digest of the samples added so far; the accumulator stays usable. */

@@ -30,6 +30,32 @@ class Fp1Test {
         }
 
         @Test
+        void aStateSavedAfterAnySampleResumesToTheSameDigest() {
+            final long[][] samples = {{60_000, 5}, {120_000, -7}, {180_000, 1_000_000}, {900_000, 3}};
+            final IntervalDigest whole = digest(samples);
+            for (int cut = 0; cut <= samples.length; cut++) {
+                final Fp1.Accumulator first = Fp1.interval(SALT, METER, 0, 900_000);
+                for (int i = 0; i < cut; i++) {
+                    first.add(samples[i][0], samples[i][1]);
+                }
+                final Fp1.Accumulator resumed = Fp1.resume(first.digest(), first.lastTime());
+                for (int i = cut; i < samples.length; i++) {
+                    resumed.add(samples[i][0], samples[i][1]);
+                }
+                assertThat(resumed.digest()).as("resumed after %d samples", cut).isEqualTo(whole);
+                assertThat(resumed.lastTime()).isEqualTo(900_000L);
+            }
+            // The resumed state keeps the rules: no earlier or equal time.
+            final Fp1.Accumulator acc = Fp1.interval(SALT, METER, 0, 900_000).add(60_000, 1);
+            assertThatThrownBy(() -> Fp1.resume(acc.digest(), acc.lastTime()).add(60_000, 2))
+                    .isInstanceOfSatisfying(SpecException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.SAMPLES_NOT_INCREASING));
+            assertThatThrownBy(() -> Fp1.resume(acc.digest(), 0))
+                    .isInstanceOfSatisfying(SpecException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BAD_INTERVAL));
+            assertThatThrownBy(() -> Fp1.resume(Fp1.interval(SALT, METER, 0, 900_000).digest(), 5))
+                    .isInstanceOfSatisfying(SpecException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BAD_INTERVAL));
+        }
+
+        @Test
         void averageRoundsTowardNegativeInfinity() {
             final IntervalDigest d = digest(new long[][] {{1, -3}, {2, 0}});
             assertThat(d.sum()).isEqualTo(-3);

@@ -1,0 +1,430 @@
+package energy.flexledger.client.store;
+
+import energy.flexledger.spec.ErrorCode;
+import energy.flexledger.spec.Fp1;
+import energy.flexledger.spec.IntervalDigest;
+import energy.flexledger.spec.SpecException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+
+/**
+ * The member's off-chain store, one SQLite file: every accepted raw sample, each meter's open
+ * interval with its running FP1 state, and the outbox of closed interval records on their way to
+ * chaincode-energy.
+ *
+ * <p>{@link #ingest} stores a sample and advances its meter's FP1 state in one database
+ * transaction; when a sample lies beyond the open interval, the closed interval (and an empty
+ * record for each interval without samples in between: gaps are explicit) goes into the outbox in
+ * that same transaction. A sample counts as acknowledged only once {@code ingest} has returned, so
+ * a crash or a restart loses nothing that was acknowledged and never half of it: the next process
+ * resumes the fingerprint from the stored state ({@link Fp1#resume}), not from memory.
+ *
+ * <p>The schema comes from Flyway migrations ({@code db/migration}). The file is opened in WAL mode
+ * with {@code synchronous=FULL}: a committed transaction survives a power loss. One writer at a time;
+ * not thread-safe.
+ */
+public final class MemberStore implements AutoCloseable {
+    /** The longest run of empty intervals one sample may close: a year of quarter-hours. */
+    public static final long MAX_GAP_INTERVALS = 366L * 96;
+
+    private final Connection db;
+
+    private MemberStore(final Connection db) {
+        this.db = db;
+    }
+
+    /** Opens (and creates or migrates) the store in {@code file}. */
+    public static MemberStore open(final Path file) throws IOException {
+        final Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        final String url = "jdbc:sqlite:" + file.toAbsolutePath();
+        try {
+            Flyway.configure().dataSource(url, null, null).locations("classpath:db/migration").failOnMissingLocations(true).load().migrate();
+        } catch (FlywayException e) {
+            throw new IOException("cannot migrate the member store " + file + ": " + e.getMessage(), e);
+        }
+        try {
+            final Connection db = DriverManager.getConnection(url);
+            try (Statement s = db.createStatement()) {
+                s.execute("PRAGMA journal_mode=WAL");
+                s.execute("PRAGMA synchronous=FULL");
+                s.execute("PRAGMA foreign_keys=ON");
+                s.execute("PRAGMA busy_timeout=10000");
+            }
+            db.setAutoCommit(false);
+            return new MemberStore(db);
+        } catch (SQLException e) {
+            throw new IOException("cannot open the member store " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    // ------------------------------------------------------------------ meters
+
+    /** A tracked meter and its open interval's state. */
+    public record Tracked(String meterId, long intervalMs, long openStart, long openCount, long openSum, byte[] openHash,
+            long openLastTime) {
+        /** The running fingerprint of the open interval, ready for more samples. */
+        public Fp1.Accumulator resume() {
+            return Fp1.resume(new IntervalDigest(openStart, Math.addExact(openStart, intervalMs), openCount, openSum, openHash), openLastTime);
+        }
+    }
+
+    /**
+     * Starts ingesting for {@code meterId}: its first open interval is {@code (openStart, openStart +
+     * intervalMs]}, which must continue the meter's chain on the ledger (its {@code lastEnd}).
+     * Tracking a tracked meter again with the same interval length is a no-op.
+     */
+    public Tracked track(final String meterId, final byte[] salt, final long intervalMs, final long openStart) throws IOException {
+        if (intervalMs <= 0 || Math.floorMod(openStart, intervalMs) != 0) {
+            throw new SpecException(ErrorCode.MISALIGNED, "the first interval must start on a multiple of " + intervalMs + " ms, not at " + openStart);
+        }
+        return transaction(() -> {
+            final Optional<Tracked> existing = trackedRow(meterId);
+            if (existing.isPresent()) {
+                if (existing.get().intervalMs() != intervalMs) {
+                    throw new SpecException(ErrorCode.CONFLICT, "meter '" + meterId + "' is tracked with intervals of " + existing.get().intervalMs()
+                            + " ms, not " + intervalMs);
+                }
+                return existing.get();
+            }
+            final Fp1.Accumulator acc = Fp1.interval(salt, meterId, openStart, Math.addExact(openStart, intervalMs));
+            try (PreparedStatement ps = db.prepareStatement("INSERT INTO meter (meter_id, interval_ms, open_start, open_count, open_sum,"
+                    + " open_hash, open_last_t) VALUES (?, ?, ?, 0, 0, ?, ?)")) {
+                ps.setString(1, meterId);
+                ps.setLong(2, intervalMs);
+                ps.setLong(3, openStart);
+                ps.setBytes(4, acc.digest().fingerprint());
+                ps.setLong(5, openStart);
+                ps.executeUpdate();
+            }
+            return trackedRow(meterId).orElseThrow();
+        });
+    }
+
+    /** The tracked meter {@code meterId}, if this store ingests for it. */
+    public Optional<Tracked> tracked(final String meterId) throws IOException {
+        return transaction(() -> trackedRow(meterId));
+    }
+
+    private Optional<Tracked> trackedRow(final String meterId) throws SQLException {
+        try (PreparedStatement ps = db.prepareStatement("SELECT interval_ms, open_start, open_count, open_sum, open_hash, open_last_t"
+                + " FROM meter WHERE meter_id = ?")) {
+            ps.setString(1, meterId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                return Optional.of(new Tracked(meterId, rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getBytes(5), rs.getLong(6)));
+            }
+        }
+    }
+
+    /** The tracked meter, or a clear error naming how to start. */
+    private Tracked require(final String meterId) throws SQLException {
+        return trackedRow(meterId).orElseThrow(() -> new SpecException(ErrorCode.NOT_FOUND, "meter '" + meterId
+                + "' is not tracked by this member's store yet: 'flexledger ingest --meter " + meterId + "' starts it from the ledger's head"));
+    }
+
+    // ------------------------------------------------------------------ ingestion
+
+    /** A sample that was not accepted: its position in the input, the spec's error code, why. */
+    public record Rejected(int index, ErrorCode code, String message) {
+    }
+
+    /** What one {@link #ingest} call did. */
+    public record Ingested(int accepted, List<Rejected> rejected, int closed) {
+    }
+
+    /**
+     * Stores the samples {@code [t, v]} of {@code meterId} (in order) and advances its FP1 state,
+     * all in one database transaction; returns once it is committed. A sample beyond the open
+     * interval first closes it into the outbox, with an empty record for each interval it skips.
+     * Samples that break FP1's rules (a time at or before the previous one, in an interval already
+     * closed, a sum that overflows) are rejected one by one with their code and change nothing.
+     */
+    public Ingested ingest(final String meterId, final byte[] salt, final List<long[]> samples) throws IOException {
+        return transaction(() -> {
+            final Tracked meter = require(meterId);
+            final long ms = meter.intervalMs();
+            Fp1.Accumulator acc = meter.resume();
+            int accepted = 0;
+            int closed = 0;
+            final List<Rejected> rejected = new ArrayList<>();
+            try (PreparedStatement insert = db.prepareStatement("INSERT INTO sample (meter_id, t, v) VALUES (?, ?, ?)")) {
+                for (int i = 0; i < samples.size(); i++) {
+                    final long t = samples.get(i)[0];
+                    final long v = samples.get(i)[1];
+                    try {
+                        if (t > acc.end()) {
+                            final long next = Math.multiplyExact(Math.floorDiv(t - 1, ms), ms);
+                            final long skipped = (next - acc.end()) / ms;
+                            if (skipped > MAX_GAP_INTERVALS) {
+                                throw new SpecException(ErrorCode.BAD_INTERVAL, "sample time " + t + " is " + skipped + " intervals after the open one ("
+                                        + acc.start() + ", " + acc.end() + "]: more than " + MAX_GAP_INTERVALS + "; close the gap with 'outbox close' first");
+                            }
+                            closed += closeInto(meterId, salt, acc, next, ms);
+                            acc = Fp1.interval(salt, meterId, next, Math.addExact(next, ms));
+                        }
+                        acc.add(t, v);
+                    } catch (SpecException e) {
+                        rejected.add(new Rejected(i, e.code(), e.detail()));
+                        continue;
+                    }
+                    insert.setString(1, meterId);
+                    insert.setLong(2, t);
+                    insert.setLong(3, v);
+                    insert.addBatch();
+                    accepted++;
+                }
+                insert.executeBatch();
+            }
+            saveOpen(meterId, acc);
+            return new Ingested(accepted, rejected, closed);
+        });
+    }
+
+    /**
+     * Closes the intervals of {@code meterId} that end at or before {@code until} (the member's
+     * clock: no sample can come for them any more), empty ones included, and returns how many.
+     */
+    public int closeUntil(final String meterId, final byte[] salt, final long until) throws IOException {
+        return transaction(() -> {
+            final Tracked meter = require(meterId);
+            final long ms = meter.intervalMs();
+            final Fp1.Accumulator acc = meter.resume();
+            if (acc.end() > until) {
+                return 0;
+            }
+            final long next = Math.multiplyExact(Math.floorDiv(until, ms), ms);
+            if ((next - acc.end()) / ms > MAX_GAP_INTERVALS) {
+                throw new SpecException(ErrorCode.BAD_INTERVAL, "closing up to " + until + " would add more than " + MAX_GAP_INTERVALS
+                        + " empty intervals; close in steps");
+            }
+            final int closed = closeInto(meterId, salt, acc, next, ms);
+            saveOpen(meterId, Fp1.interval(salt, meterId, next, Math.addExact(next, ms)));
+            return closed;
+        });
+    }
+
+    /** Puts {@code open} and the empty intervals from its end up to {@code next} into the outbox. */
+    private int closeInto(final String meterId, final byte[] salt, final Fp1.Accumulator open, final long next, final long ms) throws SQLException {
+        int closed = 0;
+        try (PreparedStatement ps = db.prepareStatement("INSERT INTO outbox (meter_id, start, \"end\", count, sum, fingerprint)"
+                + " VALUES (?, ?, ?, ?, ?, ?)")) {
+            IntervalDigest d = open.digest();
+            while (true) {
+                ps.setString(1, meterId);
+                ps.setLong(2, d.start());
+                ps.setLong(3, d.end());
+                ps.setLong(4, d.count());
+                ps.setLong(5, d.sum());
+                ps.setString(6, d.fingerprintHex());
+                ps.addBatch();
+                closed++;
+                if (d.end() >= next) {
+                    break;
+                }
+                d = Fp1.interval(salt, meterId, d.end(), Math.addExact(d.end(), ms)).digest();
+            }
+            ps.executeBatch();
+        }
+        return closed;
+    }
+
+    private void saveOpen(final String meterId, final Fp1.Accumulator acc) throws SQLException {
+        final IntervalDigest d = acc.digest();
+        try (PreparedStatement ps = db.prepareStatement("UPDATE meter SET open_start = ?, open_count = ?, open_sum = ?, open_hash = ?,"
+                + " open_last_t = ? WHERE meter_id = ?")) {
+            ps.setLong(1, d.start());
+            ps.setLong(2, d.count());
+            ps.setLong(3, d.sum());
+            ps.setBytes(4, d.fingerprint());
+            ps.setLong(5, acc.lastTime());
+            ps.setString(6, meterId);
+            ps.executeUpdate();
+        }
+    }
+
+    // ------------------------------------------------------------------ samples
+
+    /** The stored samples of {@code meterId} with {@code from < t <= to}, in time order. */
+    public List<long[]> samples(final String meterId, final long from, final long to) throws IOException {
+        return transaction(() -> {
+            final List<long[]> out = new ArrayList<>();
+            try (PreparedStatement ps = db.prepareStatement("SELECT t, v FROM sample WHERE meter_id = ? AND t > ? AND t <= ? ORDER BY t")) {
+                ps.setString(1, meterId);
+                ps.setLong(2, from);
+                ps.setLong(3, to);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new long[] {rs.getLong(1), rs.getLong(2)});
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    // ------------------------------------------------------------------ outbox
+
+    /** A closed interval in the outbox. */
+    public record OutboxRow(long id, String meterId, IntervalDigest digest, String status, String txId, String errorCode) {
+    }
+
+    /**
+     * Up to {@code limit} PENDING records, oldest first, of meters that have no FAILED record: a
+     * meter's chain cannot continue past a refused record.
+     */
+    public List<OutboxRow> pending(final int limit) throws IOException {
+        return rows("WHERE o.status = 'PENDING' AND NOT EXISTS (SELECT 1 FROM outbox f WHERE f.meter_id = o.meter_id AND f.status = 'FAILED')"
+                + " ORDER BY o.id LIMIT " + Math.max(0, limit));
+    }
+
+    /** Every record of {@code meterId} in the outbox, oldest first. */
+    public List<OutboxRow> outbox(final String meterId) throws IOException {
+        return transaction(() -> {
+            try (PreparedStatement ps = db.prepareStatement(SELECT_ROWS + " WHERE o.meter_id = ? ORDER BY o.id")) {
+                ps.setString(1, meterId);
+                return read(ps);
+            }
+        });
+    }
+
+    private static final String SELECT_ROWS = "SELECT o.id, o.meter_id, o.start, o.\"end\", o.count, o.sum, o.fingerprint, o.status, o.tx_id,"
+            + " o.error_code FROM outbox o";
+
+    private List<OutboxRow> rows(final String where) throws IOException {
+        return transaction(() -> {
+            try (PreparedStatement ps = db.prepareStatement(SELECT_ROWS + " " + where)) {
+                return read(ps);
+            }
+        });
+    }
+
+    private static List<OutboxRow> read(final PreparedStatement ps) throws SQLException {
+        final List<OutboxRow> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                final IntervalDigest d = new IntervalDigest(rs.getLong(3), rs.getLong(4), rs.getLong(5), rs.getLong(6),
+                        energy.flexledger.spec.Hex.decode(rs.getString(7)));
+                out.add(new OutboxRow(rs.getLong(1), rs.getString(2), d, rs.getString(8), rs.getString(9), rs.getString(10)));
+            }
+        }
+        return out;
+    }
+
+    /** The records {@code ids} are certified by transaction {@code txId}. */
+    public void markCommitted(final List<Long> ids, final String txId) throws IOException {
+        transaction(() -> {
+            try (PreparedStatement ps = db.prepareStatement("UPDATE outbox SET status = 'COMMITTED', tx_id = ? WHERE id = ? AND status = 'PENDING'")) {
+                for (final long id : ids) {
+                    ps.setString(1, txId);
+                    ps.setLong(2, id);
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            return null;
+        });
+    }
+
+    /** The chaincode refused record {@code id} with {@code code}: its meter sends nothing more until it is resolved. */
+    public void markFailed(final long id, final ErrorCode code, final String message) throws IOException {
+        transaction(() -> {
+            try (PreparedStatement ps = db.prepareStatement("UPDATE outbox SET status = 'FAILED', error_code = ?, error = ? WHERE id = ?")) {
+                ps.setString(1, code.name());
+                ps.setString(2, message);
+                ps.setLong(3, id);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    /** How many records are in each state, and the open interval of each tracked meter. */
+    public Map<String, Object> status() throws IOException {
+        return transaction(() -> {
+            final Map<String, Object> out = new LinkedHashMap<>();
+            final Map<String, Object> counts = new LinkedHashMap<>();
+            for (final String s : List.of("PENDING", "COMMITTED", "FAILED")) {
+                counts.put(s, 0L);
+            }
+            try (Statement st = db.createStatement(); ResultSet rs = st.executeQuery("SELECT status, count(*) FROM outbox GROUP BY status ORDER BY status")) {
+                while (rs.next()) {
+                    counts.put(rs.getString(1), rs.getLong(2));
+                }
+            }
+            out.put("outbox", counts);
+            final List<Object> meters = new ArrayList<>();
+            try (Statement st = db.createStatement(); ResultSet rs = st.executeQuery("SELECT m.meter_id, m.interval_ms, m.open_start, m.open_count,"
+                    + " (SELECT count(*) FROM sample s WHERE s.meter_id = m.meter_id) FROM meter m ORDER BY m.meter_id")) {
+                while (rs.next()) {
+                    final Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("meterId", rs.getString(1));
+                    m.put("intervalMs", rs.getLong(2));
+                    m.put("openStart", rs.getLong(3));
+                    m.put("openEnd", rs.getLong(3) + rs.getLong(2));
+                    m.put("openSamples", rs.getLong(4));
+                    m.put("samples", rs.getLong(5));
+                    meters.add(m);
+                }
+            }
+            out.put("meters", meters);
+            return out;
+        });
+    }
+
+    // ------------------------------------------------------------------ plumbing
+
+    private interface Work<T> {
+        T run() throws SQLException, IOException;
+    }
+
+    /** Runs {@code work} in one database transaction: committed when it returns, rolled back when it throws. */
+    private <T> T transaction(final Work<T> work) throws IOException {
+        try {
+            final T result = work.run();
+            db.commit();
+            return result;
+        } catch (SQLException e) {
+            rollback();
+            throw new IOException("member store: " + e.getMessage(), e);
+        } catch (IOException | RuntimeException e) {
+            rollback();
+            throw e;
+        }
+    }
+
+    private void rollback() {
+        try {
+            db.rollback();
+        } catch (SQLException ignored) {
+            // the connection is gone: nothing was committed
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            db.close();
+        } catch (SQLException e) {
+            throw new IOException("closing the member store: " + e.getMessage(), e);
+        }
+    }
+}

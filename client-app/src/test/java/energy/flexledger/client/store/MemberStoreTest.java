@@ -1,0 +1,130 @@
+package energy.flexledger.client.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import energy.flexledger.spec.ErrorCode;
+import energy.flexledger.spec.Fp1;
+import energy.flexledger.spec.IntervalDigest;
+import energy.flexledger.spec.SpecException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MemberStoreTest {
+    private static final byte[] SALT = new byte[32];
+    private static final long Q = 900_000L;
+    private static final long T0 = 1_767_225_600_000L;
+
+    @TempDir
+    Path dir;
+
+    private static List<long[]> samples(final long... tv) {
+        final List<long[]> out = new ArrayList<>();
+        for (int i = 0; i < tv.length; i += 2) {
+            out.add(new long[] {tv[i], tv[i + 1]});
+        }
+        return out;
+    }
+
+    private static IntervalDigest digest(final long start, final long... tv) {
+        final Fp1.Accumulator acc = Fp1.interval(SALT, "M", start, start + Q);
+        for (int i = 0; i < tv.length; i += 2) {
+            acc.add(tv[i], tv[i + 1]);
+        }
+        return acc.digest();
+    }
+
+    @Test
+    void samplesCloseIntervalsIntoTheOutboxWithExplicitGapsAndTheDigestsAreFp1s() throws Exception {
+        try (MemberStore store = MemberStore.open(dir.resolve("member.db"))) {
+            store.track("M", SALT, Q, T0);
+            assertThat(store.ingest("M", SALT, samples(T0 + 1, 10, T0 + Q, 20)).accepted()).isEqualTo(2);
+            assertThat(store.pending(10)).isEmpty();
+            // A sample in the fourth interval closes the first and records the two between as empty.
+            final MemberStore.Ingested next = store.ingest("M", SALT, samples(T0 + 3 * Q + 5, 7));
+            assertThat(next.closed()).isEqualTo(3);
+            final List<MemberStore.OutboxRow> rows = store.pending(10);
+            assertThat(rows).extracting(r -> r.digest()).containsExactly(digest(T0, T0 + 1, 10, T0 + Q, 20), digest(T0 + Q), digest(T0 + 2 * Q));
+            assertThat(rows.get(1).digest().count()).isZero();
+            assertThat(store.samples("M", T0, T0 + 4 * Q)).extracting(s -> s[0]).containsExactly(T0 + 1, T0 + Q, T0 + 3 * Q + 5);
+        }
+    }
+
+    @Test
+    void aRestartResumesTheOpenIntervalFromTheStoredStateAndLosesNothingAcknowledged() throws Exception {
+        final Path file = dir.resolve("member.db");
+        try (MemberStore store = MemberStore.open(file)) {
+            store.track("M", SALT, Q, T0);
+            store.ingest("M", SALT, samples(T0 + 60_000, 5, T0 + 120_000, 6));
+        }
+        try (MemberStore again = MemberStore.open(file)) {
+            again.ingest("M", SALT, samples(T0 + 180_000, 7));
+            again.closeUntil("M", SALT, T0 + Q);
+            assertThat(again.pending(10)).extracting(r -> r.digest())
+                    .containsExactly(digest(T0, T0 + 60_000, 5, T0 + 120_000, 6, T0 + 180_000, 7));
+            assertThat(again.status()).extractingByKey("outbox").asString().contains("PENDING=1");
+        }
+    }
+
+    @Test
+    void badSamplesAreRejectedOneByOneWithTheirCodeAndChangeNothing() throws Exception {
+        try (MemberStore store = MemberStore.open(dir.resolve("member.db"))) {
+            store.track("M", SALT, Q, T0);
+            final MemberStore.Ingested r = store.ingest("M", SALT, samples(T0 + 10, 1, T0 + 10, 2, T0 + 5, 3, T0 + 20, Long.MAX_VALUE,
+                    T0 + 30, 4, T0, 9));
+            assertThat(r.accepted()).isEqualTo(2);
+            assertThat(r.rejected()).extracting(MemberStore.Rejected::index, MemberStore.Rejected::code).containsExactly(
+                    org.assertj.core.groups.Tuple.tuple(1, ErrorCode.SAMPLES_NOT_INCREASING),
+                    org.assertj.core.groups.Tuple.tuple(2, ErrorCode.SAMPLES_NOT_INCREASING),
+                    org.assertj.core.groups.Tuple.tuple(3, ErrorCode.SUM_OVERFLOW),
+                    org.assertj.core.groups.Tuple.tuple(5, ErrorCode.SAMPLE_OUTSIDE_INTERVAL));
+            store.closeUntil("M", SALT, T0 + Q);
+            assertThat(store.pending(10)).extracting(MemberStore.OutboxRow::digest).containsExactly(digest(T0, T0 + 10, 1, T0 + 30, 4));
+            assertThat(store.samples("M", T0, T0 + Q)).extracting(x -> x[1]).containsExactly(1L, 4L);
+            // A late sample for a closed interval is refused; the closed record stays as it was.
+            assertThat(store.ingest("M", SALT, samples(T0 + 40, 1)).rejected()).extracting(MemberStore.Rejected::code)
+                    .containsExactly(ErrorCode.SAMPLE_OUTSIDE_INTERVAL);
+            // A sample a year and more ahead is refused instead of writing tens of thousands of gaps.
+            assertThat(store.ingest("M", SALT, samples(T0 + (MemberStore.MAX_GAP_INTERVALS + 4) * Q, 1)).rejected())
+                    .extracting(MemberStore.Rejected::code).containsExactly(ErrorCode.BAD_INTERVAL);
+            assertThat(store.pending(10)).hasSize(1);
+        }
+    }
+
+    @Test
+    void trackingIsIdempotentAndChecked() throws Exception {
+        try (MemberStore store = MemberStore.open(dir.resolve("member.db"))) {
+            store.track("M", SALT, Q, T0);
+            store.ingest("M", SALT, samples(T0 + 1, 1));
+            assertThat(store.track("M", SALT, Q, T0 + 5 * Q).openStart()).as("tracking again keeps the state").isEqualTo(T0);
+            assertThatThrownBy(() -> store.track("M", SALT, 60_000, T0)).isInstanceOfSatisfying(SpecException.class,
+                    e -> assertThat(e.code()).isEqualTo(ErrorCode.CONFLICT));
+            assertThatThrownBy(() -> store.track("N", SALT, Q, T0 + 1)).isInstanceOfSatisfying(SpecException.class,
+                    e -> assertThat(e.code()).isEqualTo(ErrorCode.MISALIGNED));
+            assertThatThrownBy(() -> store.ingest("N", SALT, samples(T0 + 1, 1))).isInstanceOfSatisfying(SpecException.class,
+                    e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND));
+            assertThat(store.tracked("N")).isEmpty();
+        }
+    }
+
+    @Test
+    void aFailedRecordBlocksItsMeterOnly() throws Exception {
+        try (MemberStore store = MemberStore.open(dir.resolve("member.db"))) {
+            store.track("M", SALT, Q, T0);
+            store.track("N", SALT, Q, T0);
+            store.closeUntil("M", SALT, T0 + 2 * Q);
+            store.closeUntil("N", SALT, T0 + Q);
+            final List<MemberStore.OutboxRow> rows = store.pending(10);
+            assertThat(rows).extracting(MemberStore.OutboxRow::meterId).containsExactly("M", "M", "N");
+            store.markFailed(rows.get(0).id(), ErrorCode.CONFLICT, "different record");
+            assertThat(store.pending(10)).extracting(MemberStore.OutboxRow::meterId).containsExactly("N");
+            store.markCommitted(List.of(rows.get(2).id()), "tx-1");
+            assertThat(store.pending(10)).isEmpty();
+            assertThat(store.outbox("N")).extracting(MemberStore.OutboxRow::status, MemberStore.OutboxRow::txId)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple("COMMITTED", "tx-1"));
+        }
+    }
+}

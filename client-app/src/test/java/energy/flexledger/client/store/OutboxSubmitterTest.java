@@ -1,0 +1,107 @@
+package energy.flexledger.client.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import energy.flexledger.client.LedgerException;
+import energy.flexledger.spec.ErrorCode;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class OutboxSubmitterTest {
+    private static final byte[] SALT = new byte[32];
+    private static final long Q = 900_000L;
+    private static final long T0 = 1_767_225_600_000L;
+
+    @TempDir
+    Path dir;
+
+    /** A ledger that takes batches, refusing any that holds the record {@code refusedMeter}/{@code refusedStart}. */
+    private static final class FakeSink implements OutboxSubmitter.Sink {
+        final List<List<Map<String, Object>>> batches = new ArrayList<>();
+        String refusedMeter;
+        long refusedStart;
+        boolean down;
+
+        @Override
+        public Map<String, Object> recordIntervals(final List<Map<String, Object>> records) throws LedgerException {
+            if (down) {
+                throw new LedgerException(null, "the peer is not reachable", null, true, null);
+            }
+            for (final Map<String, Object> r : records) {
+                if (r.get("meterId").equals(refusedMeter) && r.get("start").equals(refusedStart)) {
+                    throw new LedgerException(ErrorCode.CONFLICT, "CONFLICT: a different record", "tx-refused", false, null);
+                }
+            }
+            batches.add(records);
+            return Map.of("txId", "tx-" + batches.size(), "recorded", (long) records.size());
+        }
+    }
+
+    private MemberStore storeWith(final int intervalsM, final int intervalsN) throws Exception {
+        final MemberStore store = MemberStore.open(dir.resolve("member.db"));
+        store.track("M", SALT, Q, T0);
+        store.track("N", SALT, Q, T0);
+        store.closeUntil("M", SALT, T0 + intervalsM * Q);
+        store.closeUntil("N", SALT, T0 + intervalsN * Q);
+        return store;
+    }
+
+    @Test
+    void drainsInBatchesOfManyMetersAndMarksWhatCommitted() throws Exception {
+        try (MemberStore store = storeWith(5, 3)) {
+            final FakeSink sink = new FakeSink();
+            final OutboxSubmitter.Report report = new OutboxSubmitter(store, sink, 3).drain();
+            assertThat(report.committed()).isEqualTo(8);
+            assertThat(report.transactions()).isEqualTo(3);
+            assertThat(sink.batches).extracting(List::size).containsExactly(3, 3, 2);
+            assertThat(store.pending(100)).isEmpty();
+            assertThat(store.outbox("M")).extracting(MemberStore.OutboxRow::txId).containsExactly("tx-1", "tx-1", "tx-1", "tx-2", "tx-2");
+            assertThat(new OutboxSubmitter(store, sink, 3).drain().transactions()).as("nothing left to send").isZero();
+        }
+    }
+
+    @Test
+    void aRefusedRecordIsFoundMarkedFailedAndBlocksOnlyItsMeter() throws Exception {
+        try (MemberStore store = storeWith(4, 4)) {
+            final FakeSink sink = new FakeSink();
+            sink.refusedMeter = "M";
+            sink.refusedStart = T0 + 2 * Q;
+            final OutboxSubmitter.Report report = new OutboxSubmitter(store, sink, 8).drain();
+            assertThat(report.failed()).singleElement().satisfies(f -> assertThat(f).containsEntry("meterId", "M")
+                    .containsEntry("start", T0 + 2 * Q).containsEntry("error", "CONFLICT"));
+            // M's records before the refused one and all of N's went through; M's later ones wait.
+            assertThat(store.outbox("M")).extracting(MemberStore.OutboxRow::status)
+                    .containsExactly("COMMITTED", "COMMITTED", "FAILED", "PENDING");
+            assertThat(store.outbox("N")).extracting(MemberStore.OutboxRow::status).containsOnly("COMMITTED");
+            assertThat(report.committed()).isEqualTo(6);
+            // Every batch sent kept each meter's records in order.
+            for (final List<Map<String, Object>> b : sink.batches) {
+                long last = Long.MIN_VALUE;
+                for (final Map<String, Object> r : b) {
+                    if ("M".equals(r.get("meterId"))) {
+                        assertThat((Long) r.get("start")).isGreaterThan(last);
+                        last = (Long) r.get("start");
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void aNetworkFailureKeepsEverythingPendingForTheNextRun() throws Exception {
+        try (MemberStore store = storeWith(2, 1)) {
+            final FakeSink sink = new FakeSink();
+            sink.down = true;
+            final OutboxSubmitter.Report report = new OutboxSubmitter(store, sink, 10).drain();
+            assertThat(report.stoppedBy()).isNotNull();
+            assertThat(report.toMap()).containsEntry("retryable", true).containsEntry("committed", 0L);
+            assertThat(store.pending(10)).hasSize(3);
+            sink.down = false;
+            assertThat(new OutboxSubmitter(store, sink, 10).drain().committed()).isEqualTo(3);
+        }
+    }
+}
