@@ -4,6 +4,7 @@ import energy.flexledger.client.EnergyLedger;
 import energy.flexledger.client.LedgerConnection;
 import energy.flexledger.client.LedgerException;
 import energy.flexledger.client.SaltStore;
+import energy.flexledger.client.store.MemberStore;
 import energy.flexledger.spec.ErrorCode;
 import energy.flexledger.spec.Fp1Verifier;
 import energy.flexledger.spec.Hex;
@@ -36,7 +37,8 @@ final class AuditCommand extends Connected implements Callable<Integer> {
     @Option(names = "--to", defaultValue = "9223372036854775807", description = "end of the range, exclusive, epoch ms")
     long to;
 
-    @Option(names = "--samples", description = "folder of <start>.json sample files (default: <data>/samples/<hex meter id>)")
+    @Option(names = "--samples", description = "folder of <start>.json sample files (default: the member store when it ingests"
+            + " this meter, else <data>/samples/<hex meter id>)")
     Path samplesDir;
 
     @Override
@@ -56,6 +58,19 @@ final class AuditCommand extends Connected implements Callable<Integer> {
             }
             // The first record's previous link is on the ledger too: the audit starts from it.
             final Fp1Verifier verifier = new Fp1Verifier(salt, meterId, Hex.decode((String) stored.get(0).get("previousLink")), records);
+            if (samplesDir == null && Files.exists(IngestCommand.storeFile(root()))) {
+                try (MemberStore store = MemberStore.open(IngestCommand.storeFile(root()))) {
+                    if (store.tracked(meterId).isPresent()) {
+                        // The member store keeps the samples the outbox certified: read them per record.
+                        for (final Map<String, Object> r : stored) {
+                            for (final long[] s : store.samples(meterId, (Long) r.get("start"), (Long) r.get("end"))) {
+                                verifier.add(s[0], s[1]);
+                            }
+                        }
+                        return report(verifier, "member store " + IngestCommand.storeFile(root()));
+                    }
+                }
+            }
             for (final Map<String, Object> r : stored) {
                 final Path file = dir.resolve(r.get("start") + ".json");
                 if (!Files.exists(file)) {
@@ -69,10 +84,15 @@ final class AuditCommand extends Connected implements Callable<Integer> {
                     verifier.add(t, v);
                 }
             }
-            final Map<String, Object> report = verifier.finish().toMap();
-            report.put("meterId", meterId);
-            System.out.println(Json.write(report));
-            return Boolean.TRUE.equals(report.get("ok")) ? 0 : 1;
+            return report(verifier, dir.toString());
         }
+    }
+
+    private int report(final Fp1Verifier verifier, final String samplesFrom) {
+        final Map<String, Object> report = verifier.finish().toMap();
+        report.put("meterId", meterId);
+        report.put("samplesFrom", samplesFrom);
+        System.out.println(Json.write(report));
+        return Boolean.TRUE.equals(report.get("ok")) ? 0 : 1;
     }
 }

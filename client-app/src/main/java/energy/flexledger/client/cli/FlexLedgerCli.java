@@ -27,7 +27,8 @@ import picocli.CommandLine.ScopeType;
         version = "FlexLedger 0.1.0",
         description = "FlexLedger member client: spec functions, meters and certified intervals on the ledger.",
         subcommands = {SpecCommand.class, WhoAmICommand.class, AssetCommand.class, MeterCommand.class, IntervalCommand.class,
-            AuditCommand.class, BatchCommand.class, SubscriptionCommand.class, DemoCommand.class, BenchCommand.class})
+            AuditCommand.class, IngestCommand.class, OutboxCommand.class, BatchCommand.class, SubscriptionCommand.class, DemoCommand.class,
+            BenchCommand.class})
 public final class FlexLedgerCli {
     static final int EXIT_CODE_ERROR = 3;
     static final int EXIT_OTHER_ERROR = 4;

@@ -1,0 +1,138 @@
+package energy.flexledger.client.cli;
+
+import energy.flexledger.client.EnergyLedger;
+import energy.flexledger.client.LedgerConnection;
+import energy.flexledger.client.LedgerException;
+import energy.flexledger.client.SaltStore;
+import energy.flexledger.client.store.MemberStore;
+import energy.flexledger.spec.ErrorCode;
+import energy.flexledger.spec.Fp1;
+import energy.flexledger.spec.Hex;
+import energy.flexledger.spec.Json;
+import energy.flexledger.spec.SpecException;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code flexledger ingest --meter M < samples}: a meter's raw samples into the member store, one
+ * {@code [t, v]} JSON array per line (epoch ms, integer value). Samples are committed in chunks;
+ * each chunk's samples and the meter's FP1 state are one database transaction, and a chunk is
+ * acknowledged (counted in the output) only once it is committed.
+ */
+@Command(name = "ingest", description = {
+    "Store a meter's raw samples (one [t, v] JSON array per line, on standard input or --input) in the member store",
+    "and advance its FP1 fingerprint; intervals that close go into the outbox ('flexledger outbox submit' sends them).",
+    "The first ingest of a meter starts at the ledger's head (it needs the network once); later ones work offline.",
+    "Exit 1 when some samples were rejected (each is listed with its error code)."})
+final class IngestCommand extends Connected implements Callable<Integer> {
+    static final int CHUNK = 1_000;
+
+    @Option(names = "--meter", required = true)
+    String meterId;
+
+    @Option(names = "--input", description = "file of samples instead of standard input")
+    Path input;
+
+    @Override
+    public Integer call() throws IOException, LedgerException {
+        final List<long[]> samples = read();
+        final byte[] salt = new SaltStore(root().dataDir().resolve("salts")).read(meterId);
+        try (MemberStore store = MemberStore.open(storeFile(root()))) {
+            if (store.tracked(meterId).isEmpty()) {
+                track(store, salt, samples);
+            }
+            int accepted = 0;
+            int closed = 0;
+            final List<Object> rejected = new ArrayList<>();
+            for (int from = 0; from < samples.size(); from += CHUNK) {
+                final List<long[]> chunk = samples.subList(from, Math.min(samples.size(), from + CHUNK));
+                final MemberStore.Ingested done = store.ingest(meterId, salt, chunk);
+                accepted += done.accepted();
+                closed += done.closed();
+                for (final MemberStore.Rejected r : done.rejected()) {
+                    final Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("line", (long) (from + r.index() + 1));
+                    m.put("error", r.code().name());
+                    m.put("message", r.message());
+                    rejected.add(m);
+                }
+            }
+            final MemberStore.Tracked meter = store.tracked(meterId).orElseThrow();
+            final Map<String, Object> out = new LinkedHashMap<>();
+            out.put("meterId", meterId);
+            out.put("accepted", (long) accepted);
+            out.put("rejected", rejected);
+            out.put("closed", (long) closed);
+            out.put("openStart", meter.openStart());
+            out.put("openEnd", meter.openStart() + meter.intervalMs());
+            out.put("openSamples", meter.openCount());
+            System.out.println(Json.write(out));
+            return rejected.isEmpty() ? 0 : 1;
+        }
+    }
+
+    static Path storeFile(final FlexLedgerCli root) {
+        return root.dataDir().resolve("member.db");
+    }
+
+    /** Starts the store's chain where the ledger's is: at its head, or at the first sample's interval. */
+    private void track(final MemberStore store, final byte[] salt, final List<long[]> samples) throws IOException, LedgerException {
+        try (LedgerConnection ledger = connect()) {
+            final EnergyLedger energy = ledger.energy(root().channel);
+            final Map<String, Object> meter = energy.getMeter(meterId);
+            if (!Hex.encode(Fp1.saltCommitment(salt)).equals(meter.get("saltCommitment"))) {
+                throw new SpecException(ErrorCode.BAD_SALT, "the salt kept for meter '" + meterId + "' is not the one its registration committed to");
+            }
+            final long intervalMs = (Long) meter.get("intervalMs");
+            final Object lastEnd = meter.get("lastEnd");
+            final long start;
+            if (lastEnd != null) {
+                start = (Long) lastEnd;
+            } else if (!samples.isEmpty()) {
+                start = Math.multiplyExact(Math.floorDiv(samples.get(0)[0] - 1, intervalMs), intervalMs);
+            } else {
+                throw new SpecException(ErrorCode.BAD_REQUEST, "meter '" + meterId + "' has no certified interval yet: its first ingest needs a"
+                        + " sample to say where its chain starts");
+            }
+            store.track(meterId, salt, intervalMs, start);
+        }
+    }
+
+    /** The input, checked whole before anything is stored: a malformed line is a usage error naming it. */
+    private List<long[]> read() throws IOException {
+        final List<long[]> out = new ArrayList<>();
+        try (BufferedReader in = input != null ? Files.newBufferedReader(input, StandardCharsets.UTF_8)
+                : new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
+            String line;
+            int n = 0;
+            while ((line = in.readLine()) != null) {
+                n++;
+                if (line.isBlank()) {
+                    continue;
+                }
+                final Object parsed;
+                try {
+                    parsed = Json.parse(line);
+                } catch (SpecException e) {
+                    throw new SpecException(ErrorCode.BAD_JSON, "input line " + n + ": " + e.detail());
+                }
+                if (!(parsed instanceof List<?> tv) || tv.size() != 2 || !(tv.get(0) instanceof Long t) || !(tv.get(1) instanceof Long v)) {
+                    throw new SpecException(ErrorCode.BAD_JSON, "input line " + n + " must be a [t, v] pair of integers");
+                }
+                out.add(new long[] {t, v});
+            }
+        }
+        return out;
+    }
+}

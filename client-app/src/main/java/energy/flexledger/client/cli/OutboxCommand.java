@@ -1,0 +1,90 @@
+package energy.flexledger.client.cli;
+
+import energy.flexledger.client.LedgerConnection;
+import energy.flexledger.client.SaltStore;
+import energy.flexledger.client.store.MemberStore;
+import energy.flexledger.client.store.OutboxSubmitter;
+import energy.flexledger.spec.Json;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+
+/** {@code flexledger outbox}: the closed intervals of the member store on their way to the ledger. */
+@Command(name = "outbox", description = {
+    "The member store's closed intervals on their way to the ledger.",
+    "status: counts and each meter's open interval; list --meter M: its records;",
+    "close --meter M [--until T]: close the intervals that ended by T (default now), empty ones included;",
+    "submit [--batch N]: send every PENDING record (exit 3 if the chaincode refused one: it is FAILED and its meter waits;",
+    "exit 4 if the network failed: the records stay PENDING for the next run)."})
+final class OutboxCommand extends Connected implements Callable<Integer> {
+    @Parameters(index = "0", description = "status, list, close or submit")
+    String action;
+
+    @Option(names = "--meter", description = "list, close: the meter")
+    String meterId;
+
+    @Option(names = "--until", description = "close: epoch ms (default: now)")
+    Long until;
+
+    @Option(names = "--batch", defaultValue = "500", description = "submit: records per transaction, 1..2000 (default: ${DEFAULT-VALUE})")
+    int batch;
+
+    @Override
+    public Integer call() throws IOException {
+        try (MemberStore store = MemberStore.open(IngestCommand.storeFile(root()))) {
+            switch (action) {
+                case "status" -> System.out.println(Json.write(store.status()));
+                case "list" -> {
+                    final List<Object> rows = new ArrayList<>();
+                    for (final MemberStore.OutboxRow r : store.outbox(required(meterId, "--meter"))) {
+                        final Map<String, Object> m = r.digest().toMap();
+                        m.put("status", r.status());
+                        m.put("txId", r.txId());
+                        m.put("error", r.errorCode());
+                        rows.add(m);
+                    }
+                    System.out.println(Json.write(Map.of("meterId", meterId, "records", rows)));
+                }
+                case "close" -> {
+                    final byte[] salt = new SaltStore(root().dataDir().resolve("salts")).read(required(meterId, "--meter"));
+                    final int closed = store.closeUntil(meterId, salt, until != null ? until : System.currentTimeMillis());
+                    final Map<String, Object> out = new LinkedHashMap<>();
+                    out.put("meterId", meterId);
+                    out.put("closed", (long) closed);
+                    System.out.println(Json.write(out));
+                }
+                case "submit" -> {
+                    if (batch < 1 || batch > 2_000) {
+                        throw new ParameterException(spec.commandLine(), "--batch must be 1..2000");
+                    }
+                    try (LedgerConnection ledger = connect()) {
+                        final OutboxSubmitter.Report report = new OutboxSubmitter(store, ledger.energy(root().channel)::recordIntervals, batch)
+                                .drain();
+                        System.out.println(Json.write(report.toMap()));
+                        if (report.stoppedBy() != null) {
+                            System.err.println("flexledger: " + report.stoppedBy().getMessage());
+                            return FlexLedgerCli.EXIT_OTHER_ERROR;
+                        }
+                        return report.failed().isEmpty() ? 0 : FlexLedgerCli.EXIT_CODE_ERROR;
+                    }
+                }
+                default -> throw new ParameterException(spec.commandLine(), "unknown action '" + action + "': status, list, close or submit");
+            }
+            return 0;
+        }
+    }
+
+    private <T> T required(final T v, final String option) {
+        if (v == null) {
+            throw new ParameterException(spec.commandLine(), option + " is required for '" + action + "'");
+        }
+        return v;
+    }
+}
