@@ -30,6 +30,9 @@ import picocli.CommandLine.ScopeType;
             AuditCommand.class, IngestCommand.class, OutboxCommand.class, BatchCommand.class, SubscriptionCommand.class, DemoCommand.class,
             BenchCommand.class})
 public final class FlexLedgerCli {
+    // Held here: java.util.logging keeps loggers only weakly, and a collected one forgets its level.
+    private static final java.util.logging.Logger GRPC_LOG = java.util.logging.Logger.getLogger("io.grpc");
+    private static final java.util.logging.Logger FLYWAY_LOG = java.util.logging.Logger.getLogger("org.flywaydb");
     static final int EXIT_CODE_ERROR = 3;
     static final int EXIT_OTHER_ERROR = 4;
 
@@ -58,7 +61,9 @@ public final class FlexLedgerCli {
 
     public static void main(final String[] args) {
         // gRPC logs its transport choices at INFO through java.util.logging; the CLI's output is JSON.
-        java.util.logging.Logger.getLogger("io.grpc").setLevel(java.util.logging.Level.WARNING);
+        GRPC_LOG.setLevel(java.util.logging.Level.WARNING);
+        // Flyway reports each migration check at INFO; the store's migrations are not the user's business.
+        FLYWAY_LOG.setLevel(java.util.logging.Level.WARNING);
         System.exit(run(args));
     }
 
