@@ -6,6 +6,8 @@ import energy.flexledger.client.LedgerException;
 import energy.flexledger.client.MemberProfile;
 import energy.flexledger.client.PeerHeights;
 import energy.flexledger.client.SaltStore;
+import energy.flexledger.client.store.MemberStore;
+import energy.flexledger.client.store.OutboxSubmitter;
 import energy.flexledger.spec.ErrorCode;
 import energy.flexledger.spec.Fp1;
 import energy.flexledger.spec.Fp1Verifier;
@@ -16,7 +18,6 @@ import energy.flexledger.spec.Merkle;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -30,7 +31,8 @@ import picocli.CommandLine.ParentCommand;
 
 /**
  * A short scenario on the running network: the energy community registers a smart meter bound to
- * its device, the device certifies a few quarter-hours of readings the FP1 way in one transaction,
+ * its device, its client stores a few quarter-hours of readings in the member store and sends the
+ * closed intervals through the outbox, certified the FP1 way by the device in one transaction,
  * the community reads them back and audits its off-chain samples against them, certifies them as a
  * data batch whose items the aggregator can check, grants the aggregator access to the topic, and
  * the aggregator is refused when it tries to write the community's meter.
@@ -81,23 +83,31 @@ final class DemoCommand implements Callable<Integer> {
             out.printf("   on the ledger: owner %s, %s ms intervals, salt commitment %s..., tx %s%n", registered.get("ownerMsp"),
                     registered.get("intervalMs"), prefix(registered.get("saltCommitment")), registered.get("registeredTx"));
 
-            out.printf("2. The meter's device certifies %d quarter-hours of one-minute readings in one transaction:%n"
-                    + "   raw samples off-chain, count/sum/avg/fingerprint on-chain, links computed by the chaincode%n", intervals);
-            final List<Map<String, Object>> records = new ArrayList<>();
+            out.printf("2. The member's client stores %d quarter-hours of one-minute readings in its off-chain store (%s),%n"
+                    + "   fingerprinting them as they come (FP1); the closed intervals leave through its outbox, sent by the meter's%n"
+                    + "   device identity in one transaction: count/sum/avg/fingerprint on-chain, links computed by the chaincode%n",
+                    intervals, IngestCommand.storeFile(root));
             final List<List<Object>> allSamples = new ArrayList<>();
-            for (int i = 0; i < intervals; i++) {
-                final long start = first + i * QUARTER_MS;
-                final List<Object> samples = samples(start, i);
-                saveSamples(data, meter, start, samples);
-                allSamples.add(samples);
-                final Map<String, Object> input = new LinkedHashMap<>();
-                input.put("start", start);
-                input.put("end", start + QUARTER_MS);
-                input.put("samples", samples);
-                records.add(EnergyLedger.record(meter, IntervalCommand.digest(salt, meter, Json.Obj.of(input, "interval"))));
+            final OutboxSubmitter.Report sent;
+            try (MemberStore store = MemberStore.open(IngestCommand.storeFile(root))) {
+                store.track(meter, salt, QUARTER_MS, first);
+                final List<long[]> stream = new ArrayList<>();
+                for (int i = 0; i < intervals; i++) {
+                    final List<Object> samples = samples(first + i * QUARTER_MS, i);
+                    allSamples.add(samples);
+                    for (final Object tv : samples) {
+                        stream.add(new long[] {(Long) ((List<?>) tv).get(0), (Long) ((List<?>) tv).get(1)});
+                    }
+                }
+                final MemberStore.Ingested ingested = store.ingest(meter, salt, stream);
+                final int closed = store.closeUntil(meter, salt, first + intervals * QUARTER_MS);
+                out.printf("   %d samples stored, %d intervals closed into the outbox%n", ingested.accepted(), ingested.closed() + closed);
+                sent = new OutboxSubmitter(store, device.energy(root.channel)::recordIntervals, 500).drain();
             }
-            final Map<String, Object> batchResult = device.energy(root.channel).recordIntervals(records);
-            out.printf("   %s records certified in tx %s%n", batchResult.get("recorded"), batchResult.get("txId"));
+            if (sent.stoppedBy() != null) {
+                throw sent.stoppedBy();
+            }
+            out.printf("   %d records certified in %d transaction(s); the outbox marks them COMMITTED%n", sent.committed(), sent.transactions());
 
             final List<Map<String, Object>> stored = energy.allIntervals(meter, first, first + intervals * QUARTER_MS);
             for (final Map<String, Object> rec : stored) {
@@ -170,6 +180,8 @@ final class DemoCommand implements Callable<Integer> {
         out.printf("  scripts/flexledger meter show --meter %s%n", meter);
         out.printf("  scripts/flexledger interval list --meter %s --from %d --to %d%n", meter, first, first + intervals * QUARTER_MS);
         out.printf("  scripts/flexledger interval show --meter %s --start %d%n", meter, first);
+        out.printf("  scripts/flexledger audit --meter %s        # the member store's samples against the ledger%n", meter);
+        out.println("  scripts/flexledger outbox status             # the member store: meters, open intervals, outbox");
         out.printf("  eval \"$(scripts/network.sh env community user)\" && peer chaincode query -C grid -n energy -c '{\"Args\":[\"GetMeter\",\"%s\"]}'%n",
                 meter);
         out.println("  scripts/network.sh status     # every node and chaincode");
@@ -205,17 +217,6 @@ final class DemoCommand implements Callable<Integer> {
             }
         }
         return verifier.finish();
-    }
-
-    private static void saveSamples(final Path data, final String meter, final long start, final List<Object> samples) throws IOException {
-        final Path dir = data.resolve("samples").resolve(Hex.encode(meter.getBytes(StandardCharsets.UTF_8)));
-        Files.createDirectories(dir);
-        final Map<String, Object> doc = new LinkedHashMap<>();
-        doc.put("meterId", meter);
-        doc.put("start", start);
-        doc.put("end", start + QUARTER_MS);
-        doc.put("samples", samples);
-        Files.writeString(dir.resolve(start + ".json"), Json.write(doc) + "\n");
     }
 
     private static String prefix(final Object hex) {
