@@ -1,13 +1,11 @@
 package energy.flexledger.client.cli;
 
-import energy.flexledger.client.EnergyLedger;
 import energy.flexledger.client.LedgerConnection;
 import energy.flexledger.client.LedgerException;
 import energy.flexledger.client.SaltStore;
 import energy.flexledger.client.store.MemberStore;
+import energy.flexledger.client.store.MeterTracking;
 import energy.flexledger.spec.ErrorCode;
-import energy.flexledger.spec.Fp1;
-import energy.flexledger.spec.Hex;
 import energy.flexledger.spec.Json;
 import energy.flexledger.spec.SpecException;
 import java.io.BufferedReader;
@@ -53,12 +51,14 @@ final class IngestCommand extends Connected implements Callable<Integer> {
                 track(store, salt, samples);
             }
             int accepted = 0;
+            int duplicates = 0;
             int closed = 0;
             final List<Object> rejected = new ArrayList<>();
             for (int from = 0; from < samples.size(); from += CHUNK) {
                 final List<long[]> chunk = samples.subList(from, Math.min(samples.size(), from + CHUNK));
                 final MemberStore.Ingested done = store.ingest(meterId, salt, chunk);
                 accepted += done.accepted();
+                duplicates += done.duplicates();
                 closed += done.closed();
                 for (final MemberStore.Rejected r : done.rejected()) {
                     final Map<String, Object> m = new LinkedHashMap<>();
@@ -72,6 +72,7 @@ final class IngestCommand extends Connected implements Callable<Integer> {
             final Map<String, Object> out = new LinkedHashMap<>();
             out.put("meterId", meterId);
             out.put("accepted", (long) accepted);
+            out.put("duplicates", (long) duplicates);
             out.put("rejected", rejected);
             out.put("closed", (long) closed);
             out.put("openStart", meter.openStart());
@@ -89,23 +90,7 @@ final class IngestCommand extends Connected implements Callable<Integer> {
     /** Starts the store's chain where the ledger's is: at its head, or at the first sample's interval. */
     private void track(final MemberStore store, final byte[] salt, final List<long[]> samples) throws IOException, LedgerException {
         try (LedgerConnection ledger = connect()) {
-            final EnergyLedger energy = ledger.energy(root().channel);
-            final Map<String, Object> meter = energy.getMeter(meterId);
-            if (!Hex.encode(Fp1.saltCommitment(salt)).equals(meter.get("saltCommitment"))) {
-                throw new SpecException(ErrorCode.BAD_SALT, "the salt kept for meter '" + meterId + "' is not the one its registration committed to");
-            }
-            final long intervalMs = (Long) meter.get("intervalMs");
-            final Object lastEnd = meter.get("lastEnd");
-            final long start;
-            if (lastEnd != null) {
-                start = (Long) lastEnd;
-            } else if (!samples.isEmpty()) {
-                start = Math.multiplyExact(Math.floorDiv(samples.get(0)[0] - 1, intervalMs), intervalMs);
-            } else {
-                throw new SpecException(ErrorCode.BAD_REQUEST, "meter '" + meterId + "' has no certified interval yet: its first ingest needs a"
-                        + " sample to say where its chain starts");
-            }
-            store.track(meterId, salt, intervalMs, start);
+            MeterTracking.fromLedger(store, salt, ledger.energy(root().channel), meterId, samples.isEmpty() ? null : samples.get(0)[0]);
         }
     }
 

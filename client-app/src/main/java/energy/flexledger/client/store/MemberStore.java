@@ -147,8 +147,11 @@ public final class MemberStore implements AutoCloseable {
     public record Rejected(int index, ErrorCode code, String message) {
     }
 
-    /** What one {@link #ingest} call did. */
-    public record Ingested(int accepted, List<Rejected> rejected, int closed) {
+    /**
+     * What one {@link #ingest} call did: samples stored, samples already stored with the same value
+     * (a redelivered message: skipped, not an error), samples rejected, intervals closed.
+     */
+    public record Ingested(int accepted, int duplicates, List<Rejected> rejected, int closed) {
     }
 
     /**
@@ -164,12 +167,17 @@ public final class MemberStore implements AutoCloseable {
             final long ms = meter.intervalMs();
             Fp1.Accumulator acc = meter.resume();
             int accepted = 0;
+            int duplicates = 0;
             int closed = 0;
             final List<Rejected> rejected = new ArrayList<>();
             try (PreparedStatement insert = db.prepareStatement("INSERT INTO sample (meter_id, t, v) VALUES (?, ?, ?)")) {
                 for (int i = 0; i < samples.size(); i++) {
                     final long t = samples.get(i)[0];
                     final long v = samples.get(i)[1];
+                    if (t <= acc.lastTime() && storedValue(meterId, t).filter(stored -> stored == v).isPresent()) {
+                        duplicates++;
+                        continue; // delivered twice (MQTT QoS 1, a retried upload): already stored
+                    }
                     try {
                         if (t > acc.end()) {
                             final long next = Math.multiplyExact(Math.floorDiv(t - 1, ms), ms);
@@ -195,7 +203,30 @@ public final class MemberStore implements AutoCloseable {
                 insert.executeBatch();
             }
             saveOpen(meterId, acc);
-            return new Ingested(accepted, rejected, closed);
+            return new Ingested(accepted, duplicates, rejected, closed);
+        });
+    }
+
+    private Optional<Long> storedValue(final String meterId, final long t) throws SQLException {
+        try (PreparedStatement ps = db.prepareStatement("SELECT v FROM sample WHERE meter_id = ? AND t = ?")) {
+            ps.setString(1, meterId);
+            ps.setLong(2, t);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getLong(1)) : Optional.empty();
+            }
+        }
+    }
+
+    /** The meters this store ingests for, by id. */
+    public List<String> trackedMeters() throws IOException {
+        return transaction(() -> {
+            final List<String> out = new ArrayList<>();
+            try (Statement st = db.createStatement(); ResultSet rs = st.executeQuery("SELECT meter_id FROM meter ORDER BY meter_id")) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+            return out;
         });
     }
 

@@ -127,4 +127,20 @@ class MemberStoreTest {
                     .containsExactly(org.assertj.core.groups.Tuple.tuple("COMMITTED", "tx-1"));
         }
     }
+
+    @Test
+    void aSampleDeliveredTwiceIsStoredOnceAndADifferentValueForAStoredTimeIsRefused() throws Exception {
+        try (MemberStore store = MemberStore.open(dir.resolve("member.db"))) {
+            store.track("M", SALT, Q, T0);
+            store.ingest("M", SALT, samples(T0 + 1, 10, T0 + 2, 20));
+            final MemberStore.Ingested again = store.ingest("M", SALT, samples(T0 + 1, 10, T0 + 2, 20, T0 + 3, 30));
+            assertThat(again.duplicates()).isEqualTo(2);
+            assertThat(again.accepted()).isEqualTo(1);
+            assertThat(again.rejected()).isEmpty();
+            assertThat(store.ingest("M", SALT, samples(T0 + 2, 21)).rejected()).extracting(MemberStore.Rejected::code)
+                    .containsExactly(ErrorCode.SAMPLES_NOT_INCREASING);
+            store.closeUntil("M", SALT, T0 + Q);
+            assertThat(store.pending(10).get(0).digest()).isEqualTo(digest(T0, T0 + 1, 10, T0 + 2, 20, T0 + 3, 30));
+        }
+    }
 }

@@ -1,0 +1,114 @@
+package energy.flexledger.client.cli;
+
+import energy.flexledger.client.LedgerConnection;
+import energy.flexledger.client.SaltStore;
+import energy.flexledger.client.ingest.MqttGateway;
+import energy.flexledger.client.ingest.SampleMessages;
+import energy.flexledger.client.store.MemberStore;
+import energy.flexledger.client.store.MeterTracking;
+import energy.flexledger.client.store.OutboxSubmitter;
+import energy.flexledger.spec.Json;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.paho.client.mqttv3.MqttException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+
+/**
+ * {@code flexledger gateway}: the member's long-running ingestion. Device samples from MQTT into
+ * the member store (acknowledged after commit); every {@code --submit-every} seconds the intervals
+ * that ended at least {@code --close-after} seconds ago are closed (empty ones too) and the outbox
+ * is drained to the ledger. One JSON line per message and per submission on standard output.
+ */
+@Command(name = "gateway", description = {
+    "Take device samples from an MQTT broker (topic flexledger/meters/<meterId>/samples, payload [[t, v], ...], QoS 1)",
+    "into the member store, acknowledging each message after it is committed; close finished intervals and send the",
+    "outbox to the ledger periodically. Runs until stopped (SIGTERM, Ctrl-C) or for --for seconds."})
+final class GatewayCommand extends Connected implements java.util.concurrent.Callable<Integer> {
+    @Option(names = "--mqtt", required = true, description = "broker URL, for example tcp://127.0.0.1:1883")
+    String brokerUrl;
+
+    @Option(names = "--client-id", description = "MQTT client id; the broker keeps its session (default: flexledger-<org>)")
+    String clientId;
+
+    @Option(names = "--submit-every", defaultValue = "60", description = "seconds between outbox submissions (default: ${DEFAULT-VALUE})")
+    long submitEvery;
+
+    @Option(names = "--close-after", defaultValue = "60",
+            description = "seconds after an interval's end before it is closed by the clock: late samples still fit (default: ${DEFAULT-VALUE})")
+    long closeAfter;
+
+    @Option(names = "--for", defaultValue = "0", description = "stop after this many seconds (default: run until stopped)")
+    long runFor;
+
+    @Option(names = "--batch", defaultValue = "500", description = "records per ledger transaction (default: ${DEFAULT-VALUE})")
+    int batch;
+
+    @Override
+    public Integer call() throws IOException, MqttException, InterruptedException {
+        if (submitEvery < 1 || closeAfter < 0 || runFor < 0 || batch < 1 || batch > 2_000) {
+            throw new ParameterException(spec.commandLine(), "--submit-every >= 1, --close-after >= 0, --for >= 0, --batch 1..2000");
+        }
+        final Object lock = new Object();
+        final CountDownLatch stop = new CountDownLatch(1);
+        final Thread hook = new Thread(stop::countDown, "flexledger-gateway-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try (MemberStore store = MemberStore.open(IngestCommand.storeFile(root()));
+                LedgerConnection ledger = connect()) {
+            final SaltStore salts = new SaltStore(root().dataDir().resolve("salts"));
+            final SampleMessages messages = new SampleMessages(store, salts,
+                    (s, salt, meterId, first) -> MeterTracking.fromLedger(s, salt, ledger.energy(root().channel), meterId, first));
+            try (MqttGateway gateway = MqttGateway.start(brokerUrl, clientId != null ? clientId : "flexledger-" + root().org, messages, lock,
+                    GatewayCommand::print)) {
+                print(Map.of("event", "started", "mqtt", brokerUrl, "topics", SampleMessages.TOPIC_FILTER, "clientId", gateway.clientId()));
+                final long until = runFor == 0 ? Long.MAX_VALUE : System.nanoTime() + TimeUnit.SECONDS.toNanos(runFor);
+                while (!stop.await(Math.min(TimeUnit.SECONDS.toNanos(submitEvery), Math.max(0, until - System.nanoTime())), TimeUnit.NANOSECONDS)) {
+                    submit(store, salts, ledger, lock);
+                    if (System.nanoTime() >= until) {
+                        break;
+                    }
+                }
+            }
+            submit(store, salts, ledger, lock);
+            print(Map.of("event", "stopped"));
+            return 0;
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the JVM is already stopping: the hook has run
+            }
+        }
+    }
+
+    /** Closes what the clock finished and drains the outbox; a failure is reported and retried next time. */
+    private void submit(final MemberStore store, final SaltStore salts, final LedgerConnection ledger, final Object lock) {
+        synchronized (lock) {
+            final Map<String, Object> out = new LinkedHashMap<>();
+            out.put("event", "submit");
+            try {
+                long closed = 0;
+                final long now = System.currentTimeMillis() - TimeUnit.SECONDS.toMillis(closeAfter);
+                for (final String meter : store.trackedMeters()) {
+                    closed += store.closeUntil(meter, salts.read(meter), now);
+                }
+                out.put("closed", closed);
+                out.putAll(new OutboxSubmitter(store, ledger.energy(root().channel)::recordIntervals, batch).drain().toMap());
+            } catch (IOException | RuntimeException e) {
+                out.put("error", String.valueOf(e.getMessage()));
+            }
+            print(out);
+        }
+    }
+
+    private static void print(final Map<String, Object> line) {
+        synchronized (System.out) {
+            System.out.println(Json.write(line));
+            System.out.flush();
+        }
+    }
+}

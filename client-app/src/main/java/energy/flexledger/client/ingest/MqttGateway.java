@@ -1,0 +1,91 @@
+package energy.flexledger.client.ingest;
+
+import java.util.Map;
+import java.util.function.Consumer;
+import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
+import org.eclipse.paho.client.mqttv3.MqttCallbackExtended;
+import org.eclipse.paho.client.mqttv3.MqttClient;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.MqttException;
+import org.eclipse.paho.client.mqttv3.MqttMessage;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+
+/**
+ * Takes device samples from an MQTT broker into the member store: subscribes to
+ * {@value SampleMessages#TOPIC_FILTER} with QoS 1 and a persistent session, and acknowledges each
+ * message (PUBACK) only after {@link SampleMessages#handle} has committed it. When the store fails,
+ * the message is not acknowledged: the client drops the connection, reconnects, and the broker
+ * delivers the message again; samples already stored are then counted as duplicates, not twice.
+ */
+public final class MqttGateway implements AutoCloseable {
+    private final MqttClient client;
+
+    private MqttGateway(final MqttClient client) {
+        this.client = client;
+    }
+
+    /**
+     * Connects to {@code brokerUrl} as {@code clientId} (the broker keeps that client's session and
+     * its unacknowledged messages while the gateway is away) and starts taking messages. Every
+     * message is handled while holding {@code lock}, the lock of the store's one writer.
+     */
+    public static MqttGateway start(final String brokerUrl, final String clientId, final SampleMessages messages, final Object lock,
+            final Consumer<Map<String, Object>> report) throws MqttException {
+        final MqttClient client = new MqttClient(brokerUrl, clientId, new MemoryPersistence());
+        client.setManualAcks(true);
+        client.setCallback(new MqttCallbackExtended() {
+            @Override
+            public void connectComplete(final boolean reconnect, final String serverUri) {
+                if (reconnect) {
+                    try {
+                        client.subscribe(SampleMessages.TOPIC_FILTER, 1);
+                    } catch (MqttException e) {
+                        report.accept(Map.of("event", "resubscribe failed", "message", String.valueOf(e.getMessage())));
+                    }
+                }
+            }
+
+            @Override
+            public void connectionLost(final Throwable cause) {
+                report.accept(Map.of("event", "connection lost", "message", String.valueOf(cause.getMessage())));
+            }
+
+            @Override
+            public void messageArrived(final String topic, final MqttMessage message) throws Exception {
+                final Map<String, Object> result;
+                synchronized (lock) {
+                    result = messages.handle(topic, message.getPayload()); // throws: no PUBACK, redelivery
+                }
+                client.messageArrivedComplete(message.getId(), message.getQos());
+                report.accept(result);
+            }
+
+            @Override
+            public void deliveryComplete(final IMqttDeliveryToken token) {
+                // the gateway publishes nothing
+            }
+        });
+        final MqttConnectOptions options = new MqttConnectOptions();
+        options.setCleanSession(false);
+        options.setAutomaticReconnect(true);
+        options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
+        client.connect(options);
+        client.subscribe(SampleMessages.TOPIC_FILTER, 1);
+        return new MqttGateway(client);
+    }
+
+    public String clientId() {
+        return client.getClientId();
+    }
+
+    @Override
+    public void close() throws MqttException {
+        try {
+            if (client.isConnected()) {
+                client.disconnect(5_000);
+            }
+        } finally {
+            client.close();
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package energy.flexledger.client.store;
+
+import energy.flexledger.client.EnergyLedger;
+import energy.flexledger.client.LedgerException;
+import energy.flexledger.spec.ErrorCode;
+import energy.flexledger.spec.Fp1;
+import energy.flexledger.spec.Hex;
+import energy.flexledger.spec.SpecException;
+import java.io.IOException;
+import java.util.Map;
+
+/** Starting a meter in the member store where its chain on the ledger continues. */
+public final class MeterTracking {
+    private MeterTracking() {
+    }
+
+    /**
+     * Tracks {@code meterId} from the ledger's record of it: its interval length, its head (the open
+     * interval starts at {@code lastEnd}), or, for a meter with no certified interval yet, the
+     * interval holding {@code firstSampleTime}; and checks that {@code salt} is the one its
+     * registration committed to ({@code BAD_SALT} otherwise).
+     */
+    public static MemberStore.Tracked fromLedger(final MemberStore store, final byte[] salt, final EnergyLedger energy, final String meterId,
+            final Long firstSampleTime) throws IOException, LedgerException {
+        final Map<String, Object> meter = energy.getMeter(meterId);
+        if (!Hex.encode(Fp1.saltCommitment(salt)).equals(meter.get("saltCommitment"))) {
+            throw new SpecException(ErrorCode.BAD_SALT, "the salt kept for meter '" + meterId + "' is not the one its registration committed to");
+        }
+        final long intervalMs = (Long) meter.get("intervalMs");
+        final Object lastEnd = meter.get("lastEnd");
+        final long start;
+        if (lastEnd != null) {
+            start = (Long) lastEnd;
+        } else if (firstSampleTime != null) {
+            start = Math.multiplyExact(Math.floorDiv(firstSampleTime - 1, intervalMs), intervalMs);
+        } else {
+            throw new SpecException(ErrorCode.BAD_REQUEST, "meter '" + meterId + "' has no certified interval yet: its first sample says where"
+                    + " its chain starts");
+        }
+        return store.track(meterId, salt, intervalMs, start);
+    }
+}

@@ -1,0 +1,67 @@
+package energy.flexledger.client.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import energy.flexledger.client.SaltStore;
+import energy.flexledger.client.store.MemberStore;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SampleMessagesTest {
+    private static final long Q = 900_000L;
+    private static final long T0 = 1_767_225_600_000L;
+
+    @TempDir
+    Path dir;
+
+    private static byte[] json(final String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void aMessageIsStoredOnceEvenWhenDeliveredTwiceAndBadOnesAreAnsweredWithACode() throws Exception {
+        final SaltStore salts = new SaltStore(dir.resolve("salts"));
+        salts.create("M-1");
+        try (MemberStore store = MemberStore.open(dir.resolve("member.db"))) {
+            final SampleMessages messages = new SampleMessages(store, salts,
+                    (s, salt, meterId, first) -> s.track(meterId, salt, Q, Math.floorDiv(first - 1, Q) * Q));
+            final String topic = SampleMessages.topicOf("M-1");
+            assertThat(topic).isEqualTo("flexledger/meters/M-1/samples");
+            final byte[] payload = json("[[" + (T0 + 1) + ",5],[" + (T0 + 2) + ",6]]");
+            assertThat(messages.handle(topic, payload)).containsEntry("meterId", "M-1").containsEntry("accepted", 2L)
+                    .containsEntry("duplicates", 0L);
+            assertThat(store.tracked("M-1")).get().extracting(MemberStore.Tracked::openStart).isEqualTo(T0);
+            // QoS 1 delivers at least once: the same message again stores nothing new.
+            assertThat(messages.handle(topic, payload)).containsEntry("accepted", 0L).containsEntry("duplicates", 2L);
+            assertThat(store.samples("M-1", T0, T0 + Q)).hasSize(2);
+
+            assertThat(messages.handle(topic, json("{\"t\":1}"))).containsEntry("error", "BAD_JSON");
+            assertThat(messages.handle(topic, json("[[1]]"))).containsEntry("error", "BAD_JSON");
+            assertThat(messages.handle("flexledger/meters//samples", payload)).containsEntry("error", "BAD_REQUEST");
+            assertThat(messages.handle("other/topic", payload)).containsEntry("error", "BAD_REQUEST");
+            assertThat(messages.handle(SampleMessages.topicOf("M-404"), payload)).containsEntry("error", "NOT_FOUND");
+            assertThat((List<?>) messages.handle(topic, json("[[" + T0 + ",1]]")).get("rejected")).singleElement()
+                    .satisfies(r -> assertThat(((Map<?, ?>) r).get("error")).isEqualTo("SAMPLE_OUTSIDE_INTERVAL"));
+        }
+    }
+
+    @Test
+    void whenTheStoreCannotCommitTheMessageIsNotAnswered() throws Exception {
+        final SaltStore salts = new SaltStore(dir.resolve("salts"));
+        salts.create("M-1");
+        final MemberStore store = MemberStore.open(dir.resolve("member.db"));
+        store.track("M-1", salts.read("M-1"), Q, T0);
+        store.close();
+        final SampleMessages messages = new SampleMessages(store, salts, (s, salt, meterId, first) -> {
+            throw new AssertionError("tracked already");
+        });
+        assertThatThrownBy(() -> messages.handle(SampleMessages.topicOf("M-1"), json("[[" + (T0 + 1) + ",5]]")))
+                .isInstanceOf(IOException.class);
+    }
+}
