@@ -102,10 +102,15 @@ final class DemoCommand implements Callable<Integer> {
                 final MemberStore.Ingested ingested = store.ingest(meter, salt, stream);
                 final int closed = store.closeUntil(meter, salt, first + intervals * QUARTER_MS);
                 out.printf("   %d samples stored, %d intervals closed into the outbox%n", ingested.accepted(), ingested.closed() + closed);
-                sent = new OutboxSubmitter(store, device.energy(root.channel)::recordIntervals, 500).drain();
+                // Only this meter's records: the store may hold other meters, bound to other identities.
+                sent = new OutboxSubmitter(store, device.energy(root.channel)::recordIntervals, 500, meter).drain();
             }
             if (sent.stoppedBy() != null) {
                 throw sent.stoppedBy();
+            }
+            if (!sent.failed().isEmpty() || !sent.held().isEmpty()) {
+                out.printf("   UNEXPECTED: the ledger refused %s%n", sent.toMap());
+                return 1;
             }
             out.printf("   %d records certified in %d transaction(s); the outbox marks them COMMITTED%n", sent.committed(), sent.transactions());
 

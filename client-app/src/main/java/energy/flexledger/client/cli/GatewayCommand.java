@@ -53,56 +53,75 @@ final class GatewayCommand extends Connected implements java.util.concurrent.Cal
         if (submitEvery < 1 || closeAfter < 0 || runFor < 0 || batch < 1 || batch > 2_000) {
             throw new ParameterException(spec.commandLine(), "--submit-every >= 1, --close-after >= 0, --for >= 0, --batch 1..2000");
         }
-        final Object lock = new Object();
         final CountDownLatch stop = new CountDownLatch(1);
-        final Thread hook = new Thread(stop::countDown, "flexledger-gateway-stop");
+        final CountDownLatch done = new CountDownLatch(1);
+        // On SIGTERM or Ctrl-C: let the loop finish its last submission and disconnect cleanly.
+        final Thread hook = new Thread(() -> {
+            stop.countDown();
+            try {
+                done.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "flexledger-gateway-stop");
         Runtime.getRuntime().addShutdownHook(hook);
         try (MemberStore store = MemberStore.open(IngestCommand.storeFile(root()));
                 LedgerConnection ledger = connect()) {
             final SaltStore salts = new SaltStore(root().dataDir().resolve("salts"));
             final SampleMessages messages = new SampleMessages(store, salts,
                     (s, salt, meterId, first) -> MeterTracking.fromLedger(s, salt, ledger.energy(root().channel), meterId, first));
-            try (MqttGateway gateway = MqttGateway.start(brokerUrl, clientId != null ? clientId : "flexledger-" + root().org, messages, lock,
+            try (MqttGateway gateway = MqttGateway.start(brokerUrl, clientId != null ? clientId : "flexledger-" + root().org, messages,
                     GatewayCommand::print)) {
                 print(Map.of("event", "started", "mqtt", brokerUrl, "topics", SampleMessages.TOPIC_FILTER, "clientId", gateway.clientId()));
                 final long until = runFor == 0 ? Long.MAX_VALUE : System.nanoTime() + TimeUnit.SECONDS.toNanos(runFor);
                 while (!stop.await(Math.min(TimeUnit.SECONDS.toNanos(submitEvery), Math.max(0, until - System.nanoTime())), TimeUnit.NANOSECONDS)) {
-                    submit(store, salts, ledger, lock);
+                    submit(store, salts, ledger);
                     if (System.nanoTime() >= until) {
                         break;
                     }
                 }
             }
-            submit(store, salts, ledger, lock);
+            submit(store, salts, ledger);
             print(Map.of("event", "stopped"));
             return 0;
         } finally {
+            done.countDown();
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException shuttingDown) {
-                // the JVM is already stopping: the hook has run
+                // the JVM is already stopping: the hook is running
             }
         }
     }
 
-    /** Closes what the clock finished and drains the outbox; a failure is reported and retried next time. */
-    private void submit(final MemberStore store, final SaltStore salts, final LedgerConnection ledger, final Object lock) {
-        synchronized (lock) {
-            final Map<String, Object> out = new LinkedHashMap<>();
-            out.put("event", "submit");
-            try {
-                long closed = 0;
-                final long now = System.currentTimeMillis() - TimeUnit.SECONDS.toMillis(closeAfter);
-                for (final String meter : store.trackedMeters()) {
+    /**
+     * Closes what the clock finished, meter by meter (one meter's trouble does not stop the others),
+     * and drains the outbox; the store's own lock keeps this apart from incoming messages, and the
+     * ledger calls hold no lock, so messages keep flowing while a submission waits for the ledger.
+     */
+    private void submit(final MemberStore store, final SaltStore salts, final LedgerConnection ledger) {
+        final Map<String, Object> out = new LinkedHashMap<>();
+        out.put("event", "submit");
+        final java.util.List<Object> problems = new java.util.ArrayList<>();
+        long closed = 0;
+        try {
+            final long now = System.currentTimeMillis() - TimeUnit.SECONDS.toMillis(closeAfter);
+            for (final String meter : store.trackedMeters()) {
+                try {
                     closed += store.closeUntil(meter, salts.read(meter), now);
+                } catch (IOException | RuntimeException e) {
+                    problems.add(Map.of("meterId", meter, "message", String.valueOf(e.getMessage())));
                 }
-                out.put("closed", closed);
-                out.putAll(new OutboxSubmitter(store, ledger.energy(root().channel)::recordIntervals, batch).drain().toMap());
-            } catch (IOException | RuntimeException e) {
-                out.put("error", String.valueOf(e.getMessage()));
             }
-            print(out);
+            out.put("closed", closed);
+            out.putAll(new OutboxSubmitter(store, ledger.energy(root().channel)::recordIntervals, batch).drain().toMap());
+        } catch (IOException | RuntimeException e) {
+            out.put("error", String.valueOf(e.getMessage()));
         }
+        if (!problems.isEmpty()) {
+            out.put("closeProblems", problems);
+        }
+        print(out);
     }
 
     private static void print(final Map<String, Object> line) {

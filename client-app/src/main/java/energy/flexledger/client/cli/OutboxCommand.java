@@ -21,13 +21,14 @@ import picocli.CommandLine.Parameters;
     "The member store's closed intervals on their way to the ledger.",
     "status: counts and each meter's open interval; list --meter M: its records;",
     "close --meter M [--until T]: close the intervals that ended by T (default now), empty ones included;",
-    "submit [--batch N]: send every PENDING record (exit 3 if the chaincode refused one: it is FAILED and its meter waits;",
+    "submit [--batch N] [--meter M]: send every PENDING record (exit 3 if the chaincode refused one: a record it can never take is",
+    "FAILED and its meter waits; one refused for the situation, say ACCESS_DENIED for this identity, stays PENDING;",
     "exit 4 if the network failed: the records stay PENDING for the next run)."})
 final class OutboxCommand extends Connected implements Callable<Integer> {
     @Parameters(index = "0", description = "status, list, close or submit")
     String action;
 
-    @Option(names = "--meter", description = "list, close: the meter")
+    @Option(names = "--meter", description = "list, close: the meter; submit: only this meter's records")
     String meterId;
 
     @Option(names = "--until", description = "close: epoch ms (default: now)")
@@ -65,14 +66,14 @@ final class OutboxCommand extends Connected implements Callable<Integer> {
                         throw new ParameterException(spec.commandLine(), "--batch must be 1..2000");
                     }
                     try (LedgerConnection ledger = connect()) {
-                        final OutboxSubmitter.Report report = new OutboxSubmitter(store, ledger.energy(root().channel)::recordIntervals, batch)
-                                .drain();
+                        final OutboxSubmitter.Report report = new OutboxSubmitter(store, ledger.energy(root().channel)::recordIntervals, batch,
+                                meterId).drain();
                         System.out.println(Json.write(report.toMap()));
                         if (report.stoppedBy() != null) {
                             System.err.println("flexledger: " + report.stoppedBy().getMessage());
                             return FlexLedgerCli.EXIT_OTHER_ERROR;
                         }
-                        return report.failed().isEmpty() ? 0 : FlexLedgerCli.EXIT_CODE_ERROR;
+                        return report.failed().isEmpty() && report.held().isEmpty() ? 0 : FlexLedgerCli.EXIT_CODE_ERROR;
                     }
                 }
                 default -> throw new ParameterException(spec.commandLine(), "unknown action '" + action + "': status, list, close or submit");

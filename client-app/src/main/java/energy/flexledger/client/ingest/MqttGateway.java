@@ -26,22 +26,19 @@ public final class MqttGateway implements AutoCloseable {
 
     /**
      * Connects to {@code brokerUrl} as {@code clientId} (the broker keeps that client's session and
-     * its unacknowledged messages while the gateway is away) and starts taking messages. Every
-     * message is handled while holding {@code lock}, the lock of the store's one writer.
+     * its unacknowledged messages while the gateway is away) and starts taking messages.
      */
-    public static MqttGateway start(final String brokerUrl, final String clientId, final SampleMessages messages, final Object lock,
+    public static MqttGateway start(final String brokerUrl, final String clientId, final SampleMessages messages,
             final Consumer<Map<String, Object>> report) throws MqttException {
         final MqttClient client = new MqttClient(brokerUrl, clientId, new MemoryPersistence());
         client.setManualAcks(true);
         client.setCallback(new MqttCallbackExtended() {
             @Override
             public void connectComplete(final boolean reconnect, final String serverUri) {
+                // No resubscribe: the persistent session keeps the subscription at the broker, and a
+                // blocking subscribe on this (the callback) thread could wait behind queued messages.
                 if (reconnect) {
-                    try {
-                        client.subscribe(SampleMessages.TOPIC_FILTER, 1);
-                    } catch (MqttException e) {
-                        report.accept(Map.of("event", "resubscribe failed", "message", String.valueOf(e.getMessage())));
-                    }
+                    report.accept(Map.of("event", "reconnected", "mqtt", serverUri));
                 }
             }
 
@@ -52,10 +49,8 @@ public final class MqttGateway implements AutoCloseable {
 
             @Override
             public void messageArrived(final String topic, final MqttMessage message) throws Exception {
-                final Map<String, Object> result;
-                synchronized (lock) {
-                    result = messages.handle(topic, message.getPayload()); // throws: no PUBACK, redelivery
-                }
+                // Throws when nothing could be stored: no PUBACK, the client reconnects, the broker redelivers.
+                final Map<String, Object> result = messages.handle(topic, message.getPayload());
                 client.messageArrivedComplete(message.getId(), message.getQos());
                 report.accept(result);
             }

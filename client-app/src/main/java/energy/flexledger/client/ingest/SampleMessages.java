@@ -72,8 +72,12 @@ public final class SampleMessages {
         if (!salts.exists(meterId)) {
             return refused(out, ErrorCode.NOT_FOUND, "no salt for meter '" + meterId + "': it was not registered from this member");
         }
+        if (samples.isEmpty()) {
+            out.put("accepted", 0L);
+            return out;
+        }
         final byte[] salt = salts.read(meterId);
-        if (store.tracked(meterId).isEmpty() && !samples.isEmpty()) {
+        if (store.tracked(meterId).isEmpty()) {
             try {
                 tracker.track(store, salt, meterId, samples.get(0)[0]);
             } catch (SpecException e) {
@@ -85,7 +89,12 @@ public final class SampleMessages {
                 throw e;
             }
         }
-        final MemberStore.Ingested done = store.ingest(meterId, salt, samples);
+        final MemberStore.Ingested done;
+        try {
+            done = store.ingest(meterId, salt, samples);
+        } catch (SpecException e) {
+            return refused(out, e.code(), e.detail()); // a rule, not a failure: delivering it again changes nothing
+        }
         out.put("accepted", (long) done.accepted());
         out.put("duplicates", (long) done.duplicates());
         final List<Object> rejected = new ArrayList<>();

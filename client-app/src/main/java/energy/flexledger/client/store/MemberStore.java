@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.LongSupplier;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 
@@ -41,14 +42,27 @@ public final class MemberStore implements AutoCloseable {
     /** The longest run of empty intervals one sample may close: a year of quarter-hours. */
     public static final long MAX_GAP_INTERVALS = 366L * 96;
 
-    private final Connection db;
+    /** How far a sample may lie ahead of this member's clock: chaincode-energy allows the same for an interval's end. */
+    public static final long MAX_CLOCK_SKEW_MS = 5 * 60_000L;
 
-    private MemberStore(final Connection db) {
+    private final Connection db;
+    private final LongSupplier clock;
+
+    private MemberStore(final Connection db, final LongSupplier clock) {
         this.db = db;
+        this.clock = clock;
     }
 
-    /** Opens (and creates or migrates) the store in {@code file}. */
+    /** Opens (and creates or migrates) the store in {@code file}, on the system clock. */
     public static MemberStore open(final Path file) throws IOException {
+        return open(file, System::currentTimeMillis);
+    }
+
+    /**
+     * Opens the store with {@code clock} (epoch ms): samples more than {@link #MAX_CLOCK_SKEW_MS}
+     * ahead of it are refused, since the ledger would refuse their interval.
+     */
+    public static MemberStore open(final Path file, final LongSupplier clock) throws IOException {
         final Path parent = file.toAbsolutePath().getParent();
         if (parent != null) {
             Files.createDirectories(parent);
@@ -68,7 +82,7 @@ public final class MemberStore implements AutoCloseable {
                 s.execute("PRAGMA busy_timeout=10000");
             }
             db.setAutoCommit(false);
-            return new MemberStore(db);
+            return new MemberStore(db, clock);
         } catch (SQLException e) {
             throw new IOException("cannot open the member store " + file + ": " + e.getMessage(), e);
         }
@@ -171,14 +185,25 @@ public final class MemberStore implements AutoCloseable {
             int closed = 0;
             final List<Rejected> rejected = new ArrayList<>();
             try (PreparedStatement insert = db.prepareStatement("INSERT INTO sample (meter_id, t, v) VALUES (?, ?, ?)")) {
+                final long latest = Math.addExact(clock.getAsLong(), MAX_CLOCK_SKEW_MS);
+                // Samples accepted by this call, by time: its inserts are batched, so the database
+                // cannot see them yet when the same sample comes twice in one call.
+                final Map<Long, Long> thisCall = new java.util.HashMap<>();
                 for (int i = 0; i < samples.size(); i++) {
                     final long t = samples.get(i)[0];
                     final long v = samples.get(i)[1];
-                    if (t <= acc.lastTime() && storedValue(meterId, t).filter(stored -> stored == v).isPresent()) {
-                        duplicates++;
-                        continue; // delivered twice (MQTT QoS 1, a retried upload): already stored
+                    if (t <= acc.lastTime()) {
+                        final Long earlier = thisCall.containsKey(t) ? thisCall.get(t) : storedValue(meterId, t).orElse(null);
+                        if (earlier != null && earlier == v) {
+                            duplicates++;
+                            continue; // delivered twice (MQTT QoS 1, a retried upload): already stored
+                        }
                     }
                     try {
+                        if (t > latest) {
+                            throw new SpecException(ErrorCode.BAD_INTERVAL, "sample time " + t + " is more than " + MAX_CLOCK_SKEW_MS / 60_000
+                                    + " minutes ahead of this member's clock (" + (latest - MAX_CLOCK_SKEW_MS) + "): is the device's clock right?");
+                        }
                         if (t > acc.end()) {
                             final long next = Math.multiplyExact(Math.floorDiv(t - 1, ms), ms);
                             final long skipped = (next - acc.end()) / ms;
@@ -186,14 +211,18 @@ public final class MemberStore implements AutoCloseable {
                                 throw new SpecException(ErrorCode.BAD_INTERVAL, "sample time " + t + " is " + skipped + " intervals after the open one ("
                                         + acc.start() + ", " + acc.end() + "]: more than " + MAX_GAP_INTERVALS + "; close the gap with 'outbox close' first");
                             }
+                            // The new interval takes the sample before anything is written: a refusal writes nothing.
+                            final Fp1.Accumulator following = Fp1.interval(salt, meterId, next, Math.addExact(next, ms)).add(t, v);
                             closed += closeInto(meterId, salt, acc, next, ms);
-                            acc = Fp1.interval(salt, meterId, next, Math.addExact(next, ms));
+                            acc = following;
+                        } else {
+                            acc.add(t, v);
                         }
-                        acc.add(t, v);
                     } catch (SpecException e) {
                         rejected.add(new Rejected(i, e.code(), e.detail()));
                         continue;
                     }
+                    thisCall.put(t, v);
                     insert.setString(1, meterId);
                     insert.setLong(2, t);
                     insert.setLong(3, v);
@@ -236,6 +265,10 @@ public final class MemberStore implements AutoCloseable {
      */
     public int closeUntil(final String meterId, final byte[] salt, final long until) throws IOException {
         return transaction(() -> {
+            if (until > Math.addExact(clock.getAsLong(), MAX_CLOCK_SKEW_MS)) {
+                throw new SpecException(ErrorCode.BAD_INTERVAL, "cannot close intervals up to " + until + ": that is in the future of this"
+                        + " member's clock, and samples may still come");
+            }
             final Tracked meter = require(meterId);
             final long ms = meter.intervalMs();
             final Fp1.Accumulator acc = meter.resume();
@@ -323,8 +356,36 @@ public final class MemberStore implements AutoCloseable {
      * meter's chain cannot continue past a refused record.
      */
     public List<OutboxRow> pending(final int limit) throws IOException {
-        return rows("WHERE o.status = 'PENDING' AND NOT EXISTS (SELECT 1 FROM outbox f WHERE f.meter_id = o.meter_id AND f.status = 'FAILED')"
-                + " ORDER BY o.id LIMIT " + Math.max(0, limit));
+        return pending(limit, null, List.of());
+    }
+
+    /**
+     * Like {@link #pending(int)}, of {@code onlyMeter} alone when it is not null, and without the
+     * records of the meters in {@code skip} (held back for the rest of a run).
+     */
+    public List<OutboxRow> pending(final int limit, final String onlyMeter, final java.util.Collection<String> skip) throws IOException {
+        final StringBuilder where = new StringBuilder(" WHERE o.status = 'PENDING'"
+                + " AND NOT EXISTS (SELECT 1 FROM outbox f WHERE f.meter_id = o.meter_id AND f.status = 'FAILED')");
+        if (onlyMeter != null) {
+            where.append(" AND o.meter_id = ?");
+        }
+        if (!skip.isEmpty()) {
+            where.append(" AND o.meter_id NOT IN (").append(String.join(", ", java.util.Collections.nCopies(skip.size(), "?"))).append(')');
+        }
+        where.append(" ORDER BY o.id LIMIT ?");
+        return transaction(() -> {
+            try (PreparedStatement ps = db.prepareStatement(SELECT_ROWS + where)) {
+                int k = 1;
+                if (onlyMeter != null) {
+                    ps.setString(k++, onlyMeter);
+                }
+                for (final String m : skip) {
+                    ps.setString(k++, m);
+                }
+                ps.setInt(k, Math.max(0, limit));
+                return read(ps);
+            }
+        });
     }
 
     /** Every record of {@code meterId} in the outbox, oldest first. */
@@ -339,14 +400,6 @@ public final class MemberStore implements AutoCloseable {
 
     private static final String SELECT_ROWS = "SELECT o.id, o.meter_id, o.start, o.\"end\", o.count, o.sum, o.fingerprint, o.status, o.tx_id,"
             + " o.error_code FROM outbox o";
-
-    private List<OutboxRow> rows(final String where) throws IOException {
-        return transaction(() -> {
-            try (PreparedStatement ps = db.prepareStatement(SELECT_ROWS + " " + where)) {
-                return read(ps);
-            }
-        });
-    }
 
     private static List<OutboxRow> read(final PreparedStatement ps) throws SQLException {
         final List<OutboxRow> out = new ArrayList<>();
@@ -428,7 +481,7 @@ public final class MemberStore implements AutoCloseable {
     }
 
     /** Runs {@code work} in one database transaction: committed when it returns, rolled back when it throws. */
-    private <T> T transaction(final Work<T> work) throws IOException {
+    private synchronized <T> T transaction(final Work<T> work) throws IOException {
         try {
             final T result = work.run();
             db.commit();
@@ -451,7 +504,7 @@ public final class MemberStore implements AutoCloseable {
     }
 
     @Override
-    public void close() throws IOException {
+    public synchronized void close() throws IOException {
         try {
             db.close();
         } catch (SQLException e) {

@@ -32,6 +32,11 @@ public final class MeterTracking {
         if (lastEnd != null) {
             start = (Long) lastEnd;
         } else if (firstSampleTime != null) {
+            if (firstSampleTime < System.currentTimeMillis() - Math.multiplyExact(MemberStore.MAX_GAP_INTERVALS, intervalMs)) {
+                // A chain never restarts: starting it at a reset device clock (1970) would block the meter.
+                throw new SpecException(ErrorCode.BAD_INTERVAL, "meter '" + meterId + "''s first sample (" + firstSampleTime + ") is more than "
+                        + MemberStore.MAX_GAP_INTERVALS + " intervals old: is the device's clock right?");
+            }
             start = Math.multiplyExact(Math.floorDiv(firstSampleTime - 1, intervalMs), intervalMs);
         } else {
             throw new SpecException(ErrorCode.BAD_REQUEST, "meter '" + meterId + "' has no certified interval yet: its first sample says where"

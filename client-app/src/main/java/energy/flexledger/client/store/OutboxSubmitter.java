@@ -16,9 +16,12 @@ import java.util.Map;
  * the commit and the mark loses nothing and doubles nothing.
  *
  * <p>When the chaincode refuses a batch (a stable error code), the batch is split until the refused
- * record is found; that record is marked FAILED with the code and its meter sends nothing more, while
- * every other meter goes on. A failure without a code (network, peer down) stops the drain with the
- * records still PENDING, for the next run.
+ * record is found. A refusal about the record itself ({@code CONFLICT}, {@code NOT_CONTIGUOUS},
+ * {@code MISALIGNED}, {@code BAD_REQUEST}, {@code BAD_JSON}) marks it FAILED and its meter sends
+ * nothing more; any other code (the caller may not write that meter, the meter is deactivated, ...)
+ * is about the situation, not the record: the meter is held back for this run, its records stay
+ * PENDING. Every other meter goes on. A failure without a code (network, peer down) stops the drain
+ * with the records still PENDING, for the next run.
  */
 public final class OutboxSubmitter {
     /** Where records go: {@code EnergyLedger::recordIntervals} in the client app. */
@@ -26,13 +29,19 @@ public final class OutboxSubmitter {
         Map<String, Object> recordIntervals(List<Map<String, Object>> records) throws LedgerException;
     }
 
+    /** Codes that say the record itself can never be certified as it is. */
+    static final java.util.Set<ErrorCode> ABOUT_THE_RECORD = java.util.EnumSet.of(ErrorCode.CONFLICT, ErrorCode.NOT_CONTIGUOUS,
+            ErrorCode.MISALIGNED, ErrorCode.BAD_REQUEST, ErrorCode.BAD_JSON);
+
     /** What one {@link #drain} did. */
-    public record Report(long committed, long transactions, List<Map<String, Object>> failed, LedgerException stoppedBy) {
+    public record Report(long committed, long transactions, List<Map<String, Object>> failed, List<Map<String, Object>> held,
+            LedgerException stoppedBy) {
         public Map<String, Object> toMap() {
             final Map<String, Object> out = new LinkedHashMap<>();
             out.put("committed", committed);
             out.put("transactions", transactions);
             out.put("failed", failed);
+            out.put("held", held);
             if (stoppedBy != null) {
                 out.put("stoppedBy", String.valueOf(stoppedBy.getMessage()));
                 out.put("retryable", stoppedBy.retryable());
@@ -44,33 +53,42 @@ public final class OutboxSubmitter {
     private final MemberStore store;
     private final Sink sink;
     private final int batchSize;
+    private final String onlyMeter;
     private long committed;
     private long transactions;
     private final List<Map<String, Object>> failed = new ArrayList<>();
+    private final List<Map<String, Object>> held = new ArrayList<>();
+    private final java.util.Set<String> stopped = new java.util.TreeSet<>();
 
     public OutboxSubmitter(final MemberStore store, final Sink sink, final int batchSize) {
+        this(store, sink, batchSize, null);
+    }
+
+    /** A submitter for {@code onlyMeter}'s records alone (all meters when it is null). */
+    public OutboxSubmitter(final MemberStore store, final Sink sink, final int batchSize, final String onlyMeter) {
         if (batchSize < 1 || batchSize > 2_000) {
             throw new IllegalArgumentException("a batch holds 1..2000 records (chaincode-energy's limit), not " + batchSize);
         }
         this.store = store;
         this.sink = sink;
         this.batchSize = batchSize;
+        this.onlyMeter = onlyMeter;
     }
 
     /** Sends every PENDING record it can; returns what happened. */
     public Report drain() throws IOException {
         try {
             while (true) {
-                final List<MemberStore.OutboxRow> rows = store.pending(batchSize);
+                final List<MemberStore.OutboxRow> rows = store.pending(batchSize, onlyMeter, stopped);
                 if (rows.isEmpty()) {
                     break;
                 }
                 send(rows);
             }
         } catch (LedgerException e) {
-            return new Report(committed, transactions, failed, e);
+            return new Report(committed, transactions, failed, held, e);
         }
-        return new Report(committed, transactions, failed, null);
+        return new Report(committed, transactions, failed, held, null);
     }
 
     /** Sends {@code rows}; on a refusal, halves the batch until the refused record is alone. */
@@ -95,13 +113,18 @@ public final class OutboxSubmitter {
             }
             if (rows.size() == 1) {
                 final MemberStore.OutboxRow r = rows.get(0);
-                store.markFailed(r.id(), code, e.getMessage());
                 final Map<String, Object> f = new LinkedHashMap<>();
                 f.put("meterId", r.meterId());
                 f.put("start", r.digest().start());
                 f.put("error", code.name());
                 f.put("message", e.getMessage());
-                failed.add(f);
+                if (ABOUT_THE_RECORD.contains(code)) {
+                    store.markFailed(r.id(), code, e.getMessage());
+                    failed.add(f);
+                } else {
+                    held.add(f); // still PENDING: the next run tries again
+                }
+                stopped.add(r.meterId());
                 return;
             }
             // A refusal fails the whole batch: find the record it is about. The halves are sent
@@ -116,11 +139,11 @@ public final class OutboxSubmitter {
         committed += ids.size();
     }
 
-    /** {@code rows} without the records of meters that now have a FAILED record. */
+    /** {@code rows} without the records of meters stopped in this run (a FAILED record, or held back). */
     private List<MemberStore.OutboxRow> withoutBlocked(final List<MemberStore.OutboxRow> rows) {
         final List<MemberStore.OutboxRow> out = new ArrayList<>();
         for (final MemberStore.OutboxRow r : rows) {
-            if (failed.stream().noneMatch(f -> r.meterId().equals(f.get("meterId")))) {
+            if (!stopped.contains(r.meterId())) {
                 out.add(r);
             }
         }

@@ -46,6 +46,7 @@ class SampleMessagesTest {
             assertThat(messages.handle("flexledger/meters//samples", payload)).containsEntry("error", "BAD_REQUEST");
             assertThat(messages.handle("other/topic", payload)).containsEntry("error", "BAD_REQUEST");
             assertThat(messages.handle(SampleMessages.topicOf("M-404"), payload)).containsEntry("error", "NOT_FOUND");
+            assertThat(messages.handle(SampleMessages.topicOf("M-1"), json("[]"))).containsEntry("accepted", 0L);
             assertThat((List<?>) messages.handle(topic, json("[[" + T0 + ",1]]")).get("rejected")).singleElement()
                     .satisfies(r -> assertThat(((Map<?, ?>) r).get("error")).isEqualTo("SAMPLE_OUTSIDE_INTERVAL"));
         }
@@ -63,5 +64,19 @@ class SampleMessagesTest {
         });
         assertThatThrownBy(() -> messages.handle(SampleMessages.topicOf("M-1"), json("[[" + (T0 + 1) + ",5]]")))
                 .isInstanceOf(IOException.class);
+    }
+
+    @Test
+    void anEmptyMessageOrOneThatCannotBeTrackedIsAnsweredNotRetried() throws Exception {
+        final SaltStore salts = new SaltStore(dir.resolve("salts"));
+        salts.create("M-2");
+        try (MemberStore store = MemberStore.open(dir.resolve("member.db"))) {
+            final SampleMessages messages = new SampleMessages(store, salts, (s, salt, meterId, first) -> {
+                throw new energy.flexledger.spec.SpecException(energy.flexledger.spec.ErrorCode.BAD_INTERVAL, "clock reset");
+            });
+            assertThat(messages.handle(SampleMessages.topicOf("M-2"), json("[]"))).containsEntry("accepted", 0L);
+            assertThat(messages.handle(SampleMessages.topicOf("M-2"), json("[[1,1]]"))).containsEntry("error", "BAD_INTERVAL");
+            assertThat(store.tracked("M-2")).isEmpty();
+        }
     }
 }

@@ -143,4 +143,30 @@ class MemberStoreTest {
             assertThat(store.pending(10).get(0).digest()).isEqualTo(digest(T0, T0 + 1, 10, T0 + 2, 20, T0 + 3, 30));
         }
     }
+
+    @Test
+    void samplesAheadOfTheClockAndClosingTheFutureAreRefused() throws Exception {
+        final long now = T0 + 10 * Q;
+        try (MemberStore store = MemberStore.open(dir.resolve("member.db"), () -> now)) {
+            store.track("M", SALT, Q, T0);
+            final MemberStore.Ingested r = store.ingest("M", SALT, samples(T0 + 1, 1, now + MemberStore.MAX_CLOCK_SKEW_MS + 1, 2,
+                    now + MemberStore.MAX_CLOCK_SKEW_MS, 3));
+            assertThat(r.rejected()).extracting(MemberStore.Rejected::index, MemberStore.Rejected::code)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple(1, ErrorCode.BAD_INTERVAL));
+            assertThat(r.accepted()).isEqualTo(2);
+            assertThatThrownBy(() -> store.closeUntil("M", SALT, now + MemberStore.MAX_CLOCK_SKEW_MS + Q))
+                    .isInstanceOfSatisfying(SpecException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BAD_INTERVAL));
+        }
+    }
+
+    @Test
+    void theSameSampleTwiceInOneCallIsADuplicateNotAnError() throws Exception {
+        try (MemberStore store = MemberStore.open(dir.resolve("member.db"))) {
+            store.track("M", SALT, Q, T0);
+            final MemberStore.Ingested r = store.ingest("M", SALT, samples(T0 + 1, 1, T0 + 1, 1, T0 + 2, 2, T0 + 1, 9));
+            assertThat(r.accepted()).isEqualTo(2);
+            assertThat(r.duplicates()).isEqualTo(1);
+            assertThat(r.rejected()).extracting(MemberStore.Rejected::code).containsExactly(ErrorCode.SAMPLES_NOT_INCREASING);
+        }
+    }
 }

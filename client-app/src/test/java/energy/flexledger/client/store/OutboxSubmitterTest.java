@@ -24,6 +24,7 @@ class OutboxSubmitterTest {
         final List<List<Map<String, Object>>> batches = new ArrayList<>();
         String refusedMeter;
         long refusedStart;
+        ErrorCode refusal = ErrorCode.CONFLICT;
         boolean down;
 
         @Override
@@ -33,7 +34,7 @@ class OutboxSubmitterTest {
             }
             for (final Map<String, Object> r : records) {
                 if (r.get("meterId").equals(refusedMeter) && r.get("start").equals(refusedStart)) {
-                    throw new LedgerException(ErrorCode.CONFLICT, "CONFLICT: a different record", "tx-refused", false, null);
+                    throw new LedgerException(refusal, refusal + ": refused", "tx-refused", false, null);
                 }
             }
             batches.add(records);
@@ -102,6 +103,34 @@ class OutboxSubmitterTest {
             assertThat(store.pending(10)).hasSize(3);
             sink.down = false;
             assertThat(new OutboxSubmitter(store, sink, 10).drain().committed()).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void aRefusalAboutTheCallerHoldsTheMeterBackWithoutFailingItsRecords() throws Exception {
+        try (MemberStore store = storeWith(3, 3)) {
+            final FakeSink sink = new FakeSink();
+            sink.refusedMeter = "M";
+            sink.refusedStart = T0;
+            sink.refusal = ErrorCode.ACCESS_DENIED;
+            final OutboxSubmitter.Report report = new OutboxSubmitter(store, sink, 10).drain();
+            assertThat(report.failed()).isEmpty();
+            assertThat(report.held()).singleElement().satisfies(h -> assertThat(h).containsEntry("meterId", "M").containsEntry("error",
+                    "ACCESS_DENIED"));
+            assertThat(store.outbox("M")).extracting(MemberStore.OutboxRow::status).containsOnly("PENDING");
+            assertThat(store.outbox("N")).extracting(MemberStore.OutboxRow::status).containsOnly("COMMITTED");
+            // Once the situation changes, the next run sends them.
+            sink.refusedMeter = null;
+            assertThat(new OutboxSubmitter(store, sink, 10).drain().committed()).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void aSubmitterForOneMeterSendsOnlyItsRecords() throws Exception {
+        try (MemberStore store = storeWith(2, 2)) {
+            final FakeSink sink = new FakeSink();
+            assertThat(new OutboxSubmitter(store, sink, 10, "N").drain().committed()).isEqualTo(2);
+            assertThat(store.outbox("M")).extracting(MemberStore.OutboxRow::status).containsOnly("PENDING");
         }
     }
 }
