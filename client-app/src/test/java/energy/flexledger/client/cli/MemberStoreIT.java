@@ -5,9 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import energy.flexledger.client.store.MemberStore;
 import energy.flexledger.spec.Fp1;
 import energy.flexledger.spec.IntervalDigest;
-import energy.flexledger.spec.Json;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,33 +26,19 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("integration")
 class MemberStoreIT {
-    private static final Path ROOT = Path.of(System.getProperty("flexledger.root", "..")).toAbsolutePath().normalize();
+    private static final Path ROOT = InProcessCli.ROOT;
     private static final long Q = 900_000L;
 
-    private record Run(int code, String out) {
-    }
-
-    private static Run run(final String... args) {
-        final PrintStream stdout = System.out;
-        final ByteArrayOutputStream out = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        try {
-            return new Run(FlexLedgerCli.run(args), out.toString(StandardCharsets.UTF_8).trim());
-        } finally {
-            System.setOut(stdout);
-        }
+    private static InProcessCli.Run run(final String... args) {
+        return InProcessCli.run(args);
     }
 
     private static Map<String, Object> ok(final String... args) {
-        final Run r = run(args);
-        assertThat(r.code()).as("flexledger %s exit code; output %s", String.join(" ", args), r.out()).isZero();
-        return Json.parseObject(r.out());
+        return InProcessCli.ok(args);
     }
 
     private static Path storeFile() {
-        final String env = System.getenv("FLEXLEDGER_WORK");
-        final Path work = env != null ? Path.of(env) : ROOT.resolve("work/network");
-        return work.resolve("members/community/member.db");
+        return InProcessCli.communityStore();
     }
 
     private static Path samplesFile(final Path dir, final String name, final long from, final long step, final int n) throws Exception {
@@ -94,7 +77,7 @@ class MemberStoreIT {
             ps.setLong(2, t0 + Q + 60_000L);
             assertThat(ps.executeUpdate()).isEqualTo(1);
         }
-        final Run tampered = run("--org", "community", "audit", "--meter", meter);
+        final InProcessCli.Run tampered = run("--org", "community", "audit", "--meter", meter);
         assertThat(tampered.code()).isEqualTo(1);
         assertThat(tampered.out()).contains("\"ok\":false").contains(Long.toString(t0 + Q)).contains("fingerprint");
     }

@@ -4,10 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import energy.flexledger.client.ingest.SampleMessages;
 import energy.flexledger.client.store.MemberStore;
-import energy.flexledger.spec.Json;
 import io.moquette.broker.Server;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -30,28 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("integration")
 class MqttGatewayIT {
-    private static final Path ROOT = Path.of(System.getProperty("flexledger.root", "..")).toAbsolutePath().normalize();
     private static final long Q = 900_000L;
-
-    private static Map<String, Object> ok(final String... args) {
-        final PrintStream stdout = System.out;
-        final ByteArrayOutputStream out = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        final int code;
-        try {
-            code = FlexLedgerCli.run(args);
-        } finally {
-            System.setOut(stdout);
-        }
-        assertThat(code).as("flexledger %s exit code; output %s", String.join(" ", args), out).isZero();
-        return Json.parseObject(out.toString(StandardCharsets.UTF_8).trim());
-    }
-
-    private static Path storeFile() {
-        final String env = System.getenv("FLEXLEDGER_WORK");
-        final Path work = env != null ? Path.of(env) : ROOT.resolve("work/network");
-        return work.resolve("members/community/member.db");
-    }
 
     private static int freePort() throws Exception {
         try (ServerSocket s = new ServerSocket(0)) {
@@ -74,7 +50,7 @@ class MqttGatewayIT {
         final String url = "tcp://127.0.0.1:" + port;
         final String meter = "IT-MQTT-" + System.nanoTime();
         try {
-            ok("--org", "community", "meter", "register", "--meter", meter, "--zone", "zone-mqtt");
+            InProcessCli.ok("--org", "community", "meter", "register", "--meter", meter, "--zone", "zone-mqtt");
             final long t0 = Math.floorDiv(System.currentTimeMillis(), Q) * Q - 6 * Q;
 
             final String gatewayId = "it-gateway-" + System.nanoTime();
@@ -117,11 +93,11 @@ class MqttGatewayIT {
             broker.stopServer();
         }
         // 45 samples stored once; every interval up to now closed (three with data, the rest empty) and committed.
-        try (MemberStore store = MemberStore.open(storeFile())) {
+        try (MemberStore store = MemberStore.open(InProcessCli.communityStore())) {
             assertThat(store.samples(meter, Long.MIN_VALUE, Long.MAX_VALUE)).hasSize(45);
             assertThat(store.outbox(meter)).hasSizeGreaterThanOrEqualTo(6).allSatisfy(r -> assertThat(r.status()).isEqualTo("COMMITTED"));
             assertThat(store.outbox(meter).subList(0, 3)).allSatisfy(r -> assertThat(r.digest().count()).isEqualTo(15));
-            assertThat(ok("--org", "community", "audit", "--meter", meter)).containsEntry("ok", true);
+            assertThat(InProcessCli.ok("--org", "community", "audit", "--meter", meter)).containsEntry("ok", true);
         }
     }
 }
