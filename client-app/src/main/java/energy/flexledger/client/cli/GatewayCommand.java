@@ -25,9 +25,10 @@ import picocli.CommandLine.ParameterException;
  * is drained to the ledger. One JSON line per message and per submission on standard output.
  */
 @Command(name = "gateway", description = {
-    "Take device samples from an MQTT broker (topic flexledger/meters/<meterId>/samples, payload [[t, v], ...], QoS 1)",
-    "into the member store, acknowledging each message after it is committed; close finished intervals and send the",
-    "outbox to the ledger periodically. Runs until stopped (SIGTERM, Ctrl-C) or for --for seconds."})
+    "Take device samples from MQTT into the member store and send closed intervals to the ledger.",
+    "Topic flexledger/meters/<meterId>/samples, payload [[t, v], ...], QoS 1; each message is acknowledged after it is",
+    "committed. Finished intervals are closed and the outbox sent periodically. Runs until stopped (SIGTERM, Ctrl-C)",
+    "or for --for seconds."})
 final class GatewayCommand extends Connected implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--mqtt", required = true, description = "broker URL, for example tcp://127.0.0.1:1883")
     String brokerUrl;

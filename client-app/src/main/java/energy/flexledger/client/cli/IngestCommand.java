@@ -29,8 +29,9 @@ import picocli.CommandLine.Option;
  * acknowledged (counted in the output) only once it is committed.
  */
 @Command(name = "ingest", description = {
-    "Store a meter's raw samples (one [t, v] JSON array per line, on standard input or --input) in the member store",
-    "and advance its FP1 fingerprint; intervals that close go into the outbox ('flexledger outbox submit' sends them).",
+    "Store a meter's raw samples in the member store and advance its FP1 fingerprint.",
+    "Input: one [t, v] JSON array per line, on standard input or --input. Intervals that close go into the outbox",
+    "('flexledger outbox submit' sends them).",
     "The first ingest of a meter starts at the ledger's head (it needs the network once); later ones work offline.",
     "Exit 1 when some samples were rejected (each is listed with its error code)."})
 final class IngestCommand extends Connected implements Callable<Integer> {
