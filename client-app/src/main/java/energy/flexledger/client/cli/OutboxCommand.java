@@ -23,9 +23,10 @@ import picocli.CommandLine.Parameters;
     "close --meter M [--until T]: close the intervals that ended by T (default now), empty ones included;",
     "submit [--batch N] [--meter M]: send every PENDING record (exit 3 if the chaincode refused one: a record it can never take is",
     "FAILED and its meter waits; one refused for the situation, say ACCESS_DENIED for this identity, stays PENDING;",
-    "exit 4 if the network failed: the records stay PENDING for the next run)."})
+    "exit 4 if the network failed: the records stay PENDING for the next run);",
+    "retry --meter M: put M's FAILED records back to PENDING once their cause is fixed."})
 final class OutboxCommand extends Connected implements Callable<Integer> {
-    @Parameters(index = "0", description = "status, list, close or submit")
+    @Parameters(index = "0", description = "status, list, close, retry or submit")
     String action;
 
     @Option(names = "--meter", description = "list, close: the meter; submit: only this meter's records")
@@ -61,6 +62,12 @@ final class OutboxCommand extends Connected implements Callable<Integer> {
                     out.put("closed", (long) closed);
                     System.out.println(Json.write(out));
                 }
+                case "retry" -> {
+                    final Map<String, Object> out = new LinkedHashMap<>();
+                    out.put("meterId", required(meterId, "--meter"));
+                    out.put("pending", (long) store.retryFailed(meterId));
+                    System.out.println(Json.write(out));
+                }
                 case "submit" -> {
                     if (batch < 1 || batch > 2_000) {
                         throw new ParameterException(spec.commandLine(), "--batch must be 1..2000");
@@ -76,7 +83,7 @@ final class OutboxCommand extends Connected implements Callable<Integer> {
                         return report.failed().isEmpty() && report.held().isEmpty() ? 0 : FlexLedgerCli.EXIT_CODE_ERROR;
                     }
                 }
-                default -> throw new ParameterException(spec.commandLine(), "unknown action '" + action + "': status, list, close or submit");
+                default -> throw new ParameterException(spec.commandLine(), "unknown action '" + action + "': status, list, close, retry or submit");
             }
             return 0;
         }

@@ -441,6 +441,21 @@ public final class MemberStore implements AutoCloseable {
         });
     }
 
+    /**
+     * Puts {@code meterId}'s FAILED records back to PENDING, for when the cause was outside the
+     * record (for example a meter registered again with the right salt); returns how many. The next
+     * submission sends them, oldest first, and marks them FAILED again if the ledger still refuses.
+     */
+    public int retryFailed(final String meterId) throws IOException {
+        return transaction(() -> {
+            try (PreparedStatement ps = db.prepareStatement("UPDATE outbox SET status = 'PENDING', error_code = NULL, error = NULL"
+                    + " WHERE meter_id = ? AND status = 'FAILED'")) {
+                ps.setString(1, meterId);
+                return ps.executeUpdate();
+            }
+        });
+    }
+
     /** How many records are in each state, and the open interval of each tracked meter. */
     public Map<String, Object> status() throws IOException {
         return transaction(() -> {

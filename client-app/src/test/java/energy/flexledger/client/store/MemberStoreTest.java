@@ -125,6 +125,11 @@ class MemberStoreTest {
             assertThat(store.pending(10)).isEmpty();
             assertThat(store.outbox("N")).extracting(MemberStore.OutboxRow::status, MemberStore.OutboxRow::txId)
                     .containsExactly(org.assertj.core.groups.Tuple.tuple("COMMITTED", "tx-1"));
+            // Once the cause is fixed, the failed record goes back to PENDING and M sends again.
+            assertThat(store.retryFailed("M")).isEqualTo(1);
+            assertThat(store.retryFailed("M")).isZero();
+            assertThat(store.pending(10)).extracting(MemberStore.OutboxRow::meterId).containsExactly("M", "M");
+            assertThat(store.outbox("M").get(0).errorCode()).isNull();
         }
     }
 
