@@ -80,7 +80,7 @@ class EnergyRolesIT {
 
     /** Waits until every member's peer has what was written so far, whichever peer took it. */
     private static void inSync() throws LedgerException {
-        PeersInSync.await("grid", connections.values());
+        PeerHeights.awaitSame("grid", connections.values(), PeerHeights.DEFAULT_WAIT);
     }
 
     @AfterAll

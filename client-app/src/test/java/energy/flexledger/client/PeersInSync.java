@@ -3,7 +3,6 @@ package energy.flexledger.client;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 
 /**
@@ -29,11 +28,7 @@ final class PeersInSync implements AutoCloseable {
 
     /** Waits until every member's peer has every block any of them had on {@code channelName}. */
     void await(final String channelName) throws LedgerException {
-        await(channelName, peers);
-    }
-
-    static void await(final String channelName, final Collection<LedgerConnection> members) throws LedgerException {
-        PeerHeights.awaitSame(channelName, members, PeerHeights.DEFAULT_WAIT);
+        PeerHeights.awaitSame(channelName, peers, PeerHeights.DEFAULT_WAIT);
     }
 
     @Override

@@ -371,6 +371,27 @@ public final class Json {
     // ------------------------------------------------------------------ typed access
 
     /** Typed reads from a parsed object, each failing with {@code BAD_JSON} and the member's name. */
+    /** {@code text} as hex bytes; text that is not hex is {@code BAD_JSON} naming {@code where}. */
+    public static byte[] hex(final String text, final String where) {
+        try {
+            return Hex.decode(text);
+        } catch (SpecException e) {
+            throw new SpecException(ErrorCode.BAD_JSON, where + " must be hex digits: " + e.detail());
+        }
+    }
+
+    /**
+     * {@code value} as a pair of integers, such as a sample {@code [t, v]}; anything else is
+     * {@code BAD_JSON} naming {@code where} and the {@code shape} expected.
+     */
+    public static long[] pair(final Object value, final String where, final String shape) {
+        if (!(value instanceof List) || ((List<?>) value).size() != 2
+                || !(((List<?>) value).get(0) instanceof Long) || !(((List<?>) value).get(1) instanceof Long)) {
+            throw new SpecException(ErrorCode.BAD_JSON, where + " must be " + shape + ", two integers");
+        }
+        return new long[] {(Long) ((List<?>) value).get(0), (Long) ((List<?>) value).get(1)};
+    }
+
     public static final class Obj {
         private final Map<String, Object> map;
         private final String where;
@@ -433,12 +454,7 @@ public final class Json {
 
         /** The string member {@code name} as hex bytes; a missing member or a non-hex string is {@code BAD_JSON}. */
         public byte[] getHex(final String name) {
-            final String text = getString(name);
-            try {
-                return Hex.decode(text);
-            } catch (SpecException e) {
-                throw new SpecException(ErrorCode.BAD_JSON, where + "." + name + " must be hex digits: " + e.detail());
-            }
+            return hex(getString(name), where + "." + name);
         }
 
         /** The array member {@code name}, or an empty list when it is absent or null. */

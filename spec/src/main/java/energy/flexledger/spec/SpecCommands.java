@@ -69,7 +69,7 @@ public final class SpecCommands {
             final Fp1.Accumulator acc = Fp1.interval(salt, meterId, start, end);
             int sampleIndex = 0;
             for (final Object sample : interval.getList("samples")) {
-                final long[] tv = pair(sample, interval.where() + ".samples[" + sampleIndex + "]", "[t, v]");
+                final long[] tv = Json.pair(sample, interval.where() + ".samples[" + sampleIndex + "]", "[t, v]");
                 acc.add(tv[0], tv[1]);
                 sampleIndex++;
             }
@@ -112,7 +112,7 @@ public final class SpecCommands {
             final Json.Obj interval = Json.Obj.of(item, "input.intervals[" + index++ + "]");
             int sampleIndex = 0;
             for (final Object sample : interval.getList("samples")) {
-                final long[] tv = pair(sample, interval.where() + ".samples[" + sampleIndex++ + "]", "[t, v]");
+                final long[] tv = Json.pair(sample, interval.where() + ".samples[" + sampleIndex++ + "]", "[t, v]");
                 verifier.add(tv[0], tv[1]);
             }
         }
@@ -130,7 +130,7 @@ public final class SpecCommands {
         final Bl1.History history = new Bl1.History(zone, slotMinutes);
         int index = 0;
         for (final Object reading : input.getList("readings")) {
-            final long[] tv = pair(reading, "input.readings[" + index++ + "]", "[slotStart, avgPower_mW]");
+            final long[] tv = Json.pair(reading, "input.readings[" + index++ + "]", "[slotStart, avgPower_mW]");
             history.add(tv[0], tv[1]);
         }
         return rules.plan(target).baseline(history, new HashSet<>(dates(input, "excludedDates"))).toMap();
@@ -183,14 +183,6 @@ public final class SpecCommands {
                     o.getLong("submittedAt")));
         }
         return Da1.clear(orders, input.has("capacityWh") ? input.getLong("capacityWh") : null).toMap();
-    }
-
-    private static long[] pair(final Object value, final String where, final String shape) {
-        if (!(value instanceof List) || ((List<?>) value).size() != 2
-                || !(((List<?>) value).get(0) instanceof Long) || !(((List<?>) value).get(1) instanceof Long)) {
-            throw new SpecException(ErrorCode.BAD_JSON, where + " must be " + shape + ", two integers");
-        }
-        return new long[] {(Long) ((List<?>) value).get(0), (Long) ((List<?>) value).get(1)};
     }
 
     private static long[] longs(final Json.Obj input, final String name) {

@@ -276,25 +276,25 @@ public final class EnergyContract implements ContractInterface {
         return "{}";
     }
 
-    /**
-     * Returns {@code payload} as canonical JSON and announces it as {@code event}, but only when
-     * this transaction wrote it ({@code payload.get(txField)} is this transaction's id): a retry
-     * that changes nothing commits no second event for listeners to act on.
-     */
+    /** An asset, batch or subscription: announced only when this transaction wrote it ({@code txField} names it). */
     private static String emitIfChanged(final ChaincodeStub stub, final String event, final Map<String, Object> payload,
             final String txField) {
-        final String json = Json.write(payload);
-        if (stub.getTxId().equals(payload.get(txField))) {
-            stub.setEvent(event, json.getBytes(StandardCharsets.UTF_8));
-        }
-        return json;
+        return emit(stub, event, payload, stub.getTxId().equals(payload.get(txField)));
     }
 
     /** The public summary of a batch of intervals; announced only when the batch recorded something. */
     private static String intervalsEvent(final ChaincodeStub stub, final Intervals.Outcome outcome) {
-        final String json = Json.write(outcome.summary(stub.getTxId()));
-        if (outcome.recorded > 0) {
-            stub.setEvent(EVENT_INTERVALS_RECORDED, json.getBytes(StandardCharsets.UTF_8));
+        return emit(stub, EVENT_INTERVALS_RECORDED, outcome.summary(stub.getTxId()), outcome.recorded > 0);
+    }
+
+    /**
+     * Returns {@code payload} as canonical JSON and, when {@code changed}, sets it as {@code event}:
+     * a retry that changes nothing commits no second event for listeners to act on.
+     */
+    private static String emit(final ChaincodeStub stub, final String event, final Map<String, Object> payload, final boolean changed) {
+        final String json = Json.write(payload);
+        if (changed) {
+            stub.setEvent(event, json.getBytes(StandardCharsets.UTF_8));
         }
         return json;
     }

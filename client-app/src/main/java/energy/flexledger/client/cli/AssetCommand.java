@@ -2,7 +2,6 @@ package energy.flexledger.client.cli;
 
 import energy.flexledger.client.LedgerConnection;
 import energy.flexledger.client.LedgerException;
-import energy.flexledger.client.SaltStore;
 import energy.flexledger.spec.Fp1;
 import energy.flexledger.spec.Hex;
 import energy.flexledger.spec.Json;
@@ -65,7 +64,7 @@ final class AssetCommand {
             try (LedgerConnection ledger = connect()) {
                 final Map<String, Object> registered;
                 if ("METER".equals(type)) {
-                    registered = new SaltStore(root().dataDir().resolve("salts")).registerWith(assetId, salt -> {
+                    registered = root().salts().registerWith(assetId, salt -> {
                         spec.put("saltCommitment", Hex.encode(Fp1.saltCommitment(salt)));
                         return ledger.energy(root().channel).registerAsset(spec);
                     });

@@ -3,7 +3,6 @@ package energy.flexledger.client.cli;
 import energy.flexledger.client.EnergyLedger;
 import energy.flexledger.client.LedgerConnection;
 import energy.flexledger.client.LedgerException;
-import energy.flexledger.client.SaltStore;
 import energy.flexledger.client.store.MemberStore;
 import energy.flexledger.spec.ErrorCode;
 import energy.flexledger.spec.Fp1Verifier;
@@ -45,7 +44,7 @@ final class AuditCommand extends Connected implements Callable<Integer> {
     public Integer call() throws IOException, LedgerException {
         final Path dir = samplesDir != null ? samplesDir
                 : root().dataDir().resolve("samples").resolve(Hex.encode(meterId.getBytes(StandardCharsets.UTF_8)));
-        final byte[] salt = new SaltStore(root().dataDir().resolve("salts")).read(meterId);
+        final byte[] salt = root().salts().read(meterId);
         try (LedgerConnection ledger = connect()) {
             final EnergyLedger energy = ledger.energy(root().channel);
             final List<Map<String, Object>> stored = energy.allIntervals(meterId, from, to);
@@ -58,8 +57,8 @@ final class AuditCommand extends Connected implements Callable<Integer> {
             }
             // The first record's previous link is on the ledger too: the audit starts from it.
             final Fp1Verifier verifier = new Fp1Verifier(salt, meterId, Hex.decode((String) stored.get(0).get("previousLink")), records);
-            if (samplesDir == null && Files.exists(IngestCommand.storeFile(root()))) {
-                try (MemberStore store = MemberStore.open(IngestCommand.storeFile(root()))) {
+            if (samplesDir == null && Files.exists(root().storeFile())) {
+                try (MemberStore store = MemberStore.open(root().storeFile())) {
                     if (store.tracked(meterId).isPresent()) {
                         // The member store keeps the samples the outbox certified: read them per record.
                         for (final Map<String, Object> r : stored) {
@@ -67,7 +66,7 @@ final class AuditCommand extends Connected implements Callable<Integer> {
                                 verifier.add(s[0], s[1]);
                             }
                         }
-                        return report(verifier, "member store " + IngestCommand.storeFile(root()));
+                        return report(verifier, "member store " + root().storeFile());
                     }
                 }
             }
@@ -77,11 +76,10 @@ final class AuditCommand extends Connected implements Callable<Integer> {
                     continue; // no samples kept for this interval: it shows as a count mismatch unless it was empty
                 }
                 final Json.Obj doc = Json.Obj.of(Json.parse(Files.readString(file)), file.toString());
+                int k = 0;
                 for (final Object s : doc.getList("samples")) {
-                    if (!(s instanceof List<?> tv) || tv.size() != 2 || !(tv.get(0) instanceof Long t) || !(tv.get(1) instanceof Long v)) {
-                        throw new SpecException(ErrorCode.BAD_JSON, file + ": samples must be [t, v] integer pairs");
-                    }
-                    verifier.add(t, v);
+                    final long[] tv = Json.pair(s, file + ": samples[" + k++ + "]", "[t, v]");
+                    verifier.add(tv[0], tv[1]);
                 }
             }
             return report(verifier, dir.toString());

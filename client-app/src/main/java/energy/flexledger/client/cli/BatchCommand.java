@@ -119,7 +119,7 @@ final class BatchCommand extends Connected implements Callable<Integer> {
             if (!(h instanceof String text)) {
                 throw new SpecException(ErrorCode.BAD_JSON, "proof.proof[" + k + "] must be a hex string");
             }
-            siblings.add(hex(text, "proof.proof[" + k + "]"));
+            siblings.add(Json.hex(text, "proof.proof[" + k + "]"));
             k++;
         }
         final Map<String, Object> out = new LinkedHashMap<>();
@@ -141,7 +141,7 @@ final class BatchCommand extends Connected implements Callable<Integer> {
             out.put("batchId", batchId);
             out.put("rootFrom", "ledger");
         } else {
-            root = hex(required(rootHex, "--root (or --batch)"), "--root");
+            root = Json.hex(required(rootHex, "--root (or --batch)"), "--root");
             if (root.length != energy.flexledger.spec.Fp1.HASH_BYTES) {
                 throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--root must be a SHA-256 hash: 64 hex digits");
             }
@@ -153,14 +153,6 @@ final class BatchCommand extends Connected implements Callable<Integer> {
         out.put("root", Hex.encode(root));
         out.put("valid", Merkle.verify(leaf, i, n, siblings, root) && !Boolean.FALSE.equals(out.get("itemMatchesLeaf")));
         return out;
-    }
-
-    private static byte[] hex(final String text, final String where) {
-        try {
-            return Hex.decode(text);
-        } catch (SpecException e) {
-            throw new SpecException(ErrorCode.BAD_JSON, where + " must be hex digits: " + e.detail());
-        }
     }
 
     private List<byte[]> leaves() throws IOException {

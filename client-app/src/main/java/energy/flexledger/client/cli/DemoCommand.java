@@ -86,10 +86,10 @@ final class DemoCommand implements Callable<Integer> {
             out.printf("2. The member's client stores %d quarter-hours of one-minute readings in its off-chain store (%s),%n"
                     + "   fingerprinting them as they come (FP1); the closed intervals leave through its outbox, sent by the meter's%n"
                     + "   device identity in one transaction: count/sum/avg/fingerprint on-chain, links computed by the chaincode%n",
-                    intervals, IngestCommand.storeFile(root));
+                    intervals, data.resolve("member.db"));
             final List<List<Object>> allSamples = new ArrayList<>();
             final OutboxSubmitter.Report sent;
-            try (MemberStore store = MemberStore.open(IngestCommand.storeFile(root))) {
+            try (MemberStore store = MemberStore.open(data.resolve("member.db"))) {
                 store.track(meter, salt, QUARTER_MS, first);
                 final List<long[]> stream = new ArrayList<>();
                 for (int i = 0; i < intervals; i++) {

@@ -1,6 +1,7 @@
 package energy.flexledger.client.cli;
 
 import energy.flexledger.client.LedgerException;
+import energy.flexledger.client.SaltStore;
 import energy.flexledger.spec.ErrorCode;
 import energy.flexledger.spec.Json;
 import energy.flexledger.spec.SpecException;
@@ -54,6 +55,16 @@ public final class FlexLedgerCli {
     @Option(names = "--data", scope = ScopeType.INHERIT,
             description = "the member's off-chain data folder (default: <work>/members/<org>)")
     Path data;
+
+    /** The member's FP1 salts, off-chain: {@code <data>/salts}. */
+    SaltStore salts() {
+        return new SaltStore(dataDir().resolve("salts"));
+    }
+
+    /** The member store's file: {@code <data>/member.db}. */
+    Path storeFile() {
+        return dataDir().resolve("member.db");
+    }
 
     Path dataDir() {
         return data != null ? data : work.resolve("members").resolve(org);

@@ -66,9 +66,9 @@ final class GatewayCommand extends Connected implements java.util.concurrent.Cal
             }
         }, "flexledger-gateway-stop");
         Runtime.getRuntime().addShutdownHook(hook);
-        try (MemberStore store = MemberStore.open(IngestCommand.storeFile(root()));
+        try (MemberStore store = MemberStore.open(root().storeFile());
                 LedgerConnection ledger = connect()) {
-            final SaltStore salts = new SaltStore(root().dataDir().resolve("salts"));
+            final SaltStore salts = root().salts();
             final SampleMessages messages = new SampleMessages(store, salts,
                     (s, salt, meterId, first) -> MeterTracking.fromLedger(s, salt, ledger.energy(root().channel), meterId, first));
             try (MqttGateway gateway = MqttGateway.start(brokerUrl, clientId != null ? clientId : "flexledger-" + root().org, messages,

@@ -2,7 +2,6 @@ package energy.flexledger.client.cli;
 
 import energy.flexledger.client.LedgerConnection;
 import energy.flexledger.client.LedgerException;
-import energy.flexledger.client.SaltStore;
 import energy.flexledger.client.store.MemberStore;
 import energy.flexledger.client.store.MeterTracking;
 import energy.flexledger.spec.ErrorCode;
@@ -46,8 +45,8 @@ final class IngestCommand extends Connected implements Callable<Integer> {
     @Override
     public Integer call() throws IOException, LedgerException {
         final List<long[]> samples = read();
-        final byte[] salt = new SaltStore(root().dataDir().resolve("salts")).read(meterId);
-        try (MemberStore store = MemberStore.open(storeFile(root()))) {
+        final byte[] salt = root().salts().read(meterId);
+        try (MemberStore store = MemberStore.open(root().storeFile())) {
             if (store.tracked(meterId).isEmpty()) {
                 track(store, salt, samples);
             }
@@ -84,10 +83,6 @@ final class IngestCommand extends Connected implements Callable<Integer> {
         }
     }
 
-    static Path storeFile(final FlexLedgerCli root) {
-        return root.dataDir().resolve("member.db");
-    }
-
     /** Starts the store's chain where the ledger's is: at its head, or at the first sample's interval. */
     private void track(final MemberStore store, final byte[] salt, final List<long[]> samples) throws IOException, LedgerException {
         try (LedgerConnection ledger = connect()) {
@@ -113,10 +108,7 @@ final class IngestCommand extends Connected implements Callable<Integer> {
                 } catch (SpecException e) {
                     throw new SpecException(ErrorCode.BAD_JSON, "input line " + n + ": " + e.detail());
                 }
-                if (!(parsed instanceof List<?> tv) || tv.size() != 2 || !(tv.get(0) instanceof Long t) || !(tv.get(1) instanceof Long v)) {
-                    throw new SpecException(ErrorCode.BAD_JSON, "input line " + n + " must be a [t, v] pair of integers");
-                }
-                out.add(new long[] {t, v});
+                out.add(Json.pair(parsed, "input line " + n, "[t, v]"));
             }
         }
         return out;

@@ -32,11 +32,8 @@ final class IntervalCommand {
         final Fp1.Accumulator acc = Fp1.interval(salt, meterId, start, end);
         int i = 0;
         for (final Object sample : interval.getList("samples")) {
-            if (!(sample instanceof List<?> pair) || pair.size() != 2 || !(pair.get(0) instanceof Long t) || !(pair.get(1) instanceof Long v)) {
-                throw new SpecException(ErrorCode.BAD_JSON, "samples[" + i + "] must be [t, v] with integer t (epoch ms) and v (mW)");
-            }
-            acc.add(t, v);
-            i++;
+            final long[] tv = Json.pair(sample, "samples[" + i++ + "]", "[t, v] (epoch ms, mW)");
+            acc.add(tv[0], tv[1]);
         }
         return acc.digest();
     }
@@ -53,7 +50,7 @@ final class IntervalCommand {
         @Override
         public Integer call() throws IOException, LedgerException {
             final String text = file == null ? new String(System.in.readAllBytes(), StandardCharsets.UTF_8) : Files.readString(file);
-            final SaltStore salts = new SaltStore(root().dataDir().resolve("salts"));
+            final SaltStore salts = root().salts();
             try (LedgerConnection ledger = connect()) {
                 final EnergyLedger energy = ledger.energy(root().channel);
                 if (!salts.exists(meterId)) {

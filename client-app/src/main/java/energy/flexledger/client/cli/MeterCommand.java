@@ -24,7 +24,7 @@ final class MeterCommand {
 
         @Override
         public Integer call() throws IOException, LedgerException {
-            final SaltStore salts = new SaltStore(root().dataDir().resolve("salts"));
+            final SaltStore salts = root().salts();
             try (LedgerConnection ledger = connect()) {
                 System.out.println(Json.write(salts.registerWith(meterId,
                         salt -> ledger.energy(root().channel).registerMeter(meterId, zone, Hex.encode(Fp1.saltCommitment(salt))))));

@@ -1,7 +1,6 @@
 package energy.flexledger.client.cli;
 
 import energy.flexledger.client.LedgerConnection;
-import energy.flexledger.client.SaltStore;
 import energy.flexledger.client.store.MemberStore;
 import energy.flexledger.client.store.OutboxSubmitter;
 import energy.flexledger.spec.Json;
@@ -40,7 +39,7 @@ final class OutboxCommand extends Connected implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        try (MemberStore store = MemberStore.open(IngestCommand.storeFile(root()))) {
+        try (MemberStore store = MemberStore.open(root().storeFile())) {
             switch (action) {
                 case "status" -> System.out.println(Json.write(store.status()));
                 case "list" -> {
@@ -55,7 +54,7 @@ final class OutboxCommand extends Connected implements Callable<Integer> {
                     System.out.println(Json.write(Map.of("meterId", meterId, "records", rows)));
                 }
                 case "close" -> {
-                    final byte[] salt = new SaltStore(root().dataDir().resolve("salts")).read(required(meterId, "--meter"));
+                    final byte[] salt = root().salts().read(required(meterId, "--meter"));
                     final int closed = store.closeUntil(meterId, salt, until != null ? until : System.currentTimeMillis());
                     final Map<String, Object> out = new LinkedHashMap<>();
                     out.put("meterId", meterId);

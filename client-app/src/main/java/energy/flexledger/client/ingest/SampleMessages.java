@@ -123,10 +123,7 @@ public final class SampleMessages {
         }
         final List<long[]> out = new ArrayList<>(list.size());
         for (int i = 0; i < list.size(); i++) {
-            if (!(list.get(i) instanceof List<?> tv) || tv.size() != 2 || !(tv.get(0) instanceof Long t) || !(tv.get(1) instanceof Long v)) {
-                throw new SpecException(ErrorCode.BAD_JSON, "payload[" + i + "] must be a [t, v] pair of integers");
-            }
-            out.add(new long[] {t, v});
+            out.add(Json.pair(list.get(i), "payload[" + i + "]", "[t, v]"));
         }
         return out;
     }

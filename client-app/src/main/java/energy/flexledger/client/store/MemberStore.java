@@ -47,10 +47,12 @@ public final class MemberStore implements AutoCloseable {
 
     private final Connection db;
     private final LongSupplier clock;
+    private final Path file;
 
-    private MemberStore(final Connection db, final LongSupplier clock) {
+    private MemberStore(final Connection db, final LongSupplier clock, final Path file) {
         this.db = db;
         this.clock = clock;
+        this.file = file;
     }
 
     /** Opens (and creates or migrates) the store in {@code file}, on the system clock. */
@@ -82,7 +84,7 @@ public final class MemberStore implements AutoCloseable {
                 s.execute("PRAGMA busy_timeout=10000");
             }
             db.setAutoCommit(false);
-            return new MemberStore(db, clock);
+            return new MemberStore(db, clock, file);
         } catch (SQLException e) {
             throw new IOException("cannot open the member store " + file + ": " + e.getMessage(), e);
         }
@@ -186,15 +188,14 @@ public final class MemberStore implements AutoCloseable {
             final List<Rejected> rejected = new ArrayList<>();
             try (PreparedStatement insert = db.prepareStatement("INSERT INTO sample (meter_id, t, v) VALUES (?, ?, ?)")) {
                 final long latest = Math.addExact(clock.getAsLong(), MAX_CLOCK_SKEW_MS);
-                // Samples accepted by this call, by time: its inserts are batched, so the database
-                // cannot see them yet when the same sample comes twice in one call.
-                final Map<Long, Long> thisCall = new java.util.HashMap<>();
                 for (int i = 0; i < samples.size(); i++) {
                     final long t = samples.get(i)[0];
                     final long v = samples.get(i)[1];
                     if (t <= acc.lastTime()) {
-                        final Long earlier = thisCall.containsKey(t) ? thisCall.get(t) : storedValue(meterId, t).orElse(null);
-                        if (earlier != null && earlier == v) {
+                        // Maybe a sample stored before: write this call's batched inserts first, so
+                        // that the lookup sees them too (same transaction), then compare.
+                        insert.executeBatch();
+                        if (storedValue(meterId, t).filter(stored -> stored == v).isPresent()) {
                             duplicates++;
                             continue; // delivered twice (MQTT QoS 1, a retried upload): already stored
                         }
@@ -222,7 +223,6 @@ public final class MemberStore implements AutoCloseable {
                         rejected.add(new Rejected(i, e.code(), e.detail()));
                         continue;
                     }
-                    thisCall.put(t, v);
                     insert.setString(1, meterId);
                     insert.setLong(2, t);
                     insert.setLong(3, v);
@@ -503,7 +503,9 @@ public final class MemberStore implements AutoCloseable {
             return result;
         } catch (SQLException e) {
             rollback();
-            throw new IOException("member store: " + e.getMessage(), e);
+            final String busy = String.valueOf(e.getMessage()).contains("SQLITE_BUSY")
+                    ? " (one writer at a time: is another flexledger ingest, outbox or gateway using this store?)" : "";
+            throw new IOException("member store " + file + ": " + e.getMessage() + busy, e);
         } catch (IOException | RuntimeException e) {
             rollback();
             throw e;
