@@ -70,23 +70,23 @@ final class BatchCommand extends Connected implements Callable<Integer> {
             case "certify" -> {
                 final List<byte[]> leaves = leaves();
                 final Map<String, Object> batch = new LinkedHashMap<>();
-                batch.put("batchId", required(batchId, "--batch"));
-                batch.put("topic", required(topic, "--topic"));
-                batch.put("periodStart", required(from, "--from"));
-                batch.put("periodEnd", required(to, "--to"));
+                batch.put("batchId", required(batchId, "--batch", action));
+                batch.put("topic", required(topic, "--topic", action));
+                batch.put("periodStart", required(from, "--from", action));
+                batch.put("periodEnd", required(to, "--to", action));
                 batch.put("count", (long) leaves.size());
                 batch.put("merkleRoot", Hex.encode(Merkle.root(leaves)));
                 try (LedgerConnection ledger = connect()) {
                     out.putAll(ledger.energy(root().channel).certifyBatch(batch));
                 }
             }
-            case "prove" -> out.putAll(proof(leaves(), required(index, "--index")));
+            case "prove" -> out.putAll(proof(leaves(), required(index, "--index", action)));
             case "verify" -> {
                 final List<byte[]> leaves = leaves();
-                final int i = required(index, "--index");
+                final int i = required(index, "--index", action);
                 final Map<String, Object> proof = proof(leaves, i);
                 try (LedgerConnection ledger = connect()) {
-                    final Map<String, Object> onChain = ledger.energy(root().channel).verifyBatchInclusion(required(batchId, "--batch"),
+                    final Map<String, Object> onChain = ledger.energy(root().channel).verifyBatchInclusion(required(batchId, "--batch", action),
                             (String) proof.get("leaf"), i, hexList(proof.get("proof")));
                     out.putAll(onChain);
                 }
@@ -94,7 +94,7 @@ final class BatchCommand extends Connected implements Callable<Integer> {
             case "check" -> out.putAll(check());
             case "show" -> {
                 try (LedgerConnection ledger = connect()) {
-                    out.putAll(ledger.energy(root().channel).getBatch(required(batchId, "--batch")));
+                    out.putAll(ledger.energy(root().channel).getBatch(required(batchId, "--batch", action)));
                 }
             }
             default -> throw new picocli.CommandLine.ParameterException(spec.commandLine(),
@@ -110,7 +110,7 @@ final class BatchCommand extends Connected implements Callable<Integer> {
      * and count come from --root and --count, or from the ledger's record of --batch.
      */
     private Map<String, Object> check() throws IOException, LedgerException {
-        final Json.Obj proof = Json.Obj.of(Json.parse(Files.readString(required(proofFile, "--proof"))), "proof");
+        final Json.Obj proof = Json.Obj.of(Json.parse(Files.readString(required(proofFile, "--proof", action))), "proof");
         final long i = proof.getLong("index");
         final byte[] leaf = proof.getHex("leaf");
         final List<byte[]> siblings = new ArrayList<>();
@@ -141,11 +141,11 @@ final class BatchCommand extends Connected implements Callable<Integer> {
             out.put("batchId", batchId);
             out.put("rootFrom", "ledger");
         } else {
-            root = Json.hex(required(rootHex, "--root (or --batch)"), "--root");
+            root = Json.hex(required(rootHex, "--root (or --batch)", action), "--root");
             if (root.length != energy.flexledger.spec.Fp1.HASH_BYTES) {
                 throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--root must be a SHA-256 hash: 64 hex digits");
             }
-            n = required(count, "--count");
+            n = required(count, "--count", action);
             out.put("rootFrom", "option");
         }
         out.put("index", i);
@@ -156,7 +156,7 @@ final class BatchCommand extends Connected implements Callable<Integer> {
     }
 
     private List<byte[]> leaves() throws IOException {
-        final Object parsed = Json.parse(Files.readString(required(items, "--items")));
+        final Object parsed = Json.parse(Files.readString(required(items, "--items", action)));
         if (!(parsed instanceof List<?> list) || list.isEmpty()) {
             throw new SpecException(ErrorCode.BAD_JSON, items + " must hold a non-empty JSON array of items");
         }
@@ -185,12 +185,5 @@ final class BatchCommand extends Connected implements Callable<Integer> {
             out.add((String) o);
         }
         return out;
-    }
-
-    private <T> T required(final T v, final String option) {
-        if (v == null) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), option + " is required for '" + action + "'");
-        }
-        return v;
     }
 }

@@ -15,6 +15,14 @@ abstract class Connected {
         return (FlexLedgerCli) spec.root().userObject();
     }
 
+    /** {@code v}, or a usage error (exit 2) saying that {@code option} is needed for {@code action}. */
+    <T> T required(final T v, final String option, final String action) {
+        if (v == null) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), option + " is required for '" + action + "'");
+        }
+        return v;
+    }
+
     LedgerConnection connect() throws IOException {
         return LedgerConnection.open(MemberProfile.fromWork(root().work, root().org, root().who));
     }

@@ -44,7 +44,7 @@ final class OutboxCommand extends Connected implements Callable<Integer> {
                 case "status" -> System.out.println(Json.write(store.status()));
                 case "list" -> {
                     final List<Object> rows = new ArrayList<>();
-                    for (final MemberStore.OutboxRow r : store.outbox(required(meterId, "--meter"))) {
+                    for (final MemberStore.OutboxRow r : store.outbox(required(meterId, "--meter", action))) {
                         final Map<String, Object> m = r.digest().toMap();
                         m.put("status", r.status());
                         m.put("txId", r.txId());
@@ -54,7 +54,7 @@ final class OutboxCommand extends Connected implements Callable<Integer> {
                     System.out.println(Json.write(Map.of("meterId", meterId, "records", rows)));
                 }
                 case "close" -> {
-                    final byte[] salt = root().salts().read(required(meterId, "--meter"));
+                    final byte[] salt = root().salts().read(required(meterId, "--meter", action));
                     final int closed = store.closeUntil(meterId, salt, until != null ? until : System.currentTimeMillis());
                     final Map<String, Object> out = new LinkedHashMap<>();
                     out.put("meterId", meterId);
@@ -63,7 +63,7 @@ final class OutboxCommand extends Connected implements Callable<Integer> {
                 }
                 case "retry" -> {
                     final Map<String, Object> out = new LinkedHashMap<>();
-                    out.put("meterId", required(meterId, "--meter"));
+                    out.put("meterId", required(meterId, "--meter", action));
                     out.put("pending", (long) store.retryFailed(meterId));
                     System.out.println(Json.write(out));
                 }
@@ -86,12 +86,5 @@ final class OutboxCommand extends Connected implements Callable<Integer> {
             }
             return 0;
         }
-    }
-
-    private <T> T required(final T v, final String option) {
-        if (v == null) {
-            throw new ParameterException(spec.commandLine(), option + " is required for '" + action + "'");
-        }
-        return v;
     }
 }
