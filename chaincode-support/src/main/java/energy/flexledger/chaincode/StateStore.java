@@ -11,8 +11,6 @@ import org.hyperledger.fabric.shim.ledger.CompositeKey;
 import org.hyperledger.fabric.shim.ledger.KeyValue;
 import org.hyperledger.fabric.shim.ledger.QueryResultsIterator;
 import org.hyperledger.fabric.shim.ledger.QueryResultsIteratorWithMetadata;
-import org.hyperledger.fabric.shim.ext.sbe.StateBasedEndorsement;
-import org.hyperledger.fabric.shim.ext.sbe.impl.StateBasedEndorsementFactory;
 
 /**
  * World-state access in canonical JSON under composite keys. Numbers inside key parts are encoded
@@ -111,11 +109,32 @@ public final class StateStore {
         return json;
     }
 
-    /** Like {@link #requireEndorsementBy} for a key of a private data collection. */
-    public void requirePrivateEndorsementBy(final String collection, final String key, final String mspId) {
-        final StateBasedEndorsement policy = StateBasedEndorsementFactory.getInstance().newStateBasedEndorsement(null);
-        policy.addOrgs(StateBasedEndorsement.RoleType.RoleTypePeer, mspId);
-        stub.setPrivateDataValidationParameter(collection, key, policy.policy());
+    /**
+     * From the next transaction on, a change to {@code key} of {@code collection} is valid only if
+     * its endorsements satisfy {@code policy}, whatever the collection's or the chaincode's policy
+     * allows. Set it again on every write of the key: the Fabric Gateway plans its endorsers from
+     * the policies a transaction writes, not from those already on the ledger.
+     */
+    public void requirePrivateEndorsement(final String collection, final String key, final KeyPolicy policy) {
+        stub.setPrivateDataValidationParameter(collection, key, policy.toBytes());
+    }
+
+    /**
+     * The values of {@code collection} with keys in [{@code startKey}, {@code endKey}), in key
+     * order. Fabric checks neither range against the channel's hashes nor, in a submit, against
+     * later writes (no phantom check for private data): use it only for values that are written
+     * once and never change, and check what the range must hold (for example contiguity).
+     */
+    public List<Map<String, Object>> privateRange(final String collection, final String startKey, final String endKey) {
+        final List<Map<String, Object>> out = new ArrayList<>();
+        try (QueryResultsIterator<KeyValue> it = stub.getPrivateDataByRange(collection, startKey, endKey)) {
+            for (final KeyValue kv : it) {
+                out.add(Json.parseObject(new String(kv.getValue(), StandardCharsets.UTF_8)));
+            }
+        } catch (Exception e) {
+            throw closeFailure(e);
+        }
+        return out;
     }
 
     /** The SHA-256 of a private value as the channel records it (any channel member can read it), or empty. */
@@ -165,14 +184,9 @@ public final class StateStore {
         return json;
     }
 
-    /**
-     * From the next transaction on, a change to {@code key} is valid only if a peer of
-     * {@code mspId} endorsed it (state-based endorsement), whatever the chaincode's policy allows.
-     */
-    public void requireEndorsementBy(final String key, final String mspId) {
-        final StateBasedEndorsement policy = StateBasedEndorsementFactory.getInstance().newStateBasedEndorsement(null);
-        policy.addOrgs(StateBasedEndorsement.RoleType.RoleTypePeer, mspId);
-        stub.setStateValidationParameter(key, policy.policy());
+    /** Like {@link #requirePrivateEndorsement} for a key of the world state. */
+    public void requireEndorsement(final String key, final KeyPolicy policy) {
+        stub.setStateValidationParameter(key, policy.toBytes());
     }
 
     /**

@@ -145,6 +145,16 @@ public final class FakeLedger {
             writes++;
             return null;
         }).when(stub).putPrivateData(anyString(), anyString(), any(byte[].class));
+        when(stub.getPrivateDataByRange(anyString(), anyString(), anyString())).thenAnswer(inv -> {
+            final String prefix = pvt(inv.getArgument(0), "");
+            final List<KeyValue> page = new ArrayList<>();
+            for (final Map.Entry<String, byte[]> e : committed().subMap(pvt(inv.getArgument(0), inv.getArgument(1)), true,
+                    pvt(inv.getArgument(0), inv.getArgument(2)), false).entrySet()) {
+                privateReads++;
+                page.add(new Entry(e.getKey().substring(prefix.length()), e.getValue()));
+            }
+            return new Results(page, QueryResponseMetadata.newBuilder().setFetchedRecordsCount(page.size()).build());
+        });
         when(stub.getPrivateDataHash(anyString(), anyString())).thenAnswer(inv -> {
             final byte[] value = committed().get(pvt(inv.getArgument(0), inv.getArgument(1)));
             return value == null ? null : java.security.MessageDigest.getInstance("SHA-256").digest(value);
@@ -241,9 +251,9 @@ public final class FakeLedger {
         state.put(pvt(collection, key), json.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** The MSPs whose peers must endorse changes to {@code key} of {@code collection} (empty: none set). */
-    public java.util.List<String> endorsersOfPrivate(final String collection, final String key) {
-        return endorsersOfKey(pvt(collection, key));
+    /** The key-level policy of {@code key} of {@code collection} in Fabric's policy language (empty: none set). */
+    public String policyOfPrivate(final String collection, final String key) {
+        return policyOfKey(pvt(collection, key));
     }
 
     /** The collections holding anything, to show that a value went private and not public. */
@@ -262,13 +272,10 @@ public final class FakeLedger {
         state.put(key, json.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** The MSPs whose peers must endorse changes to {@code key} (empty: none set). */
-    public java.util.List<String> endorsersOfKey(final String key) {
+    /** The key-level policy of {@code key} in Fabric's policy language (empty: none set). */
+    public String policyOfKey(final String key) {
         final byte[] policy = validationParameters.get(key);
-        if (policy == null) {
-            return java.util.List.of();
-        }
-        return org.hyperledger.fabric.shim.ext.sbe.impl.StateBasedEndorsementFactory.getInstance().newStateBasedEndorsement(policy).listOrgs();
+        return policy == null ? "" : KeyPolicy.describe(policy);
     }
 
     private static String partialKey(final Object[] args) {
@@ -354,7 +361,7 @@ public final class FakeLedger {
         }
     }
 
-    /** How many private values the chaincode has read so far (single-key reads, as a peer serves them). */
+    /** How many private values the chaincode has read so far (single-key reads and values of range reads). */
     public int privateReads() {
         return privateReads;
     }
@@ -372,9 +379,9 @@ public final class FakeLedger {
         state.put(new CompositeKey(type, parts).toString(), json.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** The MSPs whose peers must endorse changes to the composite key {@code type/parts} (empty: none set). */
-    public java.util.List<String> endorsersOf(final String type, final String... parts) {
-        return endorsersOfKey(new CompositeKey(type, parts).toString());
+    /** The key-level policy of the composite key {@code type/parts} in Fabric's policy language (empty: none set). */
+    public String policyOf(final String type, final String... parts) {
+        return policyOfKey(new CompositeKey(type, parts).toString());
     }
 
     public int writes() {

@@ -65,7 +65,8 @@ class StateStoreTest {
         for (long t = 0; t < 5; t++) {
             store.writePrivate("c", StateStore.rangeKey("r", "m", StateStore.sortable(t)), Map.of("t", t));
         }
-        store.requirePrivateEndorsementBy("c", "k", "CommunityMSP");
+        store.requirePrivateEndorsement("c", "k",
+                KeyPolicy.all(KeyPolicy.peer("A"), KeyPolicy.anyPeerOf(java.util.List.of("B", "C"))));
         final StateStore reader = new StateStore(ledger.context().getStub());
         final int before = ledger.privateReads();
         final String key = StateStore.rangeKey("r", "m", StateStore.sortable(4));
@@ -74,7 +75,24 @@ class StateStoreTest {
         assertThat(ledger.privateReads() - before).isEqualTo(2);
         assertThat(reader.privateHash("c", key)).isPresent();
         assertThat(reader.privateHash("c", "missing")).isEmpty();
-        assertThat(ledger.endorsersOfPrivate("c", "k")).containsExactly("CommunityMSP");
+        assertThat(ledger.policyOfPrivate("c", "k")).isEqualTo("AND('A.peer', OR('B.peer', 'C.peer'))");
         assertThat(ledger.collections()).containsExactly("c");
+        // A range of a collection, in key order, [start, end).
+        assertThat(reader.privateRange("c", StateStore.rangeKey("r", "m", StateStore.sortable(1)), StateStore.rangeKey("r", "m", StateStore.sortable(3))))
+                .containsExactly(Map.of("t", 1L), Map.of("t", 2L));
+    }
+
+    @Test
+    void keyPoliciesEncodeAsFabricReadsThem() {
+        final KeyPolicy ownerAndOther = KeyPolicy.all(KeyPolicy.peer("OwnerMSP"), KeyPolicy.anyPeerOf(java.util.List.of("DsoMSP", "AggMSP")));
+        assertThat(ownerAndOther.toString()).isEqualTo("AND('OwnerMSP.peer', OR('DsoMSP.peer', 'AggMSP.peer'))");
+        assertThat(KeyPolicy.describe(ownerAndOther.toBytes())).isEqualTo(ownerAndOther.toString());
+        // Deterministic: equal expressions give equal bytes on every endorsing peer.
+        assertThat(ownerAndOther.toBytes()).isEqualTo(KeyPolicy.all(KeyPolicy.peer("OwnerMSP"),
+                KeyPolicy.anyPeerOf(java.util.List.of("DsoMSP", "AggMSP"))).toBytes());
+        // A single part is that part; an OR of one org is its peer.
+        assertThat(KeyPolicy.anyPeerOf(java.util.List.of("X")).toString()).isEqualTo("'X.peer'");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> KeyPolicy.anyPeerOf(java.util.List.of()))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }

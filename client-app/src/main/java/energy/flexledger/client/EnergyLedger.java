@@ -85,7 +85,8 @@ public final class EnergyLedger {
 
     /**
      * Certifies many interval records, of any meters, in one transaction; returns
-     * {@code {"recorded", "unchanged", "meters": [heads]}}.
+     * {@code {"txId", "recorded", "unchanged", "meters": [meter ids]}} (nothing of the private data:
+     * the result is written into the block).
      */
     public Map<String, Object> recordIntervals(final List<Map<String, Object>> records) throws LedgerException {
         return submitPrivate("RecordIntervals", "records", Json.write(new ArrayList<Object>(records)));
@@ -135,23 +136,24 @@ public final class EnergyLedger {
     }
 
     /**
-     * The SHA-256 (hex) the channel keeps of an interval page: canonical JSON of the meter id, the
-     * page start and the page's records in order, as {@code GetIntervals} returns them.
+     * The SHA-256 (hex) the channel keeps of a segment of certified records: canonical JSON of the
+     * meter id, the segment's start (its first record's) and the records one transaction added to
+     * that day, in order, as {@code GetIntervals} returns them (they share their {@code txId}).
      */
-    public static String pageHash(final String meterId, final long pageStart, final List<Map<String, Object>> records) {
-        final Map<String, Object> page = new LinkedHashMap<>();
-        page.put("meterId", meterId);
-        page.put("pageStart", pageStart);
-        page.put("records", new ArrayList<Object>(records));
-        return energy.flexledger.spec.Hex.encode(energy.flexledger.spec.Sha256.of(Json.write(page).getBytes(StandardCharsets.UTF_8)));
+    public static String segmentHash(final String meterId, final long segmentStart, final List<Map<String, Object>> records) {
+        final Map<String, Object> segment = new LinkedHashMap<>();
+        segment.put("meterId", meterId);
+        segment.put("segmentStart", segmentStart);
+        segment.put("records", new ArrayList<Object>(records));
+        return energy.flexledger.spec.Hex.encode(energy.flexledger.spec.Sha256.of(Json.write(segment).getBytes(StandardCharsets.UTF_8)));
     }
 
     /**
-     * The channel's hash of the page (a day of quarter-hours) holding a certified interval: for
-     * members outside the owner's private data collection. {@code {"pageStart", "pageEnd", "pageHash", ...}}.
+     * The channel's hash of the segment that starts at {@code segmentStart}: for members outside
+     * the owner's private data collection. {@code {"segmentStart", "segmentHash", "collection", ...}}.
      */
-    public Map<String, Object> getIntervalHash(final String meterId, final long start) throws LedgerException {
-        return evaluate("GetIntervalHash", meterId, Long.toString(start));
+    public Map<String, Object> getIntervalHash(final String meterId, final long segmentStart) throws LedgerException {
+        return evaluate("GetIntervalHash", meterId, Long.toString(segmentStart));
     }
 
     public Map<String, Object> getHead(final String meterId) throws LedgerException {

@@ -94,6 +94,20 @@ public final class LedgerConnection implements AutoCloseable {
         }
     }
 
+    /**
+     * Block {@code number} of {@code channelName} as this member's peer holds it (qscc
+     * {@code GetBlockByNumber}): the serialised {@code common.Block}, everything any channel
+     * member receives, private data only as hashes.
+     */
+    public byte[] block(final String channelName, final long number) throws LedgerException {
+        try {
+            return gateway.getNetwork(channelName).getContract("qscc").evaluateTransaction("GetBlockByNumber", channelName,
+                    Long.toString(number));
+        } catch (GatewayException e) {
+            throw EnergyLedger.translate("GetBlockByNumber", e);
+        }
+    }
+
     @Override
     public void close() {
         gateway.close();

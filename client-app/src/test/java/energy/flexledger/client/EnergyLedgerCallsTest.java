@@ -106,10 +106,10 @@ class EnergyLedgerCallsTest {
     }
 
     @Test
-    void thePageHashIsTheSha256OfThePagesCanonicalJson() {
+    void theSegmentHashIsTheSha256OfTheSegmentsCanonicalJson() {
         final Map<String, Object> r = Map.of("start", 0L);
         final String expected = energy.flexledger.spec.Hex.encode(energy.flexledger.spec.Sha256.of(
-                "{\"meterId\":\"M\",\"pageStart\":0,\"records\":[{\"start\":0}]}".getBytes(StandardCharsets.UTF_8)));
-        assertThat(EnergyLedger.pageHash("M", 0, List.of(r))).isEqualTo(expected);
+                "{\"meterId\":\"M\",\"records\":[{\"start\":0}],\"segmentStart\":0}".getBytes(StandardCharsets.UTF_8)));
+        assertThat(EnergyLedger.segmentHash("M", 0, List.of(r))).isEqualTo(expected);
     }
 }

@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Test;
  */
 @Tag("integration")
 class EnergyLedgerIT {
-    private static final long T0 = 1_767_225_600_000L;
+    /** The start of the day before yesterday (UTC): closed, and inside every meter's back-fill window. */
+    private static final long T0 = Math.floorDiv(System.currentTimeMillis(), 86_400_000L) * 86_400_000L - 2 * 86_400_000L;
     private static final long QUARTER = 900_000L;
     private static final byte[] SALT = Hex.decode("000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f");
 
@@ -137,7 +138,7 @@ class EnergyLedgerIT {
                 Json.write(Map.of("Args", List.of("GetInterval", meter, Long.toString(T0)))), false);
         assertThat(refused).contains("ACCESS_DENIED");
         assertThat(Json.parseObject(peerQuery("cpo", "GetIntervalHash", meter, Long.toString(T0))))
-                .containsEntry("pageStart", T0).containsEntry("pageHash", EnergyLedger.pageHash(meter, T0, List.of(recorded)));
+                .containsEntry("segmentStart", T0).containsEntry("segmentHash", EnergyLedger.segmentHash(meter, T0, List.of(recorded)));
         assertThat(Json.parseObject(peerQuery("community", "GetMeter", meter)))
                 .containsEntry("intervals", 1L).containsEntry("lastEnd", T0 + QUARTER).containsEntry("headLink", expectedLink);
     }
@@ -160,53 +161,126 @@ class EnergyLedgerIT {
     }
 
     @Test
-    void theBlocksCarryNoPrivateFieldOfACertifiedInterval() throws Exception {
+    void noBlockOfTheChannelCarriesAPrivateValue() throws Exception {
         final String meter = uniqueMeter("IT-BLOCK");
         final EnergyLedger energy = registered(meter);
-        final IntervalDigest d = interval(meter, T0, 1_234_567, 7_654_321);
-        final Map<String, Object> recorded = energy.recordInterval(meter, d);
+        // Distinctive values: a sum no other test uses, and the fingerprints and links of two records.
+        final IntervalDigest d1 = interval(meter, T0, 987_654_321_987L, 123);
+        final IntervalDigest d2 = interval(meter, T0 + QUARTER, 555_444_333_222L);
+        final Map<String, Object> result = energy.recordIntervals(List.of(EnergyLedger.record(meter, d1), EnergyLedger.record(meter, d2)));
+        assertThat(result).containsOnlyKeys("txId", "recorded", "unchanged", "meters");
         peers.await("grid");
-        // The CPO, a channel member outside the community's collection, reads the newest blocks
-        // from the orderer: they hold the registration (the meter id is public) but neither the
-        // fingerprint nor the link of the interval, in any form the data had on its way.
-        final String script = "h=$(peer channel getinfo -c grid | sed 's/.*\"height\":\\([0-9]*\\).*/\\1/'); d=$(mktemp -d);"
-                + " for n in $(seq $((h > 6 ? h - 6 : 0)) $((h - 1))); do peer channel fetch $n $d/$n.block -c grid -o \"$FLEXLEDGER_ORDERER\""
-                + " --tls --cafile \"$FLEXLEDGER_ORDERER_CA\" 2>/dev/null; done;"
-                + " for s in \"$1\" " + d.fingerprintHex() + " " + recorded.get("link") + " " + java.util.Base64.getEncoder()
-                        .encodeToString(Hex.decode(d.fingerprintHex())).substring(0, 20)
-                + "; do printf '%s=%s\\n' \"${s:0:12}\" \"$(cat $d/*.block | grep -a -c -F \"$s\" || true)\"; done; rm -rf $d";
-        final String out = peerCli("cpo", script, meter, true);
-        final Map<String, Long> found = new java.util.HashMap<>();
-        out.lines().filter(l -> l.contains("=")).forEach(l -> found.put(l.substring(0, l.lastIndexOf('=')),
-                Long.parseLong(l.substring(l.lastIndexOf('=') + 1).trim())));
-        assertThat(found).as(out).hasSize(4);
-        assertThat(found.get(meter.substring(0, 12))).as("the public meter id is in the blocks: the search works").isPositive();
-        assertThat(found.get(d.fingerprintHex().substring(0, 12))).as("fingerprint as hex").isZero();
-        assertThat(found.get(((String) recorded.get("link")).substring(0, 12))).as("link as hex").isZero();
-        assertThat(found.values().stream().filter(v -> v == 0).count()).as("fingerprint as base64 too").isEqualTo(3);
+        final Map<String, Object> r2 = energy.getInterval(meter, T0 + QUARTER);
+        final Map<String, Object> head = energy.getHead(meter);
+        final List<String> secrets = List.of(d1.fingerprintHex(), d2.fingerprintHex(), (String) r2.get("previousLink"), (String) r2.get("link"),
+                (String) head.get("headLink"), Long.toString(d1.sum()), Long.toString(d2.sum()),
+                java.util.Base64.getEncoder().encodeToString(Hex.decode(d1.fingerprintHex())).substring(0, 24),
+                "\"lastEnd\"", "\"headLink\"", "\"previousLink\"", "\"fingerprint\"");
+        // The CPO, a channel member outside the community's collection, reads every block of the
+        // channel through its own peer (qscc GetBlockByNumber): arguments, transient-free proposals,
+        // results, events and write sets. The meter id is public and must be found: the search works.
+        try (LedgerConnection cpo = LedgerConnection.open(MemberProfile.fromWork(work, "cpo", "user"))) {
+            final long height = cpo.blockHeight("grid");
+            assertThat(height).isGreaterThan(3);
+            boolean meterSeen = false;
+            for (long n = 0; n < height; n++) {
+                final String block = new String(cpo.block("grid", n), StandardCharsets.ISO_8859_1);
+                meterSeen |= block.contains(meter);
+                for (final String secret : secrets) {
+                    assertThat(block).as("block %d of %d must not hold %s", n, height, secret).doesNotContain(secret);
+                }
+            }
+            assertThat(meterSeen).as("the public meter id is in some block").isTrue();
+        }
+    }
+
+    /**
+     * Submits {@code function} with Fabric's own peer CLI as the org's user, endorsed by exactly the
+     * peers of {@code endorsers}, with {@code transientJson} (base64 values) and {@code --waitForEvent}:
+     * an outside client that the Fabric Gateway's endorsement planning cannot help.
+     */
+    private static String invokeEndorsedBy(final String org, final List<String> endorsers, final String argsJson, final String transientJson,
+            final boolean mustSucceed) throws Exception {
+        final StringBuilder peersArgs = new StringBuilder();
+        for (final String e : endorsers) {
+            final MemberProfile p = MemberProfile.fromWork(work, e, "user");
+            peersArgs.append(" --peerAddresses ").append(p.peerEndpoint()).append(" --tlsRootCertFiles ").append(p.tlsCaCert());
+        }
+        return peerCli(org, "peer chaincode invoke -o \"$FLEXLEDGER_ORDERER\" --tls --cafile \"$FLEXLEDGER_ORDERER_CA\" -C grid -n energy"
+                + peersArgs + " -c '" + argsJson + "'" + (transientJson == null ? "" : " --transient \"$1\"") + " --waitForEvent",
+                transientJson == null ? "" : transientJson, mustSucceed);
+    }
+
+    private static String recordsTransient(final String meter, final IntervalDigest... digests) {
+        final List<Object> records = new java.util.ArrayList<>();
+        for (final IntervalDigest d : digests) {
+            records.add(EnergyLedger.record(meter, d));
+        }
+        return Json.write(Map.of("records", java.util.Base64.getEncoder().encodeToString(Json.write(records).getBytes(StandardCharsets.UTF_8))));
     }
 
     @Test
-    void aWriteNotEndorsedByTheOwnersPeerIsInvalidatedByFabric() throws Exception {
+    void theOwnersPeerAloneCannotCertifyNeitherTheFirstRecordNorAnAppend() throws Exception {
         final String meter = uniqueMeter("IT-SBE");
-        final EnergyLedger energy = registeredWithOneInterval(meter);
-        final Map<String, Object> before = energy.getMeter(meter);
+        final EnergyLedger energy = registered(meter);
+        final String args = "{\"Args\":[\"RecordIntervals\"]}";
+        // The first record of a new meter: a new key of the owner's collection, which the
+        // collection's endorsementPolicy guards (and the head's key-level policy).
+        final String first = invokeEndorsedBy("community", List.of("community"), args, recordsTransient(meter, interval(meter, T0, 1)), false);
+        assertThat(first).contains("ENDORSEMENT_POLICY_FAILURE");
+        assertThat(energy.getMeter(meter)).containsEntry("intervals", 0L);
+        // The owner and the DSO together: committed.
+        invokeEndorsedBy("community", List.of("community", "dso"), args, recordsTransient(meter, interval(meter, T0, 1)), true);
+        peers.await("grid");
+        assertThat(energy.getMeter(meter)).containsEntry("intervals", 1L);
+        // An append into the day that already exists: the owner alone is invalidated again.
+        final String append = invokeEndorsedBy("community", List.of("community"), args,
+                recordsTransient(meter, interval(meter, T0 + QUARTER, 2)), false);
+        assertThat(append).contains("ENDORSEMENT_POLICY_FAILURE");
+        assertThat(energy.getMeter(meter)).containsEntry("intervals", 1L);
+        // The owner and the aggregator, the other party with a separate interest: committed.
+        invokeEndorsedBy("community", List.of("community", "aggregator"), args, recordsTransient(meter, interval(meter, T0 + QUARTER, 2)), true);
+        peers.await("grid");
+        assertThat(energy.getMeter(meter)).containsEntry("intervals", 2L);
+        // Two peers without the owner's: the chaincode's policy (two orgs) would be met, the keys' is not.
+        final String others = invokeEndorsedBy("community", List.of("dso", "aggregator"), args,
+                recordsTransient(meter, interval(meter, T0 + 2 * QUARTER, 3)), false);
+        assertThat(others).contains("ENDORSEMENT_POLICY_FAILURE");
+        assertThat(energy.getMeter(meter)).containsEntry("intervals", 2L);
+    }
 
-        // The community's own user asks only the DSO's and the aggregator's peers to endorse: the
-        // chaincode's checks pass and two endorsements satisfy the chaincode policy, but the chain
-        // head's key-level policy wants the owner's peer, so Fabric's validation rejects the transaction.
-        final IntervalDigest next = interval(meter, T0 + QUARTER, 20);
-        final MemberProfile dso = MemberProfile.fromWork(work, "dso", "user");
-        final MemberProfile agg = MemberProfile.fromWork(work, "aggregator", "user");
-        final String record = Json.write(EnergyLedger.record(meter, next));
-        final String transientJson = Json.write(Map.of("record", java.util.Base64.getEncoder().encodeToString(record.getBytes(StandardCharsets.UTF_8))));
-        final String out = peerCli("community",
-                "peer chaincode invoke -o \"$FLEXLEDGER_ORDERER\" --tls --cafile \"$FLEXLEDGER_ORDERER_CA\" -C grid -n energy"
-                        + " --peerAddresses " + dso.peerEndpoint() + " --tlsRootCertFiles " + dso.tlsCaCert()
-                        + " --peerAddresses " + agg.peerEndpoint() + " --tlsRootCertFiles " + agg.tlsCaCert()
-                        + " -c '{\"Args\":[\"RecordInterval\"]}' --transient \"$1\" --waitForEvent", transientJson, false);
-        assertThat(out).contains("ENDORSEMENT_POLICY_FAILURE");
-        assertThat(energy.getMeter(meter)).isEqualTo(before);
+    @Test
+    void theOwnersPeerAloneCannotChangeAnAsset() throws Exception {
+        final String meter = uniqueMeter("IT-SBE-ASSET");
+        final EnergyLedger energy = registered(meter);
+        final String deactivate = Json.write(Map.of("Args", List.of("DeactivateAsset", meter)));
+        final String alone = invokeEndorsedBy("community", List.of("community"), deactivate, null, false);
+        assertThat(alone).contains("ENDORSEMENT_POLICY_FAILURE");
+        assertThat(energy.getMeter(meter)).containsEntry("status", "ACTIVE");
+        invokeEndorsedBy("community", List.of("community", "dso"), deactivate, null, true);
+        peers.await("grid");
+        assertThat(energy.getMeter(meter)).containsEntry("status", "INACTIVE");
+    }
+
+    @Test
+    void onlyTheProvidersPeerDecidesASubscriptionAndOnlyTheConsumersWithdrawsIt() throws Exception {
+        final String id = uniqueMeter("IT-SUB");
+        aggregator.energy("grid").requestAccess(id, "CommunityMSP", "community/load");
+        peers.await("grid");
+        // The provider's own user, endorsed by the consumer's peer only: the chaincode's checks pass
+        // (the caller is the provider), but the record's key-level policy wants the provider's peer.
+        final String accept = Json.write(Map.of("Args", List.of("AcceptAccess", id)));
+        assertThat(invokeEndorsedBy("community", List.of("aggregator"), accept, null, false)).contains("ENDORSEMENT_POLICY_FAILURE");
+        assertThat(community.energy("grid").getSubscription(id)).containsEntry("status", "REQUESTED");
+        invokeEndorsedBy("community", List.of("community"), accept, null, true);
+        peers.await("grid");
+        assertThat(community.energy("grid").getSubscription(id)).containsEntry("status", "ACCEPTED");
+        // The consumer withdraws alone, with its own peer; the provider's peer cannot do it for it.
+        final String revoke = Json.write(Map.of("Args", List.of("RevokeAccess", id)));
+        assertThat(invokeEndorsedBy("aggregator", List.of("community"), revoke, null, false)).contains("ENDORSEMENT_POLICY_FAILURE");
+        invokeEndorsedBy("aggregator", List.of("aggregator"), revoke, null, true);
+        peers.await("grid");
+        assertThat(community.energy("grid").getSubscription(id)).containsEntry("status", "REVOKED").containsEntry("revokedBy", "AggregatorMSP");
     }
 
     @Test

@@ -225,7 +225,7 @@ class EnergyRolesIT {
                 row("QueryAssets", "YYYYYYYY", as -> assertThat(as.queryAssets("owner", "CommunityMSP", 1, "")).containsKey("assets")),
                 row("GetHead", "YYYYYYYN", as -> assertThat(as.getHead(meter)).containsKey("headLink")),
                 row("GetIntervals", "YYYYYYYN", as -> assertThat(as.getIntervals(meter, 0, Long.MAX_VALUE, 10, "")).containsKey("records")),
-                row("GetIntervalHash", "YYYYYYYY", as -> assertThat(as.getIntervalHash(meter, firstStart)).containsKey("pageHash")),
+                row("GetIntervalHash", "YYYYYYYY", as -> assertThat(as.getIntervalHash(meter, firstStart)).containsKey("segmentHash")),
                 row("GetBatch", "YYYYYYYY", as -> assertThat(as.getBatch(batchId)).containsEntry("providerMsp", "CommunityMSP")),
                 row("QueryBatches", "YYYYYYYY", as -> assertThat(as.queryBatches("topic", "community/load", 5, "")).containsKey("batches")),
                 row("VerifyBatchInclusion", "YYYYYYYY", as -> {

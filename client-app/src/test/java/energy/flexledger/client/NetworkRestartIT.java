@@ -41,7 +41,7 @@ class NetworkRestartIT {
     void upWhileUpChangesNothingAndARestartLosesNothingCommitted() throws Exception {
         final String meter = "IT-RESTART-" + System.nanoTime();
         final byte[] salt = new byte[32];
-        final long start = 1_767_225_600_000L;
+        final long start = Math.floorDiv(System.currentTimeMillis(), 86_400_000L) * 86_400_000L - 2 * 86_400_000L;
         final IntervalDigest d = Fp1.interval(salt, meter, start, start + 900_000L).add(start + 1, 123).digest();
         final Map<String, Object> recorded;
         try (LedgerConnection community = LedgerConnection.open(MemberProfile.fromWork(WORK, "community", "user"))) {
@@ -66,7 +66,7 @@ class NetworkRestartIT {
     void afterAPeerAndAChaincodeAreKilledUpRestartsJustThoseAndNothingAcknowledgedIsLost() throws Exception {
         final String meter = "IT-CRASH-" + System.nanoTime();
         final byte[] salt = new byte[32];
-        final long start = 1_767_225_600_000L;
+        final long start = Math.floorDiv(System.currentTimeMillis(), 86_400_000L) * 86_400_000L - 2 * 86_400_000L;
         final Map<String, Object> recorded;
         try (LedgerConnection community = LedgerConnection.open(MemberProfile.fromWork(WORK, "community", "user"))) {
             community.energy("grid").registerMeter(meter, "zone-c", Hex.encode(Fp1.saltCommitment(salt)));
@@ -133,9 +133,8 @@ class NetworkRestartIT {
         }
         // A member outside the data: the channel's hash of the record survived the restart too.
         try (LedgerConnection cpo = LedgerConnection.open(MemberProfile.fromWork(WORK, "cpo", "user"))) {
-            final long pageStart = Math.floorDiv(start, 86_400_000L) * 86_400_000L;
-            assertThat(cpo.energy("grid").getIntervalHash(meter, start)).containsEntry("pageHash",
-                    EnergyLedger.pageHash(meter, pageStart, java.util.List.of(recorded)));
+            assertThat(cpo.energy("grid").getIntervalHash(meter, start)).containsEntry("segmentHash",
+                    EnergyLedger.segmentHash(meter, start, java.util.List.of(recorded)));
         }
     }
 }

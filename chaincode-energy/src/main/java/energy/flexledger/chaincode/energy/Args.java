@@ -32,6 +32,11 @@ final class Args {
             if (Character.isISOControl(cp) || cp == Character.MAX_CODE_POINT) {
                 throw Failures.fail(ErrorCode.BAD_REQUEST, name + " must not contain control characters or U+10FFFF");
             }
+            if (Character.isSurrogate((char) cp) || cp == 0xFFFD) {
+                // A lone surrogate, or U+FFFD, which is what a broken sequence decodes to: two
+                // different inputs would otherwise name the same entity.
+                throw Failures.fail(ErrorCode.BAD_REQUEST, name + " must be valid Unicode (no lone surrogates, no U+FFFD)");
+            }
             i += Character.charCount(cp);
         }
         return value;

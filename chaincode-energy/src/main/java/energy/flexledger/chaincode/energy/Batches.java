@@ -2,6 +2,7 @@ package energy.flexledger.chaincode.energy;
 
 import energy.flexledger.chaincode.Caller;
 import energy.flexledger.chaincode.Failures;
+import energy.flexledger.chaincode.KeyPolicy;
 import energy.flexledger.chaincode.MemberOrg;
 import energy.flexledger.chaincode.StateStore;
 import energy.flexledger.spec.ErrorCode;
@@ -76,12 +77,14 @@ final class Batches {
         batch.put("certifiedBy", caller.id());
         batch.put("certifiedAt", stub.getTxTimestamp().toEpochMilli());
         batch.put("txId", stub.getTxId());
+        // A certified root never changes: the provider and a party with a separate interest guard it.
+        final KeyPolicy policy = Privacy.endorsement(provider.mspId());
         state.write(key, batch);
-        state.requireEndorsementBy(key, provider.mspId());
+        state.requireEndorsement(key, policy);
         state.index(BY_TOPIC, topic, batchId);
-        state.requireEndorsementBy(state.key(BY_TOPIC, topic, batchId), provider.mspId());
+        state.requireEndorsement(state.key(BY_TOPIC, topic, batchId), policy);
         state.index(BY_PROVIDER, provider.mspId(), batchId);
-        state.requireEndorsementBy(state.key(BY_PROVIDER, provider.mspId(), batchId), provider.mspId());
+        state.requireEndorsement(state.key(BY_PROVIDER, provider.mspId(), batchId), policy);
         return batch;
     }
 

@@ -1,5 +1,6 @@
 package energy.flexledger.chaincode.energy;
 
+import energy.flexledger.chaincode.Arguments;
 import energy.flexledger.chaincode.Caller;
 import energy.flexledger.chaincode.StateStore;
 import energy.flexledger.spec.ErrorCode;
@@ -38,6 +39,13 @@ import org.hyperledger.fabric.shim.ChaincodeStub;
                 contact = @Contact(name = "FlexLedger")))
 @Default
 public final class EnergyContract implements ContractInterface {
+    /** Refuses a wrong argument count or non-UTF-8 arguments with BAD_REQUEST, before Fabric converts them. */
+    @Override
+    public Context createContext(final ChaincodeStub stub) {
+        Arguments.check(this, stub);
+        return ContractInterface.super.createContext(stub);
+    }
+
     static final String EVENT_ASSET_REGISTERED = "AssetRegistered";
     static final String EVENT_ASSET_UPDATED = "AssetUpdated";
     static final String EVENT_INTERVALS_RECORDED = "IntervalsRecorded";
@@ -140,7 +148,7 @@ public final class EnergyContract implements ContractInterface {
     @Transaction(name = "RecordInterval", intent = Transaction.TYPE.SUBMIT)
     public String recordInterval(final Context ctx) {
         final Object record = Args.spec(() -> Json.parse(Args.transientText(ctx, "record")));
-        final Intervals.Outcome outcome = Intervals.record(ctx.getStub(), Caller.of(ctx), List.of(record));
+        final Intervals.Outcome outcome = Intervals.record(ctx.getStub(), Caller.of(ctx), java.util.Collections.singletonList(record));
         return intervalsEvent(ctx.getStub(), outcome);
     }
 
@@ -240,7 +248,7 @@ public final class EnergyContract implements ContractInterface {
     @Transaction(name = "GetSubscription", intent = Transaction.TYPE.EVALUATE)
     public String getSubscription(final Context ctx, final String subscriptionId) {
         Caller.of(ctx).requireMemberReader();
-        return Json.write(Subscriptions.read(new StateStore(ctx.getStub()), subscriptionId));
+        return Json.write(Subscriptions.current(new StateStore(ctx.getStub()), subscriptionId));
     }
 
     /** A page of subscriptions {@code by} topic, provider or consumer (MSP id). */

@@ -2,6 +2,7 @@ package energy.flexledger.chaincode.energy;
 
 import energy.flexledger.chaincode.Caller;
 import energy.flexledger.chaincode.Failures;
+import energy.flexledger.chaincode.KeyPolicy;
 import energy.flexledger.chaincode.StateStore;
 import energy.flexledger.spec.ErrorCode;
 import energy.flexledger.spec.Fp1;
@@ -13,22 +14,28 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.TreeMap;
 import org.hyperledger.fabric.shim.ChaincodeStub;
 
 /**
- * FP1 interval records, kept in pages of {@value #PAGE_RECORDS} consecutive intervals of a meter:
- * {@code interval NUL <meterId> NUL <sortable page start>} (simple keys, so that a meter's records
- * can be read by time range) in the owner's private data collection, next to the chain head
- * {@code meterhead/<meterId>}. A page is one ledger write for up to 96 records: each write is a
- * round trip between chaincode and peer, and one key per record made a batch of 1,000 records cost
- * 2,000 of them (decision 0006). A page starts at a multiple of 96 interval lengths (a day of
- * quarter-hours).
+ * FP1 interval records, kept append-only in <em>segments</em>: each transaction writes, per meter,
+ * the records it adds as one private value {@code interval NUL <meterId> NUL <sortable start of its
+ * first record>} in the owner's collection, and moves the chain head {@code meterhead/<meterId>}. A
+ * segment never crosses a day page (a multiple of {@value #PAGE_RECORDS} interval lengths), so the
+ * records of a time range lie in the segments that start between its page's start and its end.
+ * A segment is written once and never changes: the private data kept per meter grows with the
+ * records certified, not with the number of submissions times the size of a day (decision 0008).
+ *
+ * <p>Every segment and the head carry the key-level policy {@link Privacy#endorsement}: the owner's
+ * peer and one of the other readers' peers; the collection's {@code endorsementPolicy} says the
+ * same for keys not yet written. No single member, the owner included, writes or rewrites
+ * certified history.
  *
  * <p>A batch is processed in its order. Per meter, each record must be aligned to the meter's
- * interval length and start where the previous one ended; the chaincode computes the links. A
- * record identical to one already certified is skipped (safe retries); a different one is
- * {@code CONFLICT}. Any failure fails the whole batch: nothing of it is written.
+ * interval length, start no earlier than the meter's {@code earliestStart} and where the previous
+ * one ended; the chaincode computes the links. A record identical to one already certified is
+ * skipped (safe retries); a different one is {@code CONFLICT}. Any failure fails the whole batch:
+ * nothing of it is written.
  */
 final class Intervals {
     static final String INTERVAL = "interval";
@@ -39,7 +46,7 @@ final class Intervals {
 
     private Intervals() {}
 
-    /** Intervals per page: a day of quarter-hours. */
+    /** Intervals per day page: a day of quarter-hours. No segment crosses a page boundary. */
     static final int PAGE_RECORDS = 96;
 
     /** The start of the page holding the interval that starts at {@code start}. */
@@ -52,35 +59,28 @@ final class Intervals {
         }
     }
 
-    /** The key of the page that starts at {@code pageStart}. */
-    static String key(final String meterId, final long pageStart) {
-        return StateStore.rangeKey(INTERVAL, meterId, StateStore.sortable(pageStart));
+    /** The key of the segment whose first record starts at {@code segmentStart}. */
+    static String key(final String meterId, final long segmentStart) {
+        return StateStore.rangeKey(INTERVAL, meterId, StateStore.sortable(segmentStart));
     }
 
-    /** The outcome of a batch: how many records were written, how many were already there, and each meter's new head. */
+    /** The outcome of a batch: how many records were written, how many were already there, and the meters it touched. */
     static final class Outcome {
         int recorded;
         int unchanged;
-        final Map<String, Map<String, Object>> heads = new LinkedHashMap<>();
+        final Map<String, Integer> meters = new LinkedHashMap<>();
 
         /**
-         * What a submit may return and announce: counts and each meter's position, nothing private
-         * (no sums, fingerprints or links: results and events are written into the block).
+         * What a submit may return and announce: counts and the meters, nothing of the private
+         * data (no chain position, sums, fingerprints or links: results and events are written
+         * into the block for every channel member).
          */
         Map<String, Object> summary(final String txId) {
             final Map<String, Object> out = new LinkedHashMap<>();
             out.put("txId", txId);
             out.put("recorded", (long) recorded);
             out.put("unchanged", (long) unchanged);
-            final List<Object> meters = new ArrayList<>();
-            for (final Map.Entry<String, Map<String, Object>> e : heads.entrySet()) {
-                final Map<String, Object> m = new LinkedHashMap<>();
-                m.put("meterId", e.getKey());
-                m.put("intervals", e.getValue().get("intervals"));
-                m.put("lastEnd", e.getValue().get("lastEnd"));
-                meters.add(m);
-            }
-            out.put("meters", meters);
+            out.put("meters", new ArrayList<Object>(meters.keySet()));
             return out;
         }
     }
@@ -91,36 +91,86 @@ final class Intervals {
         final Map<String, Object> head;
         final long intervalMs;
         final String collection;
-        /** Pages read or written in this transaction, by page start: Fabric does not show a transaction its own writes. */
-        final Map<Long, Map<String, Object>> pages = new LinkedHashMap<>();
-        final java.util.Set<Long> dirty = new java.util.TreeSet<>();
-        boolean changed;
+        final KeyPolicy policy;
+        /** Certified records of the pages looked at (for re-submissions), by page start. */
+        final Map<Long, List<Map<String, Object>>> certified = new LinkedHashMap<>();
+        /** The segments this transaction adds, by their first record's start. */
+        final Map<Long, List<Object>> segments = new TreeMap<>();
+        long openSegment = Long.MIN_VALUE;
 
         MeterState(final Map<String, Object> asset, final Map<String, Object> head) {
             this.asset = asset;
             this.head = head;
             this.intervalMs = (Long) asset.get("intervalMs");
-            this.collection = Privacy.collectionOf((String) asset.get("ownerMsp"));
+            final String owner = (String) asset.get("ownerMsp");
+            this.collection = Privacy.collectionOf(owner);
+            this.policy = Privacy.endorsement(owner);
         }
 
-        /** The page (read from the ledger once per transaction), created empty if there is none. */
-        Map<String, Object> page(final StateStore state, final String meterId, final long pageStart) {
-            return pages.computeIfAbsent(pageStart, p -> {
-                final Map<String, Object> page = new LinkedHashMap<>();
-                page.put("meterId", meterId);
-                page.put("pageStart", p);
-                final Optional<Map<String, Object>> stored = state.readPrivate(collection, key(meterId, p));
-                page.put("records", new ArrayList<Object>(stored.map(s -> (List<?>) s.get("records")).orElse(List.of())));
-                return page;
-            });
+        /** The certified records of the page (read once per transaction). */
+        List<Map<String, Object>> page(final StateStore state, final String meterId, final long pageStart) {
+            return certified.computeIfAbsent(pageStart, p -> pageRecords(state, collection, meterId, p, intervalMs));
+        }
+
+        /** The record starting at {@code start}: added by this transaction, or certified before it. */
+        @SuppressWarnings("unchecked")
+        Map<String, Object> existing(final StateStore state, final String meterId, final long pageStart, final long start) {
+            for (final List<Object> segment : segments.values()) {
+                for (final Object r : segment) {
+                    if ((Long) ((Map<String, Object>) r).get("start") == start) {
+                        return (Map<String, Object>) r;
+                    }
+                }
+            }
+            return find(page(state, meterId, pageStart), start);
+        }
+
+        /** Adds a record to the segment being built, starting a new one at each page boundary. */
+        void append(final long pageStart, final Map<String, Object> record) {
+            final long start = (Long) record.get("start");
+            if (openSegment == Long.MIN_VALUE || pageStart(openSegment, intervalMs) != pageStart) {
+                openSegment = start;
+                segments.put(start, new ArrayList<>());
+            }
+            segments.get(openSegment).add(record);
         }
     }
 
-    /** The record of {@code page} that starts at {@code start}, if any (records are in start order). */
+    /**
+     * Every record of the segments that start in the page at {@code pageStart}, in start order. A
+     * segment holds the records from its own start up to the next segment's: a value planted by
+     * colluding members' altered chaincode over a range that a later segment certified cannot
+     * displace the later segment's records.
+     */
     @SuppressWarnings("unchecked")
-    static Map<String, Object> find(final Map<String, Object> page, final long start) {
-        for (final Object r : (List<Object>) page.get("records")) {
-            final Map<String, Object> record = (Map<String, Object>) r;
+    static List<Map<String, Object>> pageRecords(final StateStore state, final String collection, final String meterId, final long pageStart,
+            final long intervalMs) {
+        final long pageEnd = Math.addExact(pageStart, Math.multiplyExact(intervalMs, PAGE_RECORDS));
+        final List<Map<String, Object>> segments = state.privateRange(collection, key(meterId, pageStart), key(meterId, pageEnd));
+        final List<Map<String, Object>> out = new ArrayList<>();
+        for (int i = 0; i < segments.size(); i++) {
+            final long bound = i + 1 < segments.size() ? segmentStart(segments.get(i + 1)) : Long.MAX_VALUE;
+            final long from = out.isEmpty() ? Long.MIN_VALUE : Math.addExact((Long) out.get(out.size() - 1).get("start"), intervalMs);
+            for (final Object r : (List<Object>) segments.get(i).get("records")) {
+                final Map<String, Object> record = (Map<String, Object>) r;
+                final long start = (Long) record.get("start");
+                if (start >= from && start < bound) {
+                    out.add(record);
+                }
+            }
+        }
+        return out;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static long segmentStart(final Map<String, Object> segment) {
+        final List<Object> records = (List<Object>) segment.get("records");
+        return records.isEmpty() ? Long.MAX_VALUE : (Long) ((Map<String, Object>) records.get(0)).get("start");
+    }
+
+    /** The record of {@code records} that starts at {@code start}, if any (records are in start order). */
+    static Map<String, Object> find(final List<Map<String, Object>> records, final long start) {
+        for (final Map<String, Object> record : records) {
             if ((Long) record.get("start") == start) {
                 return record;
             }
@@ -140,9 +190,14 @@ final class Intervals {
         for (int i = 0; i < batch.size(); i++) {
             final String where = "records[" + i + "]";
             final Object item = batch.get(i);
+            if (!(item instanceof Map)) {
+                throw Failures.fail(ErrorCode.BAD_REQUEST, where + " must be a JSON object {meterId, start, end, count, sum, fingerprint}, was "
+                        + (item == null ? "null" : item instanceof List ? "an array" : "a " + item.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT)));
+            }
             final Json.Obj r = Args.spec(() -> Json.Obj.of(item, where));
             final String meterId = Args.id(where + ".meterId", Args.spec(() -> r.getString("meterId")));
             final MeterState meter = meters.computeIfAbsent(meterId, id -> load(state, caller, id));
+            outcome.meters.merge(meterId, 1, Integer::sum);
             final IntervalDigest digest = digest(where, r);
             if (Math.floorMod(digest.start(), meter.intervalMs) != 0 || digest.end() - digest.start() != meter.intervalMs) {
                 throw Failures.fail(ErrorCode.MISALIGNED, where + ": meter '" + meterId + "' certifies intervals of " + meter.intervalMs
@@ -154,11 +209,23 @@ final class Intervals {
                 throw Failures.fail(ErrorCode.BAD_INTERVAL, where + ": interval end " + digest.end() + " is in the future (transaction time "
                         + now + "); intervals are certified once they have closed");
             }
+            final Object earliest = meter.asset.get("earliestStart");
+            if (earliest != null && digest.start() < (Long) earliest) {
+                throw Failures.fail(ErrorCode.BAD_INTERVAL, where + ": interval start " + digest.start() + " is before meter '" + meterId
+                        + "''s earliest start " + earliest + " (its registration time less its back-fill window, backfillMs); "
+                        + "times are milliseconds since the epoch");
+            }
+            final Object bound = meter.asset.get("maxAbsValue");
+            final long limit = bound == null ? Long.MAX_VALUE : Math.multiplyExact(digest.count(), (Long) bound);
+            if (digest.sum() > limit || digest.sum() < -limit) {
+                throw Failures.fail(ErrorCode.BAD_REQUEST, where + ": sum " + digest.sum() + " of " + digest.count()
+                        + " samples exceeds the meter's bound of " + bound + " per sample (maxAbsValue)");
+            }
             final long pageStart = pageStart(digest.start(), meter.intervalMs);
             final Object lastEnd = meter.head.get("lastEnd");
             if (lastEnd != null && digest.start() < (Long) lastEnd) {
                 // Behind the head: part of the certified history. Only identical re-submissions pass.
-                final Map<String, Object> existing = find(meter.page(state, meterId, pageStart), digest.start());
+                final Map<String, Object> existing = meter.existing(state, meterId, pageStart, digest.start());
                 if (existing != null && sameDigest(existing, digest)) {
                     outcome.unchanged++;
                     continue;
@@ -168,8 +235,11 @@ final class Intervals {
                     throw Failures.fail(ErrorCode.NOT_CONTIGUOUS, where + ": meter '" + meterId + "' has certified intervals from " + chainStart
                             + " on; a chain never grows backwards, so " + digest.start() + " cannot be added before its first record");
                 }
+                if (existing == null) {
+                    throw incomplete(meterId, digest.start());
+                }
                 throw Failures.fail(ErrorCode.CONFLICT, where + ": meter '" + meterId + "' already has a different record for the interval starting at "
-                        + digest.start());
+                        + digest.start() + "; a certified record never changes");
             }
             if (lastEnd != null && (Long) lastEnd != digest.start()) {
                 throw Failures.fail(ErrorCode.NOT_CONTIGUOUS, where + ": meter '" + meterId + "' continues at " + lastEnd + ", not at "
@@ -183,33 +253,31 @@ final class Intervals {
             record.put("link", link);
             record.put("recordedAt", now);
             record.put("txId", stub.getTxId());
-            final Map<String, Object> page = meter.page(state, meterId, pageStart);
-            @SuppressWarnings("unchecked")
-            final List<Object> records = (List<Object>) page.get("records");
-            // A record ahead of the head (left by a transaction that altered chaincode endorsed) is
-            // not history: the new record replaces it.
-            records.removeIf(x -> (Long) ((Map<?, ?>) x).get("start") >= digest.start());
-            records.add(record);
-            meter.dirty.add(pageStart);
+            meter.append(pageStart, record);
             outcome.recorded++;
             meter.head.put("intervals", Math.addExact((Long) meter.head.get("intervals"), 1L));
             meter.head.put("lastEnd", digest.end());
             meter.head.put("headLink", link);
-            meter.changed = true;
         }
         for (final Map.Entry<String, MeterState> e : meters.entrySet()) {
             final MeterState meter = e.getValue();
-            for (final long pageStart : meter.dirty) {
-                final String key = key(e.getKey(), pageStart);
-                state.writePrivate(meter.collection, key, meter.pages.get(pageStart));
-                // Only the owner's peers may change a page: certified records cannot be rewritten
-                // by other members, even with altered chaincode.
-                state.requirePrivateEndorsementBy(meter.collection, key, (String) meter.asset.get("ownerMsp"));
+            for (final Map.Entry<Long, List<Object>> segment : meter.segments.entrySet()) {
+                final String key = key(e.getKey(), segment.getKey());
+                final Map<String, Object> value = new LinkedHashMap<>();
+                value.put("meterId", e.getKey());
+                value.put("segmentStart", segment.getKey());
+                value.put("records", segment.getValue());
+                // A key ahead of the head (planted by colluding members) is not history: the new
+                // segment replaces it, and Fabric checks the write against the key's policy.
+                state.writePrivate(meter.collection, key, value);
+                state.requirePrivateEndorsement(meter.collection, key, meter.policy);
             }
-            if (meter.changed) {
-                state.writePrivate(meter.collection, state.key(Registry.HEAD, e.getKey()), meter.head);
+            if (!meter.segments.isEmpty()) {
+                final String headKey = state.key(Registry.HEAD, e.getKey());
+                state.writePrivate(meter.collection, headKey, meter.head);
+                // Set again on every write, so that the Fabric Gateway asks the peers it names.
+                state.requirePrivateEndorsement(meter.collection, headKey, meter.policy);
             }
-            outcome.heads.put(e.getKey(), meter.head);
         }
         return outcome;
     }
@@ -256,14 +324,18 @@ final class Intervals {
     /** The certified record of a meter's interval that starts at {@code start}. */
     static Map<String, Object> get(final StateStore state, final Caller caller, final String meterId, final long start) {
         final Map<String, Object> asset = readable(state, caller, meterId);
-        final Object lastEnd = Registry.readHead(state, asset).get("lastEnd");
+        final Map<String, Object> head = Registry.readHead(state, asset);
+        final Object lastEnd = head.get("lastEnd");
+        final long intervalMs = (Long) asset.get("intervalMs");
         // Only records behind the chain head belong to the meter's certified history.
-        if (lastEnd != null && start < (Long) lastEnd) {
-            final Optional<Map<String, Object>> page = state.readPrivate(Privacy.collectionOf((String) asset.get("ownerMsp")),
-                    key(meterId, pageStart(start, (Long) asset.get("intervalMs"))));
-            final Map<String, Object> record = page.map(p -> find(p, start)).orElse(null);
+        if (lastEnd != null && start < (Long) lastEnd && start >= chainStart(head, intervalMs)) {
+            final Map<String, Object> record = find(pageRecords(state, Privacy.collectionOf((String) asset.get("ownerMsp")), meterId,
+                    pageStart(start, intervalMs), intervalMs), start);
             if (record != null) {
                 return record;
+            }
+            if (Math.floorMod(start, intervalMs) == 0) {
+                throw incomplete(meterId, start);
             }
         }
         throw Failures.fail(ErrorCode.NOT_FOUND, "meter '" + meterId + "' has no interval starting at " + start);
@@ -291,12 +363,10 @@ final class Intervals {
         if (first < end) {
             final String collection = Privacy.collectionOf((String) asset.get("ownerMsp"));
             // The chain holds a record for every interval from its first to its head, so the records
-            // of [first, end) start at `expected` and follow each other; every page but the first
-            // holds PAGE_RECORDS of them, so pageSize / PAGE_RECORDS + 2 pages are enough for
-            // pageSize records and the start of the next one. Pages are read by key, not by range:
-            // Fabric checks a single-key private read against the hash on the channel, and a peer
-            // whose private copy is behind fails instead of answering with old records. Reading no
-            // more pages than a page of records needs bounds a query's cost by its page size.
+            // of [first, end) start at `expected` and follow each other, and a missing one shows as
+            // a gap: segments are written once and never change, so a peer whose private copy is
+            // behind can lack records but never answer with different ones. Reading no more pages
+            // (days) than a page of records needs bounds a query's cost by its page size.
             final long chainStart = chainStart(head, intervalMs);
             long expected = first <= chainStart ? chainStart : alignUp(first, intervalMs);
             final long span = Math.multiplyExact(intervalMs, PAGE_RECORDS);
@@ -305,9 +375,8 @@ final class Intervals {
             final int pagesNeeded = pageSize / PAGE_RECORDS + 2;
             outer:
             for (int n = 0; n < pagesNeeded && pageAt <= lastPage && expected < end; n++, pageAt = Math.addExact(pageAt, span)) {
-                final Optional<Map<String, Object>> page = state.readPrivate(collection, key(meterId, pageAt));
-                for (final Object r : page.map(p -> (List<?>) p.get("records")).orElse(List.of())) {
-                    final long start = (Long) ((Map<?, ?>) r).get("start");
+                for (final Map<String, Object> r : pageRecords(state, collection, meterId, pageAt, intervalMs)) {
+                    final long start = (Long) r.get("start");
                     if (start < expected || start >= end) {
                         continue;
                     }
@@ -340,25 +409,25 @@ final class Intervals {
     }
 
     /**
-     * The hash the channel keeps of the page that holds the interval starting at {@code start}:
-     * anyone given that page (canonical JSON of {@code meterId}, {@code pageStart} and the page's
-     * records, as {@code GetIntervals} returns them) can check it.
+     * The hash the channel keeps of the segment whose first record starts at {@code segmentStart}:
+     * anyone given that segment (canonical JSON of {@code meterId}, {@code segmentStart} and the
+     * records of one transaction, as {@code GetIntervals} returns them: the records of a segment
+     * share their {@code txId}) can check it without reading the collection.
      */
-    static Map<String, Object> hash(final StateStore state, final String meterId, final long start) {
+    static Map<String, Object> hash(final StateStore state, final String meterId, final long segmentStart) {
         final Map<String, Object> asset = Registry.read(state, meterId);
         if (!Registry.isMetering(asset)) {
             throw Failures.fail(ErrorCode.BAD_REQUEST, "asset '" + meterId + "' does not certify intervals (no saltCommitment)");
         }
         final String collection = Privacy.collectionOf((String) asset.get("ownerMsp"));
-        final long pageStart = pageStart(start, (Long) asset.get("intervalMs"));
-        final byte[] hash = state.privateHash(collection, key(meterId, pageStart))
-                .orElseThrow(() -> Failures.fail(ErrorCode.NOT_FOUND, "meter '" + meterId + "' has no interval page holding " + start));
+        final byte[] hash = state.privateHash(collection, key(meterId, segmentStart))
+                .orElseThrow(() -> Failures.fail(ErrorCode.NOT_FOUND, "meter '" + meterId + "' has no segment of records starting at " + segmentStart
+                        + " (a segment starts at the first record a transaction added in a day)"));
         final Map<String, Object> out = new LinkedHashMap<>();
         out.put("meterId", meterId);
-        out.put("pageStart", pageStart);
-        out.put("pageEnd", Math.addExact(pageStart, Math.multiplyExact((Long) asset.get("intervalMs"), PAGE_RECORDS)));
+        out.put("segmentStart", segmentStart);
         out.put("collection", collection);
-        out.put("pageHash", Hex.encode(hash));
+        out.put("segmentHash", Hex.encode(hash));
         return out;
     }
 
@@ -389,8 +458,9 @@ final class Intervals {
     }
 
     private static long parseBookmark(final String bookmark) {
-        if (bookmark.length() != 20 || !bookmark.chars().allMatch(c -> c >= '0' && c <= '9')) {
-            throw Failures.fail(ErrorCode.BAD_REQUEST, "bookmark must be the one a previous page returned");
+        if (bookmark.length() != 20 || !bookmark.chars().allMatch(c -> c >= '0' && c <= '9')
+                || bookmark.compareTo("18446744073709551615") > 0) {
+            throw Failures.fail(ErrorCode.BAD_REQUEST, "bookmark must be the one a previous page returned (20 digits, at most 2^64 - 1)");
         }
         return Long.parseUnsignedLong(bookmark) ^ Long.MIN_VALUE;
     }

@@ -2,6 +2,7 @@ package energy.flexledger.chaincode.energy;
 
 import energy.flexledger.chaincode.Caller;
 import energy.flexledger.chaincode.Failures;
+import energy.flexledger.chaincode.KeyPolicy;
 import energy.flexledger.chaincode.MemberOrg;
 import energy.flexledger.spec.ErrorCode;
 import java.util.ArrayList;
@@ -37,6 +38,20 @@ final class Privacy {
             }
         }
         return readers;
+    }
+
+    /**
+     * The key-level policy of everything that certifies an owner's data (its assets, their chain
+     * heads, interval segments and batches): a peer of the owner <em>and</em> a peer of one of the
+     * other readers, whose interest is separate (the DSO settles against the data, the aggregator
+     * is paid for it). So no single member, the owner included, can write or rewrite certified
+     * history, even with altered chaincode; {@code collections-energy-grid.json} sets the same
+     * policy as each collection's {@code endorsementPolicy} for keys not yet written.
+     */
+    static KeyPolicy endorsement(final String ownerMsp) {
+        final List<String> others = new ArrayList<>(readersOf(ownerMsp));
+        others.remove(ownerMsp);
+        return KeyPolicy.all(KeyPolicy.peer(ownerMsp), KeyPolicy.anyPeerOf(others));
     }
 
     static boolean mayRead(final Caller caller, final String ownerMsp) {

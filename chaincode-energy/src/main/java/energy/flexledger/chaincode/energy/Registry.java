@@ -40,9 +40,14 @@ final class Registry {
     static final String ACTIVE = "ACTIVE";
     static final String INACTIVE = "INACTIVE";
     private static final long DAY_MS = 86_400_000L;
+    /** How far before its registration a meter's first interval may start, unless it says otherwise. */
+    static final long DEFAULT_BACKFILL_MS = 31 * DAY_MS;
+    static final long MAX_BACKFILL_MS = 366 * DAY_MS;
+    /** The default bound on a sample's magnitude (10^12: a terawatt in W, a gigawatt in mW). */
+    static final long DEFAULT_MAX_ABS_VALUE = 1_000_000_000_000L;
     // Lists, not sets: they appear in error messages, which must not depend on hash order.
     private static final List<String> REGISTER_FIELDS =
-            List.of("assetId", "type", "zone", "deviceId", "gatewayId", "quantity", "intervalMs", "saltCommitment");
+            List.of("assetId", "type", "zone", "deviceId", "gatewayId", "quantity", "intervalMs", "saltCommitment", "maxAbsValue", "backfillMs");
     private static final List<String> UPDATE_FIELDS = List.of("zone", "deviceId", "gatewayId", "status");
 
     private Registry() {}
@@ -83,12 +88,18 @@ final class Registry {
             asset.put("quantity", quantity == null ? DEFAULT_QUANTITY : checkQuantity(quantity));
             asset.put("intervalMs", intervalMs(Args.spec(() -> spec.getLong("intervalMs", DEFAULT_INTERVAL_MS))));
             asset.put("saltCommitment", salt);
-        } else if (spec.has("quantity") || spec.has("intervalMs")) {
-            throw Failures.fail(ErrorCode.BAD_REQUEST, "quantity and intervalMs need a saltCommitment: they describe certified intervals");
+            asset.put("maxAbsValue", maxAbsValue(spec, (Long) asset.get("intervalMs")));
+        } else {
+            for (final String field : List.of("quantity", "intervalMs", "maxAbsValue", "backfillMs")) {
+                if (spec.has(field)) {
+                    throw Failures.fail(ErrorCode.BAD_REQUEST, field + " needs a saltCommitment: it describes certified intervals");
+                }
+            }
         }
 
         final String key = state.key(ASSET, assetId);
         final Optional<Map<String, Object>> existing = state.read(key);
+        final long now = stub.getTxTimestamp().toEpochMilli();
         if (existing.isPresent()) {
             // The same registration sent again (a retry after a lost answer) is a no-op.
             if (Args.sameValues(existing.get(), asset)) {
@@ -96,14 +107,24 @@ final class Registry {
             }
             throw Failures.fail(ErrorCode.ALREADY_EXISTS, "asset '" + assetId + "' is already registered by " + existing.get().get("ownerMsp"));
         }
-        final long now = stub.getTxTimestamp().toEpochMilli();
         asset.put("status", ACTIVE);
         asset.put("registeredAt", now);
         asset.put("registeredTx", stub.getTxId());
         asset.put("updatedAt", now);
         asset.put("updatedTx", stub.getTxId());
+        if (salt != null) {
+            // A chain never restarts: the first record must not lie before the meter could have
+            // measured it, or a typo (seconds for milliseconds, a zero) pins the meter in 1970.
+            final long backfill = Args.spec(() -> spec.getLong("backfillMs", DEFAULT_BACKFILL_MS));
+            if (backfill < 0 || backfill > MAX_BACKFILL_MS) {
+                throw Failures.fail(ErrorCode.BAD_REQUEST, "backfillMs must be 0.." + MAX_BACKFILL_MS + " (366 days), was " + backfill);
+            }
+            final long intervalMs = (Long) asset.get("intervalMs");
+            final long earliest = now - backfill;
+            asset.put("earliestStart", earliest - Math.floorMod(earliest, intervalMs));
+        }
         state.write(key, asset);
-        state.requireEndorsementBy(key, owner.mspId());
+        state.requireEndorsement(key, Privacy.endorsement(owner.mspId()));
         writeIndexes(state, asset);
         if (isMetering(asset)) {
             final Map<String, Object> head = new LinkedHashMap<>();
@@ -114,8 +135,9 @@ final class Registry {
             final String headKey = state.key(HEAD, assetId);
             final String collection = Privacy.collectionOf(owner.mspId());
             state.writePrivate(collection, headKey, head);
-            // The head link commits to the meter's whole history: only the owner may move it.
-            state.requirePrivateEndorsementBy(collection, headKey, owner.mspId());
+            // The head link commits to the meter's whole history: the owner and a party with a
+            // separate interest move it together, never one member alone.
+            state.requirePrivateEndorsement(collection, headKey, Privacy.endorsement(owner.mspId()));
         }
         // The result and the event go into the block: the asset only, never its private chain head.
         return asset;
@@ -163,7 +185,11 @@ final class Registry {
         updated.put("updatedAt", stub.getTxTimestamp().toEpochMilli());
         updated.put("updatedTx", stub.getTxId());
         removeIndexes(state, asset);
-        state.write(state.key(ASSET, assetId), updated);
+        final String key = state.key(ASSET, assetId);
+        state.write(key, updated);
+        // Set again on every write: the Fabric Gateway plans endorsers from the policies a
+        // transaction writes (the value on the ledger is what Fabric validates against).
+        state.requireEndorsement(key, Privacy.endorsement((String) asset.get("ownerMsp")));
         writeIndexes(state, updated);
         // The result and the event go into the block: the asset only, never its private chain head.
         return updated;
@@ -305,7 +331,7 @@ final class Registry {
 
     private static void indexGuarded(final StateStore state, final String owner, final String type, final String... parts) {
         state.index(type, parts);
-        state.requireEndorsementBy(state.key(type, parts), owner);
+        state.requireEndorsement(state.key(type, parts), Privacy.endorsement(owner));
     }
 
     /**
@@ -326,6 +352,22 @@ final class Registry {
                     + caller.mspId() + ", issued by " + caller.issuer());
         }
         return identityId;
+    }
+
+    /**
+     * The largest magnitude a sample of the meter may have ({@code maxAbsValue}, default 10^12): the
+     * member store quarantines samples beyond it instead of fingerprinting them, and the chaincode
+     * refuses a record whose sum exceeds count x bound. At most Long.MAX_VALUE / intervalMs, so
+     * that no interval of plausible samples (at most one per millisecond) can overflow its sum.
+     */
+    private static long maxAbsValue(final Json.Obj spec, final long intervalMs) {
+        final long limit = Long.MAX_VALUE / intervalMs;
+        final long value = Args.spec(() -> spec.getLong("maxAbsValue", Math.min(DEFAULT_MAX_ABS_VALUE, limit)));
+        if (value < 1 || value > limit) {
+            throw Failures.fail(ErrorCode.BAD_REQUEST, "maxAbsValue must be 1.." + limit + " for intervals of " + intervalMs
+                    + " ms (so that no interval's sum can overflow), was " + value);
+        }
+        return value;
     }
 
     private static String checkQuantity(final String quantity) {

@@ -34,7 +34,7 @@ class BatchesTest extends Fixture {
         final Map<String, Object> batch = Json.parseObject(contract.certifyBatch(asGateway().context(), spec));
         assertThat(batch).containsEntry("providerMsp", COMMUNITY).containsEntry("count", 7L);
         assertThat(ledger.lastEventName()).isEqualTo("BatchCertified");
-        assertThat(ledger.endorsersOf(Batches.BATCH, "B-1")).containsExactly(COMMUNITY);
+        assertThat(ledger.policyOf(Batches.BATCH, "B-1")).isEqualTo("AND('CommunityMSP.peer', OR('DsoMSP.peer', 'AggregatorMSP.peer'))");
         for (int i = 0; i < 7; i++) {
             final String result = contract.verifyBatchInclusion(ledger.as(AGGREGATOR, "peer", "peer0").context(), "B-1",
                     Hex.encode(leaves.get(i)), Integer.toString(i), proof(Merkle.proof(leaves, i)));

@@ -191,8 +191,10 @@ class IntervalBatchTest extends Fixture {
         asGateway();
         submit(quarters("MTR-A", T0, 2));
         rejects("NOT_CONTIGUOUS", () -> submit(quarters("MTR-A", T0 - QUARTER, 1)));
-        rejects("BAD_REQUEST", () -> contract.getInterval(ledger.context(), "MTR-A", Long.toString(Long.MIN_VALUE)));
-        rejects("BAD_REQUEST", () -> contract.getIntervalHash(ledger.context(), "MTR-A", Long.toString(Long.MIN_VALUE)));
+        rejects("NOT_FOUND", () -> contract.getInterval(ledger.context(), "MTR-A", Long.toString(Long.MIN_VALUE)));
+        rejects("NOT_FOUND", () -> contract.getIntervalHash(ledger.context(), "MTR-A", Long.toString(Long.MIN_VALUE)));
+        rejects("BAD_REQUEST", () -> contract.getIntervals(ledger.context(), "MTR-A", "0", "1", "", "18446744073709551616"));
+        rejects("BAD_REQUEST", () -> contract.getIntervals(ledger.context(), "MTR-A", "0", "1", "", "99999999999999999999"));
         // "From the beginning" as the smallest long is a fine range start.
         assertThat((List<?>) Json.parseObject(contract.getIntervals(ledger.context(), "MTR-A", Long.toString(Long.MIN_VALUE),
                 Long.toString(Long.MAX_VALUE), "", "")).get("records")).hasSize(2);

@@ -46,20 +46,45 @@ class PrivacyTest extends Fixture {
     }
 
     @Test
-    void anyMemberChecksAPageItWasGivenAgainstTheChannelsHash() {
+    void anyMemberChecksASegmentItWasGivenAgainstTheChannelsHash() {
+        // Both records came in one transaction: one segment, named by its first record.
         final Map<String, Object> hash = Json.parseObject(contract.getIntervalHash(ledger.as("CpoMSP", "client", "auditor").context(), "MTR-1",
-                Long.toString(T0 + QUARTER)));
-        assertThat(hash).containsEntry("collection", "meterDataCommunity").containsEntry("pageStart", T0)
-                .containsEntry("pageEnd", T0 + 96 * QUARTER);
-        // A reader hands over the page: the records of [pageStart, pageEnd) as GetIntervals gives them.
+                Long.toString(T0)));
+        assertThat(hash).containsEntry("collection", "meterDataCommunity").containsEntry("segmentStart", T0);
+        // A reader hands over the segment: the records of one transaction, as GetIntervals gives them.
         final Map<String, Object> read = Json.parseObject(contract.getIntervals(ledger.as("DsoMSP", "client", "analyst").context(), "MTR-1",
                 Long.toString(T0), Long.toString(T0 + 96 * QUARTER), "", ""));
-        final Map<String, Object> page = new java.util.LinkedHashMap<>();
-        page.put("meterId", "MTR-1");
-        page.put("pageStart", T0);
-        page.put("records", read.get("records"));
-        assertThat(hash).containsEntry("pageHash", Hex.encode(Sha256.of(Json.write(page).getBytes(StandardCharsets.UTF_8))));
+        final Map<String, Object> segment = new java.util.LinkedHashMap<>();
+        segment.put("meterId", "MTR-1");
+        segment.put("segmentStart", T0);
+        segment.put("records", read.get("records"));
+        assertThat(hash).containsEntry("segmentHash", Hex.encode(Sha256.of(Json.write(segment).getBytes(StandardCharsets.UTF_8))));
+        // Not the start of a segment (the second record), or no record at all.
+        rejects("NOT_FOUND", () -> contract.getIntervalHash(ledger.context(), "MTR-1", Long.toString(T0 + QUARTER)));
         rejects("NOT_FOUND", () -> contract.getIntervalHash(ledger.context(), "MTR-1", Long.toString(T0 + 200 * QUARTER)));
+    }
+
+    @Test
+    void privateDataKeptGrowsWithTheRecordsNotWithSubmissionsTimesTheDay() {
+        // 96 submissions of one record each (a day at a quarter-hour cadence): each writes one new
+        // segment of one record; nothing already written is written again.
+        meter("MTR-L");
+        long bytesWritten = 0;
+        for (int i = 0; i < 96; i++) {
+            final java.util.Map<String, String> before = ledger.snapshot();
+            contract.recordIntervals(asDevice().transientData("records", Json.write(quarters("MTR-L", T0 + i * QUARTER, 1))).context());
+            final java.util.Map<String, String> after = ledger.snapshot();
+            for (final Map.Entry<String, String> e : after.entrySet()) {
+                if (e.getKey().contains("interval\u0000MTR-L") && !e.getKey().startsWith("policy:") && !e.getValue().equals(before.get(e.getKey()))) {
+                    assertThat(before).as("segment %s is written once", e.getKey()).doesNotContainKey(e.getKey());
+                    bytesWritten += e.getValue().length();
+                }
+            }
+        }
+        final long oneRecord = Json.write(Json.parseObject(contract.getInterval(ledger.as("DsoMSP", "client", "a").context(), "MTR-L",
+                Long.toString(T0)))).length();
+        // Linear: 96 segments of about one record each (plus the segment's own few fields).
+        assertThat(bytesWritten).isLessThan(96 * (oneRecord + 100));
     }
 
     @Test
@@ -79,6 +104,8 @@ class PrivacyTest extends Fixture {
                 members.add(m.group(1));
             }
             assertThat(members).as(owner).containsExactlyInAnyOrderElementsOf(Privacy.readersOf(owner));
+            // New keys of the collection need the same endorsements as the key-level policy of written ones.
+            assertThat(c.get("endorsementPolicy")).as(owner).isEqualTo(Map.of("signaturePolicy", Privacy.endorsement(owner).toString()));
             assertThat(c.get("memberOnlyRead")).isEqualTo(true);
             assertThat(c.get("blockToLive")).isEqualTo(0L);
         }

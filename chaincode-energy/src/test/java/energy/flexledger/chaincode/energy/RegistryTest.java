@@ -152,7 +152,7 @@ class RegistryTest extends Fixture {
         contract.updateAsset(asAdmin().context(), "MTR-1", "{\"deviceId\":\"" + newDevice + "\"}");
         // The old device is no longer bound anywhere: it may register again (it is just a client).
         contract.registerAsset(asDevice().context(), "{\"assetId\":\"EV-9\",\"type\":\"EV\",\"zone\":\"z\"}");
-        assertThat(ledger.endorsersOf(Registry.BY_DEVICE, COMMUNITY, newDevice, "MTR-1")).containsExactly(COMMUNITY);
+        assertThat(ledger.policyOf(Registry.BY_DEVICE, COMMUNITY, newDevice, "MTR-1")).isEqualTo("AND('CommunityMSP.peer', OR('DsoMSP.peer', 'AggregatorMSP.peer'))");
         contract.updateAsset(asAdmin().context(), "MTR-1", "{\"deviceId\":null}");
         assertThat(Json.parseObject(contract.getAsset(asGateway().context(), "MTR-1")).get("deviceId")).isNull();
     }

@@ -29,8 +29,8 @@ import picocli.CommandLine.Option;
 @Command(name = "bench", description = "Measure interval certification (or no-op) throughput and latency on the running network.")
 final class BenchCommand extends Connected implements Callable<Integer> {
     private static final long QUARTER_MS = 15 * 60_000L;
-    /** 2026-01-01T00:00Z: benchmark intervals lie in the past, so the ledger accepts them. */
-    private static final long FIRST_START = 1_767_225_600_000L;
+    /** A meter's chain may start no earlier than its back-fill window (31 days) before its registration. */
+    private static final long BACKFILL_MS = 30L * 86_400_000L;
 
     @Option(names = "--meters", defaultValue = "8", description = "meters submitting at once (default: ${DEFAULT-VALUE})")
     int meters;
@@ -54,6 +54,13 @@ final class BenchCommand extends Connected implements Callable<Integer> {
                     "--meters and --intervals must be at least 1, --batch 1..2000");
         }
         final String run = "BENCH-" + System.currentTimeMillis();
+        // Benchmark intervals lie in the past (the ledger accepts closed intervals only) and inside
+        // the meters' back-fill window.
+        final long firstStart = Math.floorDiv(System.currentTimeMillis() - BACKFILL_MS, 86_400_000L) * 86_400_000L + 86_400_000L;
+        if (firstStart + (long) intervals * QUARTER_MS > System.currentTimeMillis()) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--intervals " + intervals + " reaches into the future: at most " + (BACKFILL_MS / QUARTER_MS - 96) + " quarter-hours per meter");
+        }
         final byte[] salt = new byte[Fp1.SALT_BYTES];
         final long[] latencies = new long[meters * intervals];
         final long began;
@@ -74,7 +81,7 @@ final class BenchCommand extends Connected implements Callable<Integer> {
                         for (int i = 0; i < intervals; i++) {
                             final List<Map<String, Object>> records = new ArrayList<>(batch);
                             for (int k = 0; k < batch && !noop; k++) {
-                                records.add(EnergyLedger.record(id, digest(salt, id, FIRST_START + ((long) i * batch + k) * QUARTER_MS)));
+                                records.add(EnergyLedger.record(id, digest(salt, id, firstStart + ((long) i * batch + k) * QUARTER_MS)));
                             }
                             final long t = System.nanoTime();
                             if (noop) {

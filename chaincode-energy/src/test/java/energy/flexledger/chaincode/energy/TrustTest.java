@@ -1,0 +1,140 @@
+package energy.flexledger.chaincode.energy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.when;
+
+import energy.flexledger.spec.Json;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import org.hyperledger.fabric.shim.ChaincodeStub;
+import org.junit.jupiter.api.Test;
+
+/** What no single member may do, and the bad input that must not change state (issue 8). */
+class TrustTest extends Fixture {
+    private static final long DAY = 86_400_000L;
+
+    private Map<String, Object> meterWith(final String id, final String extraJson) {
+        final String spec = "{\"assetId\":\"" + id + "\",\"type\":\"METER\",\"zone\":\"zone-1\",\"deviceId\":\"" + DEVICE_ID
+                + "\",\"gatewayId\":\"" + GATEWAY_ID + "\",\"saltCommitment\":\"" + COMMITMENT + "\"" + extraJson + "}";
+        return Json.parseObject(contract.registerAsset(asAdmin().context(), spec));
+    }
+
+    private String submit(final List<Object> records) {
+        return contract.recordIntervals(asDevice().transientData("records", Json.write(records)).context());
+    }
+
+    @Test
+    void aMeterHasAnEarliestStartFromItsRegistrationAndRefusesRecordsBeforeIt() {
+        // NOW is a day after T0: the default back-fill window (31 days) covers T0.
+        final Map<String, Object> meter = meter("MTR-1");
+        assertThat(meter).containsEntry("earliestStart", NOW - Registry.DEFAULT_BACKFILL_MS);
+        final Map<String, String> before = ledger.snapshot();
+        // Seconds typed as milliseconds, or a zero: refused, and the meter is not pinned in 1970.
+        rejects("BAD_INTERVAL", () -> submit(quarters("MTR-1", 0, 1)));
+        rejects("BAD_INTERVAL", () -> submit(quarters("MTR-1", (T0 / 1000) / QUARTER * QUARTER, 1)));
+        assertThat(ledger.snapshot()).isEqualTo(before);
+        submit(quarters("MTR-1", T0, 1));
+        // A meter registered with no back-fill starts at its registration.
+        assertThat(meterWith("MTR-2", ",\"backfillMs\":0")).containsEntry("earliestStart", NOW);
+        rejects("BAD_INTERVAL", () -> submit(quarters("MTR-2", NOW - QUARTER, 1)));
+        rejects("BAD_REQUEST", () -> meterWith("MTR-3", ",\"backfillMs\":" + (367 * DAY)));
+        rejects("BAD_REQUEST", () -> meterWith("MTR-3", ",\"backfillMs\":-1"));
+    }
+
+    @Test
+    void aRecordWhoseSumNoPlausibleSamplesCanMakeIsRefused() {
+        meterWith("MTR-1", ",\"maxAbsValue\":5000");
+        final Map<String, String> before = ledger.snapshot();
+        rejects("BAD_REQUEST", () -> submit(List.of(recordOf("MTR-1", digest("MTR-1", T0, 5001)))));
+        rejects("BAD_REQUEST", () -> submit(List.of(recordOf("MTR-1", digest("MTR-1", T0, -5001)))));
+        assertThat(ledger.snapshot()).isEqualTo(before);
+        submit(List.of(recordOf("MTR-1", digest("MTR-1", T0, 5000, -5000))));
+        // The bound keeps every interval's sum inside 64 bits: at most Long.MAX_VALUE / intervalMs.
+        rejects("BAD_REQUEST", () -> meterWith("MTR-2", ",\"maxAbsValue\":" + (Long.MAX_VALUE / QUARTER + 1)));
+        rejects("BAD_REQUEST", () -> meterWith("MTR-2", ",\"maxAbsValue\":0"));
+        assertThat(meter("MTR-3")).containsEntry("maxAbsValue", Registry.DEFAULT_MAX_ABS_VALUE);
+    }
+
+    @Test
+    void aNullOrNonObjectRecordIsBadRequestNotAnUnexpectedError() {
+        meter("MTR-1");
+        for (final String batch : List.of("[null]", "[[1,2]]", "[7]", "[\"x\"]")) {
+            rejects("BAD_REQUEST", () -> contract.recordIntervals(asDevice().transientData("records", batch).context()));
+        }
+        rejects("BAD_REQUEST", () -> contract.recordInterval(asDevice().transientData("record", "null").context()));
+    }
+
+    @Test
+    void theResultAndTheEventOfARecordingCarryNothingPrivate() {
+        meter("MTR-1");
+        final Map<String, Object> result = Json.parseObject(submit(quarters("MTR-1", T0, 3)));
+        assertThat(result).containsOnlyKeys("txId", "recorded", "unchanged", "meters").containsEntry("meters", List.of("MTR-1"));
+        assertThat(ledger.lastEventPayload()).isEqualTo(Json.write(result)).doesNotContain("lastEnd").doesNotContain("intervals")
+                .doesNotContain("link").doesNotContain("fingerprint");
+    }
+
+    @Test
+    void idsMustBeValidUnicode() {
+        rejects("BAD_REQUEST", () -> meter("ADV-\ud800"));
+        rejects("BAD_REQUEST", () -> meter("ADV-\ufffd"));
+        meter("ADV-\ud83d\ude00"); // a surrogate pair is a code point like any other
+    }
+
+    @Test
+    void subscriptionsAreGuardedPerParty() {
+        final Map<String, Object> sub = Json.parseObject(contract.requestAccess(ledger.as(AGGREGATOR, "client", "gw").context(), "S-1",
+                COMMUNITY, "community/load"));
+        assertThat(sub).containsEntry("status", "REQUESTED");
+        // The record is the provider's: only its peer endorses decisions (the consumer cannot accept
+        // its own request, even with altered chaincode); the consumer's revocation is the consumer's.
+        assertThat(ledger.policyOf(Subscriptions.SUBSCRIPTION, "S-1")).isEqualTo("'CommunityMSP.peer'");
+        assertThat(ledger.policyOf(Subscriptions.REVOCATION, "S-1")).isEqualTo("'AggregatorMSP.peer'");
+        contract.acceptAccess(asGateway().context(), "S-1");
+        final Map<String, String> accepted = ledger.snapshot();
+        final Map<String, Object> revoked = Json.parseObject(contract.revokeAccess(ledger.as(AGGREGATOR, "client", "gw").context(), "S-1"));
+        assertThat(revoked).containsEntry("status", "REVOKED").containsEntry("revokedBy", AGGREGATOR);
+        // The consumer's revocation wrote only the consumer's key.
+        final Map<String, String> after = ledger.snapshot();
+        for (final Map.Entry<String, String> e : after.entrySet()) {
+            if (!e.getValue().equals(accepted.get(e.getKey()))) {
+                assertThat(e.getKey()).contains(Subscriptions.REVOCATION);
+            }
+        }
+        assertThat(Json.parseObject(contract.getSubscription(ledger.context(), "S-1"))).containsEntry("status", "REVOKED");
+        // Revoked is final: the provider cannot accept it again.
+        rejects("INVALID_STATE", () -> contract.acceptAccess(asGateway().context(), "S-1"));
+        final Map<String, Object> page = Json.parseObject(contract.querySubscriptions(ledger.context(), "provider", COMMUNITY, "", ""));
+        assertThat(((Map<?, ?>) ((List<?>) page.get("subscriptions")).get(0)).get("status")).isEqualTo("REVOKED");
+    }
+
+    @Test
+    void aWrongArgumentCountIsBadRequestBeforeFabricConvertsTheArguments() {
+        rejects("BAD_REQUEST", () -> contract.createContext(stubWith("GetMeter")));
+        rejects("BAD_REQUEST", () -> contract.createContext(stubWith("energy:GetMeter", "a", "extra")));
+        rejects("BAD_REQUEST", () -> contract.createContext(stubWith("RecordIntervals", "ignored")));
+        energy.flexledger.chaincode.Arguments.check(contract, stubWith("GetMeter", "MTR-1"));
+        energy.flexledger.chaincode.Arguments.check(contract, stubWith("RecordIntervals"));
+        // Fabric's own system transactions are not ours to check.
+        energy.flexledger.chaincode.Arguments.check(contract, stubWith("org.hyperledger.fabric:GetMetadata", "x"));
+    }
+
+    @Test
+    void anArgumentThatIsNotUtf8IsBadRequest() {
+        final ChaincodeStub stub = mock(ChaincodeStub.class);
+        when(stub.getArgs()).thenReturn(List.of("GetMeter".getBytes(StandardCharsets.UTF_8), new byte[] {'A', (byte) 0xED, (byte) 0xA0, (byte) 0x80}));
+        rejects("BAD_REQUEST", () -> contract.createContext(stub));
+    }
+
+    private static ChaincodeStub stubWith(final String... args) {
+        final ChaincodeStub stub = mock(ChaincodeStub.class);
+        final java.util.List<byte[]> bytes = new java.util.ArrayList<>();
+        for (final String a : args) {
+            bytes.add(a.getBytes(StandardCharsets.UTF_8));
+        }
+        when(stub.getArgs()).thenReturn(bytes);
+        return stub;
+    }
+
+}
