@@ -95,6 +95,17 @@ public final class FakeLedger {
         return this;
     }
 
+    /** A stub that carries only a transaction's arguments (function first), for the checks made before routing. */
+    public static ChaincodeStub argsStub(final String... args) {
+        final ChaincodeStub stub = mock(ChaincodeStub.class);
+        final List<byte[]> bytes = new ArrayList<>();
+        for (final String a : args) {
+            bytes.add(a.getBytes(StandardCharsets.UTF_8));
+        }
+        when(stub.getArgs()).thenReturn(bytes);
+        return stub;
+    }
+
     /** A fresh transaction context for the current caller. */
     public Context context() {
         txCounter++;

@@ -1,16 +1,14 @@
 package energy.flexledger.chaincode.dr;
 
-import energy.flexledger.chaincode.Arguments;
+import energy.flexledger.chaincode.CheckedContract;
 import energy.flexledger.chaincode.Describe;
 import java.util.List;
 import org.hyperledger.fabric.contract.Context;
-import org.hyperledger.fabric.contract.ContractInterface;
 import org.hyperledger.fabric.contract.annotation.Contract;
 import org.hyperledger.fabric.contract.annotation.Default;
 import org.hyperledger.fabric.contract.annotation.Info;
 import org.hyperledger.fabric.contract.annotation.License;
 import org.hyperledger.fabric.contract.annotation.Transaction;
-import org.hyperledger.fabric.shim.ChaincodeStub;
 
 /**
  * chaincode-dr: Demand-response programs, events, BL1 baselines and ST1 settlement.
@@ -22,14 +20,7 @@ import org.hyperledger.fabric.shim.ChaincodeStub;
         name = "dr",
         info = @Info(title = "FlexLedger demand response", description = "Demand-response programs, events, BL1 baselines and ST1 settlement", version = "0.1.0", license = @License(name = "Apache-2.0")))
 @Default
-public final class DrContract implements ContractInterface {
-    /** Refuses a wrong argument count or non-UTF-8 arguments with BAD_REQUEST, before Fabric converts them. */
-    @Override
-    public Context createContext(final ChaincodeStub stub) {
-        Arguments.check(this, stub);
-        return ContractInterface.super.createContext(stub);
-    }
-
+public final class DrContract extends CheckedContract {
     /** What this chaincode is and which domain transactions it offers so far. */
     @Transaction(name = "Describe", intent = Transaction.TYPE.EVALUATE)
     public String describe(final Context ctx) {

@@ -1,7 +1,7 @@
 package energy.flexledger.chaincode.energy;
 
-import energy.flexledger.chaincode.Arguments;
 import energy.flexledger.chaincode.Caller;
+import energy.flexledger.chaincode.CheckedContract;
 import energy.flexledger.chaincode.StateStore;
 import energy.flexledger.spec.ErrorCode;
 import energy.flexledger.spec.Json;
@@ -11,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.hyperledger.fabric.contract.Context;
-import org.hyperledger.fabric.contract.ContractInterface;
 import org.hyperledger.fabric.contract.annotation.Contact;
 import org.hyperledger.fabric.contract.annotation.Contract;
 import org.hyperledger.fabric.contract.annotation.Default;
@@ -38,14 +37,7 @@ import org.hyperledger.fabric.shim.ChaincodeStub;
                 license = @License(name = "Apache-2.0"),
                 contact = @Contact(name = "FlexLedger")))
 @Default
-public final class EnergyContract implements ContractInterface {
-    /** Refuses a wrong argument count or non-UTF-8 arguments with BAD_REQUEST, before Fabric converts them. */
-    @Override
-    public Context createContext(final ChaincodeStub stub) {
-        Arguments.check(this, stub);
-        return ContractInterface.super.createContext(stub);
-    }
-
+public final class EnergyContract extends CheckedContract {
     static final String EVENT_ASSET_REGISTERED = "AssetRegistered";
     static final String EVENT_ASSET_UPDATED = "AssetUpdated";
     static final String EVENT_INTERVALS_RECORDED = "IntervalsRecorded";

@@ -21,4 +21,10 @@ class MarketContractTest {
     void refusesIdentitiesOutsideTheConsortium() {
         assertThatThrownBy(() -> contract.describe(ledger.as("OrdererMSP", "admin").context())).hasMessageStartingWith("ACCESS_DENIED");
     }
+
+    @Test
+    void aWrongArgumentCountIsBadRequestBeforeRouting() {
+        assertThatThrownBy(() -> contract.createContext(FakeLedger.argsStub("Describe", "extra")))
+                .hasMessage("BAD_REQUEST: Describe takes 0 arguments, got 1");
+    }
 }

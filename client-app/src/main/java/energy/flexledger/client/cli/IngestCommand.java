@@ -32,7 +32,9 @@ import picocli.CommandLine.Option;
     "Input: one [t, v] JSON array per line, on standard input or --input. Intervals that close go into the outbox",
     "('flexledger outbox submit' sends them).",
     "The first ingest of a meter starts at the ledger's head (it needs the network once); later ones work offline.",
-    "Exit 1 when some samples were rejected (each is listed with its error code)."})
+    "Samples that cannot go into the fingerprint (late, out of order, beyond the meter's maxAbsValue, ahead of the clock) are kept",
+    "in the store's quarantine with their reason ('flexledger outbox quarantine --meter M'), never dropped.",
+    "Exit 1 when some samples went to the quarantine (each is listed under 'rejected' with its error code)."})
 final class IngestCommand extends Connected implements Callable<Integer> {
     static final int CHUNK = 1_000;
 
@@ -74,6 +76,7 @@ final class IngestCommand extends Connected implements Callable<Integer> {
             out.put("accepted", (long) accepted);
             out.put("duplicates", (long) duplicates);
             out.put("rejected", rejected);
+            out.put("quarantined", (long) rejected.size());
             out.put("closed", (long) closed);
             out.put("openStart", meter.openStart());
             out.put("openEnd", meter.openStart() + meter.intervalMs());

@@ -49,8 +49,19 @@ final class IntervalCommand {
 
         @Override
         public Integer call() throws IOException, LedgerException {
-            final String text = file == null ? new String(System.in.readAllBytes(), StandardCharsets.UTF_8) : Files.readString(file);
             final SaltStore salts = root().salts();
+            // One write path per meter: a meter the member store ingests for has its chain there, and
+            // a record written around it would make the two chains diverge.
+            if (Files.exists(root().storeFile())) {
+                try (energy.flexledger.client.store.MemberStore store = energy.flexledger.client.store.MemberStore.open(root().storeFile())) {
+                    if (store.tracked(meterId).isPresent()) {
+                        throw new SpecException(ErrorCode.CONFLICT, "meter '" + meterId + "' is tracked by this member's store ("
+                                + root().storeFile() + "): its intervals go through 'flexledger ingest' and 'flexledger outbox submit';"
+                                + " 'flexledger outbox reset --meter " + meterId + "' hands it back");
+                    }
+                }
+            }
+            final String text = file == null ? new String(System.in.readAllBytes(), StandardCharsets.UTF_8) : Files.readString(file);
             try (LedgerConnection ledger = connect()) {
                 final EnergyLedger energy = ledger.energy(root().channel);
                 if (!salts.exists(meterId)) {

@@ -23,9 +23,12 @@ import picocli.CommandLine.Parameters;
     "submit [--batch N] [--meter M]: send every PENDING record (exit 3 if the chaincode refused one: a record it can never take is",
     "FAILED and its meter waits; one refused for the situation, say ACCESS_DENIED for this identity, stays PENDING;",
     "exit 4 if the network failed: the records stay PENDING for the next run);",
-    "retry --meter M: put M's FAILED records back to PENDING once their cause is fixed."})
+    "retry --meter M: put M's FAILED records back to PENDING once their cause is fixed;",
+    "quarantine --meter M: the acknowledged samples of M that could not go into its fingerprint, with their reasons;",
+    "reset --meter M: forget M's local chain (its open interval and the records that never reached the ledger);",
+    "the next ingestion starts it again from the ledger's head. Stored samples and the quarantine stay."})
 final class OutboxCommand extends Connected implements Callable<Integer> {
-    @Parameters(index = "0", description = "status, list, close, retry or submit")
+    @Parameters(index = "0", description = "status, list, close, retry, submit, quarantine or reset")
     String action;
 
     @Option(names = "--meter", description = "list, close: the meter; submit: only this meter's records")
@@ -61,6 +64,13 @@ final class OutboxCommand extends Connected implements Callable<Integer> {
                     out.put("closed", (long) closed);
                     System.out.println(Json.write(out));
                 }
+                case "quarantine" -> {
+                    final Map<String, Object> out = new LinkedHashMap<>();
+                    out.put("meterId", required(meterId, "--meter", action));
+                    out.put("samples", new ArrayList<Object>(store.quarantined(meterId)));
+                    System.out.println(Json.write(out));
+                }
+                case "reset" -> System.out.println(Json.write(store.reset(required(meterId, "--meter", action))));
                 case "retry" -> {
                     final Map<String, Object> out = new LinkedHashMap<>();
                     out.put("meterId", required(meterId, "--meter", action));
@@ -82,7 +92,7 @@ final class OutboxCommand extends Connected implements Callable<Integer> {
                         return report.failed().isEmpty() && report.held().isEmpty() ? 0 : FlexLedgerCli.EXIT_CODE_ERROR;
                     }
                 }
-                default -> throw new ParameterException(spec.commandLine(), "unknown action '" + action + "': status, list, close, retry or submit");
+                default -> throw new ParameterException(spec.commandLine(), "unknown action '" + action + "': status, list, close, retry, submit, quarantine or reset");
             }
             return 0;
         }

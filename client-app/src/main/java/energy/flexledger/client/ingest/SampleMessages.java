@@ -106,6 +106,7 @@ public final class SampleMessages {
             rejected.add(m);
         }
         out.put("rejected", rejected);
+        out.put("quarantined", (long) done.quarantined());
         out.put("closed", (long) done.closed());
         return out;
     }

@@ -101,32 +101,78 @@ public final class MemberStore implements AutoCloseable {
         }
     }
 
+    /** This store's clock (epoch ms): what "now" means for its bounds on sample times. */
+    public long now() {
+        return clock.getAsLong();
+    }
+
     /**
      * Starts ingesting for {@code meterId}: its first open interval is {@code (openStart, openStart +
      * intervalMs]}, which must continue the meter's chain on the ledger (its {@code lastEnd}).
      * Tracking a tracked meter again with the same interval length is a no-op.
      */
     public Tracked track(final String meterId, final byte[] salt, final long intervalMs, final long openStart) throws IOException {
+        return track(meterId, salt, intervalMs, openStart, null);
+    }
+
+    /**
+     * Like {@link #track(String, byte[], long, long)}, with the meter's plausible range: samples of a
+     * larger magnitude than {@code maxAbsValue} (its registration's) go to quarantine, not into the
+     * fingerprint. Tracking again records a bound that was not known before.
+     */
+    public Tracked track(final String meterId, final byte[] salt, final long intervalMs, final long openStart, final Long maxAbsValue)
+            throws IOException {
         if (intervalMs <= 0 || Math.floorMod(openStart, intervalMs) != 0) {
             throw new SpecException(ErrorCode.MISALIGNED, "the first interval must start on a multiple of " + intervalMs + " ms, not at " + openStart);
         }
         return transaction(() -> {
+            if (needsTracking(meterId)) {
+                // After a reset: the meter starts again where the ledger's chain continues.
+                final Fp1.Accumulator acc = Fp1.interval(salt, meterId, openStart, Math.addExact(openStart, intervalMs));
+                try (PreparedStatement ps = db.prepareStatement("UPDATE meter SET interval_ms = ?, open_start = ?, open_count = 0, open_sum = 0,"
+                        + " open_hash = ?, open_last_t = ?, max_abs_value = ?, needs_tracking = 0 WHERE meter_id = ?")) {
+                    ps.setLong(1, intervalMs);
+                    ps.setLong(2, openStart);
+                    ps.setBytes(3, acc.digest().fingerprint());
+                    ps.setLong(4, openStart);
+                    if (maxAbsValue == null) {
+                        ps.setNull(5, java.sql.Types.INTEGER);
+                    } else {
+                        ps.setLong(5, maxAbsValue);
+                    }
+                    ps.setString(6, meterId);
+                    ps.executeUpdate();
+                }
+                return trackedRow(meterId).orElseThrow();
+            }
             final Optional<Tracked> existing = trackedRow(meterId);
             if (existing.isPresent()) {
                 if (existing.get().intervalMs() != intervalMs) {
                     throw new SpecException(ErrorCode.CONFLICT, "meter '" + meterId + "' is tracked with intervals of " + existing.get().intervalMs()
                             + " ms, not " + intervalMs);
                 }
+                if (maxAbsValue != null) {
+                    try (PreparedStatement ps = db.prepareStatement("UPDATE meter SET max_abs_value = ? WHERE meter_id = ?")) {
+                        ps.setLong(1, maxAbsValue);
+                        ps.setString(2, meterId);
+                        ps.executeUpdate();
+                    }
+                }
                 return existing.get();
             }
             final Fp1.Accumulator acc = Fp1.interval(salt, meterId, openStart, Math.addExact(openStart, intervalMs));
             try (PreparedStatement ps = db.prepareStatement("INSERT INTO meter (meter_id, interval_ms, open_start, open_count, open_sum,"
-                    + " open_hash, open_last_t) VALUES (?, ?, ?, 0, 0, ?, ?)")) {
+                    + " open_hash, open_last_t, max_abs_value) VALUES (?, ?, ?, 0, 0, ?, ?, ?)")) {
                 ps.setString(1, meterId);
                 ps.setLong(2, intervalMs);
                 ps.setLong(3, openStart);
                 ps.setBytes(4, acc.digest().fingerprint());
                 ps.setLong(5, openStart);
+                if (maxAbsValue == null) {
+                    ps.setNull(6, java.sql.Types.INTEGER);
+                } else {
+                    ps.setLong(6, maxAbsValue);
+                }
                 ps.executeUpdate();
             }
             return trackedRow(meterId).orElseThrow();
@@ -138,9 +184,19 @@ public final class MemberStore implements AutoCloseable {
         return transaction(() -> trackedRow(meterId));
     }
 
+    private boolean needsTracking(final String meterId) throws SQLException {
+        try (PreparedStatement ps = db.prepareStatement("SELECT needs_tracking FROM meter WHERE meter_id = ?")) {
+            ps.setString(1, meterId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && rs.getInt(1) == 1;
+            }
+        }
+    }
+
+    /** The meter as tracked; empty when it is not, or when a reset wants it started again from the ledger. */
     private Optional<Tracked> trackedRow(final String meterId) throws SQLException {
         try (PreparedStatement ps = db.prepareStatement("SELECT interval_ms, open_start, open_count, open_sum, open_hash, open_last_t"
-                + " FROM meter WHERE meter_id = ?")) {
+                + " FROM meter WHERE meter_id = ? AND needs_tracking = 0")) {
             ps.setString(1, meterId);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
@@ -165,9 +221,14 @@ public final class MemberStore implements AutoCloseable {
 
     /**
      * What one {@link #ingest} call did: samples stored, samples already stored with the same value
-     * (a redelivered message: skipped, not an error), samples rejected, intervals closed.
+     * (a redelivered message: skipped, not an error), samples that could not go into the
+     * fingerprint (each kept in the quarantine with its reason), intervals closed.
      */
     public record Ingested(int accepted, int duplicates, List<Rejected> rejected, int closed) {
+        /** Samples kept in the quarantine (every rejected sample is). */
+        public int quarantined() {
+            return rejected.size();
+        }
     }
 
     /**
@@ -186,8 +247,12 @@ public final class MemberStore implements AutoCloseable {
             int duplicates = 0;
             int closed = 0;
             final List<Rejected> rejected = new ArrayList<>();
-            try (PreparedStatement insert = db.prepareStatement("INSERT INTO sample (meter_id, t, v) VALUES (?, ?, ?)")) {
-                final long latest = Math.addExact(clock.getAsLong(), MAX_CLOCK_SKEW_MS);
+            final Long bound = maxAbsValue(meterId);
+            final long now = clock.getAsLong();
+            try (PreparedStatement insert = db.prepareStatement("INSERT INTO sample (meter_id, t, v) VALUES (?, ?, ?)");
+                    PreparedStatement quarantine = db.prepareStatement("INSERT OR IGNORE INTO quarantine (meter_id, t, v, reason, detail,"
+                            + " received_at) VALUES (?, ?, ?, ?, ?, ?)")) {
+                final long latest = Math.addExact(now, MAX_CLOCK_SKEW_MS);
                 for (int i = 0; i < samples.size(); i++) {
                     final long t = samples.get(i)[0];
                     final long v = samples.get(i)[1];
@@ -201,6 +266,15 @@ public final class MemberStore implements AutoCloseable {
                         }
                     }
                     try {
+                        if (t <= acc.lastTime()) {
+                            throw new SpecException(t <= acc.start() ? ErrorCode.SAMPLE_OUTSIDE_INTERVAL : ErrorCode.SAMPLES_NOT_INCREASING,
+                                    t <= acc.start() ? "sample time " + t + " lies in an interval already closed (the open one is (" + acc.start() + ", "
+                                            + acc.end() + "])" : "sample time " + t + " is not after the previous sample's (" + acc.lastTime() + ")");
+                        }
+                        if (bound != null && (v > bound || v < -bound)) {
+                            throw new SpecException(ErrorCode.BAD_REQUEST, "sample value " + v + " is outside the meter's plausible range of +/-"
+                                    + bound + " (maxAbsValue of its registration)");
+                        }
                         if (t > latest) {
                             throw new SpecException(ErrorCode.BAD_INTERVAL, "sample time " + t + " is more than " + MAX_CLOCK_SKEW_MS / 60_000
                                     + " minutes ahead of this member's clock (" + (latest - MAX_CLOCK_SKEW_MS) + "): is the device's clock right?");
@@ -220,7 +294,15 @@ public final class MemberStore implements AutoCloseable {
                             acc.add(t, v);
                         }
                     } catch (SpecException e) {
+                        // Acknowledged means kept: the sample waits in the quarantine with its reason.
                         rejected.add(new Rejected(i, e.code(), e.detail()));
+                        quarantine.setString(1, meterId);
+                        quarantine.setLong(2, t);
+                        quarantine.setLong(3, v);
+                        quarantine.setString(4, e.code().name());
+                        quarantine.setString(5, e.detail());
+                        quarantine.setLong(6, now);
+                        quarantine.addBatch();
                         continue;
                     }
                     insert.setString(1, meterId);
@@ -230,9 +312,72 @@ public final class MemberStore implements AutoCloseable {
                     accepted++;
                 }
                 insert.executeBatch();
+                quarantine.executeBatch();
             }
             saveOpen(meterId, acc);
             return new Ingested(accepted, duplicates, rejected, closed);
+        });
+    }
+
+    private Long maxAbsValue(final String meterId) throws SQLException {
+        try (PreparedStatement ps = db.prepareStatement("SELECT max_abs_value FROM meter WHERE meter_id = ?")) {
+            ps.setString(1, meterId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return null;
+                }
+                final long v = rs.getLong(1);
+                return rs.wasNull() ? null : v;
+            }
+        }
+    }
+
+    /** The quarantined samples of {@code meterId}, oldest first: {@code {t, v, reason, detail, receivedAt}}. */
+    public List<Map<String, Object>> quarantined(final String meterId) throws IOException {
+        return transaction(() -> {
+            final List<Map<String, Object>> out = new ArrayList<>();
+            try (PreparedStatement ps = db.prepareStatement("SELECT t, v, reason, detail, received_at FROM quarantine WHERE meter_id = ?"
+                    + " ORDER BY t, id")) {
+                ps.setString(1, meterId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        final Map<String, Object> m = new LinkedHashMap<>();
+                        m.put("t", rs.getLong(1));
+                        m.put("v", rs.getLong(2));
+                        m.put("reason", rs.getString(3));
+                        m.put("detail", rs.getString(4));
+                        m.put("receivedAt", rs.getLong(5));
+                        out.add(m);
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    /**
+     * Stops tracking {@code meterId} locally: its open interval and the records that never reached
+     * the ledger (PENDING, FAILED) are dropped, so that the next ingestion starts again from the
+     * ledger's head. Stored samples and the quarantine stay (an audit reports the samples no
+     * certified interval covers). Returns what was dropped.
+     */
+    public Map<String, Object> reset(final String meterId) throws IOException {
+        return transaction(() -> {
+            final Tracked meter = require(meterId);
+            final Map<String, Object> out = new LinkedHashMap<>();
+            out.put("meterId", meterId);
+            out.put("openStart", meter.openStart());
+            out.put("openSamples", meter.openCount());
+            try (PreparedStatement ps = db.prepareStatement("DELETE FROM outbox WHERE meter_id = ? AND status IN ('PENDING', 'FAILED')")) {
+                ps.setString(1, meterId);
+                out.put("droppedRecords", (long) ps.executeUpdate());
+            }
+            // Samples and committed records keep their rows (they point at the meter's row).
+            try (PreparedStatement ps = db.prepareStatement("UPDATE meter SET needs_tracking = 1 WHERE meter_id = ?")) {
+                ps.setString(1, meterId);
+                ps.executeUpdate();
+            }
+            return out;
         });
     }
 
@@ -250,7 +395,8 @@ public final class MemberStore implements AutoCloseable {
     public List<String> trackedMeters() throws IOException {
         return transaction(() -> {
             final List<String> out = new ArrayList<>();
-            try (Statement st = db.createStatement(); ResultSet rs = st.executeQuery("SELECT meter_id FROM meter ORDER BY meter_id")) {
+            try (Statement st = db.createStatement(); ResultSet rs = st.executeQuery("SELECT meter_id FROM meter WHERE needs_tracking = 0"
+                    + " ORDER BY meter_id")) {
                 while (rs.next()) {
                     out.add(rs.getString(1));
                 }
@@ -471,19 +617,28 @@ public final class MemberStore implements AutoCloseable {
             }
             out.put("outbox", counts);
             final List<Object> meters = new ArrayList<>();
+            long quarantined = 0;
             try (Statement st = db.createStatement(); ResultSet rs = st.executeQuery("SELECT m.meter_id, m.interval_ms, m.open_start, m.open_count,"
-                    + " (SELECT count(*) FROM sample s WHERE s.meter_id = m.meter_id) FROM meter m ORDER BY m.meter_id")) {
+                    + " (SELECT count(*) FROM sample s WHERE s.meter_id = m.meter_id),"
+                    + " (SELECT count(*) FROM quarantine q WHERE q.meter_id = m.meter_id), m.needs_tracking FROM meter m ORDER BY m.meter_id")) {
                 while (rs.next()) {
                     final Map<String, Object> m = new LinkedHashMap<>();
                     m.put("meterId", rs.getString(1));
                     m.put("intervalMs", rs.getLong(2));
-                    m.put("openStart", rs.getLong(3));
-                    m.put("openEnd", rs.getLong(3) + rs.getLong(2));
-                    m.put("openSamples", rs.getLong(4));
+                    if (rs.getInt(7) == 1) {
+                        m.put("tracking", "RESET: the next ingestion starts it from the ledger's head");
+                    } else {
+                        m.put("openStart", rs.getLong(3));
+                        m.put("openEnd", rs.getLong(3) + rs.getLong(2));
+                        m.put("openSamples", rs.getLong(4));
+                    }
                     m.put("samples", rs.getLong(5));
+                    m.put("quarantined", rs.getLong(6));
+                    quarantined += rs.getLong(6);
                     meters.add(m);
                 }
             }
+            out.put("quarantined", quarantined);
             out.put("meters", meters);
             return out;
         });

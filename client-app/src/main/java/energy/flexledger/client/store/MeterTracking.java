@@ -32,16 +32,26 @@ public final class MeterTracking {
         if (lastEnd != null) {
             start = (Long) lastEnd;
         } else if (firstSampleTime != null) {
-            if (firstSampleTime < System.currentTimeMillis() - Math.multiplyExact(MemberStore.MAX_GAP_INTERVALS, intervalMs)) {
-                // A chain never restarts: starting it at a reset device clock (1970) would block the meter.
-                throw new SpecException(ErrorCode.BAD_INTERVAL, "meter '" + meterId + "''s first sample (" + firstSampleTime + ") is more than "
-                        + MemberStore.MAX_GAP_INTERVALS + " intervals old: is the device's clock right?");
+            // A chain never restarts: starting it at a reset device clock (1970) or one running
+            // ahead would block the meter for good. Both bounds on the store's clock.
+            final long now = store.now();
+            final Object earliest = meter.get("earliestStart");
+            final long floor = earliest instanceof Long ? (Long) earliest
+                    : now - Math.multiplyExact(MemberStore.MAX_GAP_INTERVALS, intervalMs);
+            if (firstSampleTime <= floor) {
+                throw new SpecException(ErrorCode.BAD_INTERVAL, "meter '" + meterId + "''s first sample (" + firstSampleTime + ") lies before its"
+                        + " earliest start (" + floor + ", from its registration and back-fill window): is the device's clock right?");
+            }
+            if (firstSampleTime > now + MemberStore.MAX_CLOCK_SKEW_MS) {
+                throw new SpecException(ErrorCode.BAD_INTERVAL, "meter '" + meterId + "''s first sample (" + firstSampleTime + ") is ahead of this"
+                        + " member's clock (" + now + "): is the device's clock right? A chain started in the future would block the meter");
             }
             start = Math.multiplyExact(Math.floorDiv(firstSampleTime - 1, intervalMs), intervalMs);
         } else {
             throw new SpecException(ErrorCode.BAD_REQUEST, "meter '" + meterId + "' has no certified interval yet: its first sample says where"
                     + " its chain starts");
         }
-        return store.track(meterId, salt, intervalMs, start);
+        final Object bound = meter.get("maxAbsValue");
+        return store.track(meterId, salt, intervalMs, start, bound instanceof Long ? (Long) bound : null);
     }
 }

@@ -81,6 +81,17 @@ class MemberStoreTest {
                     org.assertj.core.groups.Tuple.tuple(2, ErrorCode.SAMPLES_NOT_INCREASING),
                     org.assertj.core.groups.Tuple.tuple(3, ErrorCode.SUM_OVERFLOW),
                     org.assertj.core.groups.Tuple.tuple(5, ErrorCode.SAMPLE_OUTSIDE_INTERVAL));
+            // Acknowledged means kept: every one of them waits in the quarantine with its reason.
+            assertThat(r.quarantined()).isEqualTo(4);
+            assertThat(store.quarantined("M")).extracting(q -> q.get("t"), q -> q.get("v"), q -> q.get("reason")).containsExactly(
+                    org.assertj.core.groups.Tuple.tuple(T0, 9L, "SAMPLE_OUTSIDE_INTERVAL"),
+                    org.assertj.core.groups.Tuple.tuple(T0 + 5, 3L, "SAMPLES_NOT_INCREASING"),
+                    org.assertj.core.groups.Tuple.tuple(T0 + 10, 2L, "SAMPLES_NOT_INCREASING"),
+                    org.assertj.core.groups.Tuple.tuple(T0 + 20, Long.MAX_VALUE, "SUM_OVERFLOW"));
+            assertThat(store.status()).containsEntry("quarantined", 4L);
+            // Delivered again (QoS 1): kept once.
+            store.ingest("M", SALT, samples(T0 + 5, 3));
+            assertThat(store.quarantined("M")).hasSize(4);
             store.closeUntil("M", SALT, T0 + Q);
             assertThat(store.pending(10)).extracting(MemberStore.OutboxRow::digest).containsExactly(digest(T0, T0 + 10, 1, T0 + 30, 4));
             assertThat(store.samples("M", T0, T0 + Q)).extracting(x -> x[1]).containsExactly(1L, 4L);
@@ -172,6 +183,35 @@ class MemberStoreTest {
             assertThat(r.accepted()).isEqualTo(2);
             assertThat(r.duplicates()).isEqualTo(1);
             assertThat(r.rejected()).extracting(MemberStore.Rejected::code).containsExactly(ErrorCode.SAMPLES_NOT_INCREASING);
+        }
+    }
+
+    @Test
+    void aSampleBeyondTheMetersPlausibleRangeIsQuarantinedNotFingerprinted() throws Exception {
+        try (MemberStore store = MemberStore.open(dir.resolve("member.db"))) {
+            store.track("M", SALT, Q, T0, 5_000L);
+            final MemberStore.Ingested r = store.ingest("M", SALT, samples(T0 + 10, 5_000, T0 + 20, Long.MAX_VALUE, T0 + 30, -5_001, T0 + 40, 7));
+            assertThat(r.accepted()).isEqualTo(2);
+            assertThat(store.quarantined("M")).extracting(q -> q.get("v")).containsExactly(Long.MAX_VALUE, -5_001L);
+            store.closeUntil("M", SALT, T0 + Q);
+            // One absurd value no longer poisons the interval: the later sample is in its fingerprint.
+            assertThat(store.pending(10)).extracting(MemberStore.OutboxRow::digest).containsExactly(digest(T0, T0 + 10, 5_000, T0 + 40, 7));
+        }
+    }
+
+    @Test
+    void aResetForgetsTheLocalChainAndTheNextTrackingStartsFromTheLedgersHead() throws Exception {
+        try (MemberStore store = MemberStore.open(dir.resolve("member.db"))) {
+            store.track("M", SALT, Q, T0);
+            store.ingest("M", SALT, samples(T0 + 10, 1, T0 + Q + 10, 2));
+            final java.util.Map<String, Object> reset = store.reset("M");
+            assertThat(reset).containsEntry("droppedRecords", 1L).containsEntry("openStart", T0 + Q);
+            assertThat(store.tracked("M")).isEmpty();
+            assertThat(store.pending(10)).isEmpty();
+            assertThat(store.samples("M", T0, T0 + 2 * Q)).hasSize(2);
+            // Where the ledger's chain continues (say, a head at T0 + 5 Q): the open interval starts there.
+            assertThat(store.track("M", SALT, Q, T0 + 5 * Q).openStart()).isEqualTo(T0 + 5 * Q);
+            assertThat(store.tracked("M")).isPresent();
         }
     }
 }

@@ -1,0 +1,22 @@
+-- Samples that were acknowledged but cannot go into their meter's fingerprint: late (their interval
+-- is closed), out of order, beyond the meter's plausible range, ahead of the member's clock, or an
+-- overflow. Acknowledged means kept: they wait here with their reason, counted per meter
+-- ('flexledger outbox status'), and are never dropped silently.
+CREATE TABLE quarantine (
+    id          INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
+    meter_id    TEXT    NOT NULL,
+    t           INTEGER NOT NULL,
+    v           INTEGER NOT NULL,
+    reason      TEXT    NOT NULL,
+    detail      TEXT    NOT NULL,
+    received_at INTEGER NOT NULL,
+    UNIQUE (meter_id, t, v, reason)
+);
+
+CREATE INDEX quarantine_meter ON quarantine (meter_id, t);
+
+-- The largest sample magnitude the meter's registration declares (maxAbsValue), NULL: no bound known.
+ALTER TABLE meter ADD COLUMN max_abs_value INTEGER;
+
+-- 1 after 'flexledger outbox reset': the next ingestion starts the meter again from the ledger's head.
+ALTER TABLE meter ADD COLUMN needs_tracking INTEGER NOT NULL DEFAULT 0 CHECK (needs_tracking IN (0, 1));
