@@ -3,6 +3,7 @@ package energy.flexledger.client;
 import energy.flexledger.spec.ErrorCode;
 import energy.flexledger.spec.IntervalDigest;
 import energy.flexledger.spec.Json;
+import energy.flexledger.spec.SpecException;
 import io.grpc.Status;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -281,8 +282,30 @@ public final class EnergyLedger {
         return description.contains("failed to get config for channel");
     }
 
+    /**
+     * Refuses arguments that are not valid Unicode before they are encoded: Java's UTF-8 encoder
+     * turns a lone surrogate into '?', so {@code ADV-\ud800} would reach the ledger as {@code ADV-?}
+     * and name another asset.
+     */
+    static void requireUnicode(final String name, final String... args) {
+        for (int i = 0; i < args.length; i++) {
+            final String a = args[i];
+            for (int k = 0; a != null && k < a.length(); k++) {
+                final char c = a.charAt(k);
+                final boolean paired = Character.isHighSurrogate(c) && k + 1 < a.length() && Character.isLowSurrogate(a.charAt(k + 1));
+                if (paired) {
+                    k++;
+                } else if (Character.isSurrogate(c)) {
+                    throw new SpecException(ErrorCode.BAD_REQUEST, name + ": argument " + (i + 1) + " is not valid Unicode (a lone surrogate"
+                            + " at index " + k + "); it would reach the ledger changed");
+                }
+            }
+        }
+    }
+
     private Map<String, Object> submitOnce(final String name, final Map<String, byte[]> transientData, final String... args)
             throws EndorseException, LedgerException {
+        requireUnicode(name, args);
         try {
             if (transientData.isEmpty()) {
                 return parse(contract.submitTransaction(name, args));
@@ -300,6 +323,7 @@ public final class EnergyLedger {
     }
 
     private Map<String, Object> evaluate(final String name, final String... args) throws LedgerException {
+        requireUnicode(name, args);
         try {
             return parse(contract.evaluateTransaction(name, args));
         } catch (GatewayException e) {

@@ -25,9 +25,18 @@ public final class SaltStore {
         this.dir = dir;
     }
 
+    /**
+     * The salt's file: SHA-256 of the UTF-8 id, so that any meter id, up to its 128 bytes, gives a
+     * safe file name of 69 characters (file systems take 255 bytes; hex of a long id did not fit).
+     * A salt stored under the earlier name (hex of the id) is still found.
+     */
     private Path file(final String meterId) {
-        // Hex of the UTF-8 id: any meter id becomes a safe, unique file name.
-        return dir.resolve(Hex.encode(meterId.getBytes(StandardCharsets.UTF_8)) + ".salt");
+        final Path hashed = dir.resolve(Hex.encode(energy.flexledger.spec.Sha256.of(meterId.getBytes(StandardCharsets.UTF_8))) + ".salt");
+        final String legacy = Hex.encode(meterId.getBytes(StandardCharsets.UTF_8)) + ".salt";
+        if (!Files.exists(hashed) && legacy.length() <= 255 && Files.exists(dir.resolve(legacy))) {
+            return dir.resolve(legacy);
+        }
+        return hashed;
     }
 
     /** Creates and durably stores a new random salt; refuses to replace an existing one. */

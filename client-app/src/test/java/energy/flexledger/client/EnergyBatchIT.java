@@ -92,9 +92,17 @@ class EnergyBatchIT {
         final EnergyLedger energy = community.energy("grid");
         // The vector's meter id is fixed, so a second run on the same network finds it registered:
         // the same registration and the same records are then no-ops, and the links still match.
-        energy.registerMeter(meterId, "zone-vector", Hex.encode(Fp1.saltCommitment(input.getHex("salt"))));
+        final List<IntervalDigest> digests = digests(input);
+        // The vector's times are fixed in the past: the meter declares its earliest start outright.
+        final Map<String, Object> meter = new LinkedHashMap<>();
+        meter.put("assetId", meterId);
+        meter.put("type", "METER");
+        meter.put("zone", "zone-vector");
+        meter.put("saltCommitment", Hex.encode(Fp1.saltCommitment(input.getHex("salt"))));
+        meter.put("earliestStart", digests.get(0).start());
+        energy.registerAsset(meter);
         final List<Map<String, Object>> records = new ArrayList<>();
-        for (final IntervalDigest d : digests(input)) {
+        for (final IntervalDigest d : digests) {
             records.add(EnergyLedger.record(meterId, d));
         }
         energy.recordIntervals(records);
@@ -130,6 +138,9 @@ class EnergyBatchIT {
         asset.put("zone", "zone-vector");
         asset.put("intervalMs", digest.end() - start);
         asset.put("saltCommitment", Hex.encode(Fp1.saltCommitment(input.getHex("salt"))));
+        // Fixed times in the past, and a sample as large as a sum may be: declared, not defaulted.
+        asset.put("earliestStart", start);
+        asset.put("maxAbsValue", Long.MAX_VALUE);
         final EnergyLedger energy = community.energy("grid");
         energy.registerAsset(asset);
         energy.recordIntervals(List.of(EnergyLedger.record(meterId, digest)));

@@ -82,6 +82,7 @@ class EnergyLedgerCallsTest {
         assertThat(ledger.allIntervals("M", 0, 10)).extracting(r -> r.get("start")).containsExactly(1L, 2L);
         verify(contract).evaluateTransaction("GetIntervals", "M", "0", "10", "1000", "00000000000000000002");
         ledger.getHead("M");
+        verify(contract).evaluateTransaction("GetHead", "M");
         ledger.getIntervalHash("M", 5);
         verify(contract).evaluateTransaction("GetIntervalHash", "M", "5");
     }
@@ -91,16 +92,21 @@ class EnergyLedgerCallsTest {
         ledger.certifyBatch(Map.of("batchId", "B"));
         verify(contract).submitTransaction("CertifyBatch", "{\"batchId\":\"B\"}");
         ledger.getBatch("B");
+        verify(contract).evaluateTransaction("GetBatch", "B");
         ledger.verifyBatchInclusion("B", "aa", 3, List.of("bb", "cc"));
         verify(contract).evaluateTransaction("VerifyBatchInclusion", "B", "aa", "3", "[\"bb\",\"cc\"]");
         ledger.queryBatches("topic", "t", 5, "");
+        verify(contract).evaluateTransaction("QueryBatches", "topic", "t", "5", "");
         ledger.requestAccess("S", "CommunityMSP", "t");
         verify(contract).submitTransaction("RequestAccess", "S", "CommunityMSP", "t");
         ledger.acceptAccess("S");
+        verify(contract).submitTransaction("AcceptAccess", "S");
         ledger.declineAccess("S");
+        verify(contract).submitTransaction("DeclineAccess", "S");
         ledger.revokeAccess("S");
         verify(contract).submitTransaction("RevokeAccess", "S");
         ledger.getSubscription("S");
+        verify(contract).evaluateTransaction("GetSubscription", "S");
         ledger.querySubscriptions("consumer", "AggregatorMSP", 5, "");
         verify(contract).evaluateTransaction("QuerySubscriptions", "consumer", "AggregatorMSP", "5", "");
     }
@@ -111,5 +117,18 @@ class EnergyLedgerCallsTest {
         final String expected = energy.flexledger.spec.Hex.encode(energy.flexledger.spec.Sha256.of(
                 "{\"meterId\":\"M\",\"records\":[{\"start\":0}],\"segmentStart\":0}".getBytes(StandardCharsets.UTF_8)));
         assertThat(EnergyLedger.segmentHash("M", 0, List.of(r))).isEqualTo(expected);
+    }
+
+    @Test
+    void anArgumentThatIsNotValidUnicodeIsRefusedBeforeItIsEncoded() throws Exception {
+        // Encoded, the lone surrogate would become '?': another asset's id.
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ledger.getAsset("ADV-\ud800"))
+                .isInstanceOfSatisfying(energy.flexledger.spec.SpecException.class,
+                        e -> assertThat(e.code()).isEqualTo(energy.flexledger.spec.ErrorCode.BAD_REQUEST));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ledger.deactivateAsset("\udc00X"))
+                .isInstanceOf(energy.flexledger.spec.SpecException.class);
+        org.mockito.Mockito.verifyNoInteractions(contract);
+        ledger.getAsset("EV-\ud83d\ude97");
+        verify(contract).evaluateTransaction("GetAsset", "EV-\ud83d\ude97");
     }
 }

@@ -83,4 +83,16 @@ class SaltStoreTest {
         })).isSameAs(refused);
         assertThat(store.read("M-2")).isEqualTo(sent[0]);
     }
+
+    @org.junit.jupiter.api.Test
+    void aLongMeterIdGetsAFileNameThatFitsAnyFileSystem(@org.junit.jupiter.api.io.TempDir final java.nio.file.Path dir) throws Exception {
+        final SaltStore salts = new SaltStore(dir);
+        final String longId = "M".repeat(128);
+        final byte[] salt = salts.create(longId);
+        org.assertj.core.api.Assertions.assertThat(salts.read(longId)).isEqualTo(salt);
+        try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.list(dir)) {
+            org.assertj.core.api.Assertions.assertThat(files.map(p -> p.getFileName().toString()))
+                    .allSatisfy(n -> org.assertj.core.api.Assertions.assertThat(n.length()).isLessThanOrEqualTo(69));
+        }
+    }
 }

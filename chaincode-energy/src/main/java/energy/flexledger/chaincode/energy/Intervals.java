@@ -216,7 +216,7 @@ final class Intervals {
                         + "times are milliseconds since the epoch");
             }
             final Object bound = meter.asset.get("maxAbsValue");
-            final long limit = bound == null ? Long.MAX_VALUE : Math.multiplyExact(digest.count(), (Long) bound);
+            final long limit = bound == null ? Long.MAX_VALUE : saturatedProduct(digest.count(), (Long) bound);
             if (digest.sum() > limit || digest.sum() < -limit) {
                 throw Failures.fail(ErrorCode.BAD_REQUEST, where + ": sum " + digest.sum() + " of " + digest.count()
                         + " samples exceeds the meter's bound of " + bound + " per sample (maxAbsValue)");
@@ -429,6 +429,11 @@ final class Intervals {
         out.put("collection", collection);
         out.put("segmentHash", Hex.encode(hash));
         return out;
+    }
+
+    /** {@code a * b} for non-negative values, or Long.MAX_VALUE when it does not fit. */
+    private static long saturatedProduct(final long a, final long b) {
+        return b != 0 && a > Long.MAX_VALUE / b ? Long.MAX_VALUE : a * b;
     }
 
     /** The start of a meter's first certified interval (its head's lastEnd when it has none). */

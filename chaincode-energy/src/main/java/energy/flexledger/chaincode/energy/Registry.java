@@ -47,7 +47,7 @@ final class Registry {
     static final long DEFAULT_MAX_ABS_VALUE = 1_000_000_000_000L;
     // Lists, not sets: they appear in error messages, which must not depend on hash order.
     private static final List<String> REGISTER_FIELDS =
-            List.of("assetId", "type", "zone", "deviceId", "gatewayId", "quantity", "intervalMs", "saltCommitment", "maxAbsValue", "backfillMs");
+            List.of("assetId", "type", "zone", "deviceId", "gatewayId", "quantity", "intervalMs", "saltCommitment", "maxAbsValue", "backfillMs", "earliestStart");
     private static final List<String> UPDATE_FIELDS = List.of("zone", "deviceId", "gatewayId", "status");
 
     private Registry() {}
@@ -89,8 +89,21 @@ final class Registry {
             asset.put("intervalMs", intervalMs(Args.spec(() -> spec.getLong("intervalMs", DEFAULT_INTERVAL_MS))));
             asset.put("saltCommitment", salt);
             asset.put("maxAbsValue", maxAbsValue(spec, (Long) asset.get("intervalMs")));
+            if (spec.has("earliestStart")) {
+                // Declared outright (a meter whose history is loaded from an archive): a deliberate choice, not a typo.
+                if (spec.has("backfillMs")) {
+                    throw Failures.fail(ErrorCode.BAD_REQUEST, "give earliestStart or backfillMs, not both");
+                }
+                final long earliest = Args.spec(() -> spec.getLong("earliestStart"));
+                final long intervalMs = (Long) asset.get("intervalMs");
+                if (earliest < 0 || earliest > stub.getTxTimestamp().toEpochMilli() || Math.floorMod(earliest, intervalMs) != 0) {
+                    throw Failures.fail(ErrorCode.BAD_REQUEST, "earliestStart must be a multiple of intervalMs (" + intervalMs
+                            + "), at least 0 and not after the registration, was " + earliest);
+                }
+                asset.put("earliestStart", earliest);
+            }
         } else {
-            for (final String field : List.of("quantity", "intervalMs", "maxAbsValue", "backfillMs")) {
+            for (final String field : List.of("quantity", "intervalMs", "maxAbsValue", "backfillMs", "earliestStart")) {
                 if (spec.has(field)) {
                     throw Failures.fail(ErrorCode.BAD_REQUEST, field + " needs a saltCommitment: it describes certified intervals");
                 }
@@ -112,7 +125,7 @@ final class Registry {
         asset.put("registeredTx", stub.getTxId());
         asset.put("updatedAt", now);
         asset.put("updatedTx", stub.getTxId());
-        if (salt != null) {
+        if (salt != null && !asset.containsKey("earliestStart")) {
             // A chain never restarts: the first record must not lie before the meter could have
             // measured it, or a typo (seconds for milliseconds, a zero) pins the meter in 1970.
             final long backfill = Args.spec(() -> spec.getLong("backfillMs", DEFAULT_BACKFILL_MS));
@@ -355,17 +368,17 @@ final class Registry {
     }
 
     /**
-     * The largest magnitude a sample of the meter may have ({@code maxAbsValue}, default 10^12): the
-     * member store quarantines samples beyond it instead of fingerprinting them, and the chaincode
-     * refuses a record whose sum exceeds count x bound. At most Long.MAX_VALUE / intervalMs, so
-     * that no interval of plausible samples (at most one per millisecond) can overflow its sum.
+     * The largest magnitude a sample of the meter may have ({@code maxAbsValue}): the member store
+     * quarantines samples beyond it instead of fingerprinting them, and the chaincode refuses a
+     * record whose sum exceeds count x bound (the product is computed exactly). The default,
+     * min(10^12, Long.MAX_VALUE / intervalMs), guarantees that no interval of plausible samples (at
+     * most one per millisecond) can overflow its sum; a larger bound may be declared, up to
+     * Long.MAX_VALUE, and then FP1's SUM_OVERFLOW rule applies as before.
      */
     private static long maxAbsValue(final Json.Obj spec, final long intervalMs) {
-        final long limit = Long.MAX_VALUE / intervalMs;
-        final long value = Args.spec(() -> spec.getLong("maxAbsValue", Math.min(DEFAULT_MAX_ABS_VALUE, limit)));
-        if (value < 1 || value > limit) {
-            throw Failures.fail(ErrorCode.BAD_REQUEST, "maxAbsValue must be 1.." + limit + " for intervals of " + intervalMs
-                    + " ms (so that no interval's sum can overflow), was " + value);
+        final long value = Args.spec(() -> spec.getLong("maxAbsValue", Math.min(DEFAULT_MAX_ABS_VALUE, Long.MAX_VALUE / intervalMs)));
+        if (value < 1) {
+            throw Failures.fail(ErrorCode.BAD_REQUEST, "maxAbsValue must be 1.." + Long.MAX_VALUE + ", was " + value);
         }
         return value;
     }

@@ -41,6 +41,12 @@ class TrustTest extends Fixture {
         rejects("BAD_INTERVAL", () -> submit(quarters("MTR-2", NOW - QUARTER, 1)));
         rejects("BAD_REQUEST", () -> meterWith("MTR-3", ",\"backfillMs\":" + (367 * DAY)));
         rejects("BAD_REQUEST", () -> meterWith("MTR-3", ",\"backfillMs\":-1"));
+        // Declared outright, for a history loaded from an archive: aligned, not after the registration.
+        assertThat(meterWith("MTR-5", ",\"earliestStart\":" + (T0 - 400 * DAY))).containsEntry("earliestStart", T0 - 400 * DAY);
+        submit(quarters("MTR-5", T0 - 400 * DAY, 1));
+        rejects("BAD_REQUEST", () -> meterWith("MTR-6", ",\"earliestStart\":" + (NOW + QUARTER)));
+        rejects("BAD_REQUEST", () -> meterWith("MTR-6", ",\"earliestStart\":" + (T0 + 1)));
+        rejects("BAD_REQUEST", () -> meterWith("MTR-6", ",\"earliestStart\":" + T0 + ",\"backfillMs\":0"));
     }
 
     @Test
@@ -51,10 +57,11 @@ class TrustTest extends Fixture {
         rejects("BAD_REQUEST", () -> submit(List.of(recordOf("MTR-1", digest("MTR-1", T0, -5001)))));
         assertThat(ledger.snapshot()).isEqualTo(before);
         submit(List.of(recordOf("MTR-1", digest("MTR-1", T0, 5000, -5000))));
-        // The bound keeps every interval's sum inside 64 bits: at most Long.MAX_VALUE / intervalMs.
-        rejects("BAD_REQUEST", () -> meterWith("MTR-2", ",\"maxAbsValue\":" + (Long.MAX_VALUE / QUARTER + 1)));
         rejects("BAD_REQUEST", () -> meterWith("MTR-2", ",\"maxAbsValue\":0"));
+        // The default keeps every interval's sum inside 64 bits; a larger bound may be declared.
         assertThat(meter("MTR-3")).containsEntry("maxAbsValue", Registry.DEFAULT_MAX_ABS_VALUE);
+        meterWith("MTR-4", ",\"maxAbsValue\":" + Long.MAX_VALUE);
+        submit(List.of(recordOf("MTR-4", digest("MTR-4", T0, Long.MAX_VALUE))));
     }
 
     @Test

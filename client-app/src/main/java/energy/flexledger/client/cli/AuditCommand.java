@@ -25,7 +25,9 @@ import picocli.CommandLine.Option;
  * certified on the ledger. Samples are read from {@code <data>/samples/<hex meter id>/<start>.json}
  * (one interval per file, as the client app stores them), the salt from the member's salt store.
  */
-@Command(name = "audit", description = "Check a meter's off-chain samples against its certified intervals (FP1) and say which differ.")
+@Command(name = "audit", description = {"Check a meter's off-chain samples against its certified intervals (FP1) and say which differ.",
+    "From the member store, also every stored sample that no certified interval covers ('uncovered': before the chain's first",
+    "interval; ok is then false) and how many are still on their way (after the last certified interval: 'notYetCertified')."})
 final class AuditCommand extends Connected implements Callable<Integer> {
     @Option(names = "--meter", required = true)
     String meterId;
@@ -66,7 +68,14 @@ final class AuditCommand extends Connected implements Callable<Integer> {
                                 verifier.add(s[0], s[1]);
                             }
                         }
-                        return report(verifier, "member store " + root().storeFile());
+                        // Every stored sample must be in a certified interval, or still on its way
+                        // (after the last certified one): one stored before the chain's first
+                        // interval is in no fingerprint at all.
+                        final long firstStart = (Long) stored.get(0).get("start");
+                        final long lastEnd = (Long) stored.get(stored.size() - 1).get("end");
+                        final List<long[]> before = store.samples(meterId, from == 0 ? Long.MIN_VALUE : from - 1, firstStart);
+                        final List<long[]> after = to == Long.MAX_VALUE ? store.samples(meterId, lastEnd, Long.MAX_VALUE) : List.of();
+                        return report(verifier, "member store " + root().storeFile(), before, after.size());
                     }
                 }
             }
@@ -82,14 +91,26 @@ final class AuditCommand extends Connected implements Callable<Integer> {
                     verifier.add(tv[0], tv[1]);
                 }
             }
-            return report(verifier, dir.toString());
+            return report(verifier, dir.toString(), List.of(), 0);
         }
     }
 
-    private int report(final Fp1Verifier verifier, final String samplesFrom) {
+    private int report(final Fp1Verifier verifier, final String samplesFrom, final List<long[]> uncovered, final int notYetCertified) {
         final Map<String, Object> report = verifier.finish().toMap();
         report.put("meterId", meterId);
         report.put("samplesFrom", samplesFrom);
+        final Map<String, Object> outside = new java.util.LinkedHashMap<>();
+        outside.put("count", (long) uncovered.size());
+        final List<Object> first = new ArrayList<>();
+        for (final long[] s : uncovered.subList(0, Math.min(10, uncovered.size()))) {
+            first.add(List.of(s[0], s[1]));
+        }
+        outside.put("first", first);
+        report.put("uncovered", outside);
+        report.put("notYetCertified", (long) notYetCertified);
+        if (!uncovered.isEmpty()) {
+            report.put("ok", false);
+        }
         System.out.println(Json.write(report));
         return Boolean.TRUE.equals(report.get("ok")) ? 0 : 1;
     }

@@ -25,6 +25,8 @@ import picocli.CommandLine.ScopeType;
 @Command(
         name = "flexledger",
         mixinStandardHelpOptions = true,
+        // Every subcommand takes --help (and --version) too.
+        scope = ScopeType.INHERIT,
         version = "FlexLedger 0.1.0",
         description = "FlexLedger member client: spec functions, meters and certified intervals on the ledger.",
         subcommands = {SpecCommand.class, WhoAmICommand.class, AssetCommand.class, MeterCommand.class, IntervalCommand.class,

@@ -76,13 +76,13 @@ final class GatewayCommand extends Connected implements java.util.concurrent.Cal
                 print(Map.of("event", "started", "mqtt", brokerUrl, "topics", SampleMessages.TOPIC_FILTER, "clientId", gateway.clientId()));
                 final long until = runFor == 0 ? Long.MAX_VALUE : System.nanoTime() + TimeUnit.SECONDS.toNanos(runFor);
                 while (!stop.await(Math.min(TimeUnit.SECONDS.toNanos(submitEvery), Math.max(0, until - System.nanoTime())), TimeUnit.NANOSECONDS)) {
-                    submit(store, salts, ledger);
+                    submit(store, salts, messages, ledger);
                     if (System.nanoTime() >= until) {
                         break;
                     }
                 }
             }
-            submit(store, salts, ledger);
+            submit(store, salts, messages, ledger);
             print(Map.of("event", "stopped"));
             return 0;
         } finally {
@@ -100,16 +100,27 @@ final class GatewayCommand extends Connected implements java.util.concurrent.Cal
      * and drains the outbox; the store's own lock keeps this apart from incoming messages, and the
      * ledger calls hold no lock, so messages keep flowing while a submission waits for the ledger.
      */
-    private void submit(final MemberStore store, final SaltStore salts, final LedgerConnection ledger) {
+    private void submit(final MemberStore store, final SaltStore salts, final SampleMessages messages, final LedgerConnection ledger) {
         final Map<String, Object> out = new LinkedHashMap<>();
         out.put("event", "submit");
         final java.util.List<Object> problems = new java.util.ArrayList<>();
         long closed = 0;
         try {
+            final java.util.List<Map<String, Object>> retried = messages.retryParked();
+            if (!retried.isEmpty()) {
+                out.put("parkedRetried", (long) retried.size());
+                out.put("stillParked", retried.stream().filter(r -> Boolean.TRUE.equals(r.get("parked"))).count());
+            }
             final long now = System.currentTimeMillis() - TimeUnit.SECONDS.toMillis(closeAfter);
             for (final String meter : store.trackedMeters()) {
                 try {
-                    closed += store.closeUntil(meter, salts.read(meter), now);
+                    final int n = store.closeUntil(meter, salts.read(meter), now);
+                    if (n > 96) {
+                        // More than a day of empty intervals at once: a device that stopped, or a clock.
+                        problems.add(Map.of("meterId", meter, "message", "closed " + n + " intervals at once (more than a day without"
+                                + " samples): they are certified as empty; is the device sending?"));
+                    }
+                    closed += n;
                 } catch (IOException | RuntimeException e) {
                     problems.add(Map.of("meterId", meter, "message", String.valueOf(e.getMessage())));
                 }
@@ -125,10 +136,34 @@ final class GatewayCommand extends Connected implements java.util.concurrent.Cal
         print(out);
     }
 
-    private static void print(final Map<String, Object> line) {
+    /** The longest text a log line carries per value: a rejected 1 MB message must not make a 6 MB line. */
+    static final int MAX_LOGGED_CHARS = 500;
+
+    /** One JSON line per event, with its time first; long texts are cut. */
+    static void print(final Map<String, Object> line) {
+        final Map<String, Object> out = new LinkedHashMap<>();
+        out.put("time", java.time.Instant.now().toString());
+        line.forEach((k, v) -> out.put(k, cut(v)));
         synchronized (System.out) {
-            System.out.println(Json.write(line));
+            System.out.println(Json.write(out));
             System.out.flush();
         }
+    }
+
+    private static Object cut(final Object value) {
+        if (value instanceof String s && s.length() > MAX_LOGGED_CHARS) {
+            return s.substring(0, MAX_LOGGED_CHARS) + "... (" + s.length() + " chars)";
+        }
+        if (value instanceof java.util.List<?> list) {
+            final java.util.List<Object> out = new java.util.ArrayList<>();
+            list.forEach(v -> out.add(cut(v)));
+            return out;
+        }
+        if (value instanceof Map<?, ?> map) {
+            final Map<String, Object> out = new LinkedHashMap<>();
+            map.forEach((k, v) -> out.put(String.valueOf(k), cut(v)));
+            return out;
+        }
+        return value;
     }
 }

@@ -49,8 +49,17 @@ public final class MqttGateway implements AutoCloseable {
 
             @Override
             public void messageArrived(final String topic, final MqttMessage message) throws Exception {
-                // Throws when nothing could be stored: no PUBACK, the client reconnects, the broker redelivers.
-                final Map<String, Object> result = messages.handle(topic, message.getPayload());
+                final Map<String, Object> result;
+                try {
+                    result = messages.handle(topic, message.getPayload());
+                } catch (java.io.IOException | RuntimeException e) {
+                    // Nothing could be stored: no PUBACK, the client reconnects, the broker redelivers.
+                    // Said here, or a locked store would show only as reconnect cycles.
+                    report.accept(Map.of("event", "store failed", "topic", topic, "message", String.valueOf(e.getMessage()),
+                            "action", "not acknowledged: the broker delivers the message again"));
+                    throw e;
+                }
+                AckHook.beforeAck();
                 client.messageArrivedComplete(message.getId(), message.getQos());
                 report.accept(result);
             }
@@ -67,6 +76,26 @@ public final class MqttGateway implements AutoCloseable {
         client.connect(options);
         client.subscribe(SampleMessages.TOPIC_FILTER, 1);
         return new MqttGateway(client);
+    }
+
+    /**
+     * A deterministic kill point for the tests of the redelivery path: with the system property
+     * {@code flexledger.test.haltBeforeAck=N}, the process halts (no shutdown hooks, no PUBACK) right
+     * after the N-th message was committed to the store and before it is acknowledged.
+     */
+    static final class AckHook {
+        private static final long HALT_AT = Long.getLong("flexledger.test.haltBeforeAck", 0L);
+        private static final java.util.concurrent.atomic.AtomicLong COMMITTED = new java.util.concurrent.atomic.AtomicLong();
+
+        private AckHook() {
+        }
+
+        static void beforeAck() {
+            if (HALT_AT > 0 && COMMITTED.incrementAndGet() == HALT_AT) {
+                System.err.println("flexledger: halting before the PUBACK of message " + HALT_AT + " (flexledger.test.haltBeforeAck)");
+                Runtime.getRuntime().halt(137);
+            }
+        }
     }
 
     public String clientId() {

@@ -46,54 +46,111 @@ public final class SampleMessages {
         return TOPIC_PREFIX + meterId + TOPIC_SUFFIX;
     }
 
+    /** The largest payload taken: about 20,000 samples. A larger one is refused (and kept, with the reason). */
+    public static final int MAX_PAYLOAD_BYTES = 512 * 1024;
+
     /**
      * Stores one message's samples. The result says what happened: {@code accepted},
-     * {@code duplicates}, {@code rejected} (each with its code), or {@code error} for a message that
-     * can never be stored (a malformed payload, an unknown meter): such a message is answered too,
-     * since delivering it again would change nothing.
+     * {@code duplicates}, {@code rejected} (each with its code; the samples are kept in the
+     * quarantine), {@code parked} (the meter could not be started from the ledger's head, or an
+     * earlier message of it is parked: the message is kept and taken up again by
+     * {@link #retryParked}), or {@code error} for a message that can never be stored (malformed, too
+     * large, an unknown meter), kept in the inbox with its reason. Every one of these may be
+     * acknowledged: the message is kept, and no meter's trouble holds up another's messages.
      *
      * @throws IOException when the store could not commit: do not acknowledge
-     * @throws LedgerException when a new meter's head could not be read from the ledger: do not acknowledge
      */
-    public Map<String, Object> handle(final String topic, final byte[] payload) throws IOException, LedgerException {
+    public Map<String, Object> handle(final String topic, final byte[] payload) throws IOException {
         final Map<String, Object> out = new LinkedHashMap<>();
         out.put("topic", topic);
         if (!topic.startsWith(TOPIC_PREFIX) || !topic.endsWith(TOPIC_SUFFIX) || topic.length() <= TOPIC_PREFIX.length() + TOPIC_SUFFIX.length()) {
-            return refused(out, ErrorCode.BAD_REQUEST, "topic must be " + TOPIC_PREFIX + "<meterId>" + TOPIC_SUFFIX);
+            return refused(out, null, topic, payload, ErrorCode.BAD_REQUEST, "topic must be " + TOPIC_PREFIX + "<meterId>" + TOPIC_SUFFIX);
         }
         final String meterId = topic.substring(TOPIC_PREFIX.length(), topic.length() - TOPIC_SUFFIX.length());
         out.put("meterId", meterId);
+        if (payload.length > MAX_PAYLOAD_BYTES) {
+            return refused(out, meterId, topic, payload, ErrorCode.BAD_REQUEST, "payload of " + payload.length + " bytes is larger than "
+                    + MAX_PAYLOAD_BYTES + "; send at most about 20,000 samples per message");
+        }
         final List<long[]> samples;
         try {
             samples = parse(payload);
         } catch (SpecException e) {
-            return refused(out, e.code(), e.detail());
+            return refused(out, meterId, topic, payload, e.code(), e.detail());
         }
         if (!salts.exists(meterId)) {
-            return refused(out, ErrorCode.NOT_FOUND, "no salt for meter '" + meterId + "': it was not registered from this member");
+            return refused(out, meterId, topic, payload, ErrorCode.NOT_FOUND, "no salt for meter '" + meterId
+                    + "': it was not registered from this member");
         }
         if (samples.isEmpty()) {
             out.put("accepted", 0L);
             return out;
         }
+        if (store.hasParked(meterId)) {
+            // Behind a parked message of the same meter: order is kept.
+            store.keep(meterId, topic, payload, true, "an earlier message of meter '" + meterId + "' is parked");
+            out.put("parked", true);
+            return out;
+        }
+        return ingest(out, meterId, topic, payload, samples, false);
+    }
+
+    /**
+     * Takes up the parked messages again, oldest first per meter; a meter whose head still cannot
+     * be read stays parked, and the others go on. Returns what happened to each message taken up.
+     */
+    public List<Map<String, Object>> retryParked() throws IOException {
+        final List<Map<String, Object>> out = new ArrayList<>();
+        final java.util.Set<String> stillParked = new java.util.HashSet<>();
+        for (final MemberStore.InboxMessage m : store.parked()) {
+            if (stillParked.contains(m.meterId())) {
+                continue;
+            }
+            final Map<String, Object> result = new LinkedHashMap<>();
+            result.put("topic", m.topic());
+            result.put("meterId", m.meterId());
+            result.put("retried", true);
+            final Map<String, Object> done = ingest(result, m.meterId(), m.topic(), m.payload(), parse(m.payload()), true);
+            if (Boolean.TRUE.equals(done.get("parked"))) {
+                stillParked.add(m.meterId());
+            } else if (done.containsKey("error")) {
+                store.refuseParked(m.id(), done.get("error") + ": " + done.get("message"));
+            } else {
+                store.unpark(m.id());
+            }
+            out.add(done);
+        }
+        return out;
+    }
+
+    private Map<String, Object> ingest(final Map<String, Object> out, final String meterId, final String topic, final byte[] payload,
+            final List<long[]> samples, final boolean alreadyKept) throws IOException {
         final byte[] salt = salts.read(meterId);
         if (store.tracked(meterId).isEmpty()) {
             try {
                 tracker.track(store, salt, meterId, samples.get(0)[0]);
             } catch (SpecException e) {
-                return refused(out, e.code(), e.detail());
+                return alreadyKept ? failed(out, e.code(), e.detail()) : refused(out, meterId, topic, payload, e.code(), e.detail());
             } catch (LedgerException e) {
                 if (e.code().isPresent()) {
-                    return refused(out, e.code().get(), e.getMessage());
+                    return alreadyKept ? failed(out, e.code().get(), e.getMessage())
+                            : refused(out, meterId, topic, payload, e.code().get(), e.getMessage());
                 }
-                throw e;
+                // The ledger is unreachable: keep the message, acknowledge it, take it up later.
+                if (!alreadyKept) {
+                    store.keep(meterId, topic, payload, true, String.valueOf(e.getMessage()));
+                }
+                out.put("parked", true);
+                out.put("message", "meter '" + meterId + "' could not be started from the ledger's head: " + e.getMessage());
+                return out;
             }
         }
         final MemberStore.Ingested done;
         try {
             done = store.ingest(meterId, salt, samples);
         } catch (SpecException e) {
-            return refused(out, e.code(), e.detail()); // a rule, not a failure: delivering it again changes nothing
+            // a rule, not a failure: delivering it again changes nothing
+            return alreadyKept ? failed(out, e.code(), e.detail()) : refused(out, meterId, topic, payload, e.code(), e.detail());
         }
         out.put("accepted", (long) done.accepted());
         out.put("duplicates", (long) done.duplicates());
@@ -111,7 +168,14 @@ public final class SampleMessages {
         return out;
     }
 
-    private static Map<String, Object> refused(final Map<String, Object> out, final ErrorCode code, final String message) {
+    /** Refused for good: kept in the inbox with the reason (acknowledged means kept), and answered. */
+    private Map<String, Object> refused(final Map<String, Object> out, final String meterId, final String topic, final byte[] payload,
+            final ErrorCode code, final String message) throws IOException {
+        store.keep(meterId, topic, payload, false, code.name() + ": " + message);
+        return failed(out, code, message);
+    }
+
+    private static Map<String, Object> failed(final Map<String, Object> out, final ErrorCode code, final String message) {
         out.put("error", code.name());
         out.put("message", message);
         return out;

@@ -471,6 +471,84 @@ public final class MemberStore implements AutoCloseable {
         }
     }
 
+    // ------------------------------------------------------------------ inbox
+
+    /** A device message kept in the inbox. */
+    public record InboxMessage(long id, String meterId, String topic, byte[] payload, String reason) {
+    }
+
+    /**
+     * Keeps a device message that was not ingested: {@code PARKED} (to be taken up again, in order)
+     * or {@code REFUSED} (kept with its reason; it can never be ingested). Returns its id.
+     */
+    public long keep(final String meterId, final String topic, final byte[] payload, final boolean parked, final String reason) throws IOException {
+        return transaction(() -> {
+            try (PreparedStatement ps = db.prepareStatement("INSERT INTO inbox (meter_id, topic, payload, state, reason, received_at)"
+                    + " VALUES (?, ?, ?, ?, ?, ?)", Statement.RETURN_GENERATED_KEYS)) {
+                ps.setString(1, meterId);
+                ps.setString(2, topic);
+                ps.setBytes(3, payload);
+                ps.setString(4, parked ? "PARKED" : "REFUSED");
+                ps.setString(5, reason.length() > 1000 ? reason.substring(0, 1000) + "..." : reason);
+                ps.setLong(6, clock.getAsLong());
+                ps.executeUpdate();
+                try (ResultSet keys = ps.getGeneratedKeys()) {
+                    keys.next();
+                    return keys.getLong(1);
+                }
+            }
+        });
+    }
+
+    /** Whether {@code meterId} has parked messages (a later one must wait behind them). */
+    public boolean hasParked(final String meterId) throws IOException {
+        return transaction(() -> {
+            try (PreparedStatement ps = db.prepareStatement("SELECT 1 FROM inbox WHERE state = 'PARKED' AND meter_id = ? LIMIT 1")) {
+                ps.setString(1, meterId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next();
+                }
+            }
+        });
+    }
+
+    /** The parked messages, oldest first, meter by meter. */
+    public List<InboxMessage> parked() throws IOException {
+        return transaction(() -> {
+            final List<InboxMessage> out = new ArrayList<>();
+            try (Statement st = db.createStatement(); ResultSet rs = st.executeQuery("SELECT id, meter_id, topic, payload, reason FROM inbox"
+                    + " WHERE state = 'PARKED' ORDER BY meter_id, id")) {
+                while (rs.next()) {
+                    out.add(new InboxMessage(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getBytes(4), rs.getString(5)));
+                }
+            }
+            return out;
+        });
+    }
+
+    /** Message {@code id} is ingested (or refused for good): no longer parked. */
+    public void unpark(final long id) throws IOException {
+        transaction(() -> {
+            try (PreparedStatement ps = db.prepareStatement("DELETE FROM inbox WHERE id = ? AND state = 'PARKED'")) {
+                ps.setLong(1, id);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    /** Parked message {@code id} can never be ingested: kept as REFUSED with {@code reason}. */
+    public void refuseParked(final long id, final String reason) throws IOException {
+        transaction(() -> {
+            try (PreparedStatement ps = db.prepareStatement("UPDATE inbox SET state = 'REFUSED', reason = ? WHERE id = ? AND state = 'PARKED'")) {
+                ps.setString(1, reason.length() > 1000 ? reason.substring(0, 1000) + "..." : reason);
+                ps.setLong(2, id);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
     // ------------------------------------------------------------------ samples
 
     /** The stored samples of {@code meterId} with {@code from < t <= to}, in time order. */
@@ -616,6 +694,15 @@ public final class MemberStore implements AutoCloseable {
                 }
             }
             out.put("outbox", counts);
+            final Map<String, Object> inbox = new LinkedHashMap<>();
+            inbox.put("PARKED", 0L);
+            inbox.put("REFUSED", 0L);
+            try (Statement st = db.createStatement(); ResultSet rs = st.executeQuery("SELECT state, count(*) FROM inbox GROUP BY state ORDER BY state")) {
+                while (rs.next()) {
+                    inbox.put(rs.getString(1), rs.getLong(2));
+                }
+            }
+            out.put("inbox", inbox);
             final List<Object> meters = new ArrayList<>();
             long quarantined = 0;
             try (Statement st = db.createStatement(); ResultSet rs = st.executeQuery("SELECT m.meter_id, m.interval_ms, m.open_start, m.open_count,"

@@ -96,6 +96,29 @@ class FlexLedgerCliTest {
         assertThat(err.toString(StandardCharsets.UTF_8)).contains(message);
     }
 
+    /** Every command and subcommand, as its words on the command line. */
+    static List<String> commands() {
+        final List<String> out = new java.util.ArrayList<>();
+        collect(new picocli.CommandLine(new FlexLedgerCli()), "", out);
+        return out;
+    }
+
+    private static void collect(final picocli.CommandLine cl, final String prefix, final List<String> out) {
+        for (final Map.Entry<String, picocli.CommandLine> e : cl.getSubcommands().entrySet()) {
+            final String words = (prefix + " " + e.getKey()).trim();
+            out.add(words);
+            collect(e.getValue(), words, out);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("commands")
+    void everyCommandTakesHelp(final String words) {
+        final String[] args = (words + " --help").split(" ");
+        assertThat(run("", args)).as(words).isZero();
+        assertThat(captured.toString(StandardCharsets.UTF_8)).as(words).contains("Usage: flexledger " + words);
+    }
+
     @Test
     void usageErrorsExitTwo() {
         assertThat(run("", "meter", "register")).isEqualTo(2);

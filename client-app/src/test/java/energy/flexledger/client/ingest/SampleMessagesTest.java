@@ -79,4 +79,52 @@ class SampleMessagesTest {
             assertThat(store.tracked("M-2")).isEmpty();
         }
     }
+
+    @Test
+    void aNewMetersMessageWhileTheLedgerIsUnreachableIsParkedAndHoldsUpNoOtherMeter() throws Exception {
+        final SaltStore salts = new SaltStore(dir.resolve("salts"));
+        salts.create("M-NEW");
+        salts.create("M-OLD");
+        final boolean[] ledgerUp = {false};
+        try (MemberStore store = MemberStore.open(dir.resolve("member.db"))) {
+            store.track("M-OLD", salts.read("M-OLD"), Q, T0);
+            final SampleMessages messages = new SampleMessages(store, salts, (s, salt, meterId, first) -> {
+                if (!ledgerUp[0]) {
+                    throw new energy.flexledger.client.LedgerException(null, "the network is down", null, true, null);
+                }
+                s.track(meterId, salt, Q, Math.floorDiv(first - 1, Q) * Q);
+            });
+            // The new meter's first message is kept (it may be acknowledged), not thrown on the transport's thread.
+            assertThat(messages.handle(SampleMessages.topicOf("M-NEW"), json("[[" + (T0 + 1) + ",5]]"))).containsEntry("parked", true);
+            // Its next message waits behind it (order is kept); another meter goes on.
+            assertThat(messages.handle(SampleMessages.topicOf("M-NEW"), json("[[" + (T0 + 2) + ",6]]"))).containsEntry("parked", true);
+            assertThat(messages.handle(SampleMessages.topicOf("M-OLD"), json("[[" + (T0 + 1) + ",7]]"))).containsEntry("accepted", 1L);
+            assertThat(store.status()).extractingByKey("inbox").isEqualTo(Map.of("PARKED", 2L, "REFUSED", 0L));
+            // Still down: nothing moves, nothing is lost.
+            assertThat(messages.retryParked()).allSatisfy(r -> assertThat(r).containsEntry("parked", true));
+            assertThat(store.parked()).hasSize(2);
+            // Back up: both are ingested, in order.
+            ledgerUp[0] = true;
+            assertThat(messages.retryParked()).hasSize(2).allSatisfy(r -> assertThat(r).containsEntry("accepted", 1L));
+            assertThat(store.parked()).isEmpty();
+            assertThat(store.samples("M-NEW", T0, T0 + Q)).extracting(tv -> tv[1]).containsExactly(5L, 6L);
+        }
+    }
+
+    @Test
+    void aMessageThatCanNeverBeStoredIsKeptWithItsReasonAndTooLargeOnesAreNotParsed() throws Exception {
+        final SaltStore salts = new SaltStore(dir.resolve("salts"));
+        try (MemberStore store = MemberStore.open(dir.resolve("member.db"))) {
+            final SampleMessages messages = new SampleMessages(store, salts, (s, salt, meterId, first) -> {
+                throw new AssertionError("not reached");
+            });
+            assertThat(messages.handle(SampleMessages.topicOf("M-X"), json("[[1,2]]"))).containsEntry("error", "NOT_FOUND");
+            final byte[] huge = new byte[SampleMessages.MAX_PAYLOAD_BYTES + 1];
+            java.util.Arrays.fill(huge, (byte) '[');
+            final Map<String, Object> tooLarge = messages.handle(SampleMessages.topicOf("M-X"), huge);
+            assertThat(tooLarge).containsEntry("error", "BAD_REQUEST");
+            assertThat(String.valueOf(tooLarge.get("message"))).hasSizeLessThan(200);
+            assertThat(store.status()).extractingByKey("inbox").isEqualTo(Map.of("PARKED", 0L, "REFUSED", 2L));
+        }
+    }
 }
