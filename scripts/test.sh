@@ -61,6 +61,17 @@ cleanup() {
   exit "$rc"
 }
 
+# Mosquitto, from Debian's packages, is MqttGatewayIT's second real broker (Moquette is the first).
+if [ ! -x /usr/sbin/mosquitto ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    log "installing mosquitto (Debian package) for the MQTT integration test"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends mosquitto >/dev/null
+  else
+    log "ERROR: the MQTT integration test needs Mosquitto from Debian's packages: sudo apt-get install mosquitto"
+    exit 1
+  fi
+fi
+
 log "1/3 unit tests and build (mvn clean package)"
 # clean: coverage must come from this run alone (the integration tests append to target/jacoco.exec).
 "${MVN[@]}" clean package

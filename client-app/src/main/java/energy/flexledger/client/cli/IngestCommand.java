@@ -37,6 +37,11 @@ import picocli.CommandLine.Option;
     "Exit 1 when some samples went to the quarantine (each is listed under 'rejected' with its error code)."})
 final class IngestCommand extends Connected implements Callable<Integer> {
     static final int CHUNK = 1_000;
+    /**
+     * A deterministic kill point for the crash tests: with {@code -Dflexledger.test.haltAfterChunks=N}
+     * the process halts (no shutdown hooks, no output) right after its N-th chunk is committed.
+     */
+    private static final long HALT_AFTER_CHUNKS = Long.getLong("flexledger.test.haltAfterChunks", 0L);
 
     @Option(names = "--meter", required = true)
     String meterId;
@@ -59,6 +64,9 @@ final class IngestCommand extends Connected implements Callable<Integer> {
             for (int from = 0; from < samples.size(); from += CHUNK) {
                 final List<long[]> chunk = samples.subList(from, Math.min(samples.size(), from + CHUNK));
                 final MemberStore.Ingested done = store.ingest(meterId, salt, chunk);
+                if (HALT_AFTER_CHUNKS > 0 && (from / CHUNK) + 1 == HALT_AFTER_CHUNKS) {
+                    Runtime.getRuntime().halt(137);
+                }
                 accepted += done.accepted();
                 duplicates += done.duplicates();
                 closed += done.closed();

@@ -33,6 +33,17 @@ public final class OutboxSubmitter {
     static final java.util.Set<ErrorCode> ABOUT_THE_RECORD = java.util.EnumSet.of(ErrorCode.CONFLICT, ErrorCode.NOT_CONTIGUOUS,
             ErrorCode.MISALIGNED, ErrorCode.BAD_REQUEST, ErrorCode.BAD_JSON);
 
+    /**
+     * Whether a refusal is about the record itself: a code of {@link #ABOUT_THE_RECORD} in a message
+     * that names the record ({@code records[i]: ...}, as chaincode-energy reports every fault of a
+     * record). A {@code BAD_REQUEST} about anything else (the meter does not certify intervals, the
+     * batch, an argument) says nothing about the record: the meter is held, the record stays PENDING.
+     */
+    static boolean aboutTheRecord(final ErrorCode code, final String message) {
+        return ABOUT_THE_RECORD.contains(code) && (code != ErrorCode.BAD_REQUEST && code != ErrorCode.BAD_JSON
+                || message != null && message.contains("records["));
+    }
+
     /** What one {@link #drain} did. */
     public record Report(long committed, long transactions, List<Map<String, Object>> failed, List<Map<String, Object>> held,
             LedgerException stoppedBy) {
@@ -118,7 +129,7 @@ public final class OutboxSubmitter {
                 f.put("start", r.digest().start());
                 f.put("error", code.name());
                 f.put("message", e.getMessage());
-                if (ABOUT_THE_RECORD.contains(code)) {
+                if (aboutTheRecord(code, e.getMessage())) {
                     store.markFailed(r.id(), code, e.getMessage());
                     failed.add(f);
                 } else {

@@ -93,18 +93,15 @@ class MemberStoreIT {
         final Path first = samplesFile(dir, "first.ndjson", t0 - 1_000L, 1_000L, 1);
         ok("--org", "community", "ingest", "--meter", meter, "--input", first.toString());
 
+        // Halted right after its 20th chunk (of 1,000 samples) is committed: a deterministic kill point.
         final ProcessBuilder pb = new ProcessBuilder(ROOT.resolve("scripts/flexledger").toString(), "--org", "community", "ingest", "--meter",
                 meter, "--input", input.toString()).redirectErrorStream(true).redirectOutput(dir.resolve("ingest.log").toFile());
+        pb.environment().put("JDK_JAVA_OPTIONS", "-Dflexledger.test.haltAfterChunks=20");
         final Process p = pb.start();
-        // Kill it once some of its chunks are committed (or it finished: the check below holds either way).
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (p.isAlive() && storedSamples(meter) < 20_000 && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-        p.destroyForcibly();
-        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        final long stored = storedSamples(meter);
-        assertThat(stored).as("samples committed before the kill").isPositive();
+        assertThat(p.waitFor(300, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as("halted at the kill point; log: %s", Files.readString(dir.resolve("ingest.log"))).isEqualTo(137);
+        // The first sample, and exactly the 20 chunks committed before the halt: nothing half-written.
+        assertThat(storedSamples(meter)).isEqualTo(1 + 20 * IngestCommand.CHUNK);
 
         final long last;
         try (MemberStore store = MemberStore.open(storeFile())) {

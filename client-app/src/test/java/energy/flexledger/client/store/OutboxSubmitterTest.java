@@ -133,4 +133,13 @@ class OutboxSubmitterTest {
             assertThat(store.outbox("M")).extracting(MemberStore.OutboxRow::status).containsOnly("PENDING");
         }
     }
+
+    @org.junit.jupiter.api.Test
+    void aBadRequestIsAFaultOfTheRecordOnlyWhenItNamesTheRecord() {
+        assertThat(OutboxSubmitter.aboutTheRecord(ErrorCode.BAD_REQUEST, "BAD_REQUEST: records[0]: sum 9 exceeds the meter's bound")).isTrue();
+        assertThat(OutboxSubmitter.aboutTheRecord(ErrorCode.BAD_REQUEST, "BAD_REQUEST: asset 'M' does not certify intervals")).isFalse();
+        assertThat(OutboxSubmitter.aboutTheRecord(ErrorCode.BAD_REQUEST, "BAD_REQUEST: RecordIntervals takes 0 arguments, got 1")).isFalse();
+        assertThat(OutboxSubmitter.aboutTheRecord(ErrorCode.CONFLICT, "CONFLICT: records[3]: ...")).isTrue();
+        assertThat(OutboxSubmitter.aboutTheRecord(ErrorCode.ACCESS_DENIED, "ACCESS_DENIED: records[0]")).isFalse();
+    }
 }
