@@ -31,6 +31,8 @@ final class BenchCommand extends Connected implements Callable<Integer> {
     private static final long QUARTER_MS = 15 * 60_000L;
     /** A meter's chain may start no earlier than its back-fill window (31 days) before its registration. */
     private static final long BACKFILL_MS = 30L * 86_400_000L;
+    /** Tries per transaction when the failure is transient (no error code). */
+    private static final int MAX_ATTEMPTS = 3;
 
     @Option(names = "--meters", defaultValue = "8", description = "meters submitting at once (default: ${DEFAULT-VALUE})")
     int meters;
@@ -63,6 +65,9 @@ final class BenchCommand extends Connected implements Callable<Integer> {
         }
         final byte[] salt = new byte[Fp1.SALT_BYTES];
         final long[] latencies = new long[meters * intervals];
+        final java.util.concurrent.atomic.AtomicLong failures = new java.util.concurrent.atomic.AtomicLong();
+        final java.util.concurrent.atomic.AtomicLong retries = new java.util.concurrent.atomic.AtomicLong();
+        final java.util.concurrent.atomic.AtomicReference<String> failureSample = new java.util.concurrent.atomic.AtomicReference<>();
         final long began;
         final long ended;
         try (LedgerConnection ledger = connect()) {
@@ -84,13 +89,24 @@ final class BenchCommand extends Connected implements Callable<Integer> {
                                 records.add(EnergyLedger.record(id, digest(salt, id, firstStart + ((long) i * batch + k) * QUARTER_MS)));
                             }
                             final long t = System.nanoTime();
-                            if (noop) {
-                                energy.noop();
-                            } else if (batch == 1) {
-                                final Map<String, Object> r = records.get(0);
-                                energy.recordInterval(id, digest(salt, id, (Long) r.get("start")));
-                            } else {
-                                energy.recordIntervals(records);
+                            // A transient failure (a conflict, a timeout) is retried and counted; it
+                            // does not abort the run. A refusal with a code would answer the same again.
+                            for (int attempt = 1; ; attempt++) {
+                                try {
+                                    if (noop) {
+                                        energy.noop();
+                                    } else {
+                                        energy.recordIntervals(records); // one record: the single-record transaction
+                                    }
+                                    break;
+                                } catch (energy.flexledger.client.LedgerException e) {
+                                    if (e.code().isPresent() || attempt == MAX_ATTEMPTS) {
+                                        failures.incrementAndGet();
+                                        failureSample.compareAndSet(null, e.getMessage());
+                                        break;
+                                    }
+                                    retries.incrementAndGet();
+                                }
                             }
                             latencies[meter * intervals + i] = System.nanoTime() - t;
                         }
@@ -108,7 +124,7 @@ final class BenchCommand extends Connected implements Callable<Integer> {
         Arrays.sort(latencies);
         final double seconds = (ended - began) / 1e9;
         final Map<String, Object> out = new LinkedHashMap<>();
-        out.put("mode", noop ? "noop" : batch == 1 ? "RecordInterval" : "RecordIntervals");
+        out.put("mode", noop ? "noop" : batch == 1 ? "single record" : "RecordIntervals");
         out.put("meters", (long) meters);
         out.put("recordsPerTransaction", noop ? 0L : (long) batch);
         out.put("records", noop ? 0L : (long) latencies.length * batch);
@@ -121,6 +137,11 @@ final class BenchCommand extends Connected implements Callable<Integer> {
         out.put("latencyP50Ms", percentile(latencies, 50));
         out.put("latencyP95Ms", percentile(latencies, 95));
         out.put("latencyMaxMs", latencies[latencies.length - 1] / 1_000_000L);
+        out.put("retries", retries.get());
+        out.put("failed", failures.get());
+        if (failureSample.get() != null) {
+            out.put("firstFailure", failureSample.get());
+        }
         System.out.println(Json.write(out));
         return 0;
     }
