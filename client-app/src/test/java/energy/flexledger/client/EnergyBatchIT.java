@@ -63,7 +63,7 @@ class EnergyBatchIT {
 
     /** A public FP1 vector: its {@code input} and {@code expected} members. */
     private static Json.Obj[] vector(final String file) throws IOException {
-        final Map<String, Object> vector = Json.parseObject(Files.readString(root.resolve("spec/src/test/resources/vectors/" + file)));
+        final Map<String, Object> vector = Json.parseObject(Files.readString(root.resolve("core/src/test/resources/vectors/" + file)));
         return new Json.Obj[] {Json.Obj.of(vector.get("input"), "input"), Json.Obj.of(vector.get("expected"), "expected")};
     }
 

@@ -218,7 +218,7 @@ class EnergyContractTest {
         @Test
         void theLinkChainMatchesTheSpecVectors() throws java.io.IOException {
             final Map<String, Object> vector = Json.parseObject(java.nio.file.Files.readString(
-                    java.nio.file.Path.of("../spec/src/test/resources/vectors/fp1-basic.json")));
+                    java.nio.file.Path.of("../core/src/test/resources/vectors/fp1-basic.json")));
             final Json.Obj expected = Json.Obj.of(vector.get("expected"), "expected");
             final String meterId = expected.getString("meterId");
             contract.registerMeter(ledger.context(), meterId, "zone-v", COMMITMENT);

@@ -23,7 +23,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class FlexLedgerCliTest {
-    private static final Path VECTORS = Path.of("../spec/src/test/resources/vectors");
+    private static final Path VECTORS = Path.of("../core/src/test/resources/vectors");
 
     private final InputStream stdin = System.in;
     private final PrintStream stdout = System.out;

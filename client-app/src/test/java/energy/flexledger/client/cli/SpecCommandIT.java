@@ -25,7 +25,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 @Tag("integration")
 class SpecCommandIT {
     private static final Path ROOT = Path.of(System.getProperty("flexledger.root", "..")).toAbsolutePath().normalize();
-    private static final Path VECTORS = ROOT.resolve("spec/src/test/resources/vectors");
+    private static final Path VECTORS = ROOT.resolve("core/src/test/resources/vectors");
 
     static List<String> vectors() throws IOException {
         try (Stream<Path> files = Files.list(VECTORS)) {

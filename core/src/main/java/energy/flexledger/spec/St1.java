@@ -5,7 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** ST1: settlement of one participant in one demand-response event (spec/ST1.md). */
+/** ST1: settlement of one participant in one demand-response event (docs/spec/ST1.md). */
 public final class St1 {
     private St1() {}
 

@@ -7,7 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** MK1: flexibility request clearing, escrow and payment (spec/MK1.md). Pay-as-bid. */
+/** MK1: flexibility request clearing, escrow and payment (docs/spec/MK1.md). Pay-as-bid. */
 public final class Mk1 {
     /** Prices are token units per kWh; quantities are Wh. */
     private static final long WH_PER_KWH = 1000;

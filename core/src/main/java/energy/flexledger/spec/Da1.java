@@ -9,7 +9,7 @@ import java.util.Map;
 
 /**
  * DA1: peer-to-peer energy double auction for one delivery interval, one uniform price, within the
- * zone's connection capacity (spec/DA1.md).
+ * zone's connection capacity (docs/spec/DA1.md).
  */
 public final class Da1 {
     private Da1() {}

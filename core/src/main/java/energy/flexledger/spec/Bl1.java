@@ -19,7 +19,7 @@ import java.util.TreeSet;
 
 /**
  * BL1: customer baseline load, High X of Y on weekdays and Low X of Y on weekends and holidays
- * (spec/BL1.md).
+ * (docs/spec/BL1.md).
  *
  * <p>The work is split the way a settlement run needs it: {@link Rules#plan(LocalDate)} does the
  * calendar part once per target day (day types, which days are exactly 24 hours long in the zone,

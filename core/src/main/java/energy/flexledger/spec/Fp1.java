@@ -6,7 +6,7 @@ import java.security.MessageDigest;
 import java.util.Arrays;
 
 /**
- * FP1: interval fingerprints of raw meter samples and the on-chain link chain (spec/FP1.md).
+ * FP1: interval fingerprints of raw meter samples and the on-chain link chain (docs/spec/FP1.md).
  *
  * <p>The same code runs in the chaincode (link chain), in the client app (online fingerprinting)
  * and behind {@code flexledger spec fp1}.
