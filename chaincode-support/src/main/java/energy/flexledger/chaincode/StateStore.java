@@ -73,14 +73,29 @@ public final class StateStore {
         return out;
     }
 
-    /** One page of index entries under {@code type/prefix...} (evaluate transactions only). */
+    /**
+     * One page of index entries under {@code type/prefix...} (evaluate transactions only). Fabric
+     * starts a page at the bookmark without checking that it lies inside the query's range, so a
+     * bookmark that no page of this query returned is refused, and entries outside the prefix are
+     * never answered.
+     */
     public Page<List<String>> indexedPage(final int pageSize, final String bookmark, final String type, final String... prefix) {
         final List<List<String>> out = new ArrayList<>();
         final String next;
+        final String start = new CompositeKey(type, prefix).toString();
+        if (bookmark != null && !bookmark.isEmpty() && !bookmark.startsWith(start)) {
+            throw Failures.fail(energy.flexledger.spec.ErrorCode.BAD_REQUEST, "bookmark must be one that a previous page of this query returned");
+        }
         try (QueryResultsIteratorWithMetadata<KeyValue> it =
                 stub.getStateByPartialCompositeKeyWithPagination(new CompositeKey(type, prefix), pageSize, bookmark)) {
             for (final KeyValue kv : it) {
+                if (!kv.getKey().startsWith(start)) {
+                    continue;
+                }
                 final List<String> attributes = CompositeKey.parseCompositeKey(kv.getKey()).getAttributes();
+                if (attributes.size() <= prefix.length) {
+                    continue;
+                }
                 out.add(attributes.subList(prefix.length, attributes.size()));
             }
             next = it.getMetadata() == null ? "" : it.getMetadata().getBookmark();
@@ -112,8 +127,10 @@ public final class StateStore {
     /**
      * From the next transaction on, a change to {@code key} of {@code collection} is valid only if
      * its endorsements satisfy {@code policy}, whatever the collection's or the chaincode's policy
-     * allows. Set it again on every write of the key: the Fabric Gateway plans its endorsers from
-     * the policies a transaction writes, not from those already on the ledger.
+     * allows. Setting it again on a later write is idempotent (Fabric validates a write against the
+     * policy already committed, and the peer's simulator hands that one to the Fabric Gateway's
+     * endorsement planning). A key written for the first time is checked against the collection's
+     * {@code endorsementPolicy} (or the chaincode's), so that one must say the same.
      */
     public void requirePrivateEndorsement(final String collection, final String key, final KeyPolicy policy) {
         stub.setPrivateDataValidationParameter(collection, key, policy.toBytes());

@@ -118,14 +118,17 @@ public final class FakeLedger {
         when(stub.getChannelId()).thenReturn("grid");
         before = new TreeMap<>();
         beforeParameters = new TreeMap<>();
+        final boolean[] pvtQueried = {false};
         when(stub.getState(anyString())).thenAnswer(inv -> committed().get(inv.<String>getArgument(0)));
         doAnswer(inv -> {
+            noWritesAfterPvtQuery(pvtQueried[0]);
             remember(inv.getArgument(0));
             state.put(inv.getArgument(0), inv.<byte[]>getArgument(1).clone());
             writes++;
             return null;
         }).when(stub).putState(anyString(), any(byte[].class));
         doAnswer(inv -> {
+            noWritesAfterPvtQuery(pvtQueried[0]);
             remember(inv.getArgument(0));
             state.remove(inv.<String>getArgument(0));
             validationParameters.remove(inv.<String>getArgument(0));
@@ -150,6 +153,7 @@ public final class FakeLedger {
             return committed().get(pvt(inv.getArgument(0), inv.getArgument(1)));
         });
         doAnswer(inv -> {
+            noWritesAfterPvtQuery(pvtQueried[0]);
             final String key = pvt(inv.getArgument(0), inv.getArgument(1));
             remember(key);
             state.put(key, inv.<byte[]>getArgument(2).clone());
@@ -157,6 +161,7 @@ public final class FakeLedger {
             return null;
         }).when(stub).putPrivateData(anyString(), anyString(), any(byte[].class));
         when(stub.getPrivateDataByRange(anyString(), anyString(), anyString())).thenAnswer(inv -> {
+            pvtQueried[0] = true;
             final String prefix = pvt(inv.getArgument(0), "");
             final List<KeyValue> page = new ArrayList<>();
             for (final Map.Entry<String, byte[]> e : committed().subMap(pvt(inv.getArgument(0), inv.getArgument(1)), true,
@@ -171,6 +176,7 @@ public final class FakeLedger {
             return value == null ? null : java.security.MessageDigest.getInstance("SHA-256").digest(value);
         });
         doAnswer(inv -> {
+            noWritesAfterPvtQuery(pvtQueried[0]);
             final String key = pvt(inv.getArgument(0), inv.getArgument(1));
             remember(key);
             validationParameters.put(key, inv.<byte[]>getArgument(2).clone());
@@ -185,6 +191,7 @@ public final class FakeLedger {
             return new CompositeKey((String) args[0], parts);
         });
         doAnswer(inv -> {
+            noWritesAfterPvtQuery(pvtQueried[0]);
             remember(inv.getArgument(0));
             validationParameters.put(inv.getArgument(0), inv.<byte[]>getArgument(1).clone());
             return null;
@@ -208,6 +215,17 @@ public final class FakeLedger {
         when(ctx.getStub()).thenReturn(stub);
         when(ctx.getClientIdentity()).thenReturn(identity);
         return ctx;
+    }
+
+    /**
+     * Fabric's transaction simulator refuses every write of a transaction that has run a private
+     * data range query (its results cannot be validated): "Transaction has already performed queries
+     * on pvt data. Writes are not allowed".
+     */
+    private static void noWritesAfterPvtQuery(final boolean queried) {
+        if (queried) {
+            throw new IllegalStateException("Transaction has already performed queries on pvt data. Writes are not allowed");
+        }
     }
 
     private void remember(final String key) {

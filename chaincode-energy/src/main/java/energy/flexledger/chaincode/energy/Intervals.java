@@ -92,8 +92,11 @@ final class Intervals {
         final long intervalMs;
         final String collection;
         final KeyPolicy policy;
-        /** Certified records of the pages looked at (for re-submissions), by page start. */
-        final Map<Long, List<Map<String, Object>>> certified = new LinkedHashMap<>();
+        /**
+         * Certified segments read in this transaction (for re-submissions), by their first record's
+         * start; {@code null} values mark keys read and found empty.
+         */
+        final TreeMap<Long, List<Map<String, Object>>> certified = new TreeMap<>();
         /** The segments this transaction adds, by their first record's start. */
         final Map<Long, List<Object>> segments = new TreeMap<>();
         long openSegment = Long.MIN_VALUE;
@@ -107,12 +110,16 @@ final class Intervals {
             this.policy = Privacy.endorsement(owner);
         }
 
-        /** The certified records of the page (read once per transaction). */
-        List<Map<String, Object>> page(final StateStore state, final String meterId, final long pageStart) {
-            return certified.computeIfAbsent(pageStart, p -> pageRecords(state, collection, meterId, p, intervalMs));
-        }
-
-        /** The record starting at {@code start}: added by this transaction, or certified before it. */
+        /**
+         * The record starting at {@code start}: added by this transaction, or certified before it.
+         *
+         * <p>Certified segments are found by single-key reads, never by a range: Fabric refuses any
+         * write in a transaction that has run a private data range query ("Transaction has already
+         * performed queries on pvt data"). The segment holding {@code start} is the nearest one that
+         * starts at or before it in its page, so the reads go back from {@code start} one interval
+         * at a time and stop at the first segment; segments already read answer from memory, so a
+         * whole re-submitted batch costs about one read per record.
+         */
         @SuppressWarnings("unchecked")
         Map<String, Object> existing(final StateStore state, final String meterId, final long pageStart, final long start) {
             for (final List<Object> segment : segments.values()) {
@@ -122,7 +129,20 @@ final class Intervals {
                     }
                 }
             }
-            return find(page(state, meterId, pageStart), start);
+            for (long at = start; at >= pageStart; at -= intervalMs) {
+                final List<Map<String, Object>> segment;
+                if (certified.containsKey(at)) {
+                    segment = certified.get(at);
+                } else {
+                    segment = state.readPrivate(collection, key(meterId, at))
+                            .map(v -> (List<Map<String, Object>>) (List<?>) v.get("records")).orElse(null);
+                    certified.put(at, segment);
+                }
+                if (segment != null) {
+                    return find(segment, start);
+                }
+            }
+            return null;
         }
 
         /** Adds a record to the segment being built, starting a new one at each page boundary. */
@@ -275,7 +295,7 @@ final class Intervals {
             if (!meter.segments.isEmpty()) {
                 final String headKey = state.key(Registry.HEAD, e.getKey());
                 state.writePrivate(meter.collection, headKey, meter.head);
-                // Set again on every write, so that the Fabric Gateway asks the peers it names.
+                // Set again on every write (idempotent; Fabric validates against the committed policy).
                 state.requirePrivateEndorsement(meter.collection, headKey, meter.policy);
             }
         }
@@ -411,8 +431,9 @@ final class Intervals {
     /**
      * The hash the channel keeps of the segment whose first record starts at {@code segmentStart}:
      * anyone given that segment (canonical JSON of {@code meterId}, {@code segmentStart} and the
-     * records of one transaction, as {@code GetIntervals} returns them: the records of a segment
-     * share their {@code txId}) can check it without reading the collection.
+     * records one transaction added to one page of {@value #PAGE_RECORDS} intervals, as
+     * {@code GetIntervals} returns them: the records of a segment share their {@code txId}) can
+     * check it without reading the collection.
      */
     static Map<String, Object> hash(final StateStore state, final String meterId, final long segmentStart) {
         final Map<String, Object> asset = Registry.read(state, meterId);
@@ -422,7 +443,7 @@ final class Intervals {
         final String collection = Privacy.collectionOf((String) asset.get("ownerMsp"));
         final byte[] hash = state.privateHash(collection, key(meterId, segmentStart))
                 .orElseThrow(() -> Failures.fail(ErrorCode.NOT_FOUND, "meter '" + meterId + "' has no segment of records starting at " + segmentStart
-                        + " (a segment starts at the first record a transaction added in a day)"));
+                        + " (a segment starts at the first record a transaction added to a page of " + PAGE_RECORDS + " intervals)"));
         final Map<String, Object> out = new LinkedHashMap<>();
         out.put("meterId", meterId);
         out.put("segmentStart", segmentStart);

@@ -200,8 +200,8 @@ final class Registry {
         removeIndexes(state, asset);
         final String key = state.key(ASSET, assetId);
         state.write(key, updated);
-        // Set again on every write: the Fabric Gateway plans endorsers from the policies a
-        // transaction writes (the value on the ledger is what Fabric validates against).
+        // Set again on every write (idempotent): Fabric validates against the policy already
+        // committed, and the policy of a key never depends on how it was first written.
         state.requireEndorsement(key, Privacy.endorsement((String) asset.get("ownerMsp")));
         writeIndexes(state, updated);
         // The result and the event go into the block: the asset only, never its private chain head.

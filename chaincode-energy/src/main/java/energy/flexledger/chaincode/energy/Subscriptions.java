@@ -16,31 +16,43 @@ import org.hyperledger.fabric.shim.ChaincodeStub;
 /**
  * Platone-style data-access subscriptions: a consumer org asks a provider org for a topic
  * (REQUESTED); the provider accepts (ACCEPTED) or declines (DECLINED); either side revokes
- * (REVOKED). Times come from the transactions. The client apps enforce topic access from these
- * records.
+ * (REVOKED). Times come from the transactions. What an accepted subscription grants, and where it
+ * is enforced: README, "What an accepted subscription grants".
  *
- * <p>State: {@code subscription/<id>} (the terms and the provider's decisions), {@code
- * sub~revoked/<id>} (the consumer's revocation), indexes {@code sub~topic/<topic>/<id>},
- * {@code sub~provider/<msp>/<id>} and {@code sub~consumer/<msp>/<id>}. Each party writes exactly its
- * own key, and key-level policies say so: the record only with the provider's peer (only the
- * provider accepts, declines or revokes from its side; the consumer cannot accept its own
- * request, even with altered chaincode), the revocation key only with the consumer's peer (the
- * consumer can always withdraw, and no provider can stop it). A request, which creates both keys
- * and the indexes, needs the chaincode's policy (two member orgs). A subscription is REVOKED when
- * either key says so.
+ * <p>State, one key per party's part, each guarded by a key-level policy so that no party can do
+ * the other's part alone, even with altered chaincode:
+ * <ul>
+ *   <li>{@code subscription/<id>}: the terms (topic, provider, consumer, who asked and when), written
+ *       once by the request; policy AND(provider, consumer): neither party can change them alone;</li>
+ *   <li>{@code sub~decision/<id>}: the provider's answer (REQUESTED, ACCEPTED, DECLINED, REVOKED);
+ *       policy: the provider's peer, so only the provider accepts, declines or revokes from its side;</li>
+ *   <li>{@code sub~revoked/<id>}: the consumer's revocation; policy: the consumer's peer, so the
+ *       consumer withdraws on its own and no provider can stop it;</li>
+ *   <li>indexes {@code sub~topic/<topic>/<id>}, {@code sub~provider/<msp>/<id>},
+ *       {@code sub~consumer/<msp>/<id>}; policy AND(provider, consumer).</li>
+ * </ul>
+ * A request creates every key, so it needs the chaincode's policy (two member orgs): keys that do
+ * not exist yet carry no key-level policy. A subscription is REVOKED once either party's key says
+ * so; a party that undid its own key with altered chaincode would only undo its own act (the
+ * provider can always revoke again).
  */
 final class Subscriptions {
     static final String SUBSCRIPTION = "subscription";
+    static final String DECISION = "sub~decision";
+    static final String REVOCATION = "sub~revoked";
     static final String BY_TOPIC = "sub~topic";
     static final String BY_PROVIDER = "sub~provider";
     static final String BY_CONSUMER = "sub~consumer";
-    static final String REVOCATION = "sub~revoked";
     static final String REQUESTED = "REQUESTED";
     static final String ACCEPTED = "ACCEPTED";
     static final String DECLINED = "DECLINED";
     static final String REVOKED = "REVOKED";
 
     private Subscriptions() {}
+
+    private static KeyPolicy bothParties(final String providerMsp, final String consumerMsp) {
+        return KeyPolicy.all(KeyPolicy.peer(providerMsp), KeyPolicy.peer(consumerMsp));
+    }
 
     static Map<String, Object> request(final ChaincodeStub stub, final Caller caller, final String subscriptionId, final String providerMsp,
             final String topic) {
@@ -53,119 +65,172 @@ final class Subscriptions {
         if (provider == consumer) {
             throw Failures.fail(ErrorCode.BAD_REQUEST, "an org does not subscribe to its own data");
         }
-        final Map<String, Object> sub = new LinkedHashMap<>();
-        sub.put("subscriptionId", id);
-        sub.put("topic", Args.id("topic", topic));
-        sub.put("providerMsp", provider.mspId());
-        sub.put("consumerMsp", consumer.mspId());
+        final Map<String, Object> terms = new LinkedHashMap<>();
+        terms.put("subscriptionId", id);
+        terms.put("topic", Args.id("topic", topic));
+        terms.put("providerMsp", provider.mspId());
+        terms.put("consumerMsp", consumer.mspId());
         final String key = state.key(SUBSCRIPTION, id);
         final Optional<Map<String, Object>> existing = state.read(key);
         if (existing.isPresent()) {
-            if (Args.sameValues(existing.get(), sub)) {
-                return withRevocation(state, existing.get());
+            if (Args.sameValues(existing.get(), terms)) {
+                return view(state, existing.get());
             }
             throw Failures.fail(ErrorCode.ALREADY_EXISTS, "subscription '" + id + "' already exists");
         }
-        final String revocationKey = state.key(REVOCATION, id);
-        if (state.read(revocationKey).isPresent()) {
-            // Left by colluding members' altered chaincode: an id whose consumer key exists cannot start afresh.
-            throw Failures.fail(ErrorCode.ALREADY_EXISTS, "subscription '" + id + "' already has a revocation on the ledger");
+        for (final String part : List.of(DECISION, REVOCATION)) {
+            if (state.read(state.key(part, id)).isPresent()) {
+                // Left by colluding members' altered chaincode: an id with a party's key cannot start afresh.
+                throw Failures.fail(ErrorCode.ALREADY_EXISTS, "subscription '" + id + "' already has a " + part + " key on the ledger");
+            }
         }
         final long now = stub.getTxTimestamp().toEpochMilli();
-        sub.put("status", REQUESTED);
-        sub.put("requestedAt", now);
-        sub.put("requestedBy", caller.id());
-        sub.put("updatedAt", now);
-        sub.put("updatedTx", stub.getTxId());
-        state.write(key, sub);
-        state.requireEndorsement(key, KeyPolicy.peer(provider.mspId()));
+        terms.put("requestedAt", now);
+        terms.put("requestedBy", caller.id());
+        terms.put("requestTx", stub.getTxId());
+        final KeyPolicy both = bothParties(provider.mspId(), consumer.mspId());
+        state.write(key, terms);
+        state.requireEndorsement(key, both);
+        final Map<String, Object> decision = new LinkedHashMap<>();
+        decision.put("subscriptionId", id);
+        decision.put("status", REQUESTED);
+        decision.put("updatedAt", now);
+        decision.put("updatedTx", stub.getTxId());
+        writeDecision(state, terms, decision);
         final Map<String, Object> revocation = new LinkedHashMap<>();
         revocation.put("subscriptionId", id);
         revocation.put("revoked", false);
-        state.write(revocationKey, revocation);
-        state.requireEndorsement(revocationKey, KeyPolicy.peer(consumer.mspId()));
-        state.index(BY_TOPIC, topic, id);
-        state.index(BY_PROVIDER, provider.mspId(), id);
-        state.index(BY_CONSUMER, consumer.mspId(), id);
-        return sub;
+        writeRevocation(state, terms, revocation);
+        indexGuarded(state, both, BY_TOPIC, topic, id);
+        indexGuarded(state, both, BY_PROVIDER, provider.mspId(), id);
+        indexGuarded(state, both, BY_CONSUMER, consumer.mspId(), id);
+        return view(terms, decision, revocation);
+    }
+
+    private static void indexGuarded(final StateStore state, final KeyPolicy policy, final String type, final String... parts) {
+        state.index(type, parts);
+        state.requireEndorsement(state.key(type, parts), policy);
+    }
+
+    private static void writeDecision(final StateStore state, final Map<String, Object> terms, final Map<String, Object> decision) {
+        final String key = state.key(DECISION, (String) terms.get("subscriptionId"));
+        state.write(key, decision);
+        state.requireEndorsement(key, KeyPolicy.peer((String) terms.get("providerMsp")));
+    }
+
+    private static void writeRevocation(final StateStore state, final Map<String, Object> terms, final Map<String, Object> revocation) {
+        final String key = state.key(REVOCATION, (String) terms.get("subscriptionId"));
+        state.write(key, revocation);
+        state.requireEndorsement(key, KeyPolicy.peer((String) terms.get("consumerMsp")));
     }
 
     /** ACCEPTED or DECLINED, by the provider; only from REQUESTED. The same decision again is a no-op. */
     static Map<String, Object> decide(final ChaincodeStub stub, final Caller caller, final String subscriptionId, final String decision) {
         final StateStore state = new StateStore(stub);
-        final Map<String, Object> sub = withRevocation(state, read(state, subscriptionId));
-        requireParty(state, caller, sub, List.of("providerMsp"), decision.equals(ACCEPTED) ? "accept" : "decline");
-        if (decision.equals(sub.get("status"))) {
-            return sub;
+        final Map<String, Object> terms = read(state, subscriptionId);
+        requireParty(state, caller, terms, List.of("providerMsp"), decision.equals(ACCEPTED) ? "accept" : "decline");
+        final Map<String, Object> current = view(state, terms);
+        if (decision.equals(current.get("status"))) {
+            return current;
         }
-        if (!REQUESTED.equals(sub.get("status"))) {
-            throw Failures.fail(ErrorCode.INVALID_STATE, "subscription '" + subscriptionId + "' is " + sub.get("status") + ", not " + REQUESTED);
+        if (!REQUESTED.equals(current.get("status"))) {
+            throw Failures.fail(ErrorCode.INVALID_STATE, "subscription '" + subscriptionId + "' is " + current.get("status") + ", not " + REQUESTED);
         }
-        return change(stub, state, sub, decision, "decidedAt", null);
+        final long now = stub.getTxTimestamp().toEpochMilli();
+        final Map<String, Object> changed = new LinkedHashMap<>(partOf(state, DECISION, terms));
+        changed.put("status", decision);
+        changed.put("decidedAt", now);
+        changed.put("updatedAt", now);
+        changed.put("updatedTx", stub.getTxId());
+        writeDecision(state, terms, changed);
+        return view(state, terms, changed, null);
     }
 
-    /** REVOKED, by the provider or the consumer; from REQUESTED or ACCEPTED. Revoking again is a no-op. */
+    /**
+     * REVOKED, by the provider or the consumer, each in its own key; from REQUESTED or ACCEPTED.
+     * Revoking again is a no-op; a provider's revocation is recorded even after the consumer's.
+     */
     static Map<String, Object> revoke(final ChaincodeStub stub, final Caller caller, final String subscriptionId) {
         final StateStore state = new StateStore(stub);
-        final Map<String, Object> sub = withRevocation(state, read(state, subscriptionId));
-        requireParty(state, caller, sub, List.of("providerMsp", "consumerMsp"), "revoke");
-        if (REVOKED.equals(sub.get("status"))) {
-            return sub;
+        final Map<String, Object> terms = read(state, subscriptionId);
+        requireParty(state, caller, terms, List.of("providerMsp", "consumerMsp"), "revoke");
+        final Map<String, Object> decision = partOf(state, DECISION, terms);
+        final Map<String, Object> revocation = partOf(state, REVOCATION, terms);
+        final boolean provider = caller.mspId().equals(terms.get("providerMsp"));
+        final boolean alreadyMine = provider ? REVOKED.equals(decision.get("status")) : Boolean.TRUE.equals(revocation.get("revoked"));
+        if (alreadyMine || (!provider && REVOKED.equals(decision.get("status")))) {
+            return view(terms, decision, revocation);
         }
-        if (!REQUESTED.equals(sub.get("status")) && !ACCEPTED.equals(sub.get("status"))) {
-            throw Failures.fail(ErrorCode.INVALID_STATE, "subscription '" + subscriptionId + "' is " + sub.get("status") + " and cannot be revoked");
+        if (!REQUESTED.equals(decision.get("status")) && !ACCEPTED.equals(decision.get("status"))) {
+            throw Failures.fail(ErrorCode.INVALID_STATE, "subscription '" + subscriptionId + "' is " + decision.get("status")
+                    + " and cannot be revoked");
         }
-        if (caller.mspId().equals(sub.get("providerMsp"))) {
-            return change(stub, state, sub, REVOKED, "revokedAt", caller.mspId());
-        }
-        // The consumer writes its own key only: the record is the provider's.
         final long now = stub.getTxTimestamp().toEpochMilli();
-        final Map<String, Object> revocation = new LinkedHashMap<>();
-        revocation.put("subscriptionId", sub.get("subscriptionId"));
-        revocation.put("revoked", true);
-        revocation.put("revokedAt", now);
-        revocation.put("revokedTx", stub.getTxId());
-        final String key = state.key(REVOCATION, (String) sub.get("subscriptionId"));
-        state.write(key, revocation);
-        state.requireEndorsement(key, KeyPolicy.peer(caller.mspId()));
-        return revokedByConsumer(sub, revocation);
-    }
-
-    /** The record as its parties see it: REVOKED when the consumer's key says so. */
-    static Map<String, Object> withRevocation(final StateStore state, final Map<String, Object> sub) {
-        final Optional<Map<String, Object>> revocation = state.read(state.key(REVOCATION, (String) sub.get("subscriptionId")));
-        if (revocation.isPresent() && Boolean.TRUE.equals(revocation.get().get("revoked")) && !REVOKED.equals(sub.get("status"))) {
-            return revokedByConsumer(sub, revocation.get());
+        if (provider) {
+            final Map<String, Object> changed = new LinkedHashMap<>(decision);
+            changed.put("status", REVOKED);
+            changed.put("revokedAt", now);
+            changed.put("updatedAt", now);
+            changed.put("updatedTx", stub.getTxId());
+            writeDecision(state, terms, changed);
+            return view(terms, changed, revocation);
         }
-        return sub;
+        final Map<String, Object> changed = new LinkedHashMap<>(revocation);
+        changed.put("revoked", true);
+        changed.put("revokedAt", now);
+        changed.put("revokedTx", stub.getTxId());
+        writeRevocation(state, terms, changed);
+        return view(terms, decision, changed);
     }
 
-    private static Map<String, Object> revokedByConsumer(final Map<String, Object> sub, final Map<String, Object> revocation) {
-        final Map<String, Object> out = new LinkedHashMap<>(sub);
-        out.put("status", REVOKED);
-        out.put("revokedAt", revocation.get("revokedAt"));
-        out.put("revokedBy", sub.get("consumerMsp"));
-        out.put("updatedAt", revocation.get("revokedAt"));
-        out.put("updatedTx", revocation.get("revokedTx"));
+    private static Map<String, Object> partOf(final StateStore state, final String part, final Map<String, Object> terms) {
+        return state.read(state.key(part, (String) terms.get("subscriptionId"))).orElseThrow(() -> Failures.fail(ErrorCode.INVALID_STATE,
+                "subscription '" + terms.get("subscriptionId") + "' lacks its " + part + " key"));
+    }
+
+    private static Map<String, Object> view(final StateStore state, final Map<String, Object> terms) {
+        return view(terms, partOf(state, DECISION, terms), partOf(state, REVOCATION, terms));
+    }
+
+    private static Map<String, Object> view(final StateStore state, final Map<String, Object> terms, final Map<String, Object> decision,
+            final Map<String, Object> revocation) {
+        return view(terms, decision, revocation != null ? revocation : partOf(state, REVOCATION, terms));
+    }
+
+    /**
+     * The subscription as its parties (and the gateways that will enforce it) see it: the terms, the
+     * provider's status, REVOKED when the consumer's key says so, and who revoked first.
+     */
+    static Map<String, Object> view(final Map<String, Object> terms, final Map<String, Object> decision, final Map<String, Object> revocation) {
+        final Map<String, Object> out = new LinkedHashMap<>(terms);
+        String status = (String) decision.get("status");
+        if (decision.get("decidedAt") != null) {
+            out.put("decidedAt", decision.get("decidedAt"));
+        }
+        long updatedAt = (Long) decision.get("updatedAt");
+        Object updatedTx = decision.get("updatedTx");
+        final boolean consumerRevoked = Boolean.TRUE.equals(revocation.get("revoked"));
+        final Long providerRevokedAt = (Long) decision.get("revokedAt");
+        if (consumerRevoked) {
+            final long at = (Long) revocation.get("revokedAt");
+            if (providerRevokedAt == null || at < providerRevokedAt) {
+                out.put("revokedAt", at);
+                out.put("revokedBy", terms.get("consumerMsp"));
+            }
+            if (at >= updatedAt) {
+                updatedAt = at;
+                updatedTx = revocation.get("revokedTx");
+            }
+            status = REVOKED;
+        }
+        if (providerRevokedAt != null && !out.containsKey("revokedBy")) {
+            out.put("revokedAt", providerRevokedAt);
+            out.put("revokedBy", terms.get("providerMsp"));
+        }
+        out.put("status", status);
+        out.put("updatedAt", updatedAt);
+        out.put("updatedTx", updatedTx);
         return out;
-    }
-
-    private static Map<String, Object> change(final ChaincodeStub stub, final StateStore state, final Map<String, Object> sub,
-            final String status, final String timeField, final String revokedBy) {
-        final long now = stub.getTxTimestamp().toEpochMilli();
-        final Map<String, Object> updated = new LinkedHashMap<>(sub);
-        updated.put("status", status);
-        updated.put(timeField, now);
-        if (revokedBy != null) {
-            updated.put("revokedBy", revokedBy);
-        }
-        updated.put("updatedAt", now);
-        updated.put("updatedTx", stub.getTxId());
-        final String key = state.key(SUBSCRIPTION, (String) sub.get("subscriptionId"));
-        state.write(key, updated);
-        // Set again on every write, so that the Fabric Gateway asks the provider's peer.
-        state.requireEndorsement(key, KeyPolicy.peer((String) sub.get("providerMsp")));
-        return updated;
     }
 
     private static void requireParty(final StateStore state, final Caller caller, final Map<String, Object> sub, final List<String> sides,
@@ -182,7 +247,7 @@ final class Subscriptions {
                         : "its provider " + sub.get("providerMsp") + " or consumer " + sub.get("consumerMsp")) + " may");
     }
 
-    /** The record as stored (the provider's key); {@link #withRevocation} adds the consumer's revocation. */
+    /** The terms as requested ({@code subscription/<id>}). */
     static Map<String, Object> read(final StateStore state, final String subscriptionId) {
         return state.read(state.key(SUBSCRIPTION, Args.id("subscriptionId", subscriptionId)))
                 .orElseThrow(() -> Failures.fail(ErrorCode.NOT_FOUND, "subscription '" + subscriptionId + "' does not exist"));
@@ -190,7 +255,7 @@ final class Subscriptions {
 
     /** The subscription as its parties and the gateways that enforce it see it. */
     static Map<String, Object> current(final StateStore state, final String subscriptionId) {
-        return withRevocation(state, read(state, subscriptionId));
+        return view(state, read(state, subscriptionId));
     }
 
     static Map<String, Object> query(final StateStore state, final String by, final String value, final int pageSize, final String bookmark) {
@@ -216,7 +281,7 @@ final class Subscriptions {
         final List<Object> subs = new ArrayList<>();
         for (final List<String> parts : page.items()) {
             state.read(state.key(SUBSCRIPTION, parts.get(parts.size() - 1))).filter(s -> value.equals(s.get(field)))
-                    .ifPresent(s -> subs.add(withRevocation(state, s)));
+                    .ifPresent(s -> subs.add(view(state, s)));
         }
         final Map<String, Object> out = new LinkedHashMap<>();
         out.put("subscriptions", subs);

@@ -89,7 +89,7 @@ class EnergyContractTest {
             record("MTR-1", digest("MTR-1", T0, 1));
             assertThat(ledger.policyOfPrivate("meterDataCommunity", Intervals.key("MTR-1", T0))).isEqualTo(ownerAndOther);
             // An append writes a new segment and the head, each with the policy set again (the
-            // Fabric Gateway plans its endorsers from the policies a transaction writes).
+            // policy of a key never depends on how it was first written).
             record("MTR-1", digest("MTR-1", T0 + QUARTER, 2));
             assertThat(ledger.policyOfPrivate("meterDataCommunity", Intervals.key("MTR-1", T0 + QUARTER))).isEqualTo(ownerAndOther);
             assertThat(ledger.policyOfPrivate("meterDataCommunity", headKey)).isEqualTo(ownerAndOther);

@@ -59,9 +59,10 @@ final class BenchCommand extends Connected implements Callable<Integer> {
         // Benchmark intervals lie in the past (the ledger accepts closed intervals only) and inside
         // the meters' back-fill window.
         final long firstStart = Math.floorDiv(System.currentTimeMillis() - BACKFILL_MS, 86_400_000L) * 86_400_000L + 86_400_000L;
-        if (firstStart + (long) intervals * QUARTER_MS > System.currentTimeMillis()) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-                    "--intervals " + intervals + " reaches into the future: at most " + (BACKFILL_MS / QUARTER_MS - 96) + " quarter-hours per meter");
+        final long perMeter = noop ? 0 : (long) intervals * batch;
+        if (firstStart + perMeter * QUARTER_MS > System.currentTimeMillis()) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--intervals x --batch = " + perMeter
+                    + " records per meter reach into the future: at most " + (BACKFILL_MS / QUARTER_MS - 96) + " quarter-hours per meter");
         }
         final byte[] salt = new byte[Fp1.SALT_BYTES];
         final long[] latencies = new long[meters * intervals];
