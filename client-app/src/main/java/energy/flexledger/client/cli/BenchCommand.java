@@ -28,7 +28,9 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "bench", description = "Measure interval certification (or no-op) throughput and latency on the running network.")
 final class BenchCommand extends Connected implements Callable<Integer> {
-    private static final long QUARTER_MS = 15 * 60_000L;
+    @Option(names = "--interval-ms", defaultValue = "900000",
+            description = "the bench meters' interval length in ms, a divisor of a day (default: ${DEFAULT-VALUE}, a quarter-hour)")
+    long intervalMs;
     /** A meter's chain may start no earlier than its back-fill window (31 days) before its registration. */
     private static final long BACKFILL_MS = 30L * 86_400_000L;
     /** Tries per transaction when the failure is transient (no error code). */
@@ -60,9 +62,12 @@ final class BenchCommand extends Connected implements Callable<Integer> {
         // the meters' back-fill window.
         final long firstStart = Math.floorDiv(System.currentTimeMillis() - BACKFILL_MS, 86_400_000L) * 86_400_000L + 86_400_000L;
         final long perMeter = noop ? 0 : (long) intervals * batch;
-        if (firstStart + perMeter * QUARTER_MS > System.currentTimeMillis()) {
+        if (intervalMs < 60_000L || 86_400_000L % intervalMs != 0) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--interval-ms must divide a day and be at least 60000");
+        }
+        if (firstStart + perMeter * intervalMs > System.currentTimeMillis()) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--intervals x --batch = " + perMeter
-                    + " records per meter reach into the future: at most " + (BACKFILL_MS / QUARTER_MS - 96) + " quarter-hours per meter");
+                    + " records per meter reach into the future: at most " + (BACKFILL_MS / intervalMs - 86_400_000L / intervalMs) + " per meter");
         }
         final byte[] salt = new byte[Fp1.SALT_BYTES];
         final long[] latencies = new long[meters * intervals];
@@ -74,7 +79,13 @@ final class BenchCommand extends Connected implements Callable<Integer> {
         try (LedgerConnection ledger = connect()) {
             final EnergyLedger energy = ledger.energy(root().channel);
             for (int m = 0; m < meters && !noop; m++) {
-                energy.registerMeter(run + "-" + m, "bench", Hex.encode(Fp1.saltCommitment(salt)));
+                final Map<String, Object> meter = new LinkedHashMap<>();
+                meter.put("assetId", run + "-" + m);
+                meter.put("type", "METER");
+                meter.put("zone", "bench");
+                meter.put("intervalMs", intervalMs);
+                meter.put("saltCommitment", Hex.encode(Fp1.saltCommitment(salt)));
+                energy.registerAsset(meter);
             }
             final ExecutorService pool = Executors.newFixedThreadPool(meters);
             try {
@@ -87,7 +98,7 @@ final class BenchCommand extends Connected implements Callable<Integer> {
                         for (int i = 0; i < intervals; i++) {
                             final List<Map<String, Object>> records = new ArrayList<>(batch);
                             for (int k = 0; k < batch && !noop; k++) {
-                                records.add(EnergyLedger.record(id, digest(salt, id, firstStart + ((long) i * batch + k) * QUARTER_MS)));
+                                records.add(EnergyLedger.record(id, digest(salt, id, firstStart + ((long) i * batch + k) * intervalMs)));
                             }
                             final long t = System.nanoTime();
                             // A transient failure (a conflict, a timeout) is retried and counted; it
@@ -131,6 +142,7 @@ final class BenchCommand extends Connected implements Callable<Integer> {
         out.put("records", noop ? 0L : (long) latencies.length * batch);
         out.put("recordsPerSecond", String.format(java.util.Locale.ROOT, "%.0f", noop ? 0 : latencies.length * (double) batch / seconds));
         out.put("intervalsPerMeter", (long) intervals);
+        out.put("intervalMs", intervalMs);
         out.put("samplesPerInterval", (long) samples);
         out.put("transactions", (long) latencies.length);
         out.put("elapsedMs", (ended - began) / 1_000_000L);
@@ -148,8 +160,8 @@ final class BenchCommand extends Connected implements Callable<Integer> {
     }
 
     private IntervalDigest digest(final byte[] salt, final String meterId, final long start) {
-        final Fp1.Accumulator acc = Fp1.interval(salt, meterId, start, start + QUARTER_MS);
-        final long step = QUARTER_MS / Math.max(samples, 1);
+        final Fp1.Accumulator acc = Fp1.interval(salt, meterId, start, start + intervalMs);
+        final long step = intervalMs / Math.max(samples, 1);
         for (int k = 1; k <= samples; k++) {
             acc.add(start + k * step, 1_000_000L + k);
         }

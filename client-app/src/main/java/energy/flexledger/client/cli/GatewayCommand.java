@@ -49,6 +49,12 @@ final class GatewayCommand extends Connected implements java.util.concurrent.Cal
     @Option(names = "--batch", defaultValue = "500", description = "records per ledger transaction (default: ${DEFAULT-VALUE})")
     int batch;
 
+    @Option(names = "--quiet", description = "no log line per message (refusals and problems are still logged); for load tests")
+    boolean quiet;
+
+    private MqttGateway gateway;
+    private Map<String, Object> lastLatencies = Map.of();
+
     @Override
     public Integer call() throws IOException, MqttException, InterruptedException {
         if (submitEvery < 1 || closeAfter < 0 || runFor < 0 || batch < 1 || batch > 2_000) {
@@ -72,7 +78,8 @@ final class GatewayCommand extends Connected implements java.util.concurrent.Cal
             final SampleMessages messages = new SampleMessages(store, salts,
                     (s, salt, meterId, first) -> MeterTracking.fromLedger(s, salt, ledger.energy(root().channel), meterId, first));
             try (MqttGateway gateway = MqttGateway.start(brokerUrl, clientId != null ? clientId : "flexledger-" + root().org, messages,
-                    GatewayCommand::print)) {
+                    GatewayCommand::print, quiet)) {
+                this.gateway = gateway;
                 print(Map.of("event", "started", "mqtt", brokerUrl, "topics", SampleMessages.TOPIC_FILTER, "clientId", gateway.clientId()));
                 final long until = runFor == 0 ? Long.MAX_VALUE : System.nanoTime() + TimeUnit.SECONDS.toNanos(runFor);
                 while (!stop.await(Math.min(TimeUnit.SECONDS.toNanos(submitEvery), Math.max(0, until - System.nanoTime())), TimeUnit.NANOSECONDS)) {
@@ -83,7 +90,7 @@ final class GatewayCommand extends Connected implements java.util.concurrent.Cal
                 }
             }
             submit(store, salts, messages, ledger);
-            print(Map.of("event", "stopped"));
+            print(Map.of("event", "stopped", "ackLatency", lastLatencies));
             return 0;
         } finally {
             done.countDown();
@@ -132,6 +139,10 @@ final class GatewayCommand extends Connected implements java.util.concurrent.Cal
         }
         if (!problems.isEmpty()) {
             out.put("closeProblems", problems);
+        }
+        if (gateway != null) {
+            lastLatencies = gateway.latencies();
+            out.put("ackLatency", lastLatencies);
         }
         print(out);
     }

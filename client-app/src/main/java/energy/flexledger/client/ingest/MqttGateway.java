@@ -19,9 +19,42 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
  */
 public final class MqttGateway implements AutoCloseable {
     private final MqttClient client;
+    private final Latencies latencies;
 
-    private MqttGateway(final MqttClient client) {
+    private MqttGateway(final MqttClient client, final Latencies latencies) {
         this.client = client;
+        this.latencies = latencies;
+    }
+
+    /**
+     * Acknowledgement latency as the gateway sees it: from a message's arrival to its PUBACK, that
+     * is, the member store's commit (samples, fingerprint state, any closed interval) plus the ack.
+     */
+    public static final class Latencies {
+        private final long[] micros = new long[1 << 16];
+        private long count;
+
+        synchronized void add(final long nanos) {
+            micros[(int) (count++ % micros.length)] = nanos / 1_000L;
+        }
+
+        /** {@code {"messages", "p50Ms", "p99Ms", "maxMs"}} over the last 65,536 messages. */
+        public synchronized Map<String, Object> summary() {
+            final int n = (int) Math.min(count, micros.length);
+            final long[] sorted = java.util.Arrays.copyOf(micros, n);
+            java.util.Arrays.sort(sorted);
+            final Map<String, Object> out = new java.util.LinkedHashMap<>();
+            out.put("messages", count);
+            out.put("p50Ms", n == 0 ? "0" : String.format(java.util.Locale.ROOT, "%.2f", sorted[(n - 1) / 2] / 1000.0));
+            out.put("p99Ms", n == 0 ? "0" : String.format(java.util.Locale.ROOT, "%.2f", sorted[(int) Math.ceil(0.99 * n) - 1] / 1000.0));
+            out.put("maxMs", n == 0 ? "0" : String.format(java.util.Locale.ROOT, "%.2f", sorted[n - 1] / 1000.0));
+            return out;
+        }
+    }
+
+    /** The acknowledgement latencies so far. */
+    public Map<String, Object> latencies() {
+        return latencies.summary();
     }
 
     /**
@@ -30,7 +63,14 @@ public final class MqttGateway implements AutoCloseable {
      */
     public static MqttGateway start(final String brokerUrl, final String clientId, final SampleMessages messages,
             final Consumer<Map<String, Object>> report) throws MqttException {
+        return start(brokerUrl, clientId, messages, report, false);
+    }
+
+    /** Like {@link #start(String, String, SampleMessages, Consumer)}; {@code quiet}: no log line per accepted message (load tests). */
+    public static MqttGateway start(final String brokerUrl, final String clientId, final SampleMessages messages,
+            final Consumer<Map<String, Object>> report, final boolean quiet) throws MqttException {
         final MqttClient client = new MqttClient(brokerUrl, clientId, new MemoryPersistence());
+        final Latencies latencies = new Latencies();
         client.setManualAcks(true);
         client.setCallback(new MqttCallbackExtended() {
             @Override
@@ -49,6 +89,7 @@ public final class MqttGateway implements AutoCloseable {
 
             @Override
             public void messageArrived(final String topic, final MqttMessage message) throws Exception {
+                final long arrived = System.nanoTime();
                 final Map<String, Object> result;
                 try {
                     result = messages.handle(topic, message.getPayload());
@@ -61,7 +102,10 @@ public final class MqttGateway implements AutoCloseable {
                 }
                 AckHook.beforeAck();
                 client.messageArrivedComplete(message.getId(), message.getQos());
-                report.accept(result);
+                latencies.add(System.nanoTime() - arrived);
+                if (!quiet) {
+                    report.accept(result);
+                }
             }
 
             @Override
@@ -75,7 +119,7 @@ public final class MqttGateway implements AutoCloseable {
         options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
         client.connect(options);
         client.subscribe(SampleMessages.TOPIC_FILTER, 1);
-        return new MqttGateway(client);
+        return new MqttGateway(client, latencies);
     }
 
     /**
