@@ -2,6 +2,8 @@ package energy.flexledger.client.cli;
 
 import energy.flexledger.client.EnergyLedger;
 import energy.flexledger.client.LedgerConnection;
+import energy.flexledger.client.LedgerException;
+import energy.flexledger.client.store.OutboxSubmitter;
 import energy.flexledger.spec.Fp1;
 import energy.flexledger.spec.Hex;
 import energy.flexledger.spec.IntervalDigest;
@@ -111,13 +113,18 @@ final class BenchCommand extends Connected implements Callable<Integer> {
                                         energy.recordIntervals(records); // one record: the single-record transaction
                                     }
                                     break;
-                                } catch (energy.flexledger.client.LedgerException e) {
-                                    if (e.code().isPresent() || attempt == MAX_ATTEMPTS) {
+                                } catch (LedgerException e) {
+                                    final boolean lagging = OutboxSubmitter.mayBeLaggingPeer(e);
+                                    if (e.code().isPresent() && !lagging || attempt == MAX_ATTEMPTS) {
                                         failures.incrementAndGet();
                                         failureSample.compareAndSet(null, e.getMessage());
                                         break;
                                     }
                                     retries.incrementAndGet();
+                                    if (lagging) {
+                                        // The second endorser has not committed our previous block yet.
+                                        Thread.sleep(200L * attempt);
+                                    }
                                 }
                             }
                             latencies[meter * intervals + i] = System.nanoTime() - t;

@@ -116,7 +116,7 @@ public final class OutboxSubmitter {
         }
         final Map<String, Object> result;
         try {
-            result = sink.recordIntervals(records);
+            result = recordWithLagRetry(records);
         } catch (LedgerException e) {
             final ErrorCode code = e.code().orElse(null);
             if (code == null) {
@@ -148,6 +148,62 @@ public final class OutboxSubmitter {
         transactions++;
         store.markCommitted(ids, String.valueOf(result.get("txId")));
         committed += ids.size();
+    }
+
+    /** How long to wait before asking again after a refusal that a lagging endorser may have caused. */
+    static final long[] LAG_PAUSES_MS = {200, 400, 800, 1_600};
+    private static final java.util.regex.Pattern BEHIND = java.util.regex.Pattern.compile("continues at (-?\\d+), not at (-?\\d+)");
+
+    /** Waits between tries; a test replaces it. */
+    @FunctionalInterface
+    public interface Pause {
+        void sleep(long millis) throws InterruptedException;
+    }
+
+    private Pause pause = Thread::sleep;
+
+    /** For tests: how the submitter waits before asking a lagging peer again. */
+    OutboxSubmitter pausing(final Pause p) {
+        this.pause = p;
+        return this;
+    }
+
+    /**
+     * Whether a refusal may come from an endorsing peer that has not yet committed the block our
+     * previous submission went into: the Fabric Gateway asks two peers, only ours is sure to have
+     * committed it, and a lagging one sees the meter's chain where it was before ({@code
+     * NOT_CONTIGUOUS: ... continues at X, not at Y} with X before Y) or lacks private data not yet
+     * reconciled ({@code INVALID_STATE}).
+     */
+    public static boolean mayBeLaggingPeer(final LedgerException e) {
+        final ErrorCode code = e.code().orElse(null);
+        if (code == ErrorCode.INVALID_STATE) {
+            return true;
+        }
+        if (code != ErrorCode.NOT_CONTIGUOUS || e.getMessage() == null) {
+            return false;
+        }
+        final java.util.regex.Matcher m = BEHIND.matcher(e.getMessage());
+        return m.find() && Long.parseLong(m.group(1)) < Long.parseLong(m.group(2));
+    }
+
+    /** Submits, asking again a few times (200 ms to 1.6 s apart) when a lagging endorser may be the cause. */
+    private Map<String, Object> recordWithLagRetry(final List<Map<String, Object>> records) throws LedgerException {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                return sink.recordIntervals(records);
+            } catch (LedgerException e) {
+                if (attempt >= LAG_PAUSES_MS.length || !mayBeLaggingPeer(e)) {
+                    throw e;
+                }
+                try {
+                    pause.sleep(LAG_PAUSES_MS[attempt]);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
     }
 
     /** {@code rows} without the records of meters stopped in this run (a FAILED record, or held back). */

@@ -142,4 +142,32 @@ class OutboxSubmitterTest {
         assertThat(OutboxSubmitter.aboutTheRecord(ErrorCode.CONFLICT, "CONFLICT: records[3]: ...")).isTrue();
         assertThat(OutboxSubmitter.aboutTheRecord(ErrorCode.ACCESS_DENIED, "ACCESS_DENIED: records[0]")).isFalse();
     }
+
+    @org.junit.jupiter.api.Test
+    void aRefusalFromALaggingEndorserIsAskedAgainNotMarkedFailed(@TempDir final Path dir) throws Exception {
+        try (MemberStore store = MemberStore.open(dir.resolve("m.db"))) {
+            store.track("M", new byte[32], 900_000L, 0);
+            store.closeUntil("M", new byte[32], 3 * 900_000L);
+            final int[] calls = {0};
+            final List<Long> pauses = new ArrayList<>();
+            final OutboxSubmitter submitter = new OutboxSubmitter(store, records -> {
+                if (++calls[0] <= 2) {
+                    // The second endorser has not committed our previous block yet.
+                    throw new LedgerException(ErrorCode.NOT_CONTIGUOUS, "NOT_CONTIGUOUS: records[0]: meter 'M' continues at 0, not at 900000",
+                            null, false, null);
+                }
+                return Map.of("txId", "tx" + calls[0]);
+            }, 500).pausing(pauses::add);
+            final OutboxSubmitter.Report report = submitter.drain();
+            assertThat(report.failed()).isEmpty();
+            assertThat(report.committed()).isEqualTo(3);
+            assertThat(pauses).containsExactly(200L, 400L);
+        }
+        // A real gap (or a chain ahead of the record) is not a lagging peer.
+        assertThat(OutboxSubmitter.mayBeLaggingPeer(new LedgerException(ErrorCode.NOT_CONTIGUOUS,
+                "NOT_CONTIGUOUS: records[0]: meter 'M' continues at 1800000, not at 900000", null, false, null))).isFalse();
+        assertThat(OutboxSubmitter.mayBeLaggingPeer(new LedgerException(ErrorCode.CONFLICT, "CONFLICT", null, false, null))).isFalse();
+        assertThat(OutboxSubmitter.mayBeLaggingPeer(new LedgerException(ErrorCode.INVALID_STATE, "INVALID_STATE: not reconciled", null, false,
+                null))).isTrue();
+    }
 }
