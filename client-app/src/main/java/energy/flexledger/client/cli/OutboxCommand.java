@@ -28,6 +28,9 @@ import picocli.CommandLine.Parameters;
     "reset --meter M: forget M's local chain (its open interval and the records that never reached the ledger);",
     "the next ingestion starts it again from the ledger's head. Stored samples and the quarantine stay."})
 final class OutboxCommand extends Connected implements Callable<Integer> {
+    /** More empty intervals than a day of quarter-hours closed at once are reported. */
+    static final int GAP_WARNING_INTERVALS = 96;
+
     @Parameters(index = "0", description = "status, list, close, retry, submit, quarantine or reset")
     String action;
 
@@ -62,6 +65,12 @@ final class OutboxCommand extends Connected implements Callable<Integer> {
                     final Map<String, Object> out = new LinkedHashMap<>();
                     out.put("meterId", meterId);
                     out.put("closed", (long) closed);
+                    if (closed > GAP_WARNING_INTERVALS) {
+                        // Said, not silent: more than a day of empty intervals is a device that stopped or a clock.
+                        out.put("warning", "closed " + closed + " intervals at once (more than a day without samples): they are certified"
+                                + " as empty; check the device and its clock before 'outbox submit'");
+                        System.err.println("flexledger: " + out.get("warning"));
+                    }
                     System.out.println(Json.write(out));
                 }
                 case "quarantine" -> {

@@ -222,4 +222,19 @@ class FlexLedgerCliTest {
         }
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("scripts/network.sh up");
     }
+
+    @Test
+    void closingMoreThanADayOfEmptyIntervalsAtOnceIsReportedNotSilent(@org.junit.jupiter.api.io.TempDir final Path dir) throws Exception {
+        final long q = 900_000L;
+        final long t0 = Math.floorDiv(System.currentTimeMillis(), q) * q - 300 * q;
+        final byte[] salt = new energy.flexledger.client.SaltStore(dir.resolve("salts")).create("M-GAP");
+        try (energy.flexledger.client.store.MemberStore store = energy.flexledger.client.store.MemberStore.open(dir.resolve("member.db"))) {
+            store.track("M-GAP", salt, q, t0);
+        }
+        assertThat(run("", "--data", dir.toString(), "outbox", "close", "--meter", "M-GAP", "--until", Long.toString(t0 + 10 * q))).isZero();
+        assertThat(Json.parseObject(captured.toString(StandardCharsets.UTF_8).trim())).containsEntry("closed", 10L).doesNotContainKey("warning");
+        captured.reset();
+        assertThat(run("", "--data", dir.toString(), "outbox", "close", "--meter", "M-GAP", "--until", Long.toString(t0 + 200 * q))).isZero();
+        assertThat(Json.parseObject(captured.toString(StandardCharsets.UTF_8).trim())).containsEntry("closed", 190L).containsKey("warning");
+    }
 }
