@@ -1,7 +1,9 @@
 -- Samples that were acknowledged but cannot go into their meter's fingerprint: late (their interval
 -- is closed), out of order, beyond the meter's plausible range, ahead of the member's clock, or an
--- overflow. Acknowledged means kept: they wait here with their reason, counted per meter
--- ('flexledger outbox status'), and are never dropped silently.
+-- overflow, or stored before an 'outbox reset' after the point where the ledger's chain continues.
+-- Acknowledged means kept: they wait here with their reason, counted per meter ('flexledger outbox
+-- status'), and are never dropped silently. A sample is kept once, whatever happens to it later: a
+-- redelivery of a quarantined sample is a duplicate.
 CREATE TABLE quarantine (
     id          INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
     meter_id    TEXT    NOT NULL,
@@ -10,7 +12,7 @@ CREATE TABLE quarantine (
     reason      TEXT    NOT NULL,
     detail      TEXT    NOT NULL,
     received_at INTEGER NOT NULL,
-    UNIQUE (meter_id, t, v, reason)
+    UNIQUE (meter_id, t, v)
 );
 
 CREATE INDEX quarantine_meter ON quarantine (meter_id, t);

@@ -61,7 +61,7 @@ final class AuditCommand extends Connected implements Callable<Integer> {
             final Fp1Verifier verifier = new Fp1Verifier(salt, meterId, Hex.decode((String) stored.get(0).get("previousLink")), records);
             if (samplesDir == null && Files.exists(root().storeFile())) {
                 try (MemberStore store = MemberStore.open(root().storeFile())) {
-                    if (store.tracked(meterId).isPresent()) {
+                    if (store.knows(meterId)) {
                         // The member store keeps the samples the outbox certified: read them per record.
                         for (final Map<String, Object> r : stored) {
                             for (final long[] s : store.samples(meterId, (Long) r.get("start"), (Long) r.get("end"))) {
@@ -73,7 +73,7 @@ final class AuditCommand extends Connected implements Callable<Integer> {
                         // interval is in no fingerprint at all.
                         final long firstStart = (Long) stored.get(0).get("start");
                         final long lastEnd = (Long) stored.get(stored.size() - 1).get("end");
-                        final List<long[]> before = store.samples(meterId, from == 0 ? Long.MIN_VALUE : from - 1, firstStart);
+                        final List<long[]> before = store.samples(meterId, from == 0 ? Long.MIN_VALUE : from, firstStart);
                         final List<long[]> after = to == Long.MAX_VALUE ? store.samples(meterId, lastEnd, Long.MAX_VALUE) : List.of();
                         return report(verifier, "member store " + root().storeFile(), before, after.size());
                     }

@@ -1,6 +1,7 @@
 package energy.flexledger.client.cli;
 
 import energy.flexledger.client.LedgerConnection;
+import energy.flexledger.client.LedgerException;
 import energy.flexledger.client.SaltStore;
 import energy.flexledger.client.ingest.MqttGateway;
 import energy.flexledger.client.ingest.SampleMessages;
@@ -77,6 +78,14 @@ final class GatewayCommand extends Connected implements java.util.concurrent.Cal
             final SaltStore salts = root().salts();
             final SampleMessages messages = new SampleMessages(store, salts,
                     (s, salt, meterId, first) -> MeterTracking.fromLedger(s, salt, ledger.energy(root().channel), meterId, first));
+            // Meters tracked by an older store know no plausible range yet: ask the ledger once.
+            for (final String meter : store.metersWithoutBound()) {
+                try {
+                    MeterTracking.refreshBound(store, ledger.energy(root().channel), meter);
+                } catch (IOException | LedgerException | RuntimeException e) {
+                    print(Map.of("event", "bound unknown", "meterId", meter, "message", String.valueOf(e.getMessage())));
+                }
+            }
             try (MqttGateway gateway = MqttGateway.start(brokerUrl, clientId != null ? clientId : "flexledger-" + root().org, messages,
                     GatewayCommand::print, quiet)) {
                 this.gateway = gateway;
@@ -118,6 +127,10 @@ final class GatewayCommand extends Connected implements java.util.concurrent.Cal
                 out.put("parkedRetried", (long) retried.size());
                 out.put("stillParked", retried.stream().filter(r -> Boolean.TRUE.equals(r.get("parked"))).count());
             }
+        } catch (IOException | RuntimeException e) {
+            out.put("parkedError", String.valueOf(e.getMessage())); // closing and submitting go on
+        }
+        try {
             final long now = System.currentTimeMillis() - TimeUnit.SECONDS.toMillis(closeAfter);
             for (final String meter : store.trackedMeters()) {
                 try {

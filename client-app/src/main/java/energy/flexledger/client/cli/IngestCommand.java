@@ -56,6 +56,14 @@ final class IngestCommand extends Connected implements Callable<Integer> {
         try (MemberStore store = MemberStore.open(root().storeFile())) {
             if (store.tracked(meterId).isEmpty()) {
                 track(store, salt, samples);
+            } else if (store.metersWithoutBound().contains(meterId)) {
+                // Tracked by an older store: learn its plausible range once, best effort (offline is fine).
+                try (LedgerConnection ledger = connect()) {
+                    MeterTracking.refreshBound(store, ledger.energy(root().channel), meterId);
+                } catch (IOException | LedgerException | RuntimeException offline) {
+                    System.err.println("flexledger: meter '" + meterId + "''s plausible range is not known yet (" + offline.getMessage()
+                            + "); its samples are not bounded this time");
+                }
             }
             int accepted = 0;
             int duplicates = 0;

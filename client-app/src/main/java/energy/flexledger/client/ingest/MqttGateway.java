@@ -71,14 +71,25 @@ public final class MqttGateway implements AutoCloseable {
             final Consumer<Map<String, Object>> report, final boolean quiet) throws MqttException {
         final MqttClient client = new MqttClient(brokerUrl, clientId, new MemoryPersistence());
         final Latencies latencies = new Latencies();
+        final MqttClient[] clientRef = {client};
         client.setManualAcks(true);
         client.setCallback(new MqttCallbackExtended() {
             @Override
             public void connectComplete(final boolean reconnect, final String serverUri) {
-                // No resubscribe: the persistent session keeps the subscription at the broker, and a
-                // blocking subscribe on this (the callback) thread could wait behind queued messages.
                 if (reconnect) {
                     report.accept(Map.of("event", "reconnected", "mqtt", serverUri));
+                    // The broker may have lost the session (restarted without persistence): subscribe
+                    // again, which is harmless when it kept it. Not on this (the callback) thread,
+                    // where a blocking subscribe could wait behind queued messages.
+                    final Thread again = new Thread(() -> {
+                        try {
+                            clientRef[0].subscribe(SampleMessages.TOPIC_FILTER, 1);
+                        } catch (MqttException e) {
+                            report.accept(Map.of("event", "resubscribe failed", "message", String.valueOf(e.getMessage())));
+                        }
+                    }, "flexledger-mqtt-resubscribe");
+                    again.setDaemon(true);
+                    again.start();
                 }
             }
 

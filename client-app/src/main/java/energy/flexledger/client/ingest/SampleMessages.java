@@ -110,7 +110,17 @@ public final class SampleMessages {
             result.put("topic", m.topic());
             result.put("meterId", m.meterId());
             result.put("retried", true);
-            final Map<String, Object> done = ingest(result, m.meterId(), m.topic(), m.payload(), parse(m.payload()), true);
+            final Map<String, Object> done;
+            try {
+                done = ingest(result, m.meterId(), m.topic(), m.payload(), parse(m.payload()), true);
+            } catch (IOException | RuntimeException e) {
+                // This meter's trouble stays with this meter: it stays parked, the others go on.
+                stillParked.add(m.meterId());
+                result.put("parked", true);
+                result.put("message", String.valueOf(e.getMessage()));
+                out.add(result);
+                continue;
+            }
             if (Boolean.TRUE.equals(done.get("parked"))) {
                 stillParked.add(m.meterId());
             } else if (done.containsKey("error")) {
@@ -125,7 +135,19 @@ public final class SampleMessages {
 
     private Map<String, Object> ingest(final Map<String, Object> out, final String meterId, final String topic, final byte[] payload,
             final List<long[]> samples, final boolean alreadyKept) throws IOException {
-        final byte[] salt = salts.read(meterId);
+        final byte[] salt;
+        try {
+            salt = salts.read(meterId);
+        } catch (IOException | RuntimeException e) {
+            // One meter's salt file (unreadable, corrupt) must not hold up the others: the message is
+            // kept, parked, and taken up again once the salt is repaired.
+            if (!alreadyKept) {
+                store.keep(meterId, topic, payload, true, "the salt of meter '" + meterId + "' cannot be read: " + e.getMessage());
+            }
+            out.put("parked", true);
+            out.put("message", "the salt of meter '" + meterId + "' cannot be read: " + e.getMessage());
+            return out;
+        }
         if (store.tracked(meterId).isEmpty()) {
             try {
                 tracker.track(store, salt, meterId, samples.get(0)[0]);

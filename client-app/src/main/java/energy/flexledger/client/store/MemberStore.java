@@ -143,6 +143,22 @@ public final class MemberStore implements AutoCloseable {
                     ps.setString(6, meterId);
                     ps.executeUpdate();
                 }
+                // Samples stored before the reset after the point where the ledger's chain continues
+                // are in no fingerprint: they move to the quarantine (kept, with the reason), so that a
+                // device or an 'ingest' sending them again puts them into the new chain.
+                try (PreparedStatement move = db.prepareStatement("INSERT OR IGNORE INTO quarantine (meter_id, t, v, reason, detail, received_at)"
+                        + " SELECT meter_id, t, v, 'RESET', 'stored before outbox reset, after the ledger''s head ' || ?, ? FROM sample"
+                        + " WHERE meter_id = ? AND t > ?");
+                        PreparedStatement delete = db.prepareStatement("DELETE FROM sample WHERE meter_id = ? AND t > ?")) {
+                    move.setLong(1, openStart);
+                    move.setLong(2, clock.getAsLong());
+                    move.setString(3, meterId);
+                    move.setLong(4, openStart);
+                    move.executeUpdate();
+                    delete.setString(1, meterId);
+                    delete.setLong(2, openStart);
+                    delete.executeUpdate();
+                }
                 return trackedRow(meterId).orElseThrow();
             }
             final Optional<Tracked> existing = trackedRow(meterId);
@@ -249,6 +265,8 @@ public final class MemberStore implements AutoCloseable {
             final List<Rejected> rejected = new ArrayList<>();
             final Long bound = maxAbsValue(meterId);
             final long now = clock.getAsLong();
+            final boolean resetRows = hasQuarantined(meterId, "RESET");
+            final boolean anyQuarantined = resetRows || hasQuarantined(meterId, null);
             try (PreparedStatement insert = db.prepareStatement("INSERT INTO sample (meter_id, t, v) VALUES (?, ?, ?)");
                     PreparedStatement quarantine = db.prepareStatement("INSERT OR IGNORE INTO quarantine (meter_id, t, v, reason, detail,"
                             + " received_at) VALUES (?, ?, ?, ?, ?, ?)")) {
@@ -256,6 +274,10 @@ public final class MemberStore implements AutoCloseable {
                 for (int i = 0; i < samples.size(); i++) {
                     final long t = samples.get(i)[0];
                     final long v = samples.get(i)[1];
+                    if (anyQuarantined && quarantinedAlready(meterId, t, v)) {
+                        duplicates++;
+                        continue; // delivered again: it was kept in the quarantine the first time
+                    }
                     if (t <= acc.lastTime()) {
                         // Maybe a sample stored before: write this call's batched inserts first, so
                         // that the lookup sees them too (same transaction), then compare.
@@ -310,12 +332,88 @@ public final class MemberStore implements AutoCloseable {
                     insert.setLong(3, v);
                     insert.addBatch();
                     accepted++;
+                    if (resetRows) {
+                        // Sent again after a reset: now in the new chain, so no longer in the quarantine.
+                        releaseReset(meterId, t, v);
+                    }
                 }
                 insert.executeBatch();
                 quarantine.executeBatch();
             }
             saveOpen(meterId, acc);
             return new Ingested(accepted, duplicates, rejected, closed);
+        });
+    }
+
+    /** Whether (t, v) of the meter is in the quarantine for a reason other than a reset (those may be sent again). */
+    private boolean quarantinedAlready(final String meterId, final long t, final long v) throws SQLException {
+        try (PreparedStatement ps = db.prepareStatement("SELECT 1 FROM quarantine WHERE meter_id = ? AND t = ? AND v = ? AND reason <> 'RESET'")) {
+            ps.setString(1, meterId);
+            ps.setLong(2, t);
+            ps.setLong(3, v);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    private boolean hasQuarantined(final String meterId, final String reason) throws SQLException {
+        try (PreparedStatement ps = db.prepareStatement(reason == null ? "SELECT 1 FROM quarantine WHERE meter_id = ? LIMIT 1"
+                : "SELECT 1 FROM quarantine WHERE meter_id = ? AND reason = ? LIMIT 1")) {
+            ps.setString(1, meterId);
+            if (reason != null) {
+                ps.setString(2, reason);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    private void releaseReset(final String meterId, final long t, final long v) throws SQLException {
+        try (PreparedStatement ps = db.prepareStatement("DELETE FROM quarantine WHERE meter_id = ? AND t = ? AND v = ? AND reason = 'RESET'")) {
+            ps.setString(1, meterId);
+            ps.setLong(2, t);
+            ps.setLong(3, v);
+            ps.executeUpdate();
+        }
+    }
+
+    /** Whether this store has ever tracked {@code meterId} (also while a reset waits for its re-tracking). */
+    public boolean knows(final String meterId) throws IOException {
+        return transaction(() -> {
+            try (PreparedStatement ps = db.prepareStatement("SELECT 1 FROM meter WHERE meter_id = ?")) {
+                ps.setString(1, meterId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next();
+                }
+            }
+        });
+    }
+
+    /** Tracked meters whose plausible range is not known yet (tracked before the store recorded it). */
+    public List<String> metersWithoutBound() throws IOException {
+        return transaction(() -> {
+            final List<String> out = new ArrayList<>();
+            try (Statement st = db.createStatement(); ResultSet rs = st.executeQuery("SELECT meter_id FROM meter WHERE max_abs_value IS NULL"
+                    + " AND needs_tracking = 0 ORDER BY meter_id")) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+            return out;
+        });
+    }
+
+    /** Records the meter's plausible range (its registration's maxAbsValue). */
+    public void setBound(final String meterId, final long maxAbsValue) throws IOException {
+        transaction(() -> {
+            try (PreparedStatement ps = db.prepareStatement("UPDATE meter SET max_abs_value = ? WHERE meter_id = ?")) {
+                ps.setLong(1, maxAbsValue);
+                ps.setString(2, meterId);
+                ps.executeUpdate();
+            }
+            return null;
         });
     }
 

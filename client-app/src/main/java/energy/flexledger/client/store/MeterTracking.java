@@ -14,6 +14,14 @@ public final class MeterTracking {
     private MeterTracking() {
     }
 
+    /** Records the meter's plausible range ({@code maxAbsValue} of its registration) in the store, if the ledger has one. */
+    public static void refreshBound(final MemberStore store, final EnergyLedger energy, final String meterId) throws IOException, LedgerException {
+        final Object bound = energy.getMeter(meterId).get("maxAbsValue");
+        if (bound instanceof Long) {
+            store.setBound(meterId, (Long) bound);
+        }
+    }
+
     /**
      * Tracks {@code meterId} from the ledger's record of it: its interval length, its head (the open
      * interval starts at {@code lastEnd}), or, for a meter with no certified interval yet, the

@@ -70,6 +70,10 @@ public final class OutboxSubmitter {
     private final List<Map<String, Object>> failed = new ArrayList<>();
     private final List<Map<String, Object>> held = new ArrayList<>();
     private final java.util.Set<String> stopped = new java.util.TreeSet<>();
+    /** Failures without a code, one meter at a time, since the last success: three mean the network. */
+    private int uncertainInARow;
+    private LedgerException lastUncertain;
+    static final int MAX_UNCERTAIN_IN_A_ROW = 3;
 
     public OutboxSubmitter(final MemberStore store, final Sink sink, final int batchSize) {
         this(store, sink, batchSize, null);
@@ -99,6 +103,10 @@ public final class OutboxSubmitter {
         } catch (LedgerException e) {
             return new Report(committed, transactions, failed, held, e);
         }
+        // Nothing went through and every meter failed without a code: the network, as far as anyone can tell.
+        if (transactions == 0 && lastUncertain != null && failed.isEmpty() && held.stream().allMatch(h -> "UNCERTAIN".equals(h.get("error")))) {
+            return new Report(committed, transactions, failed, held, lastUncertain);
+        }
         return new Report(committed, transactions, failed, held, null);
     }
 
@@ -120,7 +128,35 @@ public final class OutboxSubmitter {
         } catch (LedgerException e) {
             final ErrorCode code = e.code().orElse(null);
             if (code == null) {
-                throw e; // nothing certain about the records: keep them PENDING for the next run
+                // Nothing certain about the records: they stay PENDING. It may be the network (stop
+                // the drain) or one meter's situation (its endorsers are down, its key-level policy
+                // cannot be met): split by meter, so that one meter cannot hold up the others.
+                final java.util.Set<String> meters = new java.util.LinkedHashSet<>();
+                rows.forEach(r -> meters.add(r.meterId()));
+                if (meters.size() > 1) {
+                    for (final String meter : meters) {
+                        final List<MemberStore.OutboxRow> mine = new ArrayList<>();
+                        rows.forEach(r -> {
+                            if (r.meterId().equals(meter)) {
+                                mine.add(r);
+                            }
+                        });
+                        send(mine);
+                    }
+                    return;
+                }
+                lastUncertain = e;
+                if (++uncertainInARow >= MAX_UNCERTAIN_IN_A_ROW) {
+                    throw e; // several meters in a row: the network, not a meter
+                }
+                final Map<String, Object> f = new LinkedHashMap<>();
+                f.put("meterId", rows.get(0).meterId());
+                f.put("start", rows.get(0).digest().start());
+                f.put("error", "UNCERTAIN");
+                f.put("message", e.getMessage());
+                held.add(f);
+                stopped.add(rows.get(0).meterId());
+                return;
             }
             if (rows.size() == 1) {
                 final MemberStore.OutboxRow r = rows.get(0);
@@ -129,7 +165,8 @@ public final class OutboxSubmitter {
                 f.put("start", r.digest().start());
                 f.put("error", code.name());
                 f.put("message", e.getMessage());
-                if (aboutTheRecord(code, e.getMessage())) {
+                if (aboutTheRecord(code, e.getMessage()) && !mayBeLaggingPeer(e)) {
+                    // (a refusal a lagging endorser may cause, still there after the pauses, holds the meter instead)
                     store.markFailed(r.id(), code, e.getMessage());
                     failed.add(f);
                 } else {
@@ -145,6 +182,7 @@ public final class OutboxSubmitter {
             send(new ArrayList<>(rows.subList(half, rows.size())));
             return;
         }
+        uncertainInARow = 0;
         transactions++;
         store.markCommitted(ids, String.valueOf(result.get("txId")));
         committed += ids.size();

@@ -127,4 +127,29 @@ class SampleMessagesTest {
             assertThat(store.status()).extractingByKey("inbox").isEqualTo(Map.of("PARKED", 0L, "REFUSED", 2L));
         }
     }
+
+    @Test
+    void aMeterWhoseSaltCannotBeReadIsParkedAndHoldsUpNoOtherMeter() throws Exception {
+        final SaltStore salts = new SaltStore(dir.resolve("salts"));
+        salts.create("M-BAD");
+        salts.create("M-OK");
+        // Corrupt M-BAD's salt file.
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(dir.resolve("salts"))) {
+            final byte[] okSalt = salts.read("M-OK");
+            for (final Path f : files.toList()) {
+                final String hex = java.nio.file.Files.readString(f).trim();
+                if (!hex.equals(energy.flexledger.spec.Hex.encode(okSalt))) {
+                    java.nio.file.Files.writeString(f, "not hex\n");
+                }
+            }
+        }
+        try (MemberStore store = MemberStore.open(dir.resolve("member.db"))) {
+            final SampleMessages messages = new SampleMessages(store, salts,
+                    (s, salt, meterId, first) -> s.track(meterId, salt, Q, Math.floorDiv(first - 1, Q) * Q));
+            assertThat(messages.handle(SampleMessages.topicOf("M-BAD"), json("[[" + (T0 + 1) + ",5]]"))).containsEntry("parked", true);
+            assertThat(messages.handle(SampleMessages.topicOf("M-OK"), json("[[" + (T0 + 1) + ",5]]"))).containsEntry("accepted", 1L);
+            assertThat(messages.retryParked()).singleElement().satisfies(r -> assertThat(r).containsEntry("parked", true));
+            assertThat(store.parked()).hasSize(1);
+        }
+    }
 }

@@ -214,4 +214,43 @@ class MemberStoreTest {
             assertThat(store.tracked("M")).isPresent();
         }
     }
+
+    @Test
+    void aResetMovesSamplesBeyondTheLedgersHeadToTheQuarantineAndTheyCanBeSentAgain() throws Exception {
+        try (MemberStore store = MemberStore.open(dir.resolve("member.db"))) {
+            store.track("M", SALT, Q, T0);
+            store.ingest("M", SALT, samples(T0 + 10, 1, T0 + 20, 2));
+            store.reset("M");
+            // The ledger's chain continues at T0: the two stored samples are in no fingerprint.
+            store.track("M", SALT, Q, T0);
+            assertThat(store.samples("M", T0, T0 + Q)).isEmpty();
+            assertThat(store.quarantined("M")).extracting(q -> q.get("reason")).containsExactly("RESET", "RESET");
+            // Sent again (a redelivery, the same file to ingest): stored, fingerprinted, out of the quarantine.
+            final MemberStore.Ingested again = store.ingest("M", SALT, samples(T0 + 10, 1, T0 + 20, 2));
+            assertThat(again.accepted()).isEqualTo(2);
+            assertThat(store.quarantined("M")).isEmpty();
+            store.closeUntil("M", SALT, T0 + Q);
+            assertThat(store.pending(10)).extracting(MemberStore.OutboxRow::digest).containsExactly(digest(T0, T0 + 10, 1, T0 + 20, 2));
+        }
+    }
+
+    @Test
+    void aQuarantinedSampleDeliveredAgainIsADuplicateWhateverItsReasonWouldBeNow() throws Exception {
+        final long[] now = {T0 + 100};
+        try (MemberStore store = MemberStore.open(dir.resolve("member.db"), () -> now[0])) {
+            store.track("M", SALT, Q, T0);
+            store.ingest("M", SALT, samples(T0 + 50, 1, T0 + 40, 2));
+            // Ahead of the clock: quarantined.
+            final long ahead = T0 + 100 + MemberStore.MAX_CLOCK_SKEW_MS + 1;
+            assertThat(store.ingest("M", SALT, samples(ahead, 3)).quarantined()).isEqualTo(1);
+            now[0] = ahead + 60_000;
+            // Both again, later: out of order then would be "outside the interval", and the one ahead
+            // would now fit; each was kept the first time, so each is a duplicate now.
+            final MemberStore.Ingested again = store.ingest("M", SALT, samples(T0 + 40, 2, ahead, 3));
+            assertThat(again.duplicates()).isEqualTo(2);
+            assertThat(again.accepted()).isZero();
+            assertThat(store.quarantined("M")).hasSize(2);
+            assertThat(store.samples("M", T0, T0 + Q)).hasSize(1);
+        }
+    }
 }

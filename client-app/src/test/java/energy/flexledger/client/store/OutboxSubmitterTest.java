@@ -170,4 +170,52 @@ class OutboxSubmitterTest {
         assertThat(OutboxSubmitter.mayBeLaggingPeer(new LedgerException(ErrorCode.INVALID_STATE, "INVALID_STATE: not reconciled", null, false,
                 null))).isTrue();
     }
+
+    @org.junit.jupiter.api.Test
+    void aFailureWithoutACodeForOneMeterHoldsThatMeterOnly(@TempDir final Path dir) throws Exception {
+        try (MemberStore store = MemberStore.open(dir.resolve("m.db"))) {
+            for (final String m : List.of("A", "B")) {
+                store.track(m, new byte[32], 900_000L, 0);
+                store.closeUntil(m, new byte[32], 2 * 900_000L);
+            }
+            final OutboxSubmitter.Report report = new OutboxSubmitter(store, records -> {
+                if (records.stream().anyMatch(r -> "B".equals(r.get("meterId")))) {
+                    throw new LedgerException(null, "no combination of peers can be derived from the endorsement policy", null, false, null);
+                }
+                return Map.of("txId", "tx");
+            }, 500).drain();
+            assertThat(report.stoppedBy()).isNull();
+            assertThat(report.committed()).isEqualTo(2);
+            assertThat(report.held()).singleElement().satisfies(h -> assertThat(h).containsEntry("meterId", "B").containsEntry("error", "UNCERTAIN"));
+            assertThat(store.outbox("B")).allSatisfy(r -> assertThat(r.status()).isEqualTo("PENDING"));
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void whenNothingGoesThroughWithoutACodeItIsTheNetworkAndTheDrainStops(@TempDir final Path dir) throws Exception {
+        try (MemberStore store = MemberStore.open(dir.resolve("m.db"))) {
+            store.track("A", new byte[32], 900_000L, 0);
+            store.closeUntil("A", new byte[32], 900_000L);
+            final OutboxSubmitter.Report report = new OutboxSubmitter(store, records -> {
+                throw new LedgerException(null, "UNAVAILABLE: io exception", null, true, null);
+            }, 500).drain();
+            assertThat(report.stoppedBy()).isNotNull();
+            assertThat(store.outbox("A")).allSatisfy(r -> assertThat(r.status()).isEqualTo("PENDING"));
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void aLaggingEndorserThatOutlastsThePausesHoldsTheMeterInsteadOfFailingTheRecord(@TempDir final Path dir) throws Exception {
+        try (MemberStore store = MemberStore.open(dir.resolve("m.db"))) {
+            store.track("M", new byte[32], 900_000L, 900_000L);
+            store.closeUntil("M", new byte[32], 2 * 900_000L);
+            final OutboxSubmitter.Report report = new OutboxSubmitter(store, records -> {
+                throw new LedgerException(ErrorCode.NOT_CONTIGUOUS, "NOT_CONTIGUOUS: records[0]: meter 'M' continues at 0, not at 900000", null,
+                        false, null);
+            }, 500).pausing(ms -> { }).drain();
+            assertThat(report.failed()).isEmpty();
+            assertThat(report.held()).hasSize(1);
+            assertThat(store.outbox("M")).allSatisfy(r -> assertThat(r.status()).isEqualTo("PENDING"));
+        }
+    }
 }
