@@ -143,7 +143,7 @@ final class Subscriptions {
         changed.put("updatedAt", now);
         changed.put("updatedTx", stub.getTxId());
         writeDecision(state, terms, changed);
-        return view(state, terms, changed, null);
+        return changedBy(stub, view(state, terms, changed, null));
     }
 
     /**
@@ -173,14 +173,25 @@ final class Subscriptions {
             changed.put("updatedAt", now);
             changed.put("updatedTx", stub.getTxId());
             writeDecision(state, terms, changed);
-            return view(terms, changed, revocation);
+            return changedBy(stub, view(terms, changed, revocation));
         }
         final Map<String, Object> changed = new LinkedHashMap<>(revocation);
         changed.put("revoked", true);
         changed.put("revokedAt", now);
         changed.put("revokedTx", stub.getTxId());
         writeRevocation(state, terms, changed);
-        return view(terms, decision, changed);
+        return changedBy(stub, view(terms, decision, changed));
+    }
+
+    /**
+     * The view after this transaction changed it: its {@code updatedTx} is this transaction, whatever
+     * the clocks of the parties' clients said (the contract announces a change when {@code updatedTx}
+     * is the current transaction).
+     */
+    private static Map<String, Object> changedBy(final ChaincodeStub stub, final Map<String, Object> view) {
+        view.put("updatedTx", stub.getTxId());
+        view.put("updatedAt", stub.getTxTimestamp().toEpochMilli());
+        return view;
     }
 
     private static Map<String, Object> partOf(final StateStore state, final String part, final Map<String, Object> terms) {

@@ -123,6 +123,21 @@ class TrustTest extends Fixture {
         assertThat(((Map<?, ?>) ((List<?>) page.get("subscriptions")).get(0)).get("status")).isEqualTo("REVOKED");
     }
 
+    @Test
+    void aChangeIsAnnouncedWhateverTheClientsClocksSay() {
+        contract.requestAccess(ledger.as(AGGREGATOR, "client", "gw").context(), "S-9", COMMUNITY, "community/load");
+        ledger.at(NOW + 5_000);
+        contract.acceptAccess(asGateway().context(), "S-9");
+        // The consumer's client clock is behind: its revocation is stamped before the acceptance.
+        ledger.at(NOW + 4_000);
+        final Map<String, Object> revoked = Json.parseObject(contract.revokeAccess(ledger.as(AGGREGATOR, "client", "gw").context(), "S-9"));
+        assertThat(revoked).containsEntry("status", "REVOKED").containsEntry("updatedTx", ledger.lastTxId());
+        assertThat(ledger.eventOf(ledger.lastTxId())).isEqualTo("SubscriptionChanged");
+        // Revoking again changes nothing and announces nothing.
+        contract.revokeAccess(ledger.as(AGGREGATOR, "client", "gw").context(), "S-9");
+        assertThat(ledger.eventOf(ledger.lastTxId())).isNull();
+    }
+
     private static void onlyChanged(final Map<String, String> before, final Map<String, String> after, final String keyType) {
         for (final Map.Entry<String, String> e : after.entrySet()) {
             if (!e.getValue().equals(before.get(e.getKey()))) {

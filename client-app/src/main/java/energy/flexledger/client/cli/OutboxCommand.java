@@ -98,7 +98,13 @@ final class OutboxCommand extends Connected implements Callable<Integer> {
                             System.err.println("flexledger: " + report.stoppedBy().getMessage());
                             return FlexLedgerCli.EXIT_OTHER_ERROR;
                         }
-                        return report.failed().isEmpty() && report.held().isEmpty() ? 0 : FlexLedgerCli.EXIT_CODE_ERROR;
+                        if (report.failed().isEmpty() && report.held().isEmpty()) {
+                            return 0;
+                        }
+                        // 3 when the chaincode refused something; 4 when meters were held only for failures without a code.
+                        final boolean refused = !report.failed().isEmpty()
+                                || report.held().stream().anyMatch(h -> !"UNCERTAIN".equals(h.get("error")));
+                        return refused ? FlexLedgerCli.EXIT_CODE_ERROR : FlexLedgerCli.EXIT_OTHER_ERROR;
                     }
                 }
                 default -> throw new ParameterException(spec.commandLine(), "unknown action '" + action + "': status, list, close, retry, submit, quarantine or reset");

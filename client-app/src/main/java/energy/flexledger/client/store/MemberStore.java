@@ -265,8 +265,7 @@ public final class MemberStore implements AutoCloseable {
             final List<Rejected> rejected = new ArrayList<>();
             final Long bound = maxAbsValue(meterId);
             final long now = clock.getAsLong();
-            final boolean resetRows = hasQuarantined(meterId, "RESET");
-            final boolean anyQuarantined = resetRows || hasQuarantined(meterId, null);
+            final boolean anyQuarantined = hasQuarantined(meterId, null);
             try (PreparedStatement insert = db.prepareStatement("INSERT INTO sample (meter_id, t, v) VALUES (?, ?, ?)");
                     PreparedStatement quarantine = db.prepareStatement("INSERT OR IGNORE INTO quarantine (meter_id, t, v, reason, detail,"
                             + " received_at) VALUES (?, ?, ?, ?, ?, ?)")) {
@@ -274,10 +273,6 @@ public final class MemberStore implements AutoCloseable {
                 for (int i = 0; i < samples.size(); i++) {
                     final long t = samples.get(i)[0];
                     final long v = samples.get(i)[1];
-                    if (anyQuarantined && quarantinedAlready(meterId, t, v)) {
-                        duplicates++;
-                        continue; // delivered again: it was kept in the quarantine the first time
-                    }
                     if (t <= acc.lastTime()) {
                         // Maybe a sample stored before: write this call's batched inserts first, so
                         // that the lookup sees them too (same transaction), then compare.
@@ -332,9 +327,10 @@ public final class MemberStore implements AutoCloseable {
                     insert.setLong(3, v);
                     insert.addBatch();
                     accepted++;
-                    if (resetRows) {
-                        // Sent again after a reset: now in the new chain, so no longer in the quarantine.
-                        releaseReset(meterId, t, v);
+                    if (anyQuarantined) {
+                        // Sent again and now in a fingerprint (after a reset, a closed gap, a corrected
+                        // clock): no longer in the quarantine, so it is never counted twice.
+                        releaseQuarantined(meterId, t, v);
                     }
                 }
                 insert.executeBatch();
@@ -343,18 +339,6 @@ public final class MemberStore implements AutoCloseable {
             saveOpen(meterId, acc);
             return new Ingested(accepted, duplicates, rejected, closed);
         });
-    }
-
-    /** Whether (t, v) of the meter is in the quarantine for a reason other than a reset (those may be sent again). */
-    private boolean quarantinedAlready(final String meterId, final long t, final long v) throws SQLException {
-        try (PreparedStatement ps = db.prepareStatement("SELECT 1 FROM quarantine WHERE meter_id = ? AND t = ? AND v = ? AND reason <> 'RESET'")) {
-            ps.setString(1, meterId);
-            ps.setLong(2, t);
-            ps.setLong(3, v);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next();
-            }
-        }
     }
 
     private boolean hasQuarantined(final String meterId, final String reason) throws SQLException {
@@ -370,13 +354,34 @@ public final class MemberStore implements AutoCloseable {
         }
     }
 
-    private void releaseReset(final String meterId, final long t, final long v) throws SQLException {
-        try (PreparedStatement ps = db.prepareStatement("DELETE FROM quarantine WHERE meter_id = ? AND t = ? AND v = ? AND reason = 'RESET'")) {
+    private void releaseQuarantined(final String meterId, final long t, final long v) throws SQLException {
+        try (PreparedStatement ps = db.prepareStatement("DELETE FROM quarantine WHERE meter_id = ? AND t = ? AND v = ?")) {
             ps.setString(1, meterId);
             ps.setLong(2, t);
             ps.setLong(3, v);
             ps.executeUpdate();
         }
+    }
+
+    /**
+     * After a reset and the re-tracking from the ledger's head: the samples that the reset moved to
+     * the quarantine go into the new chain, in time order, before any newer sample can close their
+     * intervals as empty. Returns what the ingestion did.
+     */
+    public Ingested replayReset(final String meterId, final byte[] salt) throws IOException {
+        final List<long[]> moved = transaction(() -> {
+            final List<long[]> out = new ArrayList<>();
+            try (PreparedStatement ps = db.prepareStatement("SELECT t, v FROM quarantine WHERE meter_id = ? AND reason = 'RESET' ORDER BY t")) {
+                ps.setString(1, meterId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new long[] {rs.getLong(1), rs.getLong(2)});
+                    }
+                }
+            }
+            return out;
+        });
+        return moved.isEmpty() ? new Ingested(0, 0, List.of(), 0) : ingest(meterId, salt, moved);
     }
 
     /** Whether this store has ever tracked {@code meterId} (also while a reset waits for its re-tracking). */

@@ -60,6 +60,9 @@ public final class MeterTracking {
                     + " its chain starts");
         }
         final Object bound = meter.get("maxAbsValue");
-        return store.track(meterId, salt, intervalMs, start, bound instanceof Long ? (Long) bound : null);
+        final MemberStore.Tracked tracked = store.track(meterId, salt, intervalMs, start, bound instanceof Long ? (Long) bound : null);
+        // After a reset: the samples stored beyond the ledger's head go into the new chain first.
+        store.replayReset(meterId, salt);
+        return store.tracked(meterId).orElse(tracked);
     }
 }

@@ -70,10 +70,8 @@ public final class OutboxSubmitter {
     private final List<Map<String, Object>> failed = new ArrayList<>();
     private final List<Map<String, Object>> held = new ArrayList<>();
     private final java.util.Set<String> stopped = new java.util.TreeSet<>();
-    /** Failures without a code, one meter at a time, since the last success: three mean the network. */
-    private int uncertainInARow;
+    /** The last failure without a code that held a meter: the drain's answer when nothing went through. */
     private LedgerException lastUncertain;
-    static final int MAX_UNCERTAIN_IN_A_ROW = 3;
 
     public OutboxSubmitter(final MemberStore store, final Sink sink, final int batchSize) {
         this(store, sink, batchSize, null);
@@ -131,6 +129,9 @@ public final class OutboxSubmitter {
                 // Nothing certain about the records: they stay PENDING. It may be the network (stop
                 // the drain) or one meter's situation (its endorsers are down, its key-level policy
                 // cannot be met): split by meter, so that one meter cannot hold up the others.
+                if (networkDown(e)) {
+                    throw e; // the gateway's peer cannot be reached: nothing will go through this run
+                }
                 final java.util.Set<String> meters = new java.util.LinkedHashSet<>();
                 rows.forEach(r -> meters.add(r.meterId()));
                 if (meters.size() > 1) {
@@ -146,9 +147,6 @@ public final class OutboxSubmitter {
                     return;
                 }
                 lastUncertain = e;
-                if (++uncertainInARow >= MAX_UNCERTAIN_IN_A_ROW) {
-                    throw e; // several meters in a row: the network, not a meter
-                }
                 final Map<String, Object> f = new LinkedHashMap<>();
                 f.put("meterId", rows.get(0).meterId());
                 f.put("start", rows.get(0).digest().start());
@@ -182,10 +180,25 @@ public final class OutboxSubmitter {
             send(new ArrayList<>(rows.subList(half, rows.size())));
             return;
         }
-        uncertainInARow = 0;
         transactions++;
         store.markCommitted(ids, String.valueOf(result.get("txId")));
         committed += ids.size();
+    }
+
+    /**
+     * Whether a failure says the member's own gateway peer cannot be reached or did not answer in
+     * time (gRPC UNAVAILABLE or DEADLINE_EXCEEDED anywhere in its causes): then no meter can go
+     * through, and trying them one by one would only wait out a deadline per meter.
+     */
+    static boolean networkDown(final Throwable e) {
+        for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            final io.grpc.Status.Code code = c instanceof io.grpc.StatusRuntimeException ? ((io.grpc.StatusRuntimeException) c).getStatus().getCode()
+                    : c instanceof io.grpc.StatusException ? ((io.grpc.StatusException) c).getStatus().getCode() : null;
+            if (code == io.grpc.Status.Code.UNAVAILABLE || code == io.grpc.Status.Code.DEADLINE_EXCEEDED) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** How long to wait before asking again after a refusal that a lagging endorser may have caused. */
