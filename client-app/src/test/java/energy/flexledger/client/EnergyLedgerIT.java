@@ -263,6 +263,24 @@ class EnergyLedgerIT {
     }
 
     @Test
+    void noOrgAloneCreatesCertifiedStateEither() throws Exception {
+        // New keys carry no key-level policy yet: the chaincode's OutOf(2) (public) and the
+        // collection's endorsementPolicy (the head) apply, and one org's peer is not enough.
+        final String meter = uniqueMeter("IT-SBE-NEW");
+        final String register = Json.write(Map.of("Args", List.of("RegisterMeter", meter, "zone-it", Hex.encode(Fp1.saltCommitment(SALT)))));
+        assertThat(invokeEndorsedBy("community", List.of("community"), register, null, false)).contains("ENDORSEMENT_POLICY_FAILURE");
+        assertThatThrownBy(() -> community.energy("grid").getMeter(meter))
+                .isInstanceOfSatisfying(LedgerException.class, e -> assertThat(e.code()).contains(ErrorCode.NOT_FOUND));
+        final String batch = Json.write(Map.of("Args", List.of("CertifyBatch", Json.write(Map.of("batchId", meter, "topic", "community/load",
+                "periodStart", 0L, "periodEnd", 1L, "count", 1L, "merkleRoot", "00".repeat(32))))));
+        assertThat(invokeEndorsedBy("community", List.of("community"), batch, null, false)).contains("ENDORSEMENT_POLICY_FAILURE");
+        // Two orgs, the owner among them: committed.
+        invokeEndorsedBy("community", List.of("community", "aggregator"), register, null, true);
+        peers.await("grid");
+        assertThat(community.energy("grid").getMeter(meter)).containsEntry("ownerMsp", "CommunityMSP");
+    }
+
+    @Test
     void onlyTheProvidersPeerDecidesASubscriptionAndOnlyTheConsumersWithdrawsIt() throws Exception {
         final String id = uniqueMeter("IT-SUB");
         aggregator.energy("grid").requestAccess(id, "CommunityMSP", "community/load");
@@ -272,6 +290,7 @@ class EnergyLedgerIT {
         final String accept = Json.write(Map.of("Args", List.of("AcceptAccess", id)));
         assertThat(invokeEndorsedBy("community", List.of("aggregator"), accept, null, false)).contains("ENDORSEMENT_POLICY_FAILURE");
         assertThat(community.energy("grid").getSubscription(id)).containsEntry("status", "REQUESTED");
+        // The provider's peer alone suffices, by design: the decision key is the provider's part only.
         invokeEndorsedBy("community", List.of("community"), accept, null, true);
         peers.await("grid");
         assertThat(community.energy("grid").getSubscription(id)).containsEntry("status", "ACCEPTED");

@@ -143,7 +143,7 @@ final class Subscriptions {
         changed.put("updatedAt", now);
         changed.put("updatedTx", stub.getTxId());
         writeDecision(state, terms, changed);
-        return changedBy(stub, view(state, terms, changed, null));
+        return changedBy(stub, view(terms, changed, partOf(state, REVOCATION, terms)));
     }
 
     /**
@@ -201,11 +201,6 @@ final class Subscriptions {
 
     private static Map<String, Object> view(final StateStore state, final Map<String, Object> terms) {
         return view(terms, partOf(state, DECISION, terms), partOf(state, REVOCATION, terms));
-    }
-
-    private static Map<String, Object> view(final StateStore state, final Map<String, Object> terms, final Map<String, Object> decision,
-            final Map<String, Object> revocation) {
-        return view(terms, decision, revocation != null ? revocation : partOf(state, REVOCATION, terms));
     }
 
     /**

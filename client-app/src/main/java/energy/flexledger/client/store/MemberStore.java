@@ -265,7 +265,7 @@ public final class MemberStore implements AutoCloseable {
             final List<Rejected> rejected = new ArrayList<>();
             final Long bound = maxAbsValue(meterId);
             final long now = clock.getAsLong();
-            final boolean anyQuarantined = hasQuarantined(meterId, null);
+            final boolean anyQuarantined = hasQuarantined(meterId);
             try (PreparedStatement insert = db.prepareStatement("INSERT INTO sample (meter_id, t, v) VALUES (?, ?, ?)");
                     PreparedStatement quarantine = db.prepareStatement("INSERT OR IGNORE INTO quarantine (meter_id, t, v, reason, detail,"
                             + " received_at) VALUES (?, ?, ?, ?, ?, ?)")) {
@@ -341,13 +341,9 @@ public final class MemberStore implements AutoCloseable {
         });
     }
 
-    private boolean hasQuarantined(final String meterId, final String reason) throws SQLException {
-        try (PreparedStatement ps = db.prepareStatement(reason == null ? "SELECT 1 FROM quarantine WHERE meter_id = ? LIMIT 1"
-                : "SELECT 1 FROM quarantine WHERE meter_id = ? AND reason = ? LIMIT 1")) {
+    private boolean hasQuarantined(final String meterId) throws SQLException {
+        try (PreparedStatement ps = db.prepareStatement("SELECT 1 FROM quarantine WHERE meter_id = ? LIMIT 1")) {
             ps.setString(1, meterId);
-            if (reason != null) {
-                ps.setString(2, reason);
-            }
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next();
             }
