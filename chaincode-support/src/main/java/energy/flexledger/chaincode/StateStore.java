@@ -1,6 +1,8 @@
 package energy.flexledger.chaincode;
 
-import energy.flexledger.spec.Json;
+import energy.flexledger.spec.Canonical;
+import energy.flexledger.spec.ErrorCode;
+import energy.flexledger.spec.SpecException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -84,7 +86,7 @@ public final class StateStore {
         final String next;
         final String start = new CompositeKey(type, prefix).toString();
         if (bookmark != null && !bookmark.isEmpty() && !bookmark.startsWith(start)) {
-            throw Failures.fail(energy.flexledger.spec.ErrorCode.BAD_REQUEST, "bookmark must be one that a previous page of this query returned");
+            throw Failures.fail(ErrorCode.BAD_REQUEST, "bookmark must be one that a previous page of this query returned");
         }
         try (QueryResultsIteratorWithMetadata<KeyValue> it =
                 stub.getStateByPartialCompositeKeyWithPagination(new CompositeKey(type, prefix), pageSize, bookmark)) {
@@ -108,18 +110,18 @@ public final class StateStore {
 
     // ------------------------------------------------------------------ private data
 
-    /** A record of a private data collection; only the collection's member peers can answer. */
-    public Optional<Map<String, Object>> readPrivate(final String collection, final String key) {
+    /** A value of a private data collection; only the collection's member peers can answer. */
+    public <T> Optional<T> readPrivate(final String collection, final String key, final Class<T> type) {
         final byte[] bytes = stub.getPrivateData(collection, key);
         if (bytes == null || bytes.length == 0) {
             return Optional.empty();
         }
-        return Optional.of(Json.parseObject(new String(bytes, StandardCharsets.UTF_8)));
+        return Optional.of(decode(bytes, type, key));
     }
 
     /** Writes the value's canonical JSON into the collection; the channel gets only its hash. */
-    public String writePrivate(final String collection, final String key, final Map<String, Object> value) {
-        final String json = Json.write(value);
+    public String writePrivate(final String collection, final String key, final Object value) {
+        final String json = Canonical.write(value);
         stub.putPrivateData(collection, key, json.getBytes(StandardCharsets.UTF_8));
         return json;
     }
@@ -142,11 +144,11 @@ public final class StateStore {
      * later writes (no phantom check for private data): use it only for values that are written
      * once and never change, and check what the range must hold (for example contiguity).
      */
-    public List<Map<String, Object>> privateRange(final String collection, final String startKey, final String endKey) {
-        final List<Map<String, Object>> out = new ArrayList<>();
+    public <T> List<T> privateRange(final String collection, final String startKey, final String endKey, final Class<T> type) {
+        final List<T> out = new ArrayList<>();
         try (QueryResultsIterator<KeyValue> it = stub.getPrivateDataByRange(collection, startKey, endKey)) {
             for (final KeyValue kv : it) {
-                out.add(Json.parseObject(new String(kv.getValue(), StandardCharsets.UTF_8)));
+                out.add(decode(kv.getValue(), type, kv.getKey()));
             }
         } catch (Exception e) {
             throw closeFailure(e);
@@ -186,19 +188,37 @@ public final class StateStore {
         }
     }
 
-    public Optional<Map<String, Object>> read(final String key) {
+    /** The value under {@code key} as a {@code type}, or empty (index entries read as empty too). */
+    public <T> Optional<T> read(final String key, final Class<T> type) {
         final byte[] bytes = stub.getState(key);
         if (bytes == null || bytes.length == 0 || (bytes.length == 1 && bytes[0] == 0)) {
             return Optional.empty();
         }
-        return Optional.of(Json.parseObject(new String(bytes, StandardCharsets.UTF_8)));
+        return Optional.of(decode(bytes, type, key));
     }
 
     /** Writes the value's canonical JSON and returns it. */
-    public String write(final String key, final Map<String, Object> value) {
-        final String json = Json.write(value);
+    public String write(final String key, final Object value) {
+        final String json = Canonical.write(value);
         stub.putState(key, json.getBytes(StandardCharsets.UTF_8));
         return json;
+    }
+
+    /**
+     * A stored value as its type. Only this chaincode writes these keys, always canonically, so a
+     * value that does not read is a broken invariant ({@code INVALID_STATE}), not bad input.
+     */
+    private static <T> T decode(final byte[] bytes, final Class<T> type, final String key) {
+        try {
+            return Canonical.read(bytes, type, Canonical.nameOf(type));
+        } catch (SpecException e) {
+            throw Failures.fail(ErrorCode.INVALID_STATE, "the stored value of " + printable(key) + " is not a valid " + Canonical.nameOf(type)
+                    + ": " + e.detail());
+        }
+    }
+
+    private static String printable(final String key) {
+        return "'" + key.replace('\u0000', '/') + "'";
     }
 
     /** Like {@link #requirePrivateEndorsement} for a key of the world state. */

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class StateStoreTest {
@@ -45,7 +44,7 @@ class StateStoreTest {
         assertThat(rest.items()).containsExactly(List.of("id-3"), List.of("id-4"));
         assertThat(rest.bookmark()).isEmpty();
         // An index entry is not a record.
-        assertThat(reader.read(reader.key("idx", "zone-1", "id-0"))).isEmpty();
+        assertThat(reader.read(reader.key("idx", "zone-1", "id-0"), Object.class)).isEmpty();
         reader.unindex("idx", "zone-1", "id-0");
         assertThat(new StateStore(ledger.context().getStub()).indexed("idx", "zone-1")).hasSize(4);
     }
@@ -53,33 +52,48 @@ class StateStoreTest {
     @Test
     void aTransactionDoesNotSeeItsOwnWritesAndAnAbortedOneLeavesNothing() {
         final StateStore tx = new StateStore(ledger.context().getStub());
-        tx.write("k", Map.of("v", 1L));
-        assertThat(tx.read("k")).isEmpty();
+        tx.write("k", new Value(1L));
+        assertThat(tx.read("k", Value.class)).isEmpty();
         ledger.abort();
-        assertThat(new StateStore(ledger.context().getStub()).read("k")).isEmpty();
+        assertThat(new StateStore(ledger.context().getStub()).read("k", Value.class)).isEmpty();
+    }
+
+    record Value(long v) {}
+
+    record Stamp(long t) {}
+
+    @Test
+    void valuesAreTypedAndStoredCanonically() {
+        final StateStore tx = new StateStore(ledger.context().getStub());
+        assertThat(tx.write("k", new Value(7L))).isEqualTo("{\"v\":7}");
+        assertThat(new StateStore(ledger.context().getStub()).read("k", Value.class)).contains(new Value(7L));
+        // A stored value that is not of its type is a broken invariant, not bad input.
+        assertThatThrownBy(() -> new StateStore(ledger.context().getStub()).read("k", Stamp.class))
+                .isInstanceOfSatisfying(org.hyperledger.fabric.shim.ChaincodeException.class,
+                        e -> assertThat(e.getMessage()).startsWith("INVALID_STATE: the stored value of 'k' is not a valid stamp"));
     }
 
     @Test
     void privateDataIsReadByKeyHashedAndGuarded() {
         final StateStore store = new StateStore(ledger.context().getStub());
         for (long t = 0; t < 5; t++) {
-            store.writePrivate("c", StateStore.rangeKey("r", "m", StateStore.sortable(t)), Map.of("t", t));
+            store.writePrivate("c", StateStore.rangeKey("r", "m", StateStore.sortable(t)), new Stamp(t));
         }
         store.requirePrivateEndorsement("c", "k",
                 KeyPolicy.all(KeyPolicy.peer("A"), KeyPolicy.anyPeerOf(java.util.List.of("B", "C"))));
         final StateStore reader = new StateStore(ledger.context().getStub());
         final int before = ledger.privateReads();
         final String key = StateStore.rangeKey("r", "m", StateStore.sortable(4));
-        assertThat(reader.readPrivate("c", key)).contains(Map.of("t", 4L));
-        assertThat(reader.readPrivate("other", key)).isEmpty();
+        assertThat(reader.readPrivate("c", key, Stamp.class)).contains(new Stamp(4L));
+        assertThat(reader.readPrivate("other", key, Stamp.class)).isEmpty();
         assertThat(ledger.privateReads() - before).isEqualTo(2);
         assertThat(reader.privateHash("c", key)).isPresent();
         assertThat(reader.privateHash("c", "missing")).isEmpty();
         assertThat(ledger.policyOfPrivate("c", "k")).isEqualTo("AND('A.peer', OR('B.peer', 'C.peer'))");
         assertThat(ledger.collections()).containsExactly("c");
         // A range of a collection, in key order, [start, end).
-        assertThat(reader.privateRange("c", StateStore.rangeKey("r", "m", StateStore.sortable(1)), StateStore.rangeKey("r", "m", StateStore.sortable(3))))
-                .containsExactly(Map.of("t", 1L), Map.of("t", 2L));
+        assertThat(reader.privateRange("c", StateStore.rangeKey("r", "m", StateStore.sortable(1)), StateStore.rangeKey("r", "m", StateStore.sortable(3)), Stamp.class))
+                .containsExactly(new Stamp(1L), new Stamp(2L));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package energy.flexledger.chaincode.dr;
 
+import energy.flexledger.chaincode.CanonicalSerializer;
 import energy.flexledger.chaincode.CheckedContract;
 import energy.flexledger.chaincode.Describe;
 import java.util.List;
@@ -18,12 +19,13 @@ import org.hyperledger.fabric.contract.annotation.Transaction;
  */
 @Contract(
         name = "dr",
+        transactionSerializer = CanonicalSerializer.NAME,
         info = @Info(title = "FlexLedger demand response", description = "Demand-response programs, events, BL1 baselines and ST1 settlement", version = "0.1.0", license = @License(name = "Apache-2.0")))
 @Default
 public final class DrContract extends CheckedContract {
     /** What this chaincode is and which domain transactions it offers so far. */
     @Transaction(name = "Describe", intent = Transaction.TYPE.EVALUATE)
-    public String describe(final Context ctx) {
+    public Describe describe(final Context ctx) {
         return Describe.of(ctx, "dr", "0.1.0", List.of());
     }
 }

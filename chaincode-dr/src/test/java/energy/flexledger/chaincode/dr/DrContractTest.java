@@ -3,6 +3,7 @@ package energy.flexledger.chaincode.dr;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import energy.flexledger.chaincode.ContractCalls;
 import energy.flexledger.chaincode.FakeLedger;
 import energy.flexledger.spec.Json;
 import org.junit.jupiter.api.Test;
@@ -13,7 +14,7 @@ class DrContractTest {
 
     @Test
     void describesItselfToMembers() {
-        assertThat(Json.parseObject(contract.describe(ledger.as("DsoMSP", "peer").context())))
+        assertThat(Json.parseObject(new ContractCalls(contract).call("describe", ledger.as("DsoMSP", "peer").context())))
                 .containsEntry("chaincode", "dr").containsEntry("channel", "grid");
     }
 

@@ -2,7 +2,7 @@ package energy.flexledger.chaincode.energy;
 
 import energy.flexledger.chaincode.Failures;
 import energy.flexledger.spec.ErrorCode;
-import energy.flexledger.spec.Json;
+import energy.flexledger.spec.Canonical;
 import energy.flexledger.spec.SpecException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -76,10 +76,18 @@ final class Args {
         return new String(value, StandardCharsets.UTF_8);
     }
 
-    /** A JSON object argument. */
-    static Json.Obj object(final String name, final String json) {
+    /** A required value: present and not null. */
+    static <T> T required(final String name, final T value) {
+        if (value == null) {
+            throw Failures.fail(ErrorCode.BAD_REQUEST, name + " is required");
+        }
+        return value;
+    }
+
+    /** A JSON value (an argument or transient entry named {@code name}) read as a {@code type}. */
+    static <T> T read(final String name, final String json, final Class<T> type) {
         try {
-            return Json.Obj.of(Json.parse(json == null ? "" : json), name);
+            return Canonical.read(json, type, name);
         } catch (SpecException e) {
             throw Failures.from(e);
         }
@@ -92,15 +100,5 @@ final class Args {
         } catch (SpecException e) {
             throw Failures.from(e);
         }
-    }
-
-    static boolean sameValues(final Map<String, Object> stored, final Map<String, Object> proposed) {
-        for (final Map.Entry<String, Object> e : proposed.entrySet()) {
-            final Object mine = stored.get(e.getKey());
-            if (mine == null ? e.getValue() != null : !mine.equals(e.getValue())) {
-                return false;
-            }
-        }
-        return true;
     }
 }

@@ -8,7 +8,7 @@ import energy.flexledger.spec.ErrorCode;
 import energy.flexledger.spec.Fp1;
 import energy.flexledger.spec.Hex;
 import energy.flexledger.spec.IntervalDigest;
-import energy.flexledger.spec.Json;
+import energy.flexledger.spec.Canonical;
 import energy.flexledger.spec.SpecException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -75,20 +75,15 @@ final class Intervals {
          * data (no chain position, sums, fingerprints or links: results and events are written
          * into the block for every channel member).
          */
-        Map<String, Object> summary(final String txId) {
-            final Map<String, Object> out = new LinkedHashMap<>();
-            out.put("txId", txId);
-            out.put("recorded", (long) recorded);
-            out.put("unchanged", (long) unchanged);
-            out.put("meters", new ArrayList<Object>(meters.keySet()));
-            return out;
+        IntervalsRecorded summary(final String txId) {
+            return new IntervalsRecorded(txId, recorded, unchanged, meters.keySet().toArray(new String[0]));
         }
     }
 
     /** One meter's state during a batch: read once, written once at the end. */
     private static final class MeterState {
-        final Map<String, Object> asset;
-        final Map<String, Object> head;
+        final Asset asset;
+        ChainHead head;
         final long intervalMs;
         final String collection;
         final KeyPolicy policy;
@@ -96,18 +91,17 @@ final class Intervals {
          * Certified segments read in this transaction (for re-submissions), by their first record's
          * start; {@code null} values mark keys read and found empty.
          */
-        final TreeMap<Long, List<Map<String, Object>>> certified = new TreeMap<>();
+        final TreeMap<Long, IntervalRecord[]> certified = new TreeMap<>();
         /** The segments this transaction adds, by their first record's start. */
-        final Map<Long, List<Object>> segments = new TreeMap<>();
+        final Map<Long, List<IntervalRecord>> segments = new TreeMap<>();
         long openSegment = Long.MIN_VALUE;
 
-        MeterState(final Map<String, Object> asset, final Map<String, Object> head) {
+        MeterState(final Asset asset, final ChainHead head) {
             this.asset = asset;
             this.head = head;
-            this.intervalMs = (Long) asset.get("intervalMs");
-            final String owner = (String) asset.get("ownerMsp");
-            this.collection = Privacy.collectionOf(owner);
-            this.policy = Privacy.endorsement(owner);
+            this.intervalMs = asset.intervalMs();
+            this.collection = Privacy.collectionOf(asset.ownerMsp());
+            this.policy = Privacy.endorsement(asset.ownerMsp());
         }
 
         /**
@@ -120,37 +114,34 @@ final class Intervals {
          * at a time and stop at the first segment; segments already read answer from memory, so a
          * whole re-submitted batch costs about one read per record.
          */
-        @SuppressWarnings("unchecked")
-        Map<String, Object> existing(final StateStore state, final String meterId, final long pageStart, final long start) {
-            for (final List<Object> segment : segments.values()) {
-                for (final Object r : segment) {
-                    if ((Long) ((Map<String, Object>) r).get("start") == start) {
-                        return (Map<String, Object>) r;
+        IntervalRecord existing(final StateStore state, final String meterId, final long pageStart, final long start) {
+            for (final List<IntervalRecord> segment : segments.values()) {
+                for (final IntervalRecord r : segment) {
+                    if (r.start() == start) {
+                        return r;
                     }
                 }
             }
             for (long at = start; at >= pageStart; at -= intervalMs) {
-                final List<Map<String, Object>> segment;
+                final IntervalRecord[] segment;
                 if (certified.containsKey(at)) {
                     segment = certified.get(at);
                 } else {
-                    segment = state.readPrivate(collection, key(meterId, at))
-                            .map(v -> (List<Map<String, Object>>) (List<?>) v.get("records")).orElse(null);
+                    segment = state.readPrivate(collection, key(meterId, at), Segment.class).map(Segment::records).orElse(null);
                     certified.put(at, segment);
                 }
                 if (segment != null) {
-                    return find(segment, start);
+                    return find(List.of(segment), start);
                 }
             }
             return null;
         }
 
         /** Adds a record to the segment being built, starting a new one at each page boundary. */
-        void append(final long pageStart, final Map<String, Object> record) {
-            final long start = (Long) record.get("start");
+        void append(final long pageStart, final IntervalRecord record) {
             if (openSegment == Long.MIN_VALUE || pageStart(openSegment, intervalMs) != pageStart) {
-                openSegment = start;
-                segments.put(start, new ArrayList<>());
+                openSegment = record.start();
+                segments.put(record.start(), new ArrayList<>());
             }
             segments.get(openSegment).add(record);
         }
@@ -162,19 +153,16 @@ final class Intervals {
      * colluding members' altered chaincode over a range that a later segment certified cannot
      * displace the later segment's records.
      */
-    @SuppressWarnings("unchecked")
-    static List<Map<String, Object>> pageRecords(final StateStore state, final String collection, final String meterId, final long pageStart,
+    static List<IntervalRecord> pageRecords(final StateStore state, final String collection, final String meterId, final long pageStart,
             final long intervalMs) {
         final long pageEnd = Math.addExact(pageStart, Math.multiplyExact(intervalMs, PAGE_RECORDS));
-        final List<Map<String, Object>> segments = state.privateRange(collection, key(meterId, pageStart), key(meterId, pageEnd));
-        final List<Map<String, Object>> out = new ArrayList<>();
+        final List<Segment> segments = state.privateRange(collection, key(meterId, pageStart), key(meterId, pageEnd), Segment.class);
+        final List<IntervalRecord> out = new ArrayList<>();
         for (int i = 0; i < segments.size(); i++) {
-            final long bound = i + 1 < segments.size() ? segmentStart(segments.get(i + 1)) : Long.MAX_VALUE;
-            final long from = out.isEmpty() ? Long.MIN_VALUE : Math.addExact((Long) out.get(out.size() - 1).get("start"), intervalMs);
-            for (final Object r : (List<Object>) segments.get(i).get("records")) {
-                final Map<String, Object> record = (Map<String, Object>) r;
-                final long start = (Long) record.get("start");
-                if (start >= from && start < bound) {
+            final long bound = i + 1 < segments.size() ? segments.get(i + 1).firstStart() : Long.MAX_VALUE;
+            final long from = out.isEmpty() ? Long.MIN_VALUE : Math.addExact(out.get(out.size() - 1).start(), intervalMs);
+            for (final IntervalRecord record : segments.get(i).records()) {
+                if (record.start() >= from && record.start() < bound) {
                     out.add(record);
                 }
             }
@@ -182,16 +170,10 @@ final class Intervals {
         return out;
     }
 
-    @SuppressWarnings("unchecked")
-    private static long segmentStart(final Map<String, Object> segment) {
-        final List<Object> records = (List<Object>) segment.get("records");
-        return records.isEmpty() ? Long.MAX_VALUE : (Long) ((Map<String, Object>) records.get(0)).get("start");
-    }
-
     /** The record of {@code records} that starts at {@code start}, if any (records are in start order). */
-    static Map<String, Object> find(final List<Map<String, Object>> records, final long start) {
-        for (final Map<String, Object> record : records) {
-            if ((Long) record.get("start") == start) {
+    static IntervalRecord find(final List<IntervalRecord> records, final long start) {
+        for (final IntervalRecord record : records) {
+            if (record.start() == start) {
                 return record;
             }
         }
@@ -214,11 +196,15 @@ final class Intervals {
                 throw Failures.fail(ErrorCode.BAD_REQUEST, where + " must be a JSON object {meterId, start, end, count, sum, fingerprint}, was "
                         + (item == null ? "null" : item instanceof List ? "an array" : "a " + item.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT)));
             }
-            final Json.Obj r = Args.spec(() -> Json.Obj.of(item, where));
-            final String meterId = Args.id(where + ".meterId", Args.spec(() -> r.getString("meterId")));
+            final IntervalInput r = Args.spec(() -> Canonical.fromTree(item, IntervalInput.class, where));
+            final String meterId = Args.id(where + ".meterId", r.meterId());
             final MeterState meter = meters.computeIfAbsent(meterId, id -> load(state, caller, id));
             outcome.meters.merge(meterId, 1, Integer::sum);
-            final IntervalDigest digest = digest(where, r);
+            final IntervalDigest digest = digest(where, r.start(), r.end(), r.count(), r.sum(), r.fingerprint());
+            if (r.avg() != null && r.avg() != digest.avg()) {
+                throw Failures.fail(ErrorCode.BAD_REQUEST, where + ": avg " + r.avg() + " is not the average FP1 derives from sum and count ("
+                        + digest.avg() + "); leave it out or send that");
+            }
             if (Math.floorMod(digest.start(), meter.intervalMs) != 0 || digest.end() - digest.start() != meter.intervalMs) {
                 throw Failures.fail(ErrorCode.MISALIGNED, where + ": meter '" + meterId + "' certifies intervals of " + meter.intervalMs
                         + " ms aligned to the epoch; (" + digest.start() + ", " + digest.end() + "] is not one");
@@ -229,28 +215,28 @@ final class Intervals {
                 throw Failures.fail(ErrorCode.BAD_INTERVAL, where + ": interval end " + digest.end() + " is in the future (transaction time "
                         + now + "); intervals are certified once they have closed");
             }
-            final Object earliest = meter.asset.get("earliestStart");
-            if (earliest != null && digest.start() < (Long) earliest) {
+            final Long earliest = meter.asset.earliestStart();
+            if (earliest != null && digest.start() < earliest) {
                 throw Failures.fail(ErrorCode.BAD_INTERVAL, where + ": interval start " + digest.start() + " is before meter '" + meterId
                         + "''s earliest start " + earliest + " (its registration time less its back-fill window, backfillMs); "
                         + "times are milliseconds since the epoch");
             }
-            final Object bound = meter.asset.get("maxAbsValue");
-            final long limit = bound == null ? Long.MAX_VALUE : saturatedProduct(digest.count(), (Long) bound);
+            final Long bound = meter.asset.maxAbsValue();
+            final long limit = bound == null ? Long.MAX_VALUE : saturatedProduct(digest.count(), bound);
             if (digest.sum() > limit || digest.sum() < -limit) {
                 throw Failures.fail(ErrorCode.BAD_REQUEST, where + ": sum " + digest.sum() + " of " + digest.count()
                         + " samples exceeds the meter's bound of " + bound + " per sample (maxAbsValue)");
             }
             final long pageStart = pageStart(digest.start(), meter.intervalMs);
-            final Object lastEnd = meter.head.get("lastEnd");
-            if (lastEnd != null && digest.start() < (Long) lastEnd) {
+            final Long lastEnd = meter.head.lastEnd();
+            if (lastEnd != null && digest.start() < lastEnd) {
                 // Behind the head: part of the certified history. Only identical re-submissions pass.
-                final Map<String, Object> existing = meter.existing(state, meterId, pageStart, digest.start());
-                if (existing != null && sameDigest(existing, digest)) {
+                final IntervalRecord existing = meter.existing(state, meterId, pageStart, digest.start());
+                if (existing != null && existing.certifies(digest)) {
                     outcome.unchanged++;
                     continue;
                 }
-                final long chainStart = chainStart(meter.head, meter.intervalMs);
+                final long chainStart = meter.head.chainStart(meter.intervalMs);
                 if (existing == null && digest.start() < chainStart) {
                     throw Failures.fail(ErrorCode.NOT_CONTIGUOUS, where + ": meter '" + meterId + "' has certified intervals from " + chainStart
                             + " on; a chain never grows backwards, so " + digest.start() + " cannot be added before its first record");
@@ -261,35 +247,23 @@ final class Intervals {
                 throw Failures.fail(ErrorCode.CONFLICT, where + ": meter '" + meterId + "' already has a different record for the interval starting at "
                         + digest.start() + "; a certified record never changes");
             }
-            if (lastEnd != null && (Long) lastEnd != digest.start()) {
+            if (lastEnd != null && lastEnd != digest.start()) {
                 throw Failures.fail(ErrorCode.NOT_CONTIGUOUS, where + ": meter '" + meterId + "' continues at " + lastEnd + ", not at "
                         + digest.start());
             }
-            final String previousLink = (String) meter.head.get("headLink");
+            final String previousLink = meter.head.headLink();
             final String link = Hex.encode(Fp1.link(Hex.decode(previousLink), digest));
-            final Map<String, Object> record = digest.toMap();
-            record.put("meterId", meterId);
-            record.put("previousLink", previousLink);
-            record.put("link", link);
-            record.put("recordedAt", now);
-            record.put("txId", stub.getTxId());
-            meter.append(pageStart, record);
+            meter.append(pageStart, IntervalRecord.of(meterId, digest, previousLink, link, now, stub.getTxId()));
             outcome.recorded++;
-            meter.head.put("intervals", Math.addExact((Long) meter.head.get("intervals"), 1L));
-            meter.head.put("lastEnd", digest.end());
-            meter.head.put("headLink", link);
+            meter.head = meter.head.advance(digest.end(), link);
         }
         for (final Map.Entry<String, MeterState> e : meters.entrySet()) {
             final MeterState meter = e.getValue();
-            for (final Map.Entry<Long, List<Object>> segment : meter.segments.entrySet()) {
+            for (final Map.Entry<Long, List<IntervalRecord>> segment : meter.segments.entrySet()) {
                 final String key = key(e.getKey(), segment.getKey());
-                final Map<String, Object> value = new LinkedHashMap<>();
-                value.put("meterId", e.getKey());
-                value.put("segmentStart", segment.getKey());
-                value.put("records", segment.getValue());
                 // A key ahead of the head (planted by colluding members) is not history: the new
                 // segment replaces it, and Fabric checks the write against the key's policy.
-                state.writePrivate(meter.collection, key, value);
+                state.writePrivate(meter.collection, key, new Segment(e.getKey(), segment.getKey(), segment.getValue().toArray(new IntervalRecord[0])));
                 state.requirePrivateEndorsement(meter.collection, key, meter.policy);
             }
             if (!meter.segments.isEmpty()) {
@@ -303,29 +277,20 @@ final class Intervals {
     }
 
     private static MeterState load(final StateStore state, final Caller caller, final String meterId) {
-        final Map<String, Object> asset = Registry.read(state, meterId);
+        final Asset asset = Registry.read(state, meterId);
         Registry.requireDataWriter(caller, asset);
-        if (!Registry.isMetering(asset)) {
+        if (!asset.metering()) {
             throw Failures.fail(ErrorCode.BAD_REQUEST, "asset '" + meterId + "' does not certify intervals (no saltCommitment)");
         }
-        if (!Registry.ACTIVE.equals(asset.get("status"))) {
+        if (!Registry.ACTIVE.equals(asset.status())) {
             throw Failures.fail(ErrorCode.INACTIVE, "asset '" + meterId + "' is deactivated; its owner can reactivate it");
         }
-        return new MeterState(asset, new LinkedHashMap<>(Registry.readHead(state, asset)));
-    }
-
-    private static IntervalDigest digest(final String where, final Json.Obj r) {
-        final long start = Args.spec(() -> r.getLong("start"));
-        final long end = Args.spec(() -> r.getLong("end"));
-        final long count = Args.spec(() -> r.getLong("count"));
-        final long sum = Args.spec(() -> r.getLong("sum"));
-        final String fingerprint = Args.spec(() -> r.getString("fingerprint"));
-        return digest(where, start, end, count, sum, fingerprint);
+        return new MeterState(asset, Registry.readHead(state, asset));
     }
 
     static IntervalDigest digest(final String where, final long start, final long end, final long count, final long sum,
             final String fingerprint) {
-        if (!Hex.isLowerHex(fingerprint, Fp1.HASH_BYTES)) {
+        if (fingerprint == null || !Hex.isLowerHex(fingerprint, Fp1.HASH_BYTES)) {
             throw Failures.fail(ErrorCode.BAD_REQUEST, where + ": fingerprint must be 64 lowercase hex digits");
         }
         final IntervalDigest digest;
@@ -342,14 +307,14 @@ final class Intervals {
     }
 
     /** The certified record of a meter's interval that starts at {@code start}. */
-    static Map<String, Object> get(final StateStore state, final Caller caller, final String meterId, final long start) {
-        final Map<String, Object> asset = readable(state, caller, meterId);
-        final Map<String, Object> head = Registry.readHead(state, asset);
-        final Object lastEnd = head.get("lastEnd");
-        final long intervalMs = (Long) asset.get("intervalMs");
+    static IntervalRecord get(final StateStore state, final Caller caller, final String meterId, final long start) {
+        final Asset asset = readable(state, caller, meterId);
+        final ChainHead head = Registry.readHead(state, asset);
+        final Long lastEnd = head.lastEnd();
+        final long intervalMs = asset.intervalMs();
         // Only records behind the chain head belong to the meter's certified history.
-        if (lastEnd != null && start < (Long) lastEnd && start >= chainStart(head, intervalMs)) {
-            final Map<String, Object> record = find(pageRecords(state, Privacy.collectionOf((String) asset.get("ownerMsp")), meterId,
+        if (lastEnd != null && start < lastEnd && start >= head.chainStart(intervalMs)) {
+            final IntervalRecord record = find(pageRecords(state, Privacy.collectionOf(asset.ownerMsp()), meterId,
                     pageStart(start, intervalMs), intervalMs), start);
             if (record != null) {
                 return record;
@@ -366,28 +331,28 @@ final class Intervals {
      * carries {@code previousLink}: an auditor who trusts the ledger's first record of the range can
      * check the rest with {@code Fp1Verifier}.
      */
-    static Map<String, Object> range(final StateStore state, final Caller caller, final String meterId, final long from, final long to,
+    static IntervalPage range(final StateStore state, final Caller caller, final String meterId, final long from, final long to,
             final int pageSize, final String bookmark) {
         if (to <= from) {
             throw Failures.fail(ErrorCode.BAD_REQUEST, "to (" + to + ") must be after from (" + from + ")");
         }
-        final Map<String, Object> asset = readable(state, caller, meterId);
-        final Map<String, Object> head = Registry.readHead(state, asset);
-        final Object lastEnd = head.get("lastEnd");
-        final long intervalMs = (Long) asset.get("intervalMs");
+        final Asset asset = readable(state, caller, meterId);
+        final ChainHead head = Registry.readHead(state, asset);
+        final Long lastEnd = head.lastEnd();
+        final long intervalMs = asset.intervalMs();
         // The bookmark is the start of the next record, as 20 sortable digits.
         final long first = bookmark.isEmpty() ? from : Math.max(from, parseBookmark(bookmark));
-        final long end = lastEnd == null ? first : Math.min(to, (Long) lastEnd);
-        final List<Object> records = new ArrayList<>();
+        final long end = lastEnd == null ? first : Math.min(to, lastEnd);
+        final List<IntervalRecord> records = new ArrayList<>();
         String next = "";
         if (first < end) {
-            final String collection = Privacy.collectionOf((String) asset.get("ownerMsp"));
+            final String collection = Privacy.collectionOf(asset.ownerMsp());
             // The chain holds a record for every interval from its first to its head, so the records
             // of [first, end) start at `expected` and follow each other, and a missing one shows as
             // a gap: segments are written once and never change, so a peer whose private copy is
             // behind can lack records but never answer with different ones. Reading no more pages
             // (days) than a page of records needs bounds a query's cost by its page size.
-            final long chainStart = chainStart(head, intervalMs);
+            final long chainStart = head.chainStart(intervalMs);
             long expected = first <= chainStart ? chainStart : alignUp(first, intervalMs);
             final long span = Math.multiplyExact(intervalMs, PAGE_RECORDS);
             final long lastPage = pageStart(end - 1, intervalMs);
@@ -395,8 +360,8 @@ final class Intervals {
             final int pagesNeeded = pageSize / PAGE_RECORDS + 2;
             outer:
             for (int n = 0; n < pagesNeeded && pageAt <= lastPage && expected < end; n++, pageAt = Math.addExact(pageAt, span)) {
-                for (final Map<String, Object> r : pageRecords(state, collection, meterId, pageAt, intervalMs)) {
-                    final long start = (Long) r.get("start");
+                for (final IntervalRecord r : pageRecords(state, collection, meterId, pageAt, intervalMs)) {
+                    final long start = r.start();
                     if (start < expected || start >= end) {
                         continue;
                     }
@@ -420,12 +385,7 @@ final class Intervals {
                 next = StateStore.sortable(expected);
             }
         }
-        final Map<String, Object> out = new LinkedHashMap<>();
-        out.put("meterId", meterId);
-        out.put("records", records);
-        out.put("bookmark", next);
-        out.put("head", head);
-        return out;
+        return new IntervalPage(meterId, records.toArray(new IntervalRecord[0]), next, head);
     }
 
     /**
@@ -435,35 +395,21 @@ final class Intervals {
      * {@code GetIntervals} returns them: the records of a segment share their {@code txId}) can
      * check it without reading the collection.
      */
-    static Map<String, Object> hash(final StateStore state, final String meterId, final long segmentStart) {
-        final Map<String, Object> asset = Registry.read(state, meterId);
-        if (!Registry.isMetering(asset)) {
+    static SegmentHash hash(final StateStore state, final String meterId, final long segmentStart) {
+        final Asset asset = Registry.read(state, meterId);
+        if (!asset.metering()) {
             throw Failures.fail(ErrorCode.BAD_REQUEST, "asset '" + meterId + "' does not certify intervals (no saltCommitment)");
         }
-        final String collection = Privacy.collectionOf((String) asset.get("ownerMsp"));
+        final String collection = Privacy.collectionOf(asset.ownerMsp());
         final byte[] hash = state.privateHash(collection, key(meterId, segmentStart))
                 .orElseThrow(() -> Failures.fail(ErrorCode.NOT_FOUND, "meter '" + meterId + "' has no segment of records starting at " + segmentStart
                         + " (a segment starts at the first record a transaction added to a page of " + PAGE_RECORDS + " intervals)"));
-        final Map<String, Object> out = new LinkedHashMap<>();
-        out.put("meterId", meterId);
-        out.put("segmentStart", segmentStart);
-        out.put("collection", collection);
-        out.put("segmentHash", Hex.encode(hash));
-        return out;
+        return new SegmentHash(meterId, segmentStart, collection, Hex.encode(hash));
     }
 
     /** {@code a * b} for non-negative values, or Long.MAX_VALUE when it does not fit. */
     private static long saturatedProduct(final long a, final long b) {
         return b != 0 && a > Long.MAX_VALUE / b ? Long.MAX_VALUE : a * b;
-    }
-
-    /** The start of a meter's first certified interval (its head's lastEnd when it has none). */
-    static long chainStart(final Map<String, Object> head, final long intervalMs) {
-        final Object lastEnd = head.get("lastEnd");
-        if (lastEnd == null) {
-            return Long.MAX_VALUE;
-        }
-        return Math.subtractExact((Long) lastEnd, Math.multiplyExact((Long) head.get("intervals"), intervalMs));
     }
 
     /** The smallest multiple of {@code intervalMs} at or after {@code t} ({@code t} lies inside a chain). */
@@ -477,9 +423,9 @@ final class Intervals {
                 + missing + " (its private data is not reconciled yet); try again later or read through another reader's peer");
     }
 
-    private static Map<String, Object> readable(final StateStore state, final Caller caller, final String meterId) {
-        final Map<String, Object> asset = Registry.read(state, meterId);
-        Privacy.requireReader(caller, (String) asset.get("ownerMsp"), meterId);
+    private static Asset readable(final StateStore state, final Caller caller, final String meterId) {
+        final Asset asset = Registry.read(state, meterId);
+        Privacy.requireReader(caller, asset.ownerMsp(), meterId);
         return asset;
     }
 
@@ -489,12 +435,5 @@ final class Intervals {
             throw Failures.fail(ErrorCode.BAD_REQUEST, "bookmark must be the one a previous page returned (20 digits, at most 2^64 - 1)");
         }
         return Long.parseUnsignedLong(bookmark) ^ Long.MIN_VALUE;
-    }
-
-    private static boolean sameDigest(final Map<String, Object> record, final IntervalDigest digest) {
-        return Long.valueOf(digest.end()).equals(record.get("end"))
-                && Long.valueOf(digest.count()).equals(record.get("count"))
-                && Long.valueOf(digest.sum()).equals(record.get("sum"))
-                && digest.fingerprintHex().equals(record.get("fingerprint"));
     }
 }

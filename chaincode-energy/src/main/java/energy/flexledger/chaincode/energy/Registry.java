@@ -8,11 +8,8 @@ import energy.flexledger.chaincode.StateStore;
 import energy.flexledger.spec.ErrorCode;
 import energy.flexledger.spec.Fp1;
 import energy.flexledger.spec.Hex;
-import energy.flexledger.spec.Json;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.hyperledger.fabric.shim.ChaincodeStub;
 
@@ -45,106 +42,100 @@ final class Registry {
     static final long MAX_BACKFILL_MS = 366 * DAY_MS;
     /** The default bound on a sample's magnitude (10^12: a terawatt in W, a gigawatt in mW). */
     static final long DEFAULT_MAX_ABS_VALUE = 1_000_000_000_000L;
-    // Lists, not sets: they appear in error messages, which must not depend on hash order.
-    private static final List<String> REGISTER_FIELDS =
-            List.of("assetId", "type", "zone", "deviceId", "gatewayId", "quantity", "intervalMs", "saltCommitment", "maxAbsValue", "backfillMs", "earliestStart");
-    private static final List<String> UPDATE_FIELDS = List.of("zone", "deviceId", "gatewayId", "status");
 
     private Registry() {}
 
     /** Registers an asset for the caller's org; the same registration again returns the stored asset. */
-    static Map<String, Object> register(final ChaincodeStub stub, final Caller caller, final Json.Obj spec) {
+    static Asset register(final ChaincodeStub stub, final Caller caller, final AssetSpec spec) {
         final MemberOrg owner = caller.requireMemberWriter("register assets");
         final StateStore state = new StateStore(stub);
         requireNotDevice(state, caller, "register assets");
-        for (final String field : spec.names()) {
-            if (!REGISTER_FIELDS.contains(field)) {
-                throw Failures.fail(ErrorCode.BAD_REQUEST, "unknown asset field '" + field + "'; known: " + REGISTER_FIELDS);
-            }
-        }
-        final String assetId = Args.id("assetId", string(spec, "assetId"));
-        final AssetType type = AssetType.parse(string(spec, "type"));
-        final Map<String, Object> asset = new LinkedHashMap<>();
-        asset.put("assetId", assetId);
-        asset.put("type", type.name());
-        asset.put("ownerMsp", owner.mspId());
-        asset.put("zone", Args.id("zone", string(spec, "zone")));
-        asset.put("deviceId", binding(caller, "deviceId", optionalString(spec, "deviceId")));
+        final String assetId = Args.id("assetId", spec.assetId());
+        final AssetType type = AssetType.parse(Args.required("type", spec.type()));
+        final String zone = Args.id("zone", spec.zone());
+        final String device = binding(caller, "deviceId", spec.deviceId());
         // A client that registers becomes the gateway; an admin names one (or none).
-        final String gateway = optionalString(spec, "gatewayId");
-        asset.put("gatewayId", binding(caller, "gatewayId", gateway != null ? gateway : caller.role() == Role.ADMIN ? null : caller.id()));
-        if (asset.get("deviceId") != null && asset.get("deviceId").equals(asset.get("gatewayId"))) {
+        final String gateway = binding(caller, "gatewayId",
+                spec.gatewayId() != null ? spec.gatewayId() : caller.role() == Role.ADMIN ? null : caller.id());
+        if (device != null && device.equals(gateway)) {
             throw Failures.fail(ErrorCode.BAD_REQUEST, "deviceId and gatewayId must be different identities");
         }
-        final String salt = optionalString(spec, "saltCommitment");
+        final String salt = spec.saltCommitment();
         if (type == AssetType.METER && salt == null) {
             throw Failures.fail(ErrorCode.BAD_REQUEST, "a METER needs saltCommitment (SHA-256 of its FP1 salt, 64 lowercase hex digits)");
         }
+        final long now = stub.getTxTimestamp().toEpochMilli();
+        String quantity = null;
+        Long intervalMs = null;
+        Long maxAbs = null;
+        Long earliest = null;
         if (salt != null) {
             if (!Hex.isLowerHex(salt, Fp1.HASH_BYTES)) {
                 throw Failures.fail(ErrorCode.BAD_REQUEST, "saltCommitment must be 64 lowercase hex digits (SHA-256 of the salt)");
             }
-            final String quantity = optionalString(spec, "quantity");
-            asset.put("quantity", quantity == null ? DEFAULT_QUANTITY : checkQuantity(quantity));
-            asset.put("intervalMs", intervalMs(Args.spec(() -> spec.getLong("intervalMs", DEFAULT_INTERVAL_MS))));
-            asset.put("saltCommitment", salt);
-            asset.put("maxAbsValue", maxAbsValue(spec, (Long) asset.get("intervalMs")));
-            if (spec.has("earliestStart")) {
+            quantity = spec.quantity() == null ? DEFAULT_QUANTITY : checkQuantity(spec.quantity());
+            intervalMs = intervalMs(spec.intervalMs() == null ? DEFAULT_INTERVAL_MS : spec.intervalMs());
+            maxAbs = maxAbsValue(spec.maxAbsValue(), intervalMs);
+            if (spec.earliestStart() != null) {
                 // Declared outright (a meter whose history is loaded from an archive): a deliberate choice, not a typo.
-                if (spec.has("backfillMs")) {
+                if (spec.backfillMs() != null) {
                     throw Failures.fail(ErrorCode.BAD_REQUEST, "give earliestStart or backfillMs, not both");
                 }
-                final long earliest = Args.spec(() -> spec.getLong("earliestStart"));
-                final long intervalMs = (Long) asset.get("intervalMs");
-                if (earliest < 0 || earliest > stub.getTxTimestamp().toEpochMilli() || Math.floorMod(earliest, intervalMs) != 0) {
+                earliest = spec.earliestStart();
+                if (earliest < 0 || earliest > now || Math.floorMod(earliest, intervalMs) != 0) {
                     throw Failures.fail(ErrorCode.BAD_REQUEST, "earliestStart must be a multiple of intervalMs (" + intervalMs
                             + "), at least 0 and not after the registration, was " + earliest);
                 }
-                asset.put("earliestStart", earliest);
             }
         } else {
-            for (final String field : List.of("quantity", "intervalMs", "maxAbsValue", "backfillMs", "earliestStart")) {
-                if (spec.has(field)) {
-                    throw Failures.fail(ErrorCode.BAD_REQUEST, field + " needs a saltCommitment: it describes certified intervals");
-                }
+            final List<String> given = new ArrayList<>();
+            if (spec.quantity() != null) {
+                given.add("quantity");
+            }
+            if (spec.intervalMs() != null) {
+                given.add("intervalMs");
+            }
+            if (spec.maxAbsValue() != null) {
+                given.add("maxAbsValue");
+            }
+            if (spec.backfillMs() != null) {
+                given.add("backfillMs");
+            }
+            if (spec.earliestStart() != null) {
+                given.add("earliestStart");
+            }
+            if (!given.isEmpty()) {
+                throw Failures.fail(ErrorCode.BAD_REQUEST, given.get(0) + " needs a saltCommitment: it describes certified intervals");
             }
         }
+        final Asset proposed = new Asset(assetId, type.name(), owner.mspId(), zone, device, gateway, quantity, intervalMs, salt, maxAbs,
+                earliest, null, null, null, null, null);
 
         final String key = state.key(ASSET, assetId);
-        final Optional<Map<String, Object>> existing = state.read(key);
-        final long now = stub.getTxTimestamp().toEpochMilli();
+        final Optional<Asset> existing = state.read(key, Asset.class);
         if (existing.isPresent()) {
             // The same registration sent again (a retry after a lost answer) is a no-op.
-            if (Args.sameValues(existing.get(), asset)) {
+            if (existing.get().sameRegistrationAs(proposed, earliest != null)) {
                 return existing.get();
             }
-            throw Failures.fail(ErrorCode.ALREADY_EXISTS, "asset '" + assetId + "' is already registered by " + existing.get().get("ownerMsp"));
+            throw Failures.fail(ErrorCode.ALREADY_EXISTS, "asset '" + assetId + "' is already registered by " + existing.get().ownerMsp());
         }
-        asset.put("status", ACTIVE);
-        asset.put("registeredAt", now);
-        asset.put("registeredTx", stub.getTxId());
-        asset.put("updatedAt", now);
-        asset.put("updatedTx", stub.getTxId());
-        if (salt != null && !asset.containsKey("earliestStart")) {
+        if (salt != null && earliest == null) {
             // A chain never restarts: the first record must not lie before the meter could have
             // measured it, or a typo (seconds for milliseconds, a zero) pins the meter in 1970.
-            final long backfill = Args.spec(() -> spec.getLong("backfillMs", DEFAULT_BACKFILL_MS));
+            final long backfill = spec.backfillMs() == null ? DEFAULT_BACKFILL_MS : spec.backfillMs();
             if (backfill < 0 || backfill > MAX_BACKFILL_MS) {
                 throw Failures.fail(ErrorCode.BAD_REQUEST, "backfillMs must be 0.." + MAX_BACKFILL_MS + " (366 days), was " + backfill);
             }
-            final long intervalMs = (Long) asset.get("intervalMs");
-            final long earliest = now - backfill;
-            asset.put("earliestStart", earliest - Math.floorMod(earliest, intervalMs));
+            final long from = now - backfill;
+            earliest = from - Math.floorMod(from, intervalMs);
         }
+        final Asset asset = proposed.withRegistration(earliest == null ? 0L : earliest, now, stub.getTxId());
         state.write(key, asset);
         state.requireEndorsement(key, Privacy.endorsement(owner.mspId()));
         writeIndexes(state, asset);
-        if (isMetering(asset)) {
-            final Map<String, Object> head = new LinkedHashMap<>();
-            head.put("meterId", assetId);
-            head.put("intervals", 0L);
-            head.put("lastEnd", null);
-            head.put("headLink", Hex.encode(Fp1.genesis(assetId)));
+        if (asset.metering()) {
+            final ChainHead head = new ChainHead(assetId, 0L, null, Hex.encode(Fp1.genesis(assetId)));
             final String headKey = state.key(HEAD, assetId);
             final String collection = Privacy.collectionOf(owner.mspId());
             state.writePrivate(collection, headKey, head);
@@ -157,124 +148,103 @@ final class Registry {
     }
 
     /** Changes zone, bound identities or status; by the owner org's admin or the asset's gateway. */
-    static Map<String, Object> update(final ChaincodeStub stub, final Caller caller, final String assetId, final Json.Obj changes) {
+    static Asset update(final ChaincodeStub stub, final Caller caller, final String assetId, final AssetChanges changes) {
         final StateStore state = new StateStore(stub);
-        final Map<String, Object> asset = read(state, Args.id("assetId", assetId));
+        final Asset asset = read(state, Args.id("assetId", assetId));
         requireManager(caller, asset, "update asset '" + assetId + "'");
-        if (changes.names().isEmpty()) {
-            throw Failures.fail(ErrorCode.BAD_REQUEST, "no change given; fields that can change: " + UPDATE_FIELDS);
+        if (changes.given().isEmpty()) {
+            throw Failures.fail(ErrorCode.BAD_REQUEST, "no change given; fields that can change: " + AssetChanges.FIELDS);
         }
-        final Map<String, Object> updated = new LinkedHashMap<>(asset);
-        for (final String field : changes.names()) {
+        Asset updated = asset;
+        for (final String field : changes.given()) {
             switch (field) {
                 case "zone":
-                    updated.put("zone", Args.id("zone", string(changes, "zone")));
+                    updated = updated.withZone(Args.id("zone", changes.zone()));
                     break;
                 case "deviceId":
                 case "gatewayId":
                     if (caller.role() != Role.ADMIN) {
-                        throw Failures.fail(ErrorCode.ACCESS_DENIED, "only an admin of " + asset.get("ownerMsp") + " may change an asset's "
-                                + field);
+                        throw Failures.fail(ErrorCode.ACCESS_DENIED, "only an admin of " + asset.ownerMsp() + " may change an asset's " + field);
                     }
-                    updated.put(field, binding(caller, field, optionalString(changes, field)));
+                    updated = "deviceId".equals(field) ? updated.withDevice(binding(caller, field, changes.deviceId()))
+                            : updated.withGateway(binding(caller, field, changes.gatewayId()));
                     break;
-                case "status":
-                    final String status = string(changes, "status");
+                default: // status: AssetChanges admits no other field
+                    final String status = Args.required("status", changes.status());
                     if (!ACTIVE.equals(status) && !INACTIVE.equals(status)) {
                         throw Failures.fail(ErrorCode.BAD_REQUEST, "status must be ACTIVE or INACTIVE");
                     }
-                    updated.put("status", status);
+                    updated = updated.withStatus(status);
                     break;
-                default:
-                    throw Failures.fail(ErrorCode.BAD_REQUEST, "field '" + field + "' cannot change; fields that can: " + UPDATE_FIELDS);
             }
         }
-        if (updated.get("deviceId") != null && updated.get("deviceId").equals(updated.get("gatewayId"))) {
+        if (updated.deviceId() != null && updated.deviceId().equals(updated.gatewayId())) {
             throw Failures.fail(ErrorCode.BAD_REQUEST, "deviceId and gatewayId must be different identities");
         }
-        if (Args.sameValues(asset, updated)) {
+        if (updated.equals(asset)) {
             return asset;
         }
-        updated.put("updatedAt", stub.getTxTimestamp().toEpochMilli());
-        updated.put("updatedTx", stub.getTxId());
+        updated = updated.updated(stub.getTxTimestamp().toEpochMilli(), stub.getTxId());
         removeIndexes(state, asset);
         final String key = state.key(ASSET, assetId);
         state.write(key, updated);
         // Set again on every write (idempotent): Fabric validates against the policy already
         // committed, and the policy of a key never depends on how it was first written.
-        state.requireEndorsement(key, Privacy.endorsement((String) asset.get("ownerMsp")));
+        state.requireEndorsement(key, Privacy.endorsement(asset.ownerMsp()));
         writeIndexes(state, updated);
         // The result and the event go into the block: the asset only, never its private chain head.
         return updated;
     }
 
-    static Map<String, Object> read(final StateStore state, final String assetId) {
-        return state.read(state.key(ASSET, assetId))
+    static Asset read(final StateStore state, final String assetId) {
+        return state.read(state.key(ASSET, assetId), Asset.class)
                 .orElseThrow(() -> Failures.fail(ErrorCode.NOT_FOUND, "asset '" + assetId + "' is not registered"));
     }
 
     /** The chain head of a metering asset, from its owner's private data collection. */
-    static Map<String, Object> readHead(final StateStore state, final Map<String, Object> asset) {
-        final String assetId = (String) asset.get("assetId");
-        if (!isMetering(asset)) {
-            throw Failures.fail(ErrorCode.BAD_REQUEST, "asset '" + assetId + "' does not certify intervals (no saltCommitment)");
+    static ChainHead readHead(final StateStore state, final Asset asset) {
+        if (!asset.metering()) {
+            throw Failures.fail(ErrorCode.BAD_REQUEST, "asset '" + asset.assetId() + "' does not certify intervals (no saltCommitment)");
         }
-        return state.readPrivate(Privacy.collectionOf((String) asset.get("ownerMsp")), state.key(HEAD, assetId))
-                .orElseThrow(() -> Failures.fail(ErrorCode.NOT_FOUND, "the chain head of asset '" + assetId + "' is not on this peer"));
+        return state.readPrivate(Privacy.collectionOf(asset.ownerMsp()), state.key(HEAD, asset.assetId()), ChainHead.class)
+                .orElseThrow(() -> Failures.fail(ErrorCode.NOT_FOUND, "the chain head of asset '" + asset.assetId() + "' is not on this peer"));
     }
 
-    static boolean isMetering(final Map<String, Object> asset) {
-        return asset.get("saltCommitment") != null;
-    }
-
-    /** The asset with its chain head ({@code intervals}, {@code lastEnd}, {@code headLink}) when it has one. */
     /**
      * The asset with its chain head when it certifies intervals and the caller may read them;
      * otherwise with {@code dataReaders}, the orgs that may.
      */
-    static Map<String, Object> withHead(final StateStore state, final Caller caller, final Map<String, Object> asset) {
-        if (!isMetering(asset)) {
-            return asset;
+    static AssetView withHead(final StateStore state, final Caller caller, final Asset asset) {
+        if (!asset.metering()) {
+            return AssetView.of(asset, null, null);
         }
-        final String owner = (String) asset.get("ownerMsp");
-        if (Privacy.mayRead(caller, owner)) {
-            return withHead(asset, readHead(state, asset));
+        if (Privacy.mayRead(caller, asset.ownerMsp())) {
+            return AssetView.of(asset, readHead(state, asset), null);
         }
-        final Map<String, Object> out = new LinkedHashMap<>(asset);
-        out.put("dataReaders", new ArrayList<Object>(Privacy.readersOf(owner)));
-        return out;
-    }
-
-    private static Map<String, Object> withHead(final Map<String, Object> asset, final Map<String, Object> head) {
-        final Map<String, Object> out = new LinkedHashMap<>(asset);
-        out.put("intervals", head.get("intervals"));
-        out.put("lastEnd", head.get("lastEnd"));
-        out.put("headLink", head.get("headLink"));
-        return out;
+        return AssetView.of(asset, null, Privacy.readersOf(asset.ownerMsp()).toArray(new String[0]));
     }
 
     /** An admin of the owner org, or the asset's bound gateway identity. */
-    static void requireManager(final Caller caller, final Map<String, Object> asset, final String action) {
+    static void requireManager(final Caller caller, final Asset asset, final String action) {
         caller.requireMemberWriter(action);
-        final boolean ownerAdmin = caller.mspId().equals(asset.get("ownerMsp")) && caller.role() == Role.ADMIN;
-        final boolean gateway = caller.mspId().equals(asset.get("ownerMsp")) && caller.id().equals(asset.get("gatewayId"));
+        final boolean ownerAdmin = caller.mspId().equals(asset.ownerMsp()) && caller.role() == Role.ADMIN;
+        final boolean gateway = caller.mspId().equals(asset.ownerMsp()) && caller.id().equals(asset.gatewayId());
         if (!ownerAdmin && !gateway) {
-            throw Failures.fail(ErrorCode.ACCESS_DENIED, "only an admin of " + asset.get("ownerMsp")
-                    + " or the asset's gateway identity may " + action);
+            throw Failures.fail(ErrorCode.ACCESS_DENIED, "only an admin of " + asset.ownerMsp() + " or the asset's gateway identity may " + action);
         }
     }
 
     /** The asset's bound device or its owner's bound gateway identity. */
-    static void requireDataWriter(final Caller caller, final Map<String, Object> asset) {
+    static void requireDataWriter(final Caller caller, final Asset asset) {
         caller.requireMemberWriter("record data");
         if (caller.role() == Role.ADMIN) {
             throw Failures.fail(ErrorCode.ACCESS_DENIED, "an admin signs policy, not data: only the device or the gateway identity bound to asset '"
-                    + asset.get("assetId") + "' may record its data");
+                    + asset.assetId() + "' may record its data");
         }
-        final boolean owner = caller.mspId().equals(asset.get("ownerMsp"));
-        if (!owner || !(caller.id().equals(asset.get("deviceId")) || caller.id().equals(asset.get("gatewayId")))) {
-            throw Failures.fail(ErrorCode.ACCESS_DENIED, "only the device or the gateway identity bound to asset '" + asset.get("assetId")
-                    + "' (" + asset.get("ownerMsp") + ") may record its data");
+        final boolean owner = caller.mspId().equals(asset.ownerMsp());
+        if (!owner || !(caller.id().equals(asset.deviceId()) || caller.id().equals(asset.gatewayId()))) {
+            throw Failures.fail(ErrorCode.ACCESS_DENIED, "only the device or the gateway identity bound to asset '" + asset.assetId()
+                    + "' (" + asset.ownerMsp() + ") may record its data");
         }
     }
 
@@ -286,7 +256,7 @@ final class Registry {
     }
 
     /** A page of assets by {@code owner} (MSP id), {@code zone} or {@code type}. */
-    static Map<String, Object> query(final StateStore state, final String by, final String value, final int pageSize, final String bookmark) {
+    static AssetPage query(final StateStore state, final String by, final String value, final int pageSize, final String bookmark) {
         final String index;
         switch (by == null ? "" : by) {
             case "owner":
@@ -303,42 +273,46 @@ final class Registry {
                 throw Failures.fail(ErrorCode.BAD_REQUEST, "assets can be queried by owner, zone or type, not '" + by + "'");
         }
         final StateStore.Page<List<String>> page = state.indexedPage(pageSize, bookmark, index, Args.id(by, value));
-        final List<Object> assets = new ArrayList<>();
+        final List<Asset> assets = new ArrayList<>();
         for (final List<String> parts : page.items()) {
             final String assetId = parts.get(parts.size() - 1);
             // The index only points; the asset record decides (an entry left by a stale index is skipped).
-            state.read(state.key(ASSET, assetId)).filter(a -> value.equals(a.get(field(by)))).ifPresent(assets::add);
+            state.read(state.key(ASSET, assetId), Asset.class).filter(a -> value.equals(field(a, by))).ifPresent(assets::add);
         }
-        final Map<String, Object> out = new LinkedHashMap<>();
-        out.put("assets", assets);
-        out.put("bookmark", page.bookmark());
-        return out;
+        return new AssetPage(assets, page.bookmark());
     }
 
-    private static String field(final String by) {
-        return "owner".equals(by) ? "ownerMsp" : by;
+    private static String field(final Asset asset, final String by) {
+        switch (by) {
+            case "owner":
+                return asset.ownerMsp();
+            case "zone":
+                return asset.zone();
+            default:
+                return asset.type();
+        }
     }
 
-    private static void writeIndexes(final StateStore state, final Map<String, Object> asset) {
-        final String owner = (String) asset.get("ownerMsp");
-        final String id = (String) asset.get("assetId");
-        final String type = (String) asset.get("type");
+    private static void writeIndexes(final StateStore state, final Asset asset) {
+        final String owner = asset.ownerMsp();
+        final String id = asset.assetId();
+        final String type = asset.type();
         indexGuarded(state, owner, BY_OWNER, owner, type, id);
-        indexGuarded(state, owner, BY_ZONE, (String) asset.get("zone"), type, id);
+        indexGuarded(state, owner, BY_ZONE, asset.zone(), type, id);
         indexGuarded(state, owner, BY_TYPE, type, id);
-        if (asset.get("deviceId") != null) {
-            indexGuarded(state, owner, BY_DEVICE, owner, (String) asset.get("deviceId"), id);
+        if (asset.deviceId() != null) {
+            indexGuarded(state, owner, BY_DEVICE, owner, asset.deviceId(), id);
         }
     }
 
-    private static void removeIndexes(final StateStore state, final Map<String, Object> asset) {
-        final String id = (String) asset.get("assetId");
-        final String type = (String) asset.get("type");
-        state.unindex(BY_OWNER, (String) asset.get("ownerMsp"), type, id);
-        state.unindex(BY_ZONE, (String) asset.get("zone"), type, id);
+    private static void removeIndexes(final StateStore state, final Asset asset) {
+        final String id = asset.assetId();
+        final String type = asset.type();
+        state.unindex(BY_OWNER, asset.ownerMsp(), type, id);
+        state.unindex(BY_ZONE, asset.zone(), type, id);
         state.unindex(BY_TYPE, type, id);
-        if (asset.get("deviceId") != null) {
-            state.unindex(BY_DEVICE, (String) asset.get("ownerMsp"), (String) asset.get("deviceId"), id);
+        if (asset.deviceId() != null) {
+            state.unindex(BY_DEVICE, asset.ownerMsp(), asset.deviceId(), id);
         }
     }
 
@@ -375,8 +349,8 @@ final class Registry {
      * most one per millisecond) can overflow its sum; a larger bound may be declared, up to
      * Long.MAX_VALUE, and then FP1's SUM_OVERFLOW rule applies as before.
      */
-    private static long maxAbsValue(final Json.Obj spec, final long intervalMs) {
-        final long value = Args.spec(() -> spec.getLong("maxAbsValue", Math.min(DEFAULT_MAX_ABS_VALUE, Long.MAX_VALUE / intervalMs)));
+    private static long maxAbsValue(final Long declared, final long intervalMs) {
+        final long value = declared != null ? declared : Math.min(DEFAULT_MAX_ABS_VALUE, Long.MAX_VALUE / intervalMs);
         if (value < 1) {
             throw Failures.fail(ErrorCode.BAD_REQUEST, "maxAbsValue must be 1.." + Long.MAX_VALUE + ", was " + value);
         }
@@ -396,13 +370,4 @@ final class Registry {
         }
         return value;
     }
-
-    private static String string(final Json.Obj obj, final String name) {
-        return Args.spec(() -> obj.getString(name));
-    }
-
-    private static String optionalString(final Json.Obj obj, final String name) {
-        return obj.has(name) ? string(obj, name) : null;
-    }
-
 }

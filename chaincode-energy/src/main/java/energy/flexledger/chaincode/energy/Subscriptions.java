@@ -7,9 +7,7 @@ import energy.flexledger.chaincode.MemberOrg;
 import energy.flexledger.chaincode.StateStore;
 import energy.flexledger.spec.ErrorCode;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.hyperledger.fabric.shim.ChaincodeStub;
 
@@ -54,7 +52,7 @@ final class Subscriptions {
         return KeyPolicy.all(KeyPolicy.peer(providerMsp), KeyPolicy.peer(consumerMsp));
     }
 
-    static Map<String, Object> request(final ChaincodeStub stub, final Caller caller, final String subscriptionId, final String providerMsp,
+    static Subscription request(final ChaincodeStub stub, final Caller caller, final String subscriptionId, final String providerMsp,
             final String topic) {
         final MemberOrg consumer = caller.requireMemberWriter("request data access");
         final StateStore state = new StateStore(stub);
@@ -65,43 +63,31 @@ final class Subscriptions {
         if (provider == consumer) {
             throw Failures.fail(ErrorCode.BAD_REQUEST, "an org does not subscribe to its own data");
         }
-        final Map<String, Object> terms = new LinkedHashMap<>();
-        terms.put("subscriptionId", id);
-        terms.put("topic", Args.id("topic", topic));
-        terms.put("providerMsp", provider.mspId());
-        terms.put("consumerMsp", consumer.mspId());
+        final String checkedTopic = Args.id("topic", topic);
         final String key = state.key(SUBSCRIPTION, id);
-        final Optional<Map<String, Object>> existing = state.read(key);
+        final Optional<SubscriptionTerms> existing = state.read(key, SubscriptionTerms.class);
         if (existing.isPresent()) {
-            if (Args.sameValues(existing.get(), terms)) {
+            if (existing.get().sameRequest(checkedTopic, provider.mspId(), consumer.mspId())) {
                 return view(state, existing.get());
             }
             throw Failures.fail(ErrorCode.ALREADY_EXISTS, "subscription '" + id + "' already exists");
         }
         for (final String part : List.of(DECISION, REVOCATION)) {
-            if (state.read(state.key(part, id)).isPresent()) {
+            if (state.read(state.key(part, id), Object.class).isPresent()) {
                 // Left by colluding members' altered chaincode: an id with a party's key cannot start afresh.
                 throw Failures.fail(ErrorCode.ALREADY_EXISTS, "subscription '" + id + "' already has a " + part + " key on the ledger");
             }
         }
         final long now = stub.getTxTimestamp().toEpochMilli();
-        terms.put("requestedAt", now);
-        terms.put("requestedBy", caller.id());
-        terms.put("requestTx", stub.getTxId());
+        final SubscriptionTerms terms = new SubscriptionTerms(id, checkedTopic, provider.mspId(), consumer.mspId(), now, caller.id(), stub.getTxId());
         final KeyPolicy both = bothParties(provider.mspId(), consumer.mspId());
         state.write(key, terms);
         state.requireEndorsement(key, both);
-        final Map<String, Object> decision = new LinkedHashMap<>();
-        decision.put("subscriptionId", id);
-        decision.put("status", REQUESTED);
-        decision.put("updatedAt", now);
-        decision.put("updatedTx", stub.getTxId());
+        final SubscriptionDecision decision = new SubscriptionDecision(id, REQUESTED, null, null, now, stub.getTxId());
         writeDecision(state, terms, decision);
-        final Map<String, Object> revocation = new LinkedHashMap<>();
-        revocation.put("subscriptionId", id);
-        revocation.put("revoked", false);
+        final SubscriptionRevocation revocation = new SubscriptionRevocation(id, false, null, null);
         writeRevocation(state, terms, revocation);
-        indexGuarded(state, both, BY_TOPIC, topic, id);
+        indexGuarded(state, both, BY_TOPIC, checkedTopic, id);
         indexGuarded(state, both, BY_PROVIDER, provider.mspId(), id);
         indexGuarded(state, both, BY_CONSUMER, consumer.mspId(), id);
         return view(terms, decision, revocation);
@@ -112,186 +98,158 @@ final class Subscriptions {
         state.requireEndorsement(state.key(type, parts), policy);
     }
 
-    private static void writeDecision(final StateStore state, final Map<String, Object> terms, final Map<String, Object> decision) {
-        final String key = state.key(DECISION, (String) terms.get("subscriptionId"));
+    private static void writeDecision(final StateStore state, final SubscriptionTerms terms, final SubscriptionDecision decision) {
+        final String key = state.key(DECISION, terms.subscriptionId());
         state.write(key, decision);
-        state.requireEndorsement(key, KeyPolicy.peer((String) terms.get("providerMsp")));
+        state.requireEndorsement(key, KeyPolicy.peer(terms.providerMsp()));
     }
 
-    private static void writeRevocation(final StateStore state, final Map<String, Object> terms, final Map<String, Object> revocation) {
-        final String key = state.key(REVOCATION, (String) terms.get("subscriptionId"));
+    private static void writeRevocation(final StateStore state, final SubscriptionTerms terms, final SubscriptionRevocation revocation) {
+        final String key = state.key(REVOCATION, terms.subscriptionId());
         state.write(key, revocation);
-        state.requireEndorsement(key, KeyPolicy.peer((String) terms.get("consumerMsp")));
+        state.requireEndorsement(key, KeyPolicy.peer(terms.consumerMsp()));
     }
 
     /** ACCEPTED or DECLINED, by the provider; only from REQUESTED. The same decision again is a no-op. */
-    static Map<String, Object> decide(final ChaincodeStub stub, final Caller caller, final String subscriptionId, final String decision) {
+    static Subscription decide(final ChaincodeStub stub, final Caller caller, final String subscriptionId, final String decision) {
         final StateStore state = new StateStore(stub);
-        final Map<String, Object> terms = read(state, subscriptionId);
-        requireParty(state, caller, terms, List.of("providerMsp"), decision.equals(ACCEPTED) ? "accept" : "decline");
-        final Map<String, Object> current = view(state, terms);
-        if (decision.equals(current.get("status"))) {
+        final SubscriptionTerms terms = read(state, subscriptionId);
+        requireParty(state, caller, terms, false, decision.equals(ACCEPTED) ? "accept" : "decline");
+        final Subscription current = view(state, terms);
+        if (decision.equals(current.status())) {
             return current;
         }
-        if (!REQUESTED.equals(current.get("status"))) {
-            throw Failures.fail(ErrorCode.INVALID_STATE, "subscription '" + subscriptionId + "' is " + current.get("status") + ", not " + REQUESTED);
+        if (!REQUESTED.equals(current.status())) {
+            throw Failures.fail(ErrorCode.INVALID_STATE, "subscription '" + subscriptionId + "' is " + current.status() + ", not " + REQUESTED);
         }
         final long now = stub.getTxTimestamp().toEpochMilli();
-        final Map<String, Object> changed = new LinkedHashMap<>(partOf(state, DECISION, terms));
-        changed.put("status", decision);
-        changed.put("decidedAt", now);
-        changed.put("updatedAt", now);
-        changed.put("updatedTx", stub.getTxId());
+        final SubscriptionDecision changed = decisionOf(state, terms).decided(decision, now, stub.getTxId());
         writeDecision(state, terms, changed);
-        return changedBy(stub, view(terms, changed, partOf(state, REVOCATION, terms)));
+        return view(terms, changed, revocationOf(state, terms)).changedBy(now, stub.getTxId());
     }
 
     /**
      * REVOKED, by the provider or the consumer, each in its own key; from REQUESTED or ACCEPTED.
      * Revoking again is a no-op; a provider's revocation is recorded even after the consumer's.
      */
-    static Map<String, Object> revoke(final ChaincodeStub stub, final Caller caller, final String subscriptionId) {
+    static Subscription revoke(final ChaincodeStub stub, final Caller caller, final String subscriptionId) {
         final StateStore state = new StateStore(stub);
-        final Map<String, Object> terms = read(state, subscriptionId);
-        requireParty(state, caller, terms, List.of("providerMsp", "consumerMsp"), "revoke");
-        final Map<String, Object> decision = partOf(state, DECISION, terms);
-        final Map<String, Object> revocation = partOf(state, REVOCATION, terms);
-        final boolean provider = caller.mspId().equals(terms.get("providerMsp"));
-        final boolean alreadyMine = provider ? REVOKED.equals(decision.get("status")) : Boolean.TRUE.equals(revocation.get("revoked"));
-        if (alreadyMine || (!provider && REVOKED.equals(decision.get("status")))) {
+        final SubscriptionTerms terms = read(state, subscriptionId);
+        requireParty(state, caller, terms, true, "revoke");
+        final SubscriptionDecision decision = decisionOf(state, terms);
+        final SubscriptionRevocation revocation = revocationOf(state, terms);
+        final boolean provider = caller.mspId().equals(terms.providerMsp());
+        final boolean alreadyMine = provider ? REVOKED.equals(decision.status()) : revocation.revoked();
+        if (alreadyMine || (!provider && REVOKED.equals(decision.status()))) {
             return view(terms, decision, revocation);
         }
-        if (!REQUESTED.equals(decision.get("status")) && !ACCEPTED.equals(decision.get("status"))) {
-            throw Failures.fail(ErrorCode.INVALID_STATE, "subscription '" + subscriptionId + "' is " + decision.get("status")
-                    + " and cannot be revoked");
+        if (!REQUESTED.equals(decision.status()) && !ACCEPTED.equals(decision.status())) {
+            throw Failures.fail(ErrorCode.INVALID_STATE, "subscription '" + subscriptionId + "' is " + decision.status() + " and cannot be revoked");
         }
         final long now = stub.getTxTimestamp().toEpochMilli();
         if (provider) {
-            final Map<String, Object> changed = new LinkedHashMap<>(decision);
-            changed.put("status", REVOKED);
-            changed.put("revokedAt", now);
-            changed.put("updatedAt", now);
-            changed.put("updatedTx", stub.getTxId());
+            final SubscriptionDecision changed = decision.revoked(now, stub.getTxId());
             writeDecision(state, terms, changed);
-            return changedBy(stub, view(terms, changed, revocation));
+            return view(terms, changed, revocation).changedBy(now, stub.getTxId());
         }
-        final Map<String, Object> changed = new LinkedHashMap<>(revocation);
-        changed.put("revoked", true);
-        changed.put("revokedAt", now);
-        changed.put("revokedTx", stub.getTxId());
+        final SubscriptionRevocation changed = new SubscriptionRevocation(terms.subscriptionId(), true, now, stub.getTxId());
         writeRevocation(state, terms, changed);
-        return changedBy(stub, view(terms, decision, changed));
+        return view(terms, decision, changed).changedBy(now, stub.getTxId());
     }
 
-    /**
-     * The view after this transaction changed it: its {@code updatedTx} is this transaction, whatever
-     * the clocks of the parties' clients said (the contract announces a change when {@code updatedTx}
-     * is the current transaction).
-     */
-    private static Map<String, Object> changedBy(final ChaincodeStub stub, final Map<String, Object> view) {
-        view.put("updatedTx", stub.getTxId());
-        view.put("updatedAt", stub.getTxTimestamp().toEpochMilli());
-        return view;
+    private static SubscriptionDecision decisionOf(final StateStore state, final SubscriptionTerms terms) {
+        return state.read(state.key(DECISION, terms.subscriptionId()), SubscriptionDecision.class).orElseThrow(() -> missingPart(terms, DECISION));
     }
 
-    private static Map<String, Object> partOf(final StateStore state, final String part, final Map<String, Object> terms) {
-        return state.read(state.key(part, (String) terms.get("subscriptionId"))).orElseThrow(() -> Failures.fail(ErrorCode.INVALID_STATE,
-                "subscription '" + terms.get("subscriptionId") + "' lacks its " + part + " key"));
+    private static SubscriptionRevocation revocationOf(final StateStore state, final SubscriptionTerms terms) {
+        return state.read(state.key(REVOCATION, terms.subscriptionId()), SubscriptionRevocation.class)
+                .orElseThrow(() -> missingPart(terms, REVOCATION));
     }
 
-    private static Map<String, Object> view(final StateStore state, final Map<String, Object> terms) {
-        return view(terms, partOf(state, DECISION, terms), partOf(state, REVOCATION, terms));
+    private static RuntimeException missingPart(final SubscriptionTerms terms, final String part) {
+        return Failures.fail(ErrorCode.INVALID_STATE, "subscription '" + terms.subscriptionId() + "' lacks its " + part + " key");
+    }
+
+    private static Subscription view(final StateStore state, final SubscriptionTerms terms) {
+        return view(terms, decisionOf(state, terms), revocationOf(state, terms));
     }
 
     /**
      * The subscription as its parties (and the gateways that will enforce it) see it: the terms, the
      * provider's status, REVOKED when the consumer's key says so, and who revoked first.
      */
-    static Map<String, Object> view(final Map<String, Object> terms, final Map<String, Object> decision, final Map<String, Object> revocation) {
-        final Map<String, Object> out = new LinkedHashMap<>(terms);
-        String status = (String) decision.get("status");
-        if (decision.get("decidedAt") != null) {
-            out.put("decidedAt", decision.get("decidedAt"));
-        }
-        long updatedAt = (Long) decision.get("updatedAt");
-        Object updatedTx = decision.get("updatedTx");
-        final boolean consumerRevoked = Boolean.TRUE.equals(revocation.get("revoked"));
-        final Long providerRevokedAt = (Long) decision.get("revokedAt");
-        if (consumerRevoked) {
-            final long at = (Long) revocation.get("revokedAt");
+    static Subscription view(final SubscriptionTerms terms, final SubscriptionDecision decision, final SubscriptionRevocation revocation) {
+        String status = decision.status();
+        long updatedAt = decision.updatedAt();
+        String updatedTx = decision.updatedTx();
+        Long revokedAt = null;
+        String revokedBy = null;
+        final Long providerRevokedAt = decision.revokedAt();
+        if (revocation.revoked()) {
+            final long at = revocation.revokedAt();
             if (providerRevokedAt == null || at < providerRevokedAt) {
-                out.put("revokedAt", at);
-                out.put("revokedBy", terms.get("consumerMsp"));
+                revokedAt = at;
+                revokedBy = terms.consumerMsp();
             }
             if (at >= updatedAt) {
                 updatedAt = at;
-                updatedTx = revocation.get("revokedTx");
+                updatedTx = revocation.revokedTx();
             }
             status = REVOKED;
         }
-        if (providerRevokedAt != null && !out.containsKey("revokedBy")) {
-            out.put("revokedAt", providerRevokedAt);
-            out.put("revokedBy", terms.get("providerMsp"));
+        if (providerRevokedAt != null && revokedBy == null) {
+            revokedAt = providerRevokedAt;
+            revokedBy = terms.providerMsp();
         }
-        out.put("status", status);
-        out.put("updatedAt", updatedAt);
-        out.put("updatedTx", updatedTx);
-        return out;
+        return new Subscription(terms.subscriptionId(), terms.topic(), terms.providerMsp(), terms.consumerMsp(), terms.requestedAt(),
+                terms.requestedBy(), terms.requestTx(), decision.decidedAt(), revokedAt, revokedBy, status, updatedAt, updatedTx);
     }
 
-    private static void requireParty(final StateStore state, final Caller caller, final Map<String, Object> sub, final List<String> sides,
+    private static void requireParty(final StateStore state, final Caller caller, final SubscriptionTerms sub, final boolean consumerToo,
             final String action) {
         caller.requireMemberWriter(action + " subscriptions");
         Registry.requireNotDevice(state, caller, action + " subscriptions");
-        for (final String side : sides) {
-            if (caller.mspId().equals(sub.get(side))) {
-                return;
-            }
+        if (caller.mspId().equals(sub.providerMsp()) || consumerToo && caller.mspId().equals(sub.consumerMsp())) {
+            return;
         }
-        throw Failures.fail(ErrorCode.ACCESS_DENIED, caller.mspId() + " may not " + action + " subscription '" + sub.get("subscriptionId")
-                + "': only " + (sides.size() == 1 ? "its provider " + sub.get("providerMsp")
-                        : "its provider " + sub.get("providerMsp") + " or consumer " + sub.get("consumerMsp")) + " may");
+        throw Failures.fail(ErrorCode.ACCESS_DENIED, caller.mspId() + " may not " + action + " subscription '" + sub.subscriptionId()
+                + "': only " + (!consumerToo ? "its provider " + sub.providerMsp()
+                        : "its provider " + sub.providerMsp() + " or consumer " + sub.consumerMsp()) + " may");
     }
 
     /** The terms as requested ({@code subscription/<id>}). */
-    static Map<String, Object> read(final StateStore state, final String subscriptionId) {
-        return state.read(state.key(SUBSCRIPTION, Args.id("subscriptionId", subscriptionId)))
+    static SubscriptionTerms read(final StateStore state, final String subscriptionId) {
+        return state.read(state.key(SUBSCRIPTION, Args.id("subscriptionId", subscriptionId)), SubscriptionTerms.class)
                 .orElseThrow(() -> Failures.fail(ErrorCode.NOT_FOUND, "subscription '" + subscriptionId + "' does not exist"));
     }
 
     /** The subscription as its parties and the gateways that enforce it see it. */
-    static Map<String, Object> current(final StateStore state, final String subscriptionId) {
+    static Subscription current(final StateStore state, final String subscriptionId) {
         return view(state, read(state, subscriptionId));
     }
 
-    static Map<String, Object> query(final StateStore state, final String by, final String value, final int pageSize, final String bookmark) {
+    static SubscriptionPage query(final StateStore state, final String by, final String value, final int pageSize, final String bookmark) {
         final String index;
-        final String field;
         switch (by == null ? "" : by) {
             case "topic":
                 index = BY_TOPIC;
-                field = "topic";
                 break;
             case "provider":
                 index = BY_PROVIDER;
-                field = "providerMsp";
                 break;
             case "consumer":
                 index = BY_CONSUMER;
-                field = "consumerMsp";
                 break;
             default:
                 throw Failures.fail(ErrorCode.BAD_REQUEST, "subscriptions can be queried by topic, provider or consumer, not '" + by + "'");
         }
         final StateStore.Page<List<String>> page = state.indexedPage(pageSize, bookmark, index, Args.id(by, value));
-        final List<Object> subs = new ArrayList<>();
+        final List<Subscription> subs = new ArrayList<>();
         for (final List<String> parts : page.items()) {
-            state.read(state.key(SUBSCRIPTION, parts.get(parts.size() - 1))).filter(s -> value.equals(s.get(field)))
-                    .ifPresent(s -> subs.add(view(state, s)));
+            state.read(state.key(SUBSCRIPTION, parts.get(parts.size() - 1)), SubscriptionTerms.class)
+                    .filter(t -> value.equals(BY_TOPIC.equals(index) ? t.topic() : BY_PROVIDER.equals(index) ? t.providerMsp() : t.consumerMsp()))
+                    .ifPresent(t -> subs.add(view(state, t)));
         }
-        final Map<String, Object> out = new LinkedHashMap<>();
-        out.put("subscriptions", subs);
-        out.put("bookmark", page.bookmark());
-        return out;
+        return new SubscriptionPage(subs, page.bookmark());
     }
 }

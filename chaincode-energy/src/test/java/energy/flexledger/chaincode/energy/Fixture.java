@@ -3,6 +3,7 @@ package energy.flexledger.chaincode.energy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import energy.flexledger.chaincode.ContractCalls;
 import energy.flexledger.chaincode.FakeLedger;
 import energy.flexledger.spec.Fp1;
 import energy.flexledger.spec.Hex;
@@ -30,6 +31,12 @@ class Fixture {
     static final String DEVICE_ID = FakeLedger.idOf(COMMUNITY, "client", "device");
 
     final EnergyContract contract = new EnergyContract();
+    final ContractCalls calls = new ContractCalls(contract);
+
+    /** Runs a transaction as a peer would: text arguments and result through the contract's serializer. */
+    String call(final String method, final org.hyperledger.fabric.contract.Context ctx, final String... args) {
+        return calls.call(method, ctx, args);
+    }
     final FakeLedger ledger = new FakeLedger().at(NOW);
 
     FakeLedger asAdmin() {
@@ -53,7 +60,7 @@ class Fixture {
         spec.put("deviceId", DEVICE_ID);
         spec.put("gatewayId", GATEWAY_ID);
         spec.put("saltCommitment", COMMITMENT);
-        return Json.parseObject(contract.registerAsset(asAdmin().context(), Json.write(spec)));
+        return Json.parseObject(call("registerAsset", asAdmin().context(), Json.write(spec)));
     }
 
     static IntervalDigest digest(final String meterId, final long start, final long... values) {

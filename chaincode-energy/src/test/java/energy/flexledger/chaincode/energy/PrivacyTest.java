@@ -21,7 +21,7 @@ class PrivacyTest extends Fixture {
     @BeforeEach
     void meterWithData() {
         meter("MTR-1");
-        contract.recordIntervals(asDevice().transientData("records", Json.write(quarters("MTR-1", T0, 2))).context());
+        call("recordIntervals", asDevice().transientData("records", Json.write(quarters("MTR-1", T0, 2))).context());
     }
 
     @Test
@@ -33,26 +33,26 @@ class PrivacyTest extends Fixture {
     @Test
     void theDsoAndTheAggregatorReadTheCpoDoesNot() {
         for (final String reader : List.of("DsoMSP", "AggregatorMSP", "CommunityMSP")) {
-            final Map<String, Object> page = Json.parseObject(contract.getIntervals(ledger.as(reader, "client", "analyst").context(), "MTR-1",
+            final Map<String, Object> page = Json.parseObject(call("getIntervals", ledger.as(reader, "client", "analyst").context(), "MTR-1",
                     "0", Long.toString(Long.MAX_VALUE), "", ""));
             assertThat((List<?>) page.get("records")).as(reader).hasSize(2);
         }
         ledger.as("CpoMSP", "client", "analyst");
-        rejects("ACCESS_DENIED", () -> contract.getIntervals(ledger.context(), "MTR-1", "0", "100", "", ""));
-        rejects("ACCESS_DENIED", () -> contract.getInterval(ledger.context(), "MTR-1", Long.toString(T0)));
-        rejects("ACCESS_DENIED", () -> contract.getHead(ledger.context(), "MTR-1"));
-        final Map<String, Object> asset = Json.parseObject(contract.getAsset(ledger.context(), "MTR-1"));
+        rejects("ACCESS_DENIED", () -> call("getIntervals", ledger.context(), "MTR-1", "0", "100", "", ""));
+        rejects("ACCESS_DENIED", () -> call("getInterval", ledger.context(), "MTR-1", Long.toString(T0)));
+        rejects("ACCESS_DENIED", () -> call("getHead", ledger.context(), "MTR-1"));
+        final Map<String, Object> asset = Json.parseObject(call("getAsset", ledger.context(), "MTR-1"));
         assertThat(asset).doesNotContainKey("headLink").containsEntry("dataReaders", List.of("CommunityMSP", "DsoMSP", "AggregatorMSP"));
     }
 
     @Test
     void anyMemberChecksASegmentItWasGivenAgainstTheChannelsHash() {
         // Both records came in one transaction: one segment, named by its first record.
-        final Map<String, Object> hash = Json.parseObject(contract.getIntervalHash(ledger.as("CpoMSP", "client", "auditor").context(), "MTR-1",
+        final Map<String, Object> hash = Json.parseObject(call("getIntervalHash", ledger.as("CpoMSP", "client", "auditor").context(), "MTR-1",
                 Long.toString(T0)));
         assertThat(hash).containsEntry("collection", "meterDataCommunity").containsEntry("segmentStart", T0);
         // A reader hands over the segment: the records of one transaction, as GetIntervals gives them.
-        final Map<String, Object> read = Json.parseObject(contract.getIntervals(ledger.as("DsoMSP", "client", "analyst").context(), "MTR-1",
+        final Map<String, Object> read = Json.parseObject(call("getIntervals", ledger.as("DsoMSP", "client", "analyst").context(), "MTR-1",
                 Long.toString(T0), Long.toString(T0 + 96 * QUARTER), "", ""));
         final Map<String, Object> segment = new java.util.LinkedHashMap<>();
         segment.put("meterId", "MTR-1");
@@ -60,8 +60,8 @@ class PrivacyTest extends Fixture {
         segment.put("records", read.get("records"));
         assertThat(hash).containsEntry("segmentHash", Hex.encode(Sha256.of(Json.write(segment).getBytes(StandardCharsets.UTF_8))));
         // Not the start of a segment (the second record), or no record at all.
-        rejects("NOT_FOUND", () -> contract.getIntervalHash(ledger.context(), "MTR-1", Long.toString(T0 + QUARTER)));
-        rejects("NOT_FOUND", () -> contract.getIntervalHash(ledger.context(), "MTR-1", Long.toString(T0 + 200 * QUARTER)));
+        rejects("NOT_FOUND", () -> call("getIntervalHash", ledger.context(), "MTR-1", Long.toString(T0 + QUARTER)));
+        rejects("NOT_FOUND", () -> call("getIntervalHash", ledger.context(), "MTR-1", Long.toString(T0 + 200 * QUARTER)));
     }
 
     @Test
@@ -72,7 +72,7 @@ class PrivacyTest extends Fixture {
         long bytesWritten = 0;
         for (int i = 0; i < 96; i++) {
             final java.util.Map<String, String> before = ledger.snapshot();
-            contract.recordIntervals(asDevice().transientData("records", Json.write(quarters("MTR-L", T0 + i * QUARTER, 1))).context());
+            call("recordIntervals", asDevice().transientData("records", Json.write(quarters("MTR-L", T0 + i * QUARTER, 1))).context());
             final java.util.Map<String, String> after = ledger.snapshot();
             for (final Map.Entry<String, String> e : after.entrySet()) {
                 if (e.getKey().contains("interval\u0000MTR-L") && !e.getKey().startsWith("policy:") && !e.getValue().equals(before.get(e.getKey()))) {
@@ -81,7 +81,7 @@ class PrivacyTest extends Fixture {
                 }
             }
         }
-        final long oneRecord = Json.write(Json.parseObject(contract.getInterval(ledger.as("DsoMSP", "client", "a").context(), "MTR-L",
+        final long oneRecord = Json.write(Json.parseObject(call("getInterval", ledger.as("DsoMSP", "client", "a").context(), "MTR-L",
                 Long.toString(T0)))).length();
         // Linear: 96 segments of about one record each (plus the segment's own few fields).
         assertThat(bytesWritten).isLessThan(96 * (oneRecord + 100));

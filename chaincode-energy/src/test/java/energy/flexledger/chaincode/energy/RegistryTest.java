@@ -20,24 +20,24 @@ class RegistryTest extends Fixture {
         // Results and events go into the block: never the private chain head.
         assertThat(m).doesNotContainKeys("headLink", "intervals", "lastEnd");
         assertThat(ledger.lastEventPayload()).doesNotContain("headLink");
-        assertThat(Json.parseObject(contract.getAsset(asAdmin().context(), "MTR-1"))).containsEntry("intervals", 0L).containsKey("headLink");
+        assertThat(Json.parseObject(call("getAsset", asAdmin().context(), "MTR-1"))).containsEntry("intervals", 0L).containsKey("headLink");
     }
 
     @Test
     void nonMeteringAssetsHaveNoChainAndMetersNeedACommitment() {
-        final Map<String, Object> ems = Json.parseObject(contract.registerAsset(asAdmin().context(),
+        final Map<String, Object> ems = Json.parseObject(call("registerAsset", asAdmin().context(),
                 "{\"assetId\":\"EMS-1\",\"type\":\"EMS\",\"zone\":\"zone-1\",\"gatewayId\":\"" + GATEWAY_ID + "\"}"));
         assertThat(ems).containsEntry("gatewayId", GATEWAY_ID).doesNotContainKey("intervals");
-        rejects("BAD_REQUEST", () -> contract.registerAsset(asAdmin().context(), "{\"assetId\":\"M\",\"type\":\"METER\",\"zone\":\"z\"}"));
-        rejects("BAD_REQUEST", () -> contract.registerAsset(asAdmin().context(),
+        rejects("BAD_REQUEST", () -> call("registerAsset", asAdmin().context(), "{\"assetId\":\"M\",\"type\":\"METER\",\"zone\":\"z\"}"));
+        rejects("BAD_REQUEST", () -> call("registerAsset", asAdmin().context(),
                 "{\"assetId\":\"E\",\"type\":\"EMS\",\"zone\":\"z\",\"intervalMs\":60000}"));
-        rejects("BAD_REQUEST", () -> contract.registerAsset(asAdmin().context(), "{\"assetId\":\"T\",\"type\":\"TOASTER\",\"zone\":\"z\"}"));
-        rejects("BAD_REQUEST", () -> contract.registerAsset(asAdmin().context(),
+        rejects("BAD_REQUEST", () -> call("registerAsset", asAdmin().context(), "{\"assetId\":\"T\",\"type\":\"TOASTER\",\"zone\":\"z\"}"));
+        rejects("BAD_REQUEST", () -> call("registerAsset", asAdmin().context(),
                 "{\"assetId\":\"C\",\"type\":\"CHARGING_STATION\",\"zone\":\"z\",\"colour\":\"red\"}"));
-        rejects("BAD_REQUEST", () -> contract.registerAsset(asAdmin().context(),
+        rejects("BAD_REQUEST", () -> call("registerAsset", asAdmin().context(),
                 "{\"assetId\":\"C\",\"type\":\"METER\",\"zone\":\"z\",\"saltCommitment\":\"" + COMMITMENT + "\",\"intervalMs\":700000}"));
-        rejects("BAD_JSON", () -> contract.registerAsset(asAdmin().context(), "{\"assetId\":\"C\""));
-        rejects("BAD_JSON", () -> contract.registerAsset(asAdmin().context(),
+        rejects("BAD_JSON", () -> call("registerAsset", asAdmin().context(), "{\"assetId\":\"C\""));
+        rejects("BAD_JSON", () -> call("registerAsset", asAdmin().context(),
                 "{\"assetId\":\"C\",\"type\":\"METER\",\"zone\":\"z\",\"saltCommitment\":\"" + COMMITMENT + "\",\"intervalMs\":\"900000\"}"));
     }
 
@@ -46,14 +46,14 @@ class RegistryTest extends Fixture {
         // Two orgs whose CAs kept Fabric CA's default names give their user1 the same identity id.
         final String user1 = "x509::CN=user1,OU=client::CN=fabric-ca-server,OU=Fabric,O=Hyperledger,ST=North Carolina,C=US";
         final String cpoAdmin = "x509::CN=admin,OU=admin::CN=fabric-ca-server,OU=Fabric,O=Hyperledger,ST=North Carolina,C=US";
-        contract.registerAsset(ledger.asId("CpoMSP", "admin", cpoAdmin).context(),
+        call("registerAsset", ledger.asId("CpoMSP", "admin", cpoAdmin).context(),
                 "{\"assetId\":\"CS-9\",\"type\":\"CHARGING_STATION\",\"zone\":\"z\",\"deviceId\":\"" + user1 + "\"}");
         // The CPO's user1 is now a device of the CPO; the community's user1 is not.
-        rejects("ACCESS_DENIED", () -> contract.registerAsset(ledger.asId("CpoMSP", "client", user1).context(),
+        rejects("ACCESS_DENIED", () -> call("registerAsset", ledger.asId("CpoMSP", "client", user1).context(),
                 "{\"assetId\":\"EV-10\",\"type\":\"EV\",\"zone\":\"z\"}"));
-        assertThat(Json.parseObject(contract.registerAsset(ledger.asId(COMMUNITY, "client", user1).context(),
+        assertThat(Json.parseObject(call("registerAsset", ledger.asId(COMMUNITY, "client", user1).context(),
                 "{\"assetId\":\"EV-9\",\"type\":\"EV\",\"zone\":\"z\"}"))).containsEntry("gatewayId", user1);
-        assertThat(Json.parseObject(contract.certifyBatch(ledger.asId(COMMUNITY, "client", user1).context(), "{\"batchId\":\"B-9\","
+        assertThat(Json.parseObject(call("certifyBatch", ledger.asId(COMMUNITY, "client", user1).context(), "{\"batchId\":\"B-9\","
                 + "\"topic\":\"t\",\"periodStart\":0,\"periodEnd\":1,\"count\":1,\"merkleRoot\":\"" + COMMITMENT + "\"}")))
                 .containsEntry("providerMsp", COMMUNITY);
     }
@@ -65,26 +65,26 @@ class RegistryTest extends Fixture {
         final Map<String, String> before = ledger.snapshot();
         meter("MTR-1");
         assertThat(ledger.eventOf(ledger.lastTxId())).isNull();
-        contract.updateAsset(asAdmin().context(), "MTR-1", "{\"zone\":\"zone-1\"}");
+        call("updateAsset", asAdmin().context(), "MTR-1", "{\"zone\":\"zone-1\"}");
         assertThat(ledger.eventOf(ledger.lastTxId())).isNull();
         assertThat(ledger.snapshot()).isEqualTo(before);
-        final Map<String, Object> moved = Json.parseObject(contract.updateAsset(asAdmin().context(), "MTR-1", "{\"zone\":\"zone-2\"}"));
+        final Map<String, Object> moved = Json.parseObject(call("updateAsset", asAdmin().context(), "MTR-1", "{\"zone\":\"zone-2\"}"));
         assertThat(ledger.lastEventName()).isEqualTo("AssetUpdated");
         assertThat(moved).containsEntry("updatedTx", ledger.lastTxId());
-        contract.deactivateAsset(asAdmin().context(), "MTR-1");
+        call("deactivateAsset", asAdmin().context(), "MTR-1");
         assertThat(ledger.lastEventName()).isEqualTo("AssetUpdated");
-        contract.deactivateAsset(asAdmin().context(), "MTR-1");
+        call("deactivateAsset", asAdmin().context(), "MTR-1");
         assertThat(ledger.eventOf(ledger.lastTxId())).isNull();
     }
 
     @Test
     void boundIdentitiesMustComeFromTheOwnersCa() {
         final String foreign = FakeLedger.idOf(AGGREGATOR, "client", "device");
-        rejects("BAD_REQUEST", () -> contract.registerAsset(asAdmin().context(),
+        rejects("BAD_REQUEST", () -> call("registerAsset", asAdmin().context(),
                 "{\"assetId\":\"M\",\"type\":\"EV\",\"zone\":\"z\",\"deviceId\":\"" + foreign + "\"}"));
-        rejects("BAD_REQUEST", () -> contract.registerAsset(asAdmin().context(),
+        rejects("BAD_REQUEST", () -> call("registerAsset", asAdmin().context(),
                 "{\"assetId\":\"M\",\"type\":\"EV\",\"zone\":\"z\",\"deviceId\":\"not-an-identity\"}"));
-        rejects("BAD_REQUEST", () -> contract.registerAsset(asAdmin().context(),
+        rejects("BAD_REQUEST", () -> call("registerAsset", asAdmin().context(),
                 "{\"assetId\":\"M\",\"type\":\"EV\",\"zone\":\"z\",\"deviceId\":\"" + GATEWAY_ID + "\",\"gatewayId\":\"" + GATEWAY_ID
                         + "\"}"));
     }
@@ -93,19 +93,19 @@ class RegistryTest extends Fixture {
     void onlyAnAdminBindsOtherIdentitiesSoNoClientCanTurnAnotherIntoADevice() {
         final Map<String, String> before = ledger.snapshot();
         // A plain client names the org's gateway as its asset's device: refused, the gateway keeps its rights.
-        rejects("ACCESS_DENIED", () -> contract.registerAsset(ledger.as(COMMUNITY, "client", "someone-else").context(),
+        rejects("ACCESS_DENIED", () -> call("registerAsset", ledger.as(COMMUNITY, "client", "someone-else").context(),
                 "{\"assetId\":\"X\",\"type\":\"EV\",\"zone\":\"z\",\"deviceId\":\"" + GATEWAY_ID + "\"}"));
-        rejects("ACCESS_DENIED", () -> contract.registerAsset(ledger.as(COMMUNITY, "client", "someone-else").context(),
+        rejects("ACCESS_DENIED", () -> call("registerAsset", ledger.as(COMMUNITY, "client", "someone-else").context(),
                 "{\"assetId\":\"X\",\"type\":\"EV\",\"zone\":\"z\",\"gatewayId\":\"" + GATEWAY_ID + "\"}"));
         assertThat(ledger.snapshot()).isEqualTo(before);
         meter("MTR-1");
-        rejects("ACCESS_DENIED", () -> contract.updateAsset(asGateway().context(), "MTR-1",
+        rejects("ACCESS_DENIED", () -> call("updateAsset", asGateway().context(), "MTR-1",
                 "{\"deviceId\":\"" + FakeLedger.idOf(COMMUNITY, "client", "other") + "\"}"));
         // A client registering binds itself as gateway; an admin registering without one binds none.
-        assertThat(Json.parseObject(contract.registerAsset(ledger.as(COMMUNITY, "client", "someone-else").context(),
+        assertThat(Json.parseObject(call("registerAsset", ledger.as(COMMUNITY, "client", "someone-else").context(),
                 "{\"assetId\":\"EV-1\",\"type\":\"EV\",\"zone\":\"z\"}"))).containsEntry("gatewayId",
                 FakeLedger.idOf(COMMUNITY, "client", "someone-else"));
-        assertThat(Json.parseObject(contract.registerAsset(asAdmin().context(), "{\"assetId\":\"EV-2\",\"type\":\"EV\",\"zone\":\"z\"}"))
+        assertThat(Json.parseObject(call("registerAsset", asAdmin().context(), "{\"assetId\":\"EV-2\",\"type\":\"EV\",\"zone\":\"z\"}"))
                 .get("gatewayId")).isNull();
     }
 
@@ -115,7 +115,7 @@ class RegistryTest extends Fixture {
         final Map<String, String> before = ledger.snapshot();
         assertThat(meter("MTR-1")).isEqualTo(first);
         assertThat(ledger.snapshot()).isEqualTo(before);
-        rejects("ALREADY_EXISTS", () -> contract.registerAsset(ledger.as(AGGREGATOR, "admin", "admin").context(),
+        rejects("ALREADY_EXISTS", () -> call("registerAsset", ledger.as(AGGREGATOR, "admin", "admin").context(),
                 "{\"assetId\":\"MTR-1\",\"type\":\"EV\",\"zone\":\"z\"}"));
         assertThat(ledger.snapshot()).isEqualTo(before);
     }
@@ -123,24 +123,24 @@ class RegistryTest extends Fixture {
     @Test
     void aDeviceMayNotRegisterOnceItIsBound() {
         meter("MTR-1");
-        rejects("ACCESS_DENIED", () -> contract.registerAsset(asDevice().context(), "{\"assetId\":\"X\",\"type\":\"EV\",\"zone\":\"z\"}"));
+        rejects("ACCESS_DENIED", () -> call("registerAsset", asDevice().context(), "{\"assetId\":\"X\",\"type\":\"EV\",\"zone\":\"z\"}"));
     }
 
     @Test
     void ownerAdminOrGatewayUpdatesAndDeactivatesOthersMayNot() {
         meter("MTR-1");
-        final Map<String, Object> moved = Json.parseObject(contract.updateAsset(asAdmin().context(), "MTR-1", "{\"zone\":\"zone-2\"}"));
+        final Map<String, Object> moved = Json.parseObject(call("updateAsset", asAdmin().context(), "MTR-1", "{\"zone\":\"zone-2\"}"));
         assertThat(moved).containsEntry("zone", "zone-2");
-        assertThat((List<?>) Json.parseObject(contract.queryAssets(asDevice().context(), "zone", "zone-2", "", "")).get("assets")).hasSize(1);
-        assertThat((List<?>) Json.parseObject(contract.queryAssets(asDevice().context(), "zone", "zone-1", "", "")).get("assets")).isEmpty();
-        rejects("ACCESS_DENIED", () -> contract.updateAsset(asDevice().context(), "MTR-1", "{\"zone\":\"zone-3\"}"));
-        rejects("ACCESS_DENIED", () -> contract.updateAsset(ledger.as(COMMUNITY, "client", "someone-else").context(), "MTR-1",
+        assertThat((List<?>) Json.parseObject(call("queryAssets", asDevice().context(), "zone", "zone-2", "", "")).get("assets")).hasSize(1);
+        assertThat((List<?>) Json.parseObject(call("queryAssets", asDevice().context(), "zone", "zone-1", "", "")).get("assets")).isEmpty();
+        rejects("ACCESS_DENIED", () -> call("updateAsset", asDevice().context(), "MTR-1", "{\"zone\":\"zone-3\"}"));
+        rejects("ACCESS_DENIED", () -> call("updateAsset", ledger.as(COMMUNITY, "client", "someone-else").context(), "MTR-1",
                 "{\"zone\":\"zone-3\"}"));
-        rejects("ACCESS_DENIED", () -> contract.deactivateAsset(ledger.as(AGGREGATOR, "admin", "admin").context(), "MTR-1"));
-        rejects("BAD_REQUEST", () -> contract.updateAsset(asAdmin().context(), "MTR-1", "{\"ownerMsp\":\"AggregatorMSP\"}"));
-        rejects("BAD_REQUEST", () -> contract.updateAsset(asAdmin().context(), "MTR-1", "{}"));
-        rejects("BAD_REQUEST", () -> contract.updateAsset(asAdmin().context(), "MTR-1", "{\"status\":\"GONE\"}"));
-        final Map<String, Object> off = Json.parseObject(contract.deactivateAsset(asGateway().context(), "MTR-1"));
+        rejects("ACCESS_DENIED", () -> call("deactivateAsset", ledger.as(AGGREGATOR, "admin", "admin").context(), "MTR-1"));
+        rejects("BAD_REQUEST", () -> call("updateAsset", asAdmin().context(), "MTR-1", "{\"ownerMsp\":\"AggregatorMSP\"}"));
+        rejects("BAD_REQUEST", () -> call("updateAsset", asAdmin().context(), "MTR-1", "{}"));
+        rejects("BAD_REQUEST", () -> call("updateAsset", asAdmin().context(), "MTR-1", "{\"status\":\"GONE\"}"));
+        final Map<String, Object> off = Json.parseObject(call("deactivateAsset", asGateway().context(), "MTR-1"));
         assertThat(off).containsEntry("status", "INACTIVE");
         assertThat(ledger.lastEventName()).isEqualTo("AssetUpdated");
     }
@@ -149,12 +149,12 @@ class RegistryTest extends Fixture {
     void rebindingTheDeviceMovesItsIndexEntry() {
         meter("MTR-1");
         final String newDevice = FakeLedger.idOf(COMMUNITY, "client", "device-2");
-        contract.updateAsset(asAdmin().context(), "MTR-1", "{\"deviceId\":\"" + newDevice + "\"}");
+        call("updateAsset", asAdmin().context(), "MTR-1", "{\"deviceId\":\"" + newDevice + "\"}");
         // The old device is no longer bound anywhere: it may register again (it is just a client).
-        contract.registerAsset(asDevice().context(), "{\"assetId\":\"EV-9\",\"type\":\"EV\",\"zone\":\"z\"}");
+        call("registerAsset", asDevice().context(), "{\"assetId\":\"EV-9\",\"type\":\"EV\",\"zone\":\"z\"}");
         assertThat(ledger.policyOf(Registry.BY_DEVICE, COMMUNITY, newDevice, "MTR-1")).isEqualTo("AND('CommunityMSP.peer', OR('DsoMSP.peer', 'AggregatorMSP.peer'))");
-        contract.updateAsset(asAdmin().context(), "MTR-1", "{\"deviceId\":null}");
-        assertThat(Json.parseObject(contract.getAsset(asGateway().context(), "MTR-1")).get("deviceId")).isNull();
+        call("updateAsset", asAdmin().context(), "MTR-1", "{\"deviceId\":null}");
+        assertThat(Json.parseObject(call("getAsset", asGateway().context(), "MTR-1")).get("deviceId")).isNull();
     }
 
     @Test
@@ -162,35 +162,35 @@ class RegistryTest extends Fixture {
         for (int i = 0; i < 5; i++) {
             meter("MTR-" + i);
         }
-        contract.registerAsset(asGateway().context(), "{\"assetId\":\"CS-1\",\"type\":\"CHARGING_STATION\",\"zone\":\"zone-1\"}");
-        final Map<String, Object> page1 = Json.parseObject(contract.queryAssets(asAdmin().context(), "owner", COMMUNITY, "4", ""));
+        call("registerAsset", asGateway().context(), "{\"assetId\":\"CS-1\",\"type\":\"CHARGING_STATION\",\"zone\":\"zone-1\"}");
+        final Map<String, Object> page1 = Json.parseObject(call("queryAssets", asAdmin().context(), "owner", COMMUNITY, "4", ""));
         assertThat((List<?>) page1.get("assets")).hasSize(4);
-        final Map<String, Object> page2 = Json.parseObject(contract.queryAssets(asAdmin().context(), "owner", COMMUNITY, "4",
+        final Map<String, Object> page2 = Json.parseObject(call("queryAssets", asAdmin().context(), "owner", COMMUNITY, "4",
                 (String) page1.get("bookmark")));
         assertThat((List<?>) page2.get("assets")).hasSize(2);
         assertThat(page2.get("bookmark")).isEqualTo("");
-        assertThat((List<?>) Json.parseObject(contract.queryAssets(asAdmin().context(), "type", "CHARGING_STATION", "", "")).get("assets"))
+        assertThat((List<?>) Json.parseObject(call("queryAssets", asAdmin().context(), "type", "CHARGING_STATION", "", "")).get("assets"))
                 .hasSize(1);
-        rejects("BAD_REQUEST", () -> contract.queryAssets(asAdmin().context(), "colour", "red", "", ""));
-        rejects("BAD_REQUEST", () -> contract.queryAssets(asAdmin().context(), "type", "TOASTER", "", ""));
-        rejects("BAD_REQUEST", () -> contract.queryAssets(asAdmin().context(), "zone", "z", "1001", ""));
+        rejects("BAD_REQUEST", () -> call("queryAssets", asAdmin().context(), "colour", "red", "", ""));
+        rejects("BAD_REQUEST", () -> call("queryAssets", asAdmin().context(), "type", "TOASTER", "", ""));
+        rejects("BAD_REQUEST", () -> call("queryAssets", asAdmin().context(), "zone", "z", "1001", ""));
     }
 
     @Test
     void aStaleIndexEntryPointsNowhere() {
         meter("MTR-1");
         ledger.plant("\u0000", Registry.BY_ZONE, "zone-1", "METER", "GHOST");
-        assertThat((List<?>) Json.parseObject(contract.queryAssets(asAdmin().context(), "zone", "zone-1", "", "")).get("assets"))
+        assertThat((List<?>) Json.parseObject(call("queryAssets", asAdmin().context(), "zone", "zone-1", "", "")).get("assets"))
                 .hasSize(1);
     }
 
     @Test
     void whoAmIGivesTheIdToBindAndNoopWritesNothing() {
-        assertThat(Json.parseObject(contract.whoAmI(asDevice().context()))).containsEntry("id", DEVICE_ID).containsEntry("role", "client")
+        assertThat(Json.parseObject(call("whoAmI", asDevice().context()))).containsEntry("id", DEVICE_ID).containsEntry("role", "client")
                 .containsEntry("mspId", COMMUNITY);
         final Map<String, String> before = ledger.snapshot();
-        assertThat(contract.noop(asGateway().context())).isEqualTo("{}");
+        assertThat(call("noop", asGateway().context())).isEqualTo("{}");
         assertThat(ledger.snapshot()).isEqualTo(before);
-        rejects("ACCESS_DENIED", () -> contract.noop(ledger.as(COMMUNITY, "peer", "p").context()));
+        rejects("ACCESS_DENIED", () -> call("noop", ledger.as(COMMUNITY, "peer", "p").context()));
     }
 }

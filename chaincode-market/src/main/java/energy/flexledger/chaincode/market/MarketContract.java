@@ -1,5 +1,6 @@
 package energy.flexledger.chaincode.market;
 
+import energy.flexledger.chaincode.CanonicalSerializer;
 import energy.flexledger.chaincode.CheckedContract;
 import energy.flexledger.chaincode.Describe;
 import java.util.List;
@@ -18,12 +19,13 @@ import org.hyperledger.fabric.contract.annotation.Transaction;
  */
 @Contract(
         name = "market",
+        transactionSerializer = CanonicalSerializer.NAME,
         info = @Info(title = "FlexLedger market", description = "Reward token, flexibility marketplace (MK1) and P2P energy auctions (DA1)", version = "0.1.0", license = @License(name = "Apache-2.0")))
 @Default
 public final class MarketContract extends CheckedContract {
     /** What this chaincode is and which domain transactions it offers so far. */
     @Transaction(name = "Describe", intent = Transaction.TYPE.EVALUATE)
-    public String describe(final Context ctx) {
+    public Describe describe(final Context ctx) {
         return Describe.of(ctx, "market", "0.1.0", List.of());
     }
 }
