@@ -108,6 +108,20 @@ public final class LedgerConnection implements AutoCloseable {
         }
     }
 
+    /**
+     * What {@code chaincode} on {@code channelName} says of itself (Fabric's
+     * {@code org.hyperledger.fabric:GetMetadata}): its contracts, each transaction's parameter and
+     * result types, and each type's members, as JSON.
+     */
+    public String metadata(final String channelName, final String chaincode) throws LedgerException {
+        try {
+            return new String(gateway.getNetwork(channelName).getContract(chaincode).evaluateTransaction("org.hyperledger.fabric:GetMetadata"),
+                    java.nio.charset.StandardCharsets.UTF_8);
+        } catch (GatewayException e) {
+            throw EnergyLedger.translate("GetMetadata", e);
+        }
+    }
+
     @Override
     public void close() {
         gateway.close();

@@ -72,6 +72,21 @@ class EnergyLedgerIT {
         return acc.digest();
     }
 
+    @Test
+    void theChaincodeDescribesItsTypesToClients() throws LedgerException {
+        // Through a peer, from the running chaincode server: results and record arguments are typed.
+        final Map<String, Object> metadata = Json.parseObject(community.metadata("grid", "energy"));
+        final Map<?, ?> schemas = (Map<?, ?>) ((Map<?, ?>) metadata.get("components")).get("schemas");
+        assertThat(schemas.keySet()).contains("Asset", "ChainHead", "IntervalRecord", "IntervalPage", "AssetSpec", "Subscription");
+        final Map<?, ?> page = (Map<?, ?>) ((Map<?, ?>) schemas.get("IntervalPage")).get("properties");
+        assertThat(((Map<?, ?>) page.get("records")).get("type")).isEqualTo("array");
+        final List<?> transactions = (List<?>) ((Map<?, ?>) ((Map<?, ?>) metadata.get("contracts")).get("energy")).get("transactions");
+        assertThat(transactions).anySatisfy(tx -> {
+            assertThat(((Map<?, ?>) tx).get("name")).isEqualTo("GetHead");
+            assertThat(((Map<?, ?>) ((Map<?, ?>) tx).get("returns")).get("$ref")).isEqualTo("#/components/schemas/ChainHead");
+        });
+    }
+
     private static EnergyLedger registered(final String meterId) throws LedgerException {
         final EnergyLedger energy = community.energy("grid");
         energy.registerMeter(meterId, "zone-it", Hex.encode(Fp1.saltCommitment(SALT)));
