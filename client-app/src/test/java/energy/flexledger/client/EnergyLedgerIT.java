@@ -73,10 +73,11 @@ class EnergyLedgerIT {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
     void theChaincodeDescribesItsTypesToClients() throws LedgerException {
         // Through a peer, from the running chaincode server: results and record arguments are typed.
         final Map<String, Object> metadata = Json.parseObject(community.metadata("grid", "energy"));
-        final Map<?, ?> schemas = (Map<?, ?>) ((Map<?, ?>) metadata.get("components")).get("schemas");
+        final Map<String, Object> schemas = (Map<String, Object>) ((Map<?, ?>) metadata.get("components")).get("schemas");
         assertThat(schemas.keySet()).contains("Asset", "ChainHead", "IntervalRecord", "IntervalPage", "AssetSpec", "Subscription");
         final Map<?, ?> page = (Map<?, ?>) ((Map<?, ?>) schemas.get("IntervalPage")).get("properties");
         assertThat(((Map<?, ?>) page.get("records")).get("type")).isEqualTo("array");
