@@ -10,23 +10,37 @@ import org.hyperledger.fabric.contract.ClientIdentity;
 import org.hyperledger.fabric.contract.Context;
 
 /**
- * Who submitted the transaction: MSP, NodeOU role and the unique identity id. Rights come only from
- * here, never from argument values.
+ * Who submitted the transaction: MSP, NodeOU role and the unique identity id, and what the
+ * consortium on the ledger says of the caller's org ({@link Membership}, read once, when first
+ * needed). Rights come only from here, never from argument values, and never from MSP ids
+ * written into code.
  */
 public final class Caller {
     private final String mspId;
     private final Role role;
     private final String id;
+    private final java.util.function.Supplier<Consortium> source;
+    private Consortium consortium;
 
-    Caller(final String mspId, final Role role, final String id) {
+    Caller(final String mspId, final Role role, final String id, final java.util.function.Supplier<Consortium> source) {
         this.mspId = mspId;
         this.role = role;
         this.id = id;
+        this.source = source;
     }
 
     public static Caller of(final Context ctx) {
         final ClientIdentity identity = ctx.getClientIdentity();
-        return new Caller(identity.getMSPID(), roleOf(identity.getX509Certificate()), identity.getId());
+        return new Caller(identity.getMSPID(), roleOf(identity.getX509Certificate()), identity.getId(),
+                () -> Membership.load(ctx.getStub()));
+    }
+
+    /** The consortium as this transaction reads it (one chaincode-to-chaincode query, on first use). */
+    public Consortium consortium() {
+        if (consortium == null) {
+            consortium = source.get();
+        }
+        return consortium;
     }
 
     static Role roleOf(final X509Certificate certificate) {
@@ -89,25 +103,39 @@ public final class Caller {
     /** The longest identity id accepted as a binding. */
     public static final int MAX_IDENTITY_ID_LENGTH = 1024;
 
-    public Optional<MemberOrg> memberOrg() {
-        return MemberOrg.ofMsp(mspId);
+    /** The caller's org as a member of the consortium, or empty when it is none. */
+    public Optional<Member> member() {
+        if (!(role == Role.ADMIN || role == Role.CLIENT || role == Role.PEER)) {
+            return Optional.empty(); // no need to ask the ledger about an identity that has no role
+        }
+        return consortium().member(mspId);
     }
 
     /** Any identity of a member organisation (admin, client or peer) may read. */
     public Caller requireMemberReader() {
-        if (memberOrg().isEmpty() || !(role == Role.ADMIN || role == Role.CLIENT || role == Role.PEER)) {
+        if (member().isEmpty()) {
             throw denied("read");
         }
         return this;
     }
 
     /** Admins and clients of a member organisation submit transactions. */
-    public MemberOrg requireMemberWriter(final String action) {
-        final Optional<MemberOrg> org = memberOrg();
+    public Member requireMemberWriter(final String action) {
+        final Optional<Member> org = member();
         if (org.isEmpty() || !(role == Role.ADMIN || role == Role.CLIENT)) {
             throw denied(action);
         }
         return org.get();
+    }
+
+    /** An admin or client of a member holding {@code memberRole}. */
+    public Member requireRole(final MemberRole memberRole, final String action) {
+        final Member org = requireMemberWriter(action);
+        if (!org.has(memberRole)) {
+            throw Failures.fail(ErrorCode.ACCESS_DENIED, mspId + " may not " + action + ": it does not hold the role " + memberRole
+                    + " in the consortium (roles: " + org.roleList() + ")");
+        }
+        return org;
     }
 
     /** An admin or client of exactly {@code ownerMspId}. */

@@ -1,5 +1,6 @@
 package energy.flexledger.chaincode;
 
+import energy.flexledger.spec.Canonical;
 import java.util.List;
 import org.hyperledger.fabric.contract.Context;
 import org.hyperledger.fabric.contract.annotation.DataType;
@@ -9,7 +10,7 @@ import org.hyperledger.fabric.contract.annotation.Property;
 @DataType
 public record Describe(@Property String chaincode, @Property String version, @Property String channel, @Property String[] transactions) {
     public Describe {
-        transactions = transactions.clone();
+        transactions = Canonical.copyOf(transactions, "transactions");
     }
 
     @Override

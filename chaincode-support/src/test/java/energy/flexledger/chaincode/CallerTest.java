@@ -14,7 +14,27 @@ class CallerTest {
         final Caller caller = Caller.of(ledger.as("DsoMSP", "admin").context());
         assertThat(caller.mspId()).isEqualTo("DsoMSP");
         assertThat(caller.role()).isEqualTo(Role.ADMIN);
-        assertThat(caller.memberOrg()).contains(MemberOrg.DSO);
+        assertThat(caller.member()).hasValueSatisfying(m -> assertThat(m.has(MemberRole.DSO)).isTrue());
+        assertThat(caller.requireRole(MemberRole.DSO, "operate zones").mspId()).isEqualTo("DsoMSP");
+        assertThatThrownBy(() -> caller.requireRole(MemberRole.AGGREGATOR, "represent communities"))
+                .hasMessage("ACCESS_DENIED: DsoMSP may not represent communities: it does not hold the role AGGREGATOR in the consortium (roles: [DSO])");
+    }
+
+    @Test
+    void membershipComesFromTheLedgerOncePerTransaction() {
+        // An org the consortium has not admitted is no member, whatever its certificate says.
+        ledger.withConsortium(Consortium.EMPTY);
+        assertThatThrownBy(() -> Caller.of(ledger.as("DsoMSP", "admin").context()).requireMemberReader()).hasMessageStartingWith("ACCESS_DENIED");
+        ledger.withConsortium(FakeLedger.fixtureConsortium());
+        final int before = ledger.consortiumReads();
+        final Caller caller = Caller.of(ledger.as("DsoMSP", "client").context());
+        caller.requireMemberReader();
+        caller.requireMemberWriter("x");
+        caller.requireRole(MemberRole.DSO, "y");
+        assertThat(ledger.consortiumReads() - before).isEqualTo(1);
+        // Identities without a NodeOU role never cause a read.
+        Caller.of(ledger.as("DsoMSP", "marketing").context()).member();
+        assertThat(ledger.consortiumReads() - before).isEqualTo(1);
     }
 
     @Test

@@ -52,6 +52,37 @@ public final class FakeLedger {
     private int writes;
     private int privateReads;
     private final Map<String, String> eventsByTx = new TreeMap<>();
+    private Consortium consortium = fixtureConsortium();
+    private int consortiumReads;
+
+    /**
+     * The consortium the unit tests run in, as governance would have recorded it: a DSO operating
+     * zone-1 and zone-2, an aggregator representing the community and the CPO, a community, a CPO.
+     * A fixture: no chaincode knows these MSP ids.
+     */
+    public static Consortium fixtureConsortium() {
+        return new Consortium(new Member[] {
+            member("AggregatorMSP", new String[] {"AGGREGATOR"}, new String[0], new String[] {"CommunityMSP", "CpoMSP"}),
+            member("CommunityMSP", new String[] {"COMMUNITY"}, new String[0], new String[0]),
+            member("CpoMSP", new String[] {"CPO"}, new String[0], new String[0]),
+            member("DsoMSP", new String[] {"DSO"}, new String[] {"zone-1", "zone-2"}, new String[0]),
+        }, 4, 0, "genesis");
+    }
+
+    public static Member member(final String mspId, final String[] roles, final String[] zones, final String[] represents) {
+        return new Member(mspId, roles, zones, represents, 0, "genesis", 0, "genesis");
+    }
+
+    /** What the {@code consortium} chaincode answers from now on. */
+    public FakeLedger withConsortium(final Consortium value) {
+        this.consortium = value;
+        return this;
+    }
+
+    /** How many times chaincodes asked the consortium chaincode. */
+    public int consortiumReads() {
+        return consortiumReads;
+    }
 
     /** Acts as an identity of {@code mspId} with NodeOU {@code ou} (admin, client, peer, ...). */
     public FakeLedger as(final String mspId, final String ou) {
@@ -196,6 +227,13 @@ public final class FakeLedger {
             validationParameters.put(inv.getArgument(0), inv.<byte[]>getArgument(1).clone());
             return null;
         }).when(stub).setStateValidationParameter(anyString(), any(byte[].class));
+        when(stub.invokeChaincodeWithStringArgs(anyString(), org.mockito.ArgumentMatchers.<List<String>>any(), anyString())).thenAnswer(inv -> {
+            if (!Membership.CHAINCODE.equals(inv.getArgument(0)) || !List.of(Membership.QUERY).equals(inv.getArgument(1))) {
+                return org.hyperledger.fabric.shim.ResponseUtils.newErrorResponse("no such chaincode or function in the fake ledger");
+            }
+            consortiumReads++;
+            return org.hyperledger.fabric.shim.ResponseUtils.newSuccessResponse(energy.flexledger.spec.Canonical.bytes(consortium));
+        });
         final String txId = "tx" + txCounter;
         doAnswer(inv -> {
             lastEventName = inv.getArgument(0);

@@ -120,6 +120,22 @@ public final class Canonical {
         }
     }
 
+    /**
+     * A copy of a record's array member, refusing a missing array or a missing element: a record
+     * never holds nulls where its JSON may not, whether it is read from input or from the ledger.
+     */
+    public static <T> T[] copyOf(final T[] array, final String member) {
+        if (array == null) {
+            throw new SpecException(ErrorCode.BAD_JSON, member + " is required");
+        }
+        for (int i = 0; i < array.length; i++) {
+            if (array[i] == null) {
+                throw new SpecException(ErrorCode.BAD_JSON, member + "[" + i + "] must not be null");
+            }
+        }
+        return array.clone();
+    }
+
     /** The name a type goes by in messages: its {@link JsonRootName}, else its simple name in lower camel case. */
     public static String nameOf(final Class<?> type) {
         final JsonRootName root = type.getAnnotation(JsonRootName.class);
@@ -166,7 +182,8 @@ public final class Canonical {
                 final Class<?> target = ((MismatchedInputException) m).getTargetType();
                 return new SpecException(ErrorCode.BAD_JSON, at + " must be " + describe(target));
             }
-            return new SpecException(ErrorCode.BAD_JSON, at + ": " + firstLine(m.getOriginalMessage()));
+            // Anything else Jackson cannot map is a value of the wrong shape; its own wording varies by version.
+            return new SpecException(ErrorCode.BAD_JSON, at + " must be " + (m.getPath().isEmpty() ? describe(type) : "of another shape"));
         }
         return new SpecException(ErrorCode.BAD_JSON, name + " is not a valid " + nameOf(type) + ": " + firstLine(e.getMessage()));
     }

@@ -25,6 +25,8 @@ public record AssetChanges(
         @Property(schema = {"enum", "ACTIVE,INACTIVE"}) String status,
         @JsonIgnore List<String> given) {
     static final List<String> FIELDS = List.of("zone", "deviceId", "gatewayId", "status");
+    /** The members whose null means something (unbind); a null zone or status is a malformed change. */
+    private static final List<String> NULLABLE = List.of("deviceId", "gatewayId");
 
     public AssetChanges {
         given = List.copyOf(given);
@@ -41,7 +43,10 @@ public record AssetChanges(
                 throw new SpecException(ErrorCode.BAD_REQUEST, "field '" + e.getKey() + "' cannot change; fields that can: " + FIELDS);
             }
             if (e.getValue() != null && !(e.getValue() instanceof String)) {
-                throw new SpecException(ErrorCode.BAD_REQUEST, e.getKey() + " must be a string or null");
+                throw new SpecException(ErrorCode.BAD_JSON, e.getKey() + " must be a string" + (NULLABLE.contains(e.getKey()) ? " or null" : ""));
+            }
+            if (e.getValue() == null && !NULLABLE.contains(e.getKey())) {
+                throw new SpecException(ErrorCode.BAD_JSON, e.getKey() + " must be a string; only deviceId and gatewayId may be null (unbound)");
             }
             values[at] = (String) e.getValue();
             given.add(e.getKey());

@@ -1,5 +1,6 @@
 package energy.flexledger.chaincode.energy;
 
+import energy.flexledger.spec.Canonical;
 import java.util.List;
 import org.hyperledger.fabric.contract.annotation.DataType;
 import org.hyperledger.fabric.contract.annotation.Property;
@@ -8,7 +9,7 @@ import org.hyperledger.fabric.contract.annotation.Property;
 @DataType
 public record AssetPage(@Property Asset[] assets, @Property String bookmark) {
     public AssetPage {
-        assets = assets.clone();
+        assets = Canonical.copyOf(assets, "assets");
     }
 
     AssetPage(final List<Asset> assets, final String bookmark) {

@@ -1,5 +1,6 @@
 package energy.flexledger.chaincode.energy;
 
+import energy.flexledger.spec.Canonical;
 import java.util.List;
 import org.hyperledger.fabric.contract.annotation.DataType;
 import org.hyperledger.fabric.contract.annotation.Property;
@@ -8,7 +9,7 @@ import org.hyperledger.fabric.contract.annotation.Property;
 @DataType
 public record BatchPage(@Property Batch[] batches, @Property String bookmark) {
     public BatchPage {
-        batches = batches.clone();
+        batches = Canonical.copyOf(batches, "batches");
     }
 
     BatchPage(final List<Batch> batches, final String bookmark) {

@@ -3,7 +3,7 @@ package energy.flexledger.chaincode.energy;
 import energy.flexledger.chaincode.Caller;
 import energy.flexledger.chaincode.Failures;
 import energy.flexledger.chaincode.KeyPolicy;
-import energy.flexledger.chaincode.MemberOrg;
+import energy.flexledger.chaincode.Member;
 import energy.flexledger.chaincode.StateStore;
 import energy.flexledger.spec.ErrorCode;
 import energy.flexledger.spec.Fp1;
@@ -31,7 +31,7 @@ final class Batches {
     private Batches() {}
 
     static Batch certify(final ChaincodeStub stub, final Caller caller, final BatchSpec spec) {
-        final MemberOrg provider = caller.requireMemberWriter("certify batches");
+        final Member provider = caller.requireMemberWriter("certify batches");
         final StateStore state = new StateStore(stub);
         Registry.requireNotDevice(state, caller, "certify batches");
         final String batchId = Args.id("batchId", spec.batchId());
@@ -56,7 +56,7 @@ final class Batches {
         final Batch batch = new Batch(batchId, topic, spec.periodStart(), spec.periodEnd(), spec.count(), spec.merkleRoot(), provider.mspId(),
                 caller.id(), stub.getTxTimestamp().toEpochMilli(), stub.getTxId());
         // A certified root never changes: the provider and a party with a separate interest guard it.
-        final KeyPolicy policy = Privacy.endorsement(provider.mspId());
+        final KeyPolicy policy = Privacy.endorsement(caller.consortium(), provider.mspId());
         state.write(key, batch);
         state.requireEndorsement(key, policy);
         state.index(BY_TOPIC, topic, batchId);

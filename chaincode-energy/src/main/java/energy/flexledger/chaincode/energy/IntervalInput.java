@@ -1,6 +1,8 @@
 package energy.flexledger.chaincode.energy;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import org.hyperledger.fabric.contract.annotation.DataType;
 import org.hyperledger.fabric.contract.annotation.Property;
 
@@ -11,10 +13,10 @@ import org.hyperledger.fabric.contract.annotation.Property;
  */
 @DataType
 public record IntervalInput(
-        @Property @JsonProperty(required = true) String meterId,
+        @Property @JsonProperty(required = true) @JsonSetter(nulls = Nulls.FAIL) String meterId,
         @Property @JsonProperty(required = true) long start,
         @Property @JsonProperty(required = true) long end,
         @Property @JsonProperty(required = true) long count,
         @Property @JsonProperty(required = true) long sum,
         @Property Long avg,
-        @Property(schema = {"pattern", "^[0-9a-f]{64}$"}) @JsonProperty(required = true) String fingerprint) {}
+        @Property(schema = {"pattern", "^[0-9a-f]{64}$"}) @JsonProperty(required = true) @JsonSetter(nulls = Nulls.FAIL) String fingerprint) {}

@@ -1,5 +1,6 @@
 package energy.flexledger.chaincode.energy;
 
+import energy.flexledger.spec.Canonical;
 import org.hyperledger.fabric.contract.annotation.DataType;
 import org.hyperledger.fabric.contract.annotation.Property;
 
@@ -7,7 +8,7 @@ import org.hyperledger.fabric.contract.annotation.Property;
 @DataType
 public record IntervalPage(@Property String meterId, @Property IntervalRecord[] records, @Property String bookmark, @Property ChainHead head) {
     public IntervalPage {
-        records = records.clone();
+        records = Canonical.copyOf(records, "records");
     }
 
     @Override

@@ -1,6 +1,7 @@
 package energy.flexledger.chaincode.energy;
 
 import energy.flexledger.chaincode.Caller;
+import energy.flexledger.chaincode.Consortium;
 import energy.flexledger.chaincode.Failures;
 import energy.flexledger.chaincode.KeyPolicy;
 import energy.flexledger.chaincode.StateStore;
@@ -96,12 +97,12 @@ final class Intervals {
         final Map<Long, List<IntervalRecord>> segments = new TreeMap<>();
         long openSegment = Long.MIN_VALUE;
 
-        MeterState(final Asset asset, final ChainHead head) {
+        MeterState(final Asset asset, final ChainHead head, final Consortium consortium) {
             this.asset = asset;
             this.head = head;
             this.intervalMs = asset.intervalMs();
             this.collection = Privacy.collectionOf(asset.ownerMsp());
-            this.policy = Privacy.endorsement(asset.ownerMsp());
+            this.policy = Privacy.endorsement(consortium, asset.ownerMsp());
         }
 
         /**
@@ -285,7 +286,7 @@ final class Intervals {
         if (!Registry.ACTIVE.equals(asset.status())) {
             throw Failures.fail(ErrorCode.INACTIVE, "asset '" + meterId + "' is deactivated; its owner can reactivate it");
         }
-        return new MeterState(asset, Registry.readHead(state, asset));
+        return new MeterState(asset, Registry.readHead(state, asset), caller.consortium());
     }
 
     static IntervalDigest digest(final String where, final long start, final long end, final long count, final long sum,

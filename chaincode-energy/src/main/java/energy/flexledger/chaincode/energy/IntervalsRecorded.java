@@ -1,5 +1,6 @@
 package energy.flexledger.chaincode.energy;
 
+import energy.flexledger.spec.Canonical;
 import org.hyperledger.fabric.contract.annotation.DataType;
 import org.hyperledger.fabric.contract.annotation.Property;
 
@@ -11,7 +12,7 @@ import org.hyperledger.fabric.contract.annotation.Property;
 @DataType
 public record IntervalsRecorded(@Property String txId, @Property long recorded, @Property long unchanged, @Property String[] meters) {
     public IntervalsRecorded {
-        meters = meters.clone();
+        meters = Canonical.copyOf(meters, "meters");
     }
 
     @Override

@@ -2,7 +2,8 @@ package energy.flexledger.chaincode.energy;
 
 import energy.flexledger.chaincode.Caller;
 import energy.flexledger.chaincode.Failures;
-import energy.flexledger.chaincode.MemberOrg;
+import energy.flexledger.chaincode.KeyPolicy;
+import energy.flexledger.chaincode.Member;
 import energy.flexledger.chaincode.Role;
 import energy.flexledger.chaincode.StateStore;
 import energy.flexledger.spec.ErrorCode;
@@ -47,7 +48,7 @@ final class Registry {
 
     /** Registers an asset for the caller's org; the same registration again returns the stored asset. */
     static Asset register(final ChaincodeStub stub, final Caller caller, final AssetSpec spec) {
-        final MemberOrg owner = caller.requireMemberWriter("register assets");
+        final Member owner = caller.requireMemberWriter("register assets");
         final StateStore state = new StateStore(stub);
         requireNotDevice(state, caller, "register assets");
         final String assetId = Args.id("assetId", spec.assetId());
@@ -132,8 +133,9 @@ final class Registry {
         }
         final Asset asset = proposed.withRegistration(earliest == null ? 0L : earliest, now, stub.getTxId());
         state.write(key, asset);
-        state.requireEndorsement(key, Privacy.endorsement(owner.mspId()));
-        writeIndexes(state, asset);
+        final KeyPolicy policy = Privacy.endorsement(caller.consortium(), owner.mspId());
+        state.requireEndorsement(key, policy);
+        writeIndexes(state, asset, policy);
         if (asset.metering()) {
             final ChainHead head = new ChainHead(assetId, 0L, null, Hex.encode(Fp1.genesis(assetId)));
             final String headKey = state.key(HEAD, assetId);
@@ -141,7 +143,7 @@ final class Registry {
             state.writePrivate(collection, headKey, head);
             // The head link commits to the meter's whole history: the owner and a party with a
             // separate interest move it together, never one member alone.
-            state.requirePrivateEndorsement(collection, headKey, Privacy.endorsement(owner.mspId()));
+            state.requirePrivateEndorsement(collection, headKey, policy);
         }
         // The result and the event go into the block: the asset only, never its private chain head.
         return asset;
@@ -190,8 +192,9 @@ final class Registry {
         state.write(key, updated);
         // Set again on every write (idempotent): Fabric validates against the policy already
         // committed, and the policy of a key never depends on how it was first written.
-        state.requireEndorsement(key, Privacy.endorsement(asset.ownerMsp()));
-        writeIndexes(state, updated);
+        final KeyPolicy policy = Privacy.endorsement(caller.consortium(), asset.ownerMsp());
+        state.requireEndorsement(key, policy);
+        writeIndexes(state, updated, policy);
         // The result and the event go into the block: the asset only, never its private chain head.
         return updated;
     }
@@ -221,7 +224,7 @@ final class Registry {
         if (Privacy.mayRead(caller, asset.ownerMsp())) {
             return AssetView.of(asset, readHead(state, asset), null);
         }
-        return AssetView.of(asset, null, Privacy.readersOf(asset.ownerMsp()).toArray(new String[0]));
+        return AssetView.of(asset, null, Privacy.readersOf(caller.consortium(), asset.ownerMsp()).toArray(new String[0]));
     }
 
     /** An admin of the owner org, or the asset's bound gateway identity. */
@@ -293,15 +296,15 @@ final class Registry {
         }
     }
 
-    private static void writeIndexes(final StateStore state, final Asset asset) {
+    private static void writeIndexes(final StateStore state, final Asset asset, final KeyPolicy policy) {
         final String owner = asset.ownerMsp();
         final String id = asset.assetId();
         final String type = asset.type();
-        indexGuarded(state, owner, BY_OWNER, owner, type, id);
-        indexGuarded(state, owner, BY_ZONE, asset.zone(), type, id);
-        indexGuarded(state, owner, BY_TYPE, type, id);
+        indexGuarded(state, policy, BY_OWNER, owner, type, id);
+        indexGuarded(state, policy, BY_ZONE, asset.zone(), type, id);
+        indexGuarded(state, policy, BY_TYPE, type, id);
         if (asset.deviceId() != null) {
-            indexGuarded(state, owner, BY_DEVICE, owner, asset.deviceId(), id);
+            indexGuarded(state, policy, BY_DEVICE, owner, asset.deviceId(), id);
         }
     }
 
@@ -316,9 +319,9 @@ final class Registry {
         }
     }
 
-    private static void indexGuarded(final StateStore state, final String owner, final String type, final String... parts) {
+    private static void indexGuarded(final StateStore state, final KeyPolicy policy, final String type, final String... parts) {
         state.index(type, parts);
-        state.requireEndorsement(state.key(type, parts), Privacy.endorsement(owner));
+        state.requireEndorsement(state.key(type, parts), policy);
     }
 
     /**

@@ -1,5 +1,6 @@
 package energy.flexledger.chaincode.energy;
 
+import energy.flexledger.spec.Canonical;
 import org.hyperledger.fabric.contract.annotation.DataType;
 import org.hyperledger.fabric.contract.annotation.Property;
 
@@ -12,7 +13,7 @@ import org.hyperledger.fabric.contract.annotation.Property;
 @DataType
 public record Segment(@Property String meterId, @Property long segmentStart, @Property IntervalRecord[] records) {
     public Segment {
-        records = records.clone();
+        records = Canonical.copyOf(records, "records");
     }
 
     @Override

@@ -1,5 +1,6 @@
 package energy.flexledger.chaincode.energy;
 
+import energy.flexledger.spec.Canonical;
 import java.util.List;
 import org.hyperledger.fabric.contract.annotation.DataType;
 import org.hyperledger.fabric.contract.annotation.Property;
@@ -8,7 +9,7 @@ import org.hyperledger.fabric.contract.annotation.Property;
 @DataType
 public record SubscriptionPage(@Property Subscription[] subscriptions, @Property String bookmark) {
     public SubscriptionPage {
-        subscriptions = subscriptions.clone();
+        subscriptions = Canonical.copyOf(subscriptions, "subscriptions");
     }
 
     SubscriptionPage(final List<Subscription> subscriptions, final String bookmark) {

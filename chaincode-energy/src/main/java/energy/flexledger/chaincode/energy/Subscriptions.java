@@ -3,7 +3,7 @@ package energy.flexledger.chaincode.energy;
 import energy.flexledger.chaincode.Caller;
 import energy.flexledger.chaincode.Failures;
 import energy.flexledger.chaincode.KeyPolicy;
-import energy.flexledger.chaincode.MemberOrg;
+import energy.flexledger.chaincode.Member;
 import energy.flexledger.chaincode.StateStore;
 import energy.flexledger.spec.ErrorCode;
 import java.util.ArrayList;
@@ -54,13 +54,13 @@ final class Subscriptions {
 
     static Subscription request(final ChaincodeStub stub, final Caller caller, final String subscriptionId, final String providerMsp,
             final String topic) {
-        final MemberOrg consumer = caller.requireMemberWriter("request data access");
+        final Member consumer = caller.requireMemberWriter("request data access");
         final StateStore state = new StateStore(stub);
         Registry.requireNotDevice(state, caller, "request data access");
         final String id = Args.id("subscriptionId", subscriptionId);
-        final MemberOrg provider = MemberOrg.ofMsp(providerMsp)
+        final Member provider = caller.consortium().member(providerMsp)
                 .orElseThrow(() -> Failures.fail(ErrorCode.BAD_REQUEST, "providerMsp '" + providerMsp + "' is not a member org"));
-        if (provider == consumer) {
+        if (provider.mspId().equals(consumer.mspId())) {
             throw Failures.fail(ErrorCode.BAD_REQUEST, "an org does not subscribe to its own data");
         }
         final String checkedTopic = Args.id("topic", topic);

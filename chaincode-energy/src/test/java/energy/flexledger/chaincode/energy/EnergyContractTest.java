@@ -90,15 +90,15 @@ class EnergyContractTest {
             final String ownerAndOther = "AND('CommunityMSP.peer', OR('DsoMSP.peer', 'AggregatorMSP.peer'))";
             assertThat(ledger.policyOf(Registry.ASSET, "MTR-1")).isEqualTo(ownerAndOther);
             final String headKey = new org.hyperledger.fabric.shim.ledger.CompositeKey(Registry.HEAD, "MTR-1").toString();
-            assertThat(ledger.policyOfPrivate("meterDataCommunity", headKey)).isEqualTo(ownerAndOther);
+            assertThat(ledger.policyOfPrivate("meterData-CommunityMSP", headKey)).isEqualTo(ownerAndOther);
             assertThat(ledger.policyOf(Registry.BY_OWNER, "CommunityMSP", "METER", "MTR-1")).isEqualTo(ownerAndOther);
             record("MTR-1", digest("MTR-1", T0, 1));
-            assertThat(ledger.policyOfPrivate("meterDataCommunity", Intervals.key("MTR-1", T0))).isEqualTo(ownerAndOther);
+            assertThat(ledger.policyOfPrivate("meterData-CommunityMSP", Intervals.key("MTR-1", T0))).isEqualTo(ownerAndOther);
             // An append writes a new segment and the head, each with the policy set again (the
             // policy of a key never depends on how it was first written).
             record("MTR-1", digest("MTR-1", T0 + QUARTER, 2));
-            assertThat(ledger.policyOfPrivate("meterDataCommunity", Intervals.key("MTR-1", T0 + QUARTER))).isEqualTo(ownerAndOther);
-            assertThat(ledger.policyOfPrivate("meterDataCommunity", headKey)).isEqualTo(ownerAndOther);
+            assertThat(ledger.policyOfPrivate("meterData-CommunityMSP", Intervals.key("MTR-1", T0 + QUARTER))).isEqualTo(ownerAndOther);
+            assertThat(ledger.policyOfPrivate("meterData-CommunityMSP", headKey)).isEqualTo(ownerAndOther);
         }
 
         @Test
@@ -213,7 +213,7 @@ class EnergyContractTest {
         void aStrayRecordAheadOfTheChainIsNeitherReadNorInTheWay() {
             final String first = record("MTR-1", digest("MTR-1", T0, 1));
             // Altered chaincode wrote a record ahead of the chain head into the meter's page.
-            ledger.plantPrivate("meterDataCommunity", Intervals.key("MTR-1", T0), "{\"meterId\":\"MTR-1\",\"segmentStart\":" + T0
+            ledger.plantPrivate("meterData-CommunityMSP", Intervals.key("MTR-1", T0), "{\"meterId\":\"MTR-1\",\"segmentStart\":" + T0
                     + ",\"records\":[" + first + "," + first.replace("\"start\":" + T0, "\"start\":" + (T0 + QUARTER))
                             .replace("\"end\":" + (T0 + QUARTER), "\"end\":" + (T0 + 2 * QUARTER)).replace("\"count\":1,", "\"count\":666,") + "]}");
             rejects("NOT_FOUND", () -> call("getInterval", ledger.context(), "MTR-1", Long.toString(T0 + QUARTER)));

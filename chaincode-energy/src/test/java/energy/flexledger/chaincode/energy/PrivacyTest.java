@@ -1,6 +1,10 @@
 package energy.flexledger.chaincode.energy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import energy.flexledger.chaincode.Consortium;
+import energy.flexledger.chaincode.FakeLedger;
 
 import energy.flexledger.spec.Hex;
 import energy.flexledger.spec.Json;
@@ -26,7 +30,7 @@ class PrivacyTest extends Fixture {
 
     @Test
     void intervalsAndTheHeadGoToTheOwnersCollectionNotTheChannel() {
-        assertThat(ledger.collections()).containsExactly("meterDataCommunity");
+        assertThat(ledger.collections()).containsExactly("meterData-CommunityMSP");
         assertThat(ledger.snapshot().keySet()).noneMatch(k -> k.startsWith("interval\u0000"));
     }
 
@@ -50,7 +54,7 @@ class PrivacyTest extends Fixture {
         // Both records came in one transaction: one segment, named by its first record.
         final Map<String, Object> hash = Json.parseObject(call("getIntervalHash", ledger.as("CpoMSP", "client", "auditor").context(), "MTR-1",
                 Long.toString(T0)));
-        assertThat(hash).containsEntry("collection", "meterDataCommunity").containsEntry("segmentStart", T0);
+        assertThat(hash).containsEntry("collection", "meterData-CommunityMSP").containsEntry("segmentStart", T0);
         // A reader hands over the segment: the records of one transaction, as GetIntervals gives them.
         final Map<String, Object> read = Json.parseObject(call("getIntervals", ledger.as("DsoMSP", "client", "analyst").context(), "MTR-1",
                 Long.toString(T0), Long.toString(T0 + 96 * QUARTER), "", ""));
@@ -88,26 +92,58 @@ class PrivacyTest extends Fixture {
     }
 
     @Test
-    void theCollectionsConfigHasTheMembersThisChaincodeAssumes() throws Exception {
-        final String config = Files.readString(Path.of("../network-config/collections-energy-grid.json"));
-        final List<Object> collections = new ArrayList<>();
-        for (final Object c : (List<?>) Json.parse(config)) {
-            collections.add(c);
-        }
-        assertThat(collections).hasSize(4);
-        for (final String owner : List.of("DsoMSP", "AggregatorMSP", "CommunityMSP", "CpoMSP")) {
-            final Map<?, ?> c = collections.stream().map(o -> (Map<?, ?>) o)
-                    .filter(m -> Privacy.collectionOf(owner).equals(m.get("name"))).findFirst().orElseThrow();
+    void theGeneratedCollectionsHaveTheMembersThisChaincodeAssumes() {
+        final Consortium consortium = FakeLedger.fixtureConsortium();
+        final List<Map<String, Object>> collections = Collections.config(consortium);
+        // The DSO has no other reader (no aggregator represents it): it gets no collection.
+        assertThat(collections).extracting(c -> c.get("name"))
+                .containsExactly("meterData-AggregatorMSP", "meterData-CommunityMSP", "meterData-CpoMSP");
+        for (final String owner : List.of("AggregatorMSP", "CommunityMSP", "CpoMSP")) {
+            final Map<?, ?> c = collections.stream().filter(m -> Privacy.collectionOf(owner).equals(m.get("name"))).findFirst().orElseThrow();
             final List<String> members = new ArrayList<>();
-            final Matcher m = Pattern.compile("'(\\w+)\\.member'").matcher((String) c.get("policy"));
+            final Matcher m = Pattern.compile("'([\\w-]+)\\.member'").matcher((String) c.get("policy"));
             while (m.find()) {
                 members.add(m.group(1));
             }
-            assertThat(members).as(owner).containsExactlyInAnyOrderElementsOf(Privacy.readersOf(owner));
+            assertThat(members).as(owner).containsExactlyInAnyOrderElementsOf(Privacy.readersOf(consortium, owner));
             // New keys of the collection need the same endorsements as the key-level policy of written ones.
-            assertThat(c.get("endorsementPolicy")).as(owner).isEqualTo(Map.of("signaturePolicy", Privacy.endorsement(owner).toString()));
+            assertThat(c.get("endorsementPolicy")).as(owner).isEqualTo(Map.of("signaturePolicy", Privacy.endorsement(consortium, owner).toString()));
             assertThat(c.get("memberOnlyRead")).isEqualTo(true);
             assertThat(c.get("blockToLive")).isEqualTo(0L);
         }
+        assertThat(Privacy.readersOf(consortium, "CommunityMSP")).containsExactly("CommunityMSP", "DsoMSP", "AggregatorMSP");
+        assertThat(Privacy.readersOf(consortium, "AggregatorMSP")).containsExactly("AggregatorMSP", "DsoMSP");
+        assertThatThrownBy(() -> Privacy.endorsement(consortium, "DsoMSP")).hasMessageStartingWith("INVALID_STATE: no member besides DsoMSP");
+    }
+
+    @Test
+    void aSecondAggregatorReadsExactlyTheDataOfTheOrgsItRepresents() {
+        final Consortium grown = new Consortium(new energy.flexledger.chaincode.Member[] {
+            FakeLedger.member("AggregatorMSP", new String[] {"AGGREGATOR"}, new String[0], new String[] {"CommunityMSP"}),
+            FakeLedger.member("Aggregator2MSP", new String[] {"AGGREGATOR"}, new String[0], new String[] {"CpoMSP"}),
+            FakeLedger.member("CommunityMSP", new String[] {"COMMUNITY"}, new String[0], new String[0]),
+            FakeLedger.member("CpoMSP", new String[] {"CPO"}, new String[0], new String[0]),
+            FakeLedger.member("DsoMSP", new String[] {"DSO"}, new String[] {"zone-1"}, new String[0]),
+        }, 5, 0, "t");
+        assertThat(Privacy.readersOf(grown, "CpoMSP")).containsExactly("CpoMSP", "DsoMSP", "Aggregator2MSP");
+        assertThat(Privacy.readersOf(grown, "CommunityMSP")).containsExactly("CommunityMSP", "DsoMSP", "AggregatorMSP");
+        assertThat(Privacy.endorsement(grown, "CpoMSP").toString()).isEqualTo("AND('CpoMSP.peer', OR('DsoMSP.peer', 'Aggregator2MSP.peer'))");
+        assertThat(Collections.config(grown)).hasSize(4);
+    }
+
+    @Test
+    void theGeneratorReadsAConsortiumFileAndPrintsTheCollections(@org.junit.jupiter.api.io.TempDir final Path dir) throws Exception {
+        final Path file = dir.resolve("consortium.json");
+        Files.writeString(file, energy.flexledger.spec.Canonical.write(FakeLedger.fixtureConsortium()));
+        final java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        final java.io.PrintStream original = System.out;
+        System.setOut(new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            Collections.main(new String[] {file.toString()});
+        } finally {
+            System.setOut(original);
+        }
+        assertThat(out.toString(java.nio.charset.StandardCharsets.UTF_8).trim())
+                .isEqualTo(energy.flexledger.spec.Canonical.write(Collections.config(FakeLedger.fixtureConsortium())));
     }
 }

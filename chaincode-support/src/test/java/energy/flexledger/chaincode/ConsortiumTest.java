@@ -1,0 +1,53 @@
+package energy.flexledger.chaincode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.when;
+
+import energy.flexledger.spec.Canonical;
+import java.util.List;
+import org.hyperledger.fabric.shim.ChaincodeStub;
+import org.hyperledger.fabric.shim.ResponseUtils;
+import org.junit.jupiter.api.Test;
+
+class ConsortiumTest {
+    private final Consortium consortium = FakeLedger.fixtureConsortium();
+
+    @Test
+    void answersWhoHoldsWhichRoleOperatesWhichZoneAndRepresentsWhom() {
+        assertThat(consortium.withRole(MemberRole.DSO)).containsExactly("DsoMSP");
+        assertThat(consortium.withRole(MemberRole.AGGREGATOR)).containsExactly("AggregatorMSP");
+        assertThat(consortium.representativesOf("CommunityMSP")).containsExactly("AggregatorMSP");
+        assertThat(consortium.representativesOf("DsoMSP")).isEmpty();
+        assertThat(consortium.operatorsOf("zone-2")).containsExactly("DsoMSP");
+        assertThat(consortium.operatorsOf("zone-9")).isEmpty();
+        assertThat(consortium.isMember("CpoMSP")).isTrue();
+        assertThat(consortium.isMember("OrdererMSP")).isFalse();
+        final Member dso = consortium.member("DsoMSP").orElseThrow();
+        dso.zones()[0] = "changed";
+        dso.roles()[0] = "changed";
+        dso.represents();
+        assertThat(dso.zones()).containsExactly("zone-1", "zone-2");
+        assertThat(dso.roleList()).containsExactly("DSO");
+        consortium.members()[0] = null;
+        assertThat(consortium.members()[0]).isNotNull();
+    }
+
+    @Test
+    void isReadFromTheConsortiumChaincodeOrFailsWithInvalidState() {
+        final ChaincodeStub stub = mock(ChaincodeStub.class);
+        when(stub.getChannelId()).thenReturn("grid");
+        when(stub.invokeChaincodeWithStringArgs(anyString(), org.mockito.ArgumentMatchers.<List<String>>any(), anyString()))
+                .thenReturn(ResponseUtils.newSuccessResponse(Canonical.bytes(consortium)));
+        assertThat(Membership.load(stub).withRole(MemberRole.CPO)).containsExactly("CpoMSP");
+
+        when(stub.invokeChaincodeWithStringArgs(anyString(), org.mockito.ArgumentMatchers.<List<String>>any(), anyString())).thenReturn(ResponseUtils.newErrorResponse("no chaincode"));
+        assertThatThrownBy(() -> Membership.load(stub)).hasMessageStartingWith("INVALID_STATE: the consortium chaincode 'consortium' on channel grid")
+                .hasMessageContaining("no chaincode");
+        when(stub.invokeChaincodeWithStringArgs(anyString(), org.mockito.ArgumentMatchers.<List<String>>any(), anyString()))
+                .thenReturn(ResponseUtils.newSuccessResponse("[1]".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        assertThatThrownBy(() -> Membership.load(stub)).hasMessageStartingWith("INVALID_STATE: the consortium chaincode answered what is not a consortium");
+    }
+}
