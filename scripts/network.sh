@@ -31,9 +31,12 @@ declare -A CHANNEL_PROFILE=([grid]=Grid [community]=Community)
 declare -A CHANNEL_ORGS=([grid]="dso aggregator community cpo" [community]="aggregator community")
 
 # Chaincodes: which channels they serve and the endorsement policy on each (network-config/README.md).
-CHAINCODES=(energy dr market)
-declare -A CC_CHANNELS=([energy]="grid" [dr]="grid" [market]="grid community")
+# A policy that starts with /Channel/ names a channel policy: the consortium's governance is the
+# channel's MAJORITY Endorsement, which follows the channel's member orgs as they change.
+CHAINCODES=(consortium energy dr market)
+declare -A CC_CHANNELS=([consortium]="grid" [energy]="grid" [dr]="grid" [market]="grid community")
 declare -A CC_POLICY=(
+  [consortium/grid]="/Channel/Application/Endorsement"
   [energy/grid]="OutOf(2,'DsoMSP.peer','AggregatorMSP.peer','CommunityMSP.peer','CpoMSP.peer')"
   [dr/grid]="AND('DsoMSP.peer','AggregatorMSP.peer')"
   [market/grid]="OutOf(2,'DsoMSP.peer','AggregatorMSP.peer','CommunityMSP.peer','CpoMSP.peer')"
@@ -56,7 +59,7 @@ orderer_ops()      { echo $((BASE_PORT + 52)); }
 peer_port()        { echo $((BASE_PORT + 100 + 10 * $(org_index "$1"))); }
 peer_cc_port()     { echo $(( $(peer_port "$1") + 1 )); }
 peer_ops()         { echo $(( $(peer_port "$1") + 2 )); }
-cc_index()         { case "$1" in energy) echo 0;; dr) echo 1;; market) echo 2;; esac; }
+cc_index()         { case "$1" in energy) echo 0;; dr) echo 1;; market) echo 2;; consortium) echo 3;; esac; }
 cc_port()          { echo $((BASE_PORT + 200 + 10 * $(cc_index "$1") + $(org_index "$2"))); }  # cc org
 
 CRYPTO="$WORK/crypto"
@@ -465,8 +468,22 @@ cc_approved() {  # org cc channel
   (peer_cli_env "$1"; peer lifecycle chaincode queryapproved -C "$3" -n "$2" --sequence "$CC_SEQUENCE" >/dev/null 2>&1)
 }
 
-# Private data collections of a chaincode on a channel: network-config/collections-<cc>-<channel>.json.
-cc_collections_file() { echo "$FLEXLEDGER_ROOT/network-config/collections-$1-$2.json"; }  # cc channel
+# Private data collections of a chaincode on a channel. chaincode-energy's are generated from the
+# consortium by the chaincode's own rule (Collections in its jar): at the first deployment from
+# network-config/consortium.json, the members that governance admits at bootstrap.
+cc_collections_file() {  # cc channel
+  if [ "$1" = energy ]; then echo "$WORK/chaincode/energy/collections-$2.json"; else echo "$FLEXLEDGER_ROOT/network-config/collections-$1-$2.json"; fi
+}
+generate_collections() {
+  local out; out=$(cc_collections_file energy grid)
+  mkdir -p "$(dirname "$out")"
+  [ -f "$out" ] && return 0
+  java -cp "$(cc_jar energy)" energy.flexledger.chaincode.energy.Collections "$FLEXLEDGER_ROOT/network-config/consortium.json" > "$out.tmp" \
+    || die "could not generate chaincode-energy's collections from network-config/consortium.json"
+  mv "$out.tmp" "$out"
+}
+# --signature-policy EXPR or --channel-config-policy /Channel/...
+policy_args() { case "$1" in /Channel/*) echo "--channel-config-policy $1";; *) echo "--signature-policy $1";; esac; }
 # What a definition consists of, as recorded after commit: version, sequence, policy, collections.
 cc_definition() {  # cc channel
   local f d="$CC_VERSION $CC_SEQUENCE ${CC_POLICY[$1/$2]}"
@@ -481,7 +498,7 @@ cc_approve() {  # org cc channel pkgid policy
   if [ -f "$f" ]; then collections=(--collections-config "$f"); fi
   (peer_cli_env "$1"; peer lifecycle chaincode approveformyorg -o "127.0.0.1:$(orderer_port)" --tls --cafile "$(orderer_tlsca)" \
     -C "$3" -n "$2" -v "$CC_VERSION" --sequence "$CC_SEQUENCE" --package-id "$4" \
-    --signature-policy "$5" "${collections[@]}" --waitForEvent) >>"$LOGS/admin.log" 2>&1
+    $(policy_args "$5") "${collections[@]}" --waitForEvent) >>"$LOGS/admin.log" 2>&1
 }
 
 cc_commit() {  # cc channel policy peer-args...
@@ -491,7 +508,7 @@ cc_commit() {  # cc channel policy peer-args...
   if [ -f "$f" ]; then collections=(--collections-config "$f"); fi
   (peer_cli_env "$(echo "${CHANNEL_ORGS[$ch]}" | awk '{print $1}')"
    peer lifecycle chaincode commit -o "127.0.0.1:$(orderer_port)" --tls --cafile "$(orderer_tlsca)" \
-     -C "$ch" -n "$cc" -v "$CC_VERSION" --sequence "$CC_SEQUENCE" --signature-policy "$policy" \
+     -C "$ch" -n "$cc" -v "$CC_VERSION" --sequence "$CC_SEQUENCE" $(policy_args "$policy") \
      "${collections[@]}" "$@" --waitForEvent) >>"$LOGS/admin.log" 2>&1
 }
 
@@ -557,6 +574,34 @@ deploy_chaincodes() {
   local org
   while read -r cc org; do wait_listening "cc-$cc-$org" "$(cc_port "$cc" "$org")"; done < <(cc_servers)
   for cc in "${CHAINCODES[@]}"; do define_chaincode "$cc"; done
+  bootstrap_consortium
+}
+
+# The first members, from network-config/consortium.json, admitted by a governance transaction
+# each, endorsed by every member's peer (the MAJORITY policy needs more than half). AdmitMember of
+# a member already admitted with the same roles changes nothing, so this runs on every `up`.
+bootstrap_consortium() {
+  local ch=grid first peers=() org line n=0
+  for org in ${CHANNEL_ORGS[$ch]}; do
+    peers+=(--peerAddresses "127.0.0.1:$(peer_port "$org")" --tlsRootCertFiles "$(peer_tlsca "$org")")
+  done
+  first=$(echo "${CHANNEL_ORGS[$ch]}" | awk '{print $1}')
+  local lines
+  lines=$(java -cp "$(cc_jar consortium)" energy.flexledger.chaincode.consortium.Bootstrap "$FLEXLEDGER_ROOT/network-config/consortium.json") \
+    || die "network-config/consortium.json is not a consortium (see the error above)"
+  while IFS= read -r line; do
+    [ -n "$line" ] || continue
+    n=$((n + 1))
+    retry 5 consortium_invoke "$first" "$ch" "$line" "${peers[@]}" || die "admitting a member to the consortium failed ($line); see $LOGS/admin.log"
+  done <<<"$lines"
+  log "consortium on '$ch': $n members of network-config/consortium.json admitted"
+}
+
+consortium_invoke() {  # admin-org channel ctor-json peer-args...
+  local org=$1 ch=$2 ctor=$3; shift 3
+  (peer_cli_env "$org" admin
+   peer chaincode invoke -o "127.0.0.1:$(orderer_port)" --tls --cafile "$(orderer_tlsca)" -C "$ch" -n consortium \
+     -c "$ctor" "$@" --waitForEvent) >>"$LOGS/admin.log" 2>&1
 }
 
 # ---------------------------------------------------------------------------- client profiles
@@ -606,6 +651,7 @@ cmd_up() {
   check_base_port
   check_definitions
   ensure_jars
+  generate_collections
   generate_crypto
   render_configtx
   channel_blocks

@@ -1,12 +1,11 @@
 package energy.flexledger.chaincode.energy;
 
 import energy.flexledger.chaincode.Consortium;
+import energy.flexledger.chaincode.ConsortiumFile;
 import energy.flexledger.chaincode.Member;
 import energy.flexledger.spec.Canonical;
 import energy.flexledger.spec.SpecException;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -55,7 +54,7 @@ public final class Collections {
         return out;
     }
 
-    /** Prints the collections for the consortium in the file named by the only argument (a {@link Consortium} as JSON). */
+    /** Prints the collections for the consortium in the file named by the only argument ({@link ConsortiumFile}). */
     public static void main(final String[] args) throws IOException {
         if (args.length != 1) {
             System.err.println("usage: java -cp chaincode-energy.jar " + Collections.class.getName() + " CONSORTIUM_JSON");
@@ -63,7 +62,7 @@ public final class Collections {
         }
         final Consortium consortium;
         try {
-            consortium = Canonical.read(Files.readString(Path.of(args[0]), StandardCharsets.UTF_8), Consortium.class, args[0]);
+            consortium = ConsortiumFile.read(Path.of(args[0]));
         } catch (SpecException e) {
             System.err.println("not a consortium: " + e.getMessage());
             System.exit(2);

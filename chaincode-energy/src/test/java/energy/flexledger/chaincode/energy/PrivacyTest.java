@@ -134,6 +134,7 @@ class PrivacyTest extends Fixture {
     @Test
     void theGeneratorReadsAConsortiumFileAndPrintsTheCollections(@org.junit.jupiter.api.io.TempDir final Path dir) throws Exception {
         final Path file = dir.resolve("consortium.json");
+        // What GetConsortium answers is a consortium file too.
         Files.writeString(file, energy.flexledger.spec.Canonical.write(FakeLedger.fixtureConsortium()));
         final java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         final java.io.PrintStream original = System.out;

@@ -1,0 +1,33 @@
+package energy.flexledger.chaincode.consortium;
+
+import energy.flexledger.chaincode.ConsortiumFile;
+import energy.flexledger.spec.Canonical;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The first admissions of a new network, for {@code scripts/network.sh}: {@code java -cp
+ * chaincode-consortium.jar energy.flexledger.chaincode.consortium.Bootstrap consortium.json} prints,
+ * one line per member, the {@code -c} argument of Fabric's {@code peer chaincode invoke} for its
+ * {@code AdmitMember} transaction (JSON escaping done here, not in shell).
+ */
+public final class Bootstrap {
+    private Bootstrap() {}
+
+    public static void main(final String[] args) throws IOException {
+        if (args.length != 1) {
+            System.err.println("usage: java -cp chaincode-consortium.jar " + Bootstrap.class.getName() + " CONSORTIUM_JSON");
+            System.exit(2);
+        }
+        for (final String line : lines(Path.of(args[0]))) {
+            System.out.println(line);
+        }
+    }
+
+    static List<String> lines(final Path file) throws IOException {
+        return ConsortiumFile.specs(file).stream()
+                .map(spec -> Canonical.write(Map.of("Args", List.of("AdmitMember", Canonical.write(spec))))).toList();
+    }
+}
