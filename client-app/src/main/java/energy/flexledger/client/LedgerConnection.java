@@ -108,6 +108,16 @@ public final class LedgerConnection implements AutoCloseable {
         }
     }
 
+    /** An evaluate (query) of any chaincode's transaction through this member's gateway peer; the result's bytes. */
+    public byte[] evaluate(final String channelName, final String chaincode, final String transaction, final String... args)
+            throws LedgerException {
+        try {
+            return gateway.getNetwork(channelName).getContract(chaincode).evaluateTransaction(transaction, args);
+        } catch (GatewayException e) {
+            throw EnergyLedger.translate(transaction, e);
+        }
+    }
+
     /**
      * What {@code chaincode} on {@code channelName} says of itself (Fabric's
      * {@code org.hyperledger.fabric:GetMetadata}): its contracts, each transaction's parameter and

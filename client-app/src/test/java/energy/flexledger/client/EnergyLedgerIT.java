@@ -13,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -108,26 +107,9 @@ class EnergyLedgerIT {
         return peerCli(org, "peer chaincode query -C grid -n energy -c \"$1\"", Json.write(Map.of("Args", List.of((Object[]) args))), true);
     }
 
-    /**
-     * Runs a peer CLI command line as the org's user (environment from {@code network.sh env}), with
-     * {@code $1} bound to {@code arg}; asserts success or failure and returns stdout and stderr.
-     */
     private static String peerCli(final String org, final String command, final String arg, final boolean mustSucceed)
             throws IOException, InterruptedException {
-        final ProcessBuilder pb = new ProcessBuilder("bash", "-c",
-                "set -e; eval \"$(scripts/network.sh env " + org + " user)\"; " + command, "_", arg)
-                .directory(root.toFile())
-                .redirectErrorStream(true);
-        pb.environment().put("FLEXLEDGER_WORK", work.toString());
-        final Process p = pb.start();
-        final String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("peer CLI finished").isTrue();
-        if (mustSucceed) {
-            assertThat(p.exitValue()).as("peer CLI exit code; output: %s", out).isZero();
-        } else {
-            assertThat(p.exitValue()).as("peer CLI exit code; output: %s", out).isNotZero();
-        }
-        return out;
+        return new PeerCli(root, work).run(org, "user", command, arg, mustSucceed);
     }
 
     @Test
@@ -217,14 +199,7 @@ class EnergyLedgerIT {
      */
     private static String invokeEndorsedBy(final String org, final List<String> endorsers, final String argsJson, final String transientJson,
             final boolean mustSucceed) throws Exception {
-        final StringBuilder peersArgs = new StringBuilder();
-        for (final String e : endorsers) {
-            final MemberProfile p = MemberProfile.fromWork(work, e, "user");
-            peersArgs.append(" --peerAddresses ").append(p.peerEndpoint()).append(" --tlsRootCertFiles ").append(p.tlsCaCert());
-        }
-        return peerCli(org, "peer chaincode invoke -o \"$FLEXLEDGER_ORDERER\" --tls --cafile \"$FLEXLEDGER_ORDERER_CA\" -C grid -n energy"
-                + peersArgs + " -c '" + argsJson + "'" + (transientJson == null ? "" : " --transient \"$1\"") + " --waitForEvent",
-                transientJson == null ? "" : transientJson, mustSucceed);
+        return new PeerCli(root, work).invokeEndorsedBy(org, "user", "energy", endorsers, argsJson, transientJson, mustSucceed);
     }
 
     private static String recordsTransient(final String meter, final IntervalDigest... digests) {

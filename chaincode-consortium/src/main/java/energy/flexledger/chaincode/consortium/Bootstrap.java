@@ -4,7 +4,10 @@ import energy.flexledger.chaincode.ConsortiumFile;
 import energy.flexledger.spec.Canonical;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 
 /**
@@ -26,8 +29,22 @@ public final class Bootstrap {
         }
     }
 
+    /**
+     * One admission per member, each after the members it represents (an aggregator can only
+     * represent orgs already admitted); otherwise in file order.
+     */
     static List<String> lines(final Path file) throws IOException {
-        return ConsortiumFile.specs(file).stream()
-                .map(spec -> Canonical.write(Map.of("Args", List.of("AdmitMember", Canonical.write(spec))))).toList();
+        final List<Map<String, Object>> pending = new ArrayList<>(ConsortiumFile.specs(file));
+        final Set<Object> admitted = new HashSet<>();
+        final List<String> out = new ArrayList<>();
+        while (!pending.isEmpty()) {
+            final Map<String, Object> next = pending.stream().filter(spec -> admitted.containsAll((List<?>) spec.get("represents"))).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException(file + ": the members it represents are never admitted (or represent each "
+                            + "other in a cycle): " + pending.stream().map(spec -> spec.get("mspId")).toList()));
+            pending.remove(next);
+            admitted.add(next.get("mspId"));
+            out.add(Canonical.write(Map.of("Args", List.of("AdmitMember", Canonical.write(next)))));
+        }
+        return out;
     }
 }

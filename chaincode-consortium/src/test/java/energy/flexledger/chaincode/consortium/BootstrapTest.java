@@ -19,8 +19,9 @@ class BootstrapTest {
     @Test
     void printsOneAdmissionPerMemberThatTheChaincodeAccepts(@TempDir final Path dir) throws Exception {
         final Path file = dir.resolve("consortium.json");
-        Files.writeString(file, "{\"members\":[{\"mspId\":\"OrgA\",\"roles\":[\"DSO\"],\"zones\":[\"z \\\"1\\\"\"]},"
-                + "{\"mspId\":\"OrgB\",\"roles\":[\"AGGREGATOR\"],\"represents\":[\"OrgA\"]}]}");
+        // The aggregator comes first in the file, but can only represent an org already admitted.
+        Files.writeString(file, "{\"members\":[{\"mspId\":\"OrgB\",\"roles\":[\"AGGREGATOR\"],\"represents\":[\"OrgA\"]},"
+                + "{\"mspId\":\"OrgA\",\"roles\":[\"DSO\"],\"zones\":[\"z \\\"1\\\"\"]}]}");
         final ByteArrayOutputStream out = new ByteArrayOutputStream();
         final PrintStream original = System.out;
         System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
@@ -42,5 +43,9 @@ class BootstrapTest {
         final Map<String, Object> consortium = Json.parseObject(calls.call("getConsortium", ledger.context()));
         assertThat((List<?>) consortium.get("members")).hasSize(2);
         assertThat(((Map<?, ?>) ((List<?>) consortium.get("members")).get(0)).get("zones")).isEqualTo(List.of("z \"1\""));
+        // Members that represent each other can never all be admitted: said, not looped.
+        Files.writeString(file, "{\"members\":[{\"mspId\":\"OrgB\",\"roles\":[\"AGGREGATOR\"],\"represents\":[\"OrgC\"]},"
+                + "{\"mspId\":\"OrgC\",\"roles\":[\"AGGREGATOR\"],\"represents\":[\"OrgB\"]}]}");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Bootstrap.lines(file)).hasMessageContaining("[OrgB, OrgC]");
     }
 }
