@@ -5,6 +5,7 @@ import energy.flexledger.client.LedgerConnection;
 import energy.flexledger.client.LedgerException;
 import energy.flexledger.client.MemberProfile;
 import energy.flexledger.client.store.OutboxSubmitter;
+import energy.flexledger.spec.ErrorCode;
 import energy.flexledger.spec.Fp1;
 import energy.flexledger.spec.Hex;
 import energy.flexledger.spec.IntervalDigest;
@@ -136,7 +137,10 @@ final class BenchCommand extends Connected implements Callable<Integer> {
                                     }
                                     break;
                                 } catch (LedgerException e) {
-                                    final boolean lagging = OutboxSubmitter.mayBeLaggingPeer(e);
+                                    // A meter's first record may reach a second endorser that has not committed
+                                    // the meter's registration yet (all meters are registered at once): NOT_FOUND.
+                                    final boolean lagging = OutboxSubmitter.mayBeLaggingPeer(e)
+                                            || i == 0 && e.code().orElse(null) == ErrorCode.NOT_FOUND;
                                     if (e.code().isPresent() && !lagging || attempt == MAX_ATTEMPTS) {
                                         failures.incrementAndGet();
                                         failureSample.compareAndSet(null, e.getMessage());
