@@ -3,11 +3,14 @@ package energy.flexledger.client.cli;
 import energy.flexledger.client.EnergyLedger;
 import energy.flexledger.client.LedgerConnection;
 import energy.flexledger.client.LedgerException;
+import energy.flexledger.client.MemberProfile;
 import energy.flexledger.client.store.OutboxSubmitter;
+import energy.flexledger.spec.ErrorCode;
 import energy.flexledger.spec.Fp1;
 import energy.flexledger.spec.Hex;
 import energy.flexledger.spec.IntervalDigest;
 import energy.flexledger.spec.Json;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -53,8 +56,18 @@ final class BenchCommand extends Connected implements Callable<Integer> {
     @Option(names = "--noop", description = "submit no-op transactions instead: the cost of a transaction itself")
     boolean noop;
 
+    @Option(names = "--confirm", defaultValue = "status",
+            description = "how a commit is confirmed: status (the Gateway's submit, one signed CommitStatus call per transaction, as the"
+                    + " client app does) or events (submitAsync, then one filtered-block event stream for the whole run)"
+                    + " (default: ${DEFAULT-VALUE})")
+    String confirm;
+
     @Override
     public Integer call() throws Exception {
+        if (!"status".equals(confirm) && !"events".equals(confirm)) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--confirm is status or events");
+        }
+        final boolean byEvents = "events".equals(confirm);
         if (meters < 1 || intervals < 1 || samples < 0 || batch < 1 || batch > 2000) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "--meters and --intervals must be at least 1, --batch 1..2000");
@@ -78,19 +91,26 @@ final class BenchCommand extends Connected implements Callable<Integer> {
         final java.util.concurrent.atomic.AtomicReference<String> failureSample = new java.util.concurrent.atomic.AtomicReference<>();
         final long began;
         final long ended;
-        try (LedgerConnection ledger = connect()) {
+        try (LedgerConnection ledger = connect();
+                BenchEvents events = byEvents ? new BenchEvents(MemberProfile.fromWork(root().work, root().org, root().who), root().channel,
+                        "energy") : null) {
             final EnergyLedger energy = ledger.energy(root().channel);
-            for (int m = 0; m < meters && !noop; m++) {
-                final Map<String, Object> meter = new LinkedHashMap<>();
-                meter.put("assetId", run + "-" + m);
-                meter.put("type", "METER");
-                meter.put("zone", "bench");
-                meter.put("intervalMs", intervalMs);
-                meter.put("saltCommitment", Hex.encode(Fp1.saltCommitment(salt)));
-                energy.registerAsset(meter);
-            }
             final ExecutorService pool = Executors.newFixedThreadPool(meters);
             try {
+                // The meters are registered at once (before the clock starts).
+                final List<Future<?>> registered = new ArrayList<>();
+                for (int m = 0; m < meters && !noop; m++) {
+                    final Map<String, Object> meter = new LinkedHashMap<>();
+                    meter.put("assetId", run + "-" + m);
+                    meter.put("type", "METER");
+                    meter.put("zone", "bench");
+                    meter.put("intervalMs", intervalMs);
+                    meter.put("saltCommitment", Hex.encode(Fp1.saltCommitment(salt)));
+                    registered.add(pool.submit(() -> energy.registerAsset(meter)));
+                }
+                for (final Future<?> f : registered) {
+                    f.get();
+                }
                 final List<Future<Void>> done = new ArrayList<>();
                 began = System.nanoTime();
                 for (int m = 0; m < meters; m++) {
@@ -107,14 +127,20 @@ final class BenchCommand extends Connected implements Callable<Integer> {
                             // does not abort the run. A refusal with a code would answer the same again.
                             for (int attempt = 1; ; attempt++) {
                                 try {
-                                    if (noop) {
+                                    if (byEvents) {
+                                        events.submit(noop ? "Noop" : "RecordIntervals", noop ? Map.of()
+                                                : Map.of("records", Json.write(new ArrayList<Object>(records)).getBytes(StandardCharsets.UTF_8)));
+                                    } else if (noop) {
                                         energy.noop();
                                     } else {
                                         energy.recordIntervals(records); // one record: the single-record transaction
                                     }
                                     break;
                                 } catch (LedgerException e) {
-                                    final boolean lagging = OutboxSubmitter.mayBeLaggingPeer(e);
+                                    // A meter's first record may reach a second endorser that has not committed
+                                    // the meter's registration yet (all meters are registered at once): NOT_FOUND.
+                                    final boolean lagging = OutboxSubmitter.mayBeLaggingPeer(e)
+                                            || i == 0 && e.code().orElse(null) == ErrorCode.NOT_FOUND;
                                     if (e.code().isPresent() && !lagging || attempt == MAX_ATTEMPTS) {
                                         failures.incrementAndGet();
                                         failureSample.compareAndSet(null, e.getMessage());
@@ -145,6 +171,7 @@ final class BenchCommand extends Connected implements Callable<Integer> {
         final Map<String, Object> out = new LinkedHashMap<>();
         out.put("mode", noop ? "noop" : batch == 1 ? "single record" : "RecordIntervals");
         out.put("meters", (long) meters);
+        out.put("confirm", confirm);
         out.put("recordsPerTransaction", noop ? 0L : (long) batch);
         out.put("records", noop ? 0L : (long) latencies.length * batch);
         out.put("recordsPerSecond", String.format(java.util.Locale.ROOT, "%.0f", noop ? 0 : latencies.length * (double) batch / seconds));
