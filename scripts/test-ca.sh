@@ -3,10 +3,14 @@
 # enrols its registrar, a peer, an admin, a user (the gateway) and a device bound to an asset,
 # checks with openssl the layout, the NodeOUs and the attribute, revokes the device, checks that
 # the CRL in the org's MSP lists its serial, stops the CA and checks that no process of it is left.
+# It also asks Fabric's own MSP code (scripts/fabric-ca-build/mspcheck, the pinned Fabric commit)
+# which role each certificate has and that the device is refused once the MSP carries the CRL.
 #
 #   scripts/test-ca.sh            (about 10 s once Fabric CA is built; the first run builds it)
 #
-# Environment: FLEXLEDGER_CA_TEST_PORT (default: the first free pair of ports from 19500 up to
+# Environment: FLEXLEDGER_CA_BENCH_DEVICES=N also times N more devices (one fabric-ca-client register
+# and one enroll each), first one after the other, then 4 at a time (ca_devices), before the stop.
+# FLEXLEDGER_CA_TEST_PORT (default: the first free pair of ports from 19500 up to
 # 19598; the CA uses PORT and PORT+1), FLEXLEDGER_CA_TEST_KEEP=1 keeps the temporary folder.
 set -euo pipefail
 FLEXLEDGER_SCRIPT=test-ca
@@ -15,6 +19,21 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib/ca.sh"
 
 command -v openssl >/dev/null 2>&1 || die "openssl is needed for the checks (apt-get install openssl)"
 _ca_bin_init   # build Fabric CA first, outside the timed part
+
+# Fabric's own MSP code (the pinned Fabric commit) judges the certificates too: mspcheck, built once
+# into the cache (about 80 s the first time; FLEXLEDGER_CA_TEST_FABRIC=0 skips these checks).
+MSPCHECK=""
+if [ "${FLEXLEDGER_CA_TEST_FABRIC:-1}" = 1 ]; then
+  MSPCHECK="$FLEXLEDGER_CACHE/fabric-ca/mspcheck-$(fabric_commit)/mspcheck"
+  if [ ! -x "$MSPCHECK" ]; then
+    log "building mspcheck (Fabric's MSP package at $(fabric_commit)) into $(dirname "$MSPCHECK")"
+    (cd "$FLEXLEDGER_ROOT/scripts/fabric-ca-build/mspcheck" && go build -trimpath -o "$MSPCHECK.tmp" . && mv "$MSPCHECK.tmp" "$MSPCHECK") \
+      || die "could not build scripts/fabric-ca-build/mspcheck (FLEXLEDGER_CA_TEST_FABRIC=0 skips the Fabric MSP checks)"
+  fi
+fi
+# fabric_says CERT EXPECTED: Fabric's MSP, set up from the org's msp/ folder, prints "valid ROLE" or
+# "invalid ERROR" for CERT; EXPECTED is matched against that (a grep pattern).
+fabric_says() { "$MSPCHECK" DsoMSP "$ORG/msp" "$1" 2>/dev/null | grep -q " $2"; }
 
 started=$(date +%s)
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/flexledger-ca-test.XXXXXX")
@@ -111,6 +130,14 @@ check "peer0's TLS certificate is for peer0.$DOMAIN, localhost and 127.0.0.1, se
   bash -c "t=\$(openssl x509 -in '$PEER/tls/server.crt' -noout -text); grep -q 'DNS:peer0.$DOMAIN' <<<\"\$t\" && grep -q 'DNS:localhost' <<<\"\$t\" && grep -q 'IP Address:127.0.0.1' <<<\"\$t\" && grep -q 'TLS Web Server Authentication, TLS Web Client Authentication' <<<\"\$t\""
 check "the device has no TLS pair (it talks to its member's gateway only)" test ! -e "$(u User2)/tls"
 
+if [ -n "$MSPCHECK" ]; then
+  check "Fabric's MSP (DsoMSP from msp/) takes peer0 for a peer"  fabric_says "$PEER/msp/signcerts/peer0.$DOMAIN-cert.pem" "valid peer\$"
+  check "Fabric's MSP takes Admin for an admin"                 fabric_says "$(u Admin)/msp/signcerts/Admin@$DOMAIN-cert.pem" "valid admin\$"
+  check "Fabric's MSP takes User1 (gateway) for a client"       fabric_says "$(u User1)/msp/signcerts/User1@$DOMAIN-cert.pem" "valid client\$"
+  check "Fabric's MSP takes User2 (device) for a client"        fabric_says "$(u User2)/msp/signcerts/User2@$DOMAIN-cert.pem" "valid client\$"
+  check "Fabric's MSP refuses peer0's TLS certificate as an identity" fabric_says "$PEER/tls/server.crt" "invalid"
+fi
+
 # ------------------------------------------------------------------ revocation
 serial=$(openssl x509 -in "$(u User2)/msp/signcerts/User2@$DOMAIN-cert.pem" -noout -serial | cut -d= -f2 | tr 'A-F' 'a-f')
 revoked=$(ca_revoke "$CA_HOME" "$ORG" User2)
@@ -127,6 +154,25 @@ check "... and still accepts the gateway's" \
   bash -c "openssl verify -crl_check -CAfile '$TMP/chain-crl.pem' '$(u User1)/msp/signcerts/User1@$DOMAIN-cert.pem' | grep -q ': OK\$'"
 check "peer0's and the admin's local MSPs carry the same CRL" \
   bash -c "cmp -s '$ORG/msp/crls/crl.pem' '$PEER/msp/crls/crl.pem' && cmp -s '$ORG/msp/crls/crl.pem' '$(u Admin)/msp/crls/crl.pem'"
+
+if [ -n "$MSPCHECK" ]; then
+  check "Fabric's MSP with the CRL refuses the device: 'The certificate has been revoked'" \
+    fabric_says "$(u User2)/msp/signcerts/User2@$DOMAIN-cert.pem" "invalid .*The certificate has been revoked"
+  check "... and still takes the gateway (User1) for a client" fabric_says "$(u User1)/msp/signcerts/User1@$DOMAIN-cert.pem" "valid client\$"
+  check "... and peer0 for a peer" fabric_says "$PEER/msp/signcerts/peer0.$DOMAIN-cert.pem" "valid peer\$"
+fi
+
+# ------------------------------------------------------------------ optional: enrolment time
+n=${FLEXLEDGER_CA_BENCH_DEVICES:-0}
+if [ "$n" -gt 0 ]; then
+  t0=$(date +%s%N)
+  for i in $(seq 1 "$n"); do ca_device "$CA_HOME" "$ORG" "seq$i" "MTR-SEQ-$i"; done
+  t1=$(date +%s%N)
+  for i in $(seq 1 "$n"); do echo "par$i MTR-PAR-$i"; done | ca_devices "$CA_HOME" "$ORG" 4
+  t2=$(date +%s%N)
+  log "bench: $n devices one after the other in $(( (t1 - t0) / 1000000 )) ms ($(( (t1 - t0) / 1000000 / n )) ms each); 4 at a time in $(( (t2 - t1) / 1000000 )) ms ($(( (t2 - t1) / 1000000 / n )) ms each)"
+  check "bench: $((2 * n)) more device folders" test "$(ls "$ORG/users" | grep -c '^\(seq\|par\)[0-9]*@')" = $((2 * n))
+fi
 
 # ------------------------------------------------------------------ stop
 pid=$(awk '{ print $1 }' "$PIDS/ca.dso.pid")
