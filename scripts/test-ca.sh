@@ -102,6 +102,15 @@ check "config.yaml enables NodeOUs client, peer, admin, orderer against $CACERT"
            && for ou in client peer admin orderer; do grep -q \"OrganizationalUnitIdentifier: \$ou\" '$ORG/msp/config.yaml' || exit 1; done"
 check "the private key file names match network.sh's keystore/*_sk" bash -c "ls '$(u User1)'/msp/keystore/*_sk"
 
+before=$(cat "$(u Admin)/msp/signcerts/Admin@$DOMAIN-cert.pem")
+ca_server_start "$CA_HOME" "$DOMAIN" "$PORT" "$PIDS" 2>/dev/null
+ca_user "$CA_HOME" "$ORG" Admin admin
+check "a second ca_server_start and ca_user change nothing (idempotent)" \
+  bash -c "[ \"\$(cat '$(u Admin)/msp/signcerts/Admin@$DOMAIN-cert.pem')\" = '$before' ] && [ \$(ls '$PIDS' | wc -l) = 1 ]"
+CA_REENROLL=1 ca_user "$CA_HOME" "$ORG" User3 client
+CA_REENROLL=1 ca_user "$CA_HOME" "$ORG" User3 client   # registered already: gets a new secret, then a new certificate
+check "CA_REENROLL=1 enrols an identity that is already registered again" test -s "$(u User3)/msp/signcerts/User3@$DOMAIN-cert.pem"
+
 # ------------------------------------------------------------------ certificates
 subject() { openssl x509 -in "$1" -noout -subject -nameopt RFC2253 | sed 's/^subject=//'; }
 has_ou() { subject "$1" | tr ',' '\n' | grep -qx "OU=$2"; }

@@ -41,7 +41,9 @@ fi
 _ca_bin_init() {
   if [ -z "${FABRIC_CA_BIN:-}" ]; then
     local home
-    home=$("$FLEXLEDGER_ROOT/scripts/install-fabric-ca.sh") || die "could not install Fabric CA"
+    # BASH_SOURCE[0] is this file, wherever the caller is.
+    home=$("${FLEXLEDGER_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)}/scripts/install-fabric-ca.sh") \
+      || die "could not install Fabric CA"
     FABRIC_CA_BIN="$home/bin"
   fi
 }
@@ -115,9 +117,14 @@ _ca_enroll() {
 }
 
 # _ca_identity CA_HOME DIR CN TYPE TLSROLE(server|client|none) HOSTS ATTRS: an enrolled identity in
-# DIR/{msp,tls}, laid out as cryptogen does.
+# DIR/{msp,tls}, laid out as cryptogen does. An identity already there is left alone (so `up` can
+# call it every time) unless CA_REENROLL=1, which registers it again (new secret) and enrols a new key.
 _ca_identity() {
   local home=$1 dir=$2 cn=$3 type=$4 tlsrole=$5 hosts=$6 attrs=$7 secret tmp
+  if [ "${CA_REENROLL:-0}" != 1 ] && [ -s "$dir/msp/signcerts/$cn-cert.pem" ] \
+     && { [ "$tlsrole" = none ] || [ -s "$dir/tls/$tlsrole.crt" ]; }; then
+    return 0
+  fi
   tmp=$(mktemp -d "$home/clients/enroll.XXXXXX")
   secret=$(_ca_register "$home" ca "$cn" "$type" "$attrs")
   _ca_enroll "$home" ca "$cn" "$secret" "$tmp/msp" ${hosts:+--csr.hosts "$hosts"}
@@ -155,9 +162,12 @@ ca_server_start() {
     die "$home is the CA home of $(cat "$home/domain"), not $domain"
   fi
   echo "$domain" > "$home/domain"
+  if ca_server_alive "$home" "$pids"; then
+    [ "$(cat "$home/port" 2>/dev/null)" = "$port" ] || die "ca.$short already runs from $home on port $(cat "$home/port" 2>/dev/null), not $port"
+    log "ca.$short is already running"; return 0
+  fi
   echo "$port" > "$home/port"
   echo "$pids" > "$home/pids-dir"
-  if ca_server_alive "$home" "$pids"; then log "ca.$short is already running"; return 0; fi
   local p; for p in "$port" $((port + 1)); do
     ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || die "port $p (for ca.$short) is already in use by another program"
   done
