@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs Hyperledger Fabric CA's native binaries (fabric-ca-server, fabric-ca-client), built from
-# the Go module pinned in scripts/fabric-ca-build, into a cache folder keyed by the pinned version.
+# the Go module pinned in scripts/fabric-ca-build, and FlexLedger's bulkenroll (the fast path of
+# many device enrolments, from the same module) into a cache folder keyed by the pinned version.
 # Does nothing when already there.
 #
 #   scripts/install-fabric-ca.sh          install if needed, print the install folder
@@ -14,7 +15,7 @@ FLEXLEDGER_SCRIPT=install-fabric-ca
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
 MIN_GO_MINOR=23   # fabric-ca v1.5.15's go.mod says go 1.23.5; tested here with 1.26.
-BINARIES=(fabric-ca-server fabric-ca-client)
+BINARIES=(fabric-ca-server fabric-ca-client bulkenroll)   # bulkenroll: FlexLedger's, ./bulkenroll here
 BUILD="$FLEXLEDGER_ROOT/scripts/fabric-ca-build"
 
 force=0
@@ -60,8 +61,8 @@ log "downloading modules (checked against go.sum)"
 go mod download github.com/hyperledger/fabric-ca \
   || die "could not download github.com/hyperledger/fabric-ca@$version from the Go module proxy ($(go env GOPROXY))."
 
-pkgs=()
-for b in "${BINARIES[@]}"; do pkgs+=("github.com/hyperledger/fabric-ca/cmd/$b"); done
+pkgs=(./bulkenroll)
+for b in fabric-ca-server fabric-ca-client; do pkgs+=("github.com/hyperledger/fabric-ca/cmd/$b"); done
 log "building ${BINARIES[*]}"
 CGO_ENABLED=1 go build -trimpath -ldflags "-X github.com/hyperledger/fabric-ca/lib/metadata.Version=${version#v}" \
   -o "$tmp/bin/" "${pkgs[@]}" \

@@ -2,7 +2,10 @@ module flexledger.local/fabric-ca-build
 
 go 1.23.5
 
+// The one place the Fabric CA version is pinned (scripts/install-fabric-ca.sh reads this line).
 require github.com/hyperledger/fabric-ca v1.5.15
+
+require github.com/cloudflare/cfssl v1.4.1 // bulkenroll's CSR names; the version fabric-ca v1.5.15 requires
 
 require (
 	github.com/IBM/idemix v0.0.2-0.20231011101252-a4feda90f3f7 // indirect
@@ -13,7 +16,6 @@ require (
 	github.com/beorn7/perks v1.0.1 // indirect
 	github.com/bits-and-blooms/bitset v1.13.0 // indirect
 	github.com/cespare/xxhash/v2 v2.2.0 // indirect
-	github.com/cloudflare/cfssl v1.4.1 // indirect
 	github.com/consensys/bavard v0.1.13 // indirect
 	github.com/consensys/gnark-crypto v0.12.1 // indirect
 	github.com/davecgh/go-spew v1.1.1 // indirect
