@@ -108,6 +108,11 @@ public final class LedgerConnection implements AutoCloseable {
         }
     }
 
+    /** chaincode-consortium on {@code channelName}: the members and their roles, and governance. */
+    public ConsortiumLedger consortium(final String channelName) {
+        return new ConsortiumLedger(gateway.getNetwork(channelName).getContract("consortium"));
+    }
+
     /** An evaluate (query) of any chaincode's transaction through this member's gateway peer; the result's bytes. */
     public byte[] evaluate(final String channelName, final String chaincode, final String transaction, final String... args)
             throws LedgerException {

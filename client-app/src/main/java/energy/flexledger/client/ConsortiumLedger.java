@@ -1,0 +1,78 @@
+package energy.flexledger.client;
+
+import energy.flexledger.spec.Json;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import org.hyperledger.fabric.client.CommitException;
+import org.hyperledger.fabric.client.CommitStatusException;
+import org.hyperledger.fabric.client.Contract;
+import org.hyperledger.fabric.client.EndorseException;
+import org.hyperledger.fabric.client.GatewayException;
+import org.hyperledger.fabric.client.SubmitException;
+
+/**
+ * chaincode-consortium through the Fabric Gateway: the members, their roles, zones and relations,
+ * and the governance transactions that change them. A change needs the endorsement of a majority
+ * of the channel's orgs; the gateway collects it (its endorsement planning reads the chaincode's
+ * channel policy), and it must be proposed by an org admin ({@code --as admin}).
+ */
+public final class ConsortiumLedger {
+    private final Contract contract;
+
+    ConsortiumLedger(final Contract contract) {
+        this.contract = contract;
+    }
+
+    public Map<String, Object> consortium() throws LedgerException {
+        return evaluate("GetConsortium");
+    }
+
+    public Map<String, Object> member(final String mspId) throws LedgerException {
+        return evaluate("GetMember", mspId);
+    }
+
+    /** {@code spec}: {@code {"mspId", "roles": [...], "zones"?: [...], "represents"?: [...]}}. */
+    public Map<String, Object> admit(final Map<String, Object> spec) throws LedgerException {
+        return submit("AdmitMember", Json.write(spec));
+    }
+
+    public Map<String, Object> grant(final String mspId, final String role) throws LedgerException {
+        return submit("GrantRole", mspId, role);
+    }
+
+    public Map<String, Object> withdraw(final String mspId, final String role) throws LedgerException {
+        return submit("WithdrawRole", mspId, role);
+    }
+
+    public Map<String, Object> zones(final String mspId, final List<String> zones) throws LedgerException {
+        return submit("SetZones", mspId, Json.write(List.copyOf(zones)));
+    }
+
+    public Map<String, Object> represent(final String mspId, final List<String> represented) throws LedgerException {
+        return submit("SetRepresented", mspId, Json.write(List.copyOf(represented)));
+    }
+
+    private Map<String, Object> evaluate(final String name, final String... args) throws LedgerException {
+        try {
+            return parse(contract.evaluateTransaction(name, args));
+        } catch (GatewayException e) {
+            throw EnergyLedger.translate(name, e);
+        }
+    }
+
+    private Map<String, Object> submit(final String name, final String... args) throws LedgerException {
+        try {
+            return parse(contract.submitTransaction(name, args));
+        } catch (EndorseException | SubmitException | CommitStatusException e) {
+            throw EnergyLedger.translate(name, e);
+        } catch (CommitException e) {
+            throw new LedgerException(null, name + " was ordered but not committed: " + e.getCode().name(), e.getTransactionId(),
+                    "MVCC_READ_CONFLICT".equals(e.getCode().name()), e);
+        }
+    }
+
+    private static Map<String, Object> parse(final byte[] result) {
+        return Json.parseObject(new String(result, StandardCharsets.UTF_8));
+    }
+}
