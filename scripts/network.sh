@@ -474,10 +474,11 @@ cc_approved() {  # org cc channel
 cc_collections_file() {  # cc channel
   if [ "$1" = energy ]; then echo "$WORK/chaincode/energy/collections-$2.json"; else echo "$FLEXLEDGER_ROOT/network-config/collections-$1-$2.json"; fi
 }
+# Generated on every `up`, so that a changed consortium.json shows as a changed definition
+# (check_definitions compares the collections' hash) instead of being silently ignored.
 generate_collections() {
   local out; out=$(cc_collections_file energy grid)
   mkdir -p "$(dirname "$out")"
-  [ -f "$out" ] && return 0
   java -cp "$(cc_jar energy)" energy.flexledger.chaincode.energy.Collections "$FLEXLEDGER_ROOT/network-config/consortium.json" > "$out.tmp" \
     || die "could not generate chaincode-energy's collections from network-config/consortium.json"
   mv "$out.tmp" "$out"
@@ -577,25 +578,32 @@ deploy_chaincodes() {
   bootstrap_consortium
 }
 
-# The first members, from network-config/consortium.json, admitted by a governance transaction
-# each, endorsed by every member's peer (the MAJORITY policy needs more than half). AdmitMember of
-# a member already admitted with the same roles changes nothing, so this runs on every `up`.
+# The consortium's founding, from network-config/consortium.json: the Genesis ballot, cast by each
+# founder's admin (it applies once every founder voted), each transaction endorsed by every
+# member's peer (the chaincode's MAJORITY policy). A founded consortium refuses another Genesis,
+# so on later `up`s this only checks that it exists.
 bootstrap_consortium() {
-  local ch=grid first peers=() org line n=0
+  local ch=grid first peers=() org n=0 out ctor founders msp
   for org in ${CHANNEL_ORGS[$ch]}; do
     peers+=(--peerAddresses "127.0.0.1:$(peer_port "$org")" --tlsRootCertFiles "$(peer_tlsca "$org")")
   done
   first=$(echo "${CHANNEL_ORGS[$ch]}" | awk '{print $1}')
-  local lines
-  lines=$(java -cp "$(cc_jar consortium)" energy.flexledger.chaincode.consortium.Bootstrap "$FLEXLEDGER_ROOT/network-config/consortium.json") \
+  if (peer_cli_env "$first" admin; peer chaincode query -C "$ch" -n consortium -c '{"Args":["GetConsortium"]}' 2>/dev/null) | grep -q '"mspId"'; then
+    return 0
+  fi
+  out=$(java -cp "$(cc_jar consortium)" energy.flexledger.chaincode.consortium.Bootstrap "$FLEXLEDGER_ROOT/network-config/consortium.json") \
     || die "network-config/consortium.json is not a consortium (see the error above)"
-  while IFS= read -r line; do
-    [ -n "$line" ] || continue
+  ctor=$(sed -n 1p <<<"$out")
+  founders=$(sed -n 2p <<<"$out")
+  for msp in $founders; do
+    org=$(org_of_msp "$msp") || die "network-config/consortium.json names $msp, which is not an org of this network (${MSP[*]})"
+    retry 5 consortium_invoke "$org" "$ch" "$ctor" "${peers[@]}" || die "$msp's vote for the consortium's genesis failed; see $LOGS/admin.log"
     n=$((n + 1))
-    retry 5 consortium_invoke "$first" "$ch" "$line" "${peers[@]}" || die "admitting a member to the consortium failed ($line); see $LOGS/admin.log"
-  done <<<"$lines"
-  log "consortium on '$ch': $n members of network-config/consortium.json admitted"
+  done
+  log "consortium on '$ch' founded by the votes of its $n founders ($founders)"
 }
+
+org_of_msp() { local o; for o in "${ORGS[@]}"; do [ "${MSP[$o]}" = "$1" ] && { echo "$o"; return 0; }; done; return 1; }
 
 consortium_invoke() {  # admin-org channel ctor-json peer-args...
   local org=$1 ch=$2 ctor=$3; shift 3

@@ -22,7 +22,15 @@ public final class Membership {
     private Membership() {}
 
     public static Consortium load(final ChaincodeStub stub) {
-        final Chaincode.Response response = stub.invokeChaincodeWithStringArgs(CHAINCODE, List.of(QUERY), stub.getChannelId());
+        final Chaincode.Response response;
+        try {
+            response = stub.invokeChaincodeWithStringArgs(CHAINCODE, List.of(QUERY), stub.getChannelId());
+        } catch (RuntimeException e) {
+            // The shim throws (rather than answers) when the peer refuses the call: no such chaincode
+            // on this channel, or an ACL that refuses chaincode-to-chaincode calls.
+            throw Failures.fail(ErrorCode.INVALID_STATE, "the consortium chaincode '" + CHAINCODE + "' on channel " + stub.getChannelId()
+                    + " could not be asked for " + QUERY + " (" + e.getMessage() + "); it must be deployed on every channel whose chaincodes check roles");
+        }
         if (response == null || response.getStatus() != Chaincode.Response.Status.SUCCESS) {
             throw Failures.fail(ErrorCode.INVALID_STATE, "the consortium chaincode '" + CHAINCODE + "' on channel " + stub.getChannelId()
                     + " did not answer " + QUERY + (response == null ? "" : ": " + response.getMessage())

@@ -46,8 +46,13 @@ class ConsortiumTest {
         when(stub.invokeChaincodeWithStringArgs(anyString(), org.mockito.ArgumentMatchers.<List<String>>any(), anyString())).thenReturn(ResponseUtils.newErrorResponse("no chaincode"));
         assertThatThrownBy(() -> Membership.load(stub)).hasMessageStartingWith("INVALID_STATE: the consortium chaincode 'consortium' on channel grid")
                 .hasMessageContaining("no chaincode");
+        // What shim 2.5 does when the peer refuses the call: it throws.
         when(stub.invokeChaincodeWithStringArgs(anyString(), org.mockito.ArgumentMatchers.<List<String>>any(), anyString()))
-                .thenReturn(ResponseUtils.newSuccessResponse("[1]".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+                .thenThrow(new RuntimeException("Unsuccessful response received."));
+        assertThatThrownBy(() -> Membership.load(stub)).hasMessageStartingWith("INVALID_STATE: the consortium chaincode 'consortium' on channel grid could not be asked")
+                .hasMessageContaining("Unsuccessful response received.");
+        org.mockito.Mockito.doReturn(ResponseUtils.newSuccessResponse("[1]".getBytes(java.nio.charset.StandardCharsets.UTF_8))).when(stub)
+                .invokeChaincodeWithStringArgs(anyString(), org.mockito.ArgumentMatchers.<List<String>>any(), anyString());
         assertThatThrownBy(() -> Membership.load(stub)).hasMessageStartingWith("INVALID_STATE: the consortium chaincode answered what is not a consortium");
     }
 }

@@ -14,7 +14,7 @@ import java.util.List;
  * consortium on the ledger, never from MSP ids in code. The interval records and the chain head of
  * an asset live in its owner's private data collection, {@code meterData-<owner MSP id>}; its
  * readers are the owner, every DSO (who settles against the data) and every aggregator that
- * represents the owner (who is paid for it). The channel keeps only the hashes Fabric records for
+ * represents the owner (who is paid for it), or every aggregator when none represents it. The channel keeps only the hashes Fabric records for
  * private data. The collections themselves are generated from the same consortium
  * ({@code scripts/network.sh} writes them from the ledger's members when it defines the
  * chaincode), so their members are these readers; a unit test checks the generator's rule against
@@ -31,7 +31,10 @@ final class Privacy {
         return COLLECTION_PREFIX + ownerMsp;
     }
 
-    /** The owner, then the DSOs, then the aggregators that represent the owner: the orgs whose peers hold the owner's interval data. */
+    /**
+     * The owner, then the DSOs, then the aggregators that represent the owner (all aggregators when
+     * none does): the orgs whose peers hold the owner's interval data.
+     */
     static List<String> readersOf(final Consortium consortium, final String ownerMsp) {
         final List<String> readers = new ArrayList<>();
         readers.add(ownerMsp);
@@ -40,7 +43,11 @@ final class Privacy {
                 readers.add(org);
             }
         }
-        for (final String org : consortium.representativesOf(ownerMsp)) {
+        // An owner that no aggregator represents (a DSO's own grid meters, say) is checked by every
+        // aggregator: someone with a separate interest must be able to endorse its certified data.
+        final List<String> aggregators = consortium.representativesOf(ownerMsp).isEmpty() ? consortium.withRole(MemberRole.AGGREGATOR)
+                : consortium.representativesOf(ownerMsp);
+        for (final String org : aggregators) {
             if (!readers.contains(org)) {
                 readers.add(org);
             }

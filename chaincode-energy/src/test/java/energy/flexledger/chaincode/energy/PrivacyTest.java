@@ -95,10 +95,9 @@ class PrivacyTest extends Fixture {
     void theGeneratedCollectionsHaveTheMembersThisChaincodeAssumes() {
         final Consortium consortium = FakeLedger.fixtureConsortium();
         final List<Map<String, Object>> collections = Collections.config(consortium);
-        // The DSO has no other reader (no aggregator represents it): it gets no collection.
         assertThat(collections).extracting(c -> c.get("name"))
-                .containsExactly("meterData-AggregatorMSP", "meterData-CommunityMSP", "meterData-CpoMSP");
-        for (final String owner : List.of("AggregatorMSP", "CommunityMSP", "CpoMSP")) {
+                .containsExactly("meterData-AggregatorMSP", "meterData-CommunityMSP", "meterData-CpoMSP", "meterData-DsoMSP");
+        for (final String owner : List.of("AggregatorMSP", "CommunityMSP", "CpoMSP", "DsoMSP")) {
             final Map<?, ?> c = collections.stream().filter(m -> Privacy.collectionOf(owner).equals(m.get("name"))).findFirst().orElseThrow();
             final List<String> members = new ArrayList<>();
             final Matcher m = Pattern.compile("'([\\w-]+)\\.member'").matcher((String) c.get("policy"));
@@ -113,7 +112,14 @@ class PrivacyTest extends Fixture {
         }
         assertThat(Privacy.readersOf(consortium, "CommunityMSP")).containsExactly("CommunityMSP", "DsoMSP", "AggregatorMSP");
         assertThat(Privacy.readersOf(consortium, "AggregatorMSP")).containsExactly("AggregatorMSP", "DsoMSP");
-        assertThatThrownBy(() -> Privacy.endorsement(consortium, "DsoMSP")).hasMessageStartingWith("INVALID_STATE: no member besides DsoMSP");
+        // No aggregator represents the DSO: every aggregator checks its data.
+        assertThat(Privacy.readersOf(consortium, "DsoMSP")).containsExactly("DsoMSP", "AggregatorMSP");
+        assertThat(Privacy.endorsement(consortium, "DsoMSP").toString()).isEqualTo("AND('DsoMSP.peer', 'AggregatorMSP.peer')");
+        final Consortium alone = new Consortium(new energy.flexledger.chaincode.Member[] {
+            FakeLedger.member("DsoMSP", new String[] {"DSO"}, new String[0], new String[0]),
+            FakeLedger.member("CpoMSP", new String[] {"CPO"}, new String[0], new String[0])}, 2, 0, "t");
+        assertThatThrownBy(() -> Privacy.endorsement(alone, "DsoMSP")).hasMessageStartingWith("INVALID_STATE: no member besides DsoMSP");
+        assertThat(Collections.config(alone)).extracting(c -> c.get("name")).containsExactly("meterData-CpoMSP");
     }
 
     @Test
@@ -128,7 +134,7 @@ class PrivacyTest extends Fixture {
         assertThat(Privacy.readersOf(grown, "CpoMSP")).containsExactly("CpoMSP", "DsoMSP", "Aggregator2MSP");
         assertThat(Privacy.readersOf(grown, "CommunityMSP")).containsExactly("CommunityMSP", "DsoMSP", "AggregatorMSP");
         assertThat(Privacy.endorsement(grown, "CpoMSP").toString()).isEqualTo("AND('CpoMSP.peer', OR('DsoMSP.peer', 'Aggregator2MSP.peer'))");
-        assertThat(Collections.config(grown)).hasSize(4);
+        assertThat(Collections.config(grown)).hasSize(5);
     }
 
     @Test
