@@ -13,9 +13,9 @@ import org.hyperledger.fabric.client.SubmitException;
 
 /**
  * chaincode-consortium through the Fabric Gateway: the members, their roles, zones and relations,
- * and the governance transactions that change them. A change needs the endorsement of a majority
- * of the channel's orgs; the gateway collects it (its endorsement planning reads the chaincode's
- * channel policy), and it must be proposed by an org admin ({@code --as admin}).
+ * and the governance transactions that change them. Each change call by an org admin is that
+ * org's vote and answers the ballot ({@code applied}, {@code votes}, {@code needed}); the gateway
+ * collects the endorsements of a majority of the channel's orgs that each vote needs.
  */
 public final class ConsortiumLedger {
     private final Contract contract;

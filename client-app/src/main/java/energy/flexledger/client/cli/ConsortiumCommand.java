@@ -15,8 +15,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "consortium", description = "The consortium on the ledger: members, roles (DSO, AGGREGATOR, COMMUNITY, CPO), a DSO's zones "
-        + "and the orgs an aggregator represents. Changes need a majority of the member orgs' endorsements (the gateway collects them) "
-        + "and an org admin to propose them (--as admin).", footer = {"", "Examples:",
+        + "and the orgs an aggregator represents. A change called by an org admin (--as admin) is that org's vote; it applies once more "
+        + "than half of the members voted for it (the output says: applied, votes, needed).", footer = {"", "Examples:",
             "  flexledger consortium show",
             "  flexledger --as admin consortium grant --member CpoMSP --role AGGREGATOR",
             "  flexledger --as admin consortium represent --member CpoMSP --orgs CommunityMSP",
