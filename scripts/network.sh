@@ -255,7 +255,7 @@ wait_listening() {
 start_cas() {
   local org
   for org in "${CA_ORGS[@]}"; do
-    if ! ca_server_alive "$(ca_home "$org")" "$PIDS"; then
+    if ! proc_alive "ca.$org"; then
       require_free_port "$(ca_port "$org")" "ca.$org"; require_free_port $(( $(ca_port "$org") + 1 )) "ca.$org operations"
     fi
     ca_server_start "$(ca_home "$org")" "$org.$DOMAIN" "$(ca_port "$org")" "$PIDS" "$LOGS/ca.$org.log"
