@@ -4,6 +4,7 @@
 # set .channel_group.groups.Application.groups.<MSPID>.values.MSP.value.config.revocation_list,
 # compute the update with configtxlator, sign and submit it as the org's Admin (the org's own
 # Admins policy governs its MSP value). Peers then refuse the revoked certificates' signatures.
+# `scripts/network.sh revoke ORG NAME` does the same (revocation included) and waits for the peers.
 #
 #   scripts/ca-update-crl.sh ORG [CHANNEL...]   (default: grid, and community for aggregator and community)
 #
@@ -15,7 +16,7 @@ FLEXLEDGER_SCRIPT=ca-update-crl
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
 org=${1:-}
-[ -n "$org" ] || { sed -n '2,12p' "$0"; exit 2; }
+[ -n "$org" ] || { sed -n '2,13p' "$0"; exit 2; }
 shift
 declare -A MSP=([dso]=DsoMSP [aggregator]=AggregatorMSP [community]=CommunityMSP [cpo]=CpoMSP)
 mspid=${MSP[$org]:-}
