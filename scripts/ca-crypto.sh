@@ -26,7 +26,7 @@ if [ "${1:-}" = --stop ]; then
   done
   exit 0
 fi
-case "${1:-}" in -h|--help|"") sed -n '2,14p' "$0"; exit 0 ;; esac
+case "${1:-}" in -h|--help|"") sed -n '2,12p' "$0"; exit 0 ;; esac
 [ -n "${2:-}" ] || die "usage: ca-crypto.sh WORK CA_BASE_PORT"
 WORK=$(realpath -m "$1"); BASE=$2
 CRYPTO="$WORK/crypto"

@@ -16,7 +16,7 @@ FLEXLEDGER_SCRIPT=ca-update-crl
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
 org=${1:-}
-[ -n "$org" ] || { sed -n '2,13p' "$0"; exit 2; }
+[ -n "$org" ] || { sed -n '2,12p' "$0"; exit 2; }
 shift
 declare -A MSP=([dso]=DsoMSP [aggregator]=AggregatorMSP [community]=CommunityMSP [cpo]=CpoMSP)
 mspid=${MSP[$org]:-}
