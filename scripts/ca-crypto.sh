@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Makes a FlexLedger network's crypto material with Fabric CA instead of cryptogen: starts one CA
 # server per org (the four members and the orderer org) and enrols the identities that
-# network-config/crypto-config.yaml lists, into WORK/crypto in cryptogen's layout. The CAs keep
-# running, recorded in WORK/pids (so `scripts/network.sh down` stops them with the rest); run this
-# before `scripts/network.sh up` on the same work folder and `up` uses this material as it is.
-# This is the sequence network.sh itself will call (docs/decisions/0012-fabric-ca.md).
+# network.sh enrols (peer0, Admin, User1-User3; network.sh adds User4), into WORK/crypto in
+# cryptogen's layout. The CAs keep running, recorded in WORK/pids (so `scripts/network.sh down`
+# stops them with the rest). `scripts/network.sh up` now runs the same sequence itself
+# (generate_crypto; docs/decisions/0012-fabric-ca.md); this script stays for making crypto
+# material without a network.
 #
 #   scripts/ca-crypto.sh WORK CA_BASE_PORT     CA of org i on CA_BASE_PORT+10*i (+1 operations):
 #                                              dso, aggregator, community, cpo, orderer
@@ -25,7 +26,7 @@ if [ "${1:-}" = --stop ]; then
   done
   exit 0
 fi
-case "${1:-}" in -h|--help|"") sed -n '2,13p' "$0"; exit 0 ;; esac
+case "${1:-}" in -h|--help|"") sed -n '2,12p' "$0"; exit 0 ;; esac
 [ -n "${2:-}" ] || die "usage: ca-crypto.sh WORK CA_BASE_PORT"
 WORK=$(realpath -m "$1"); BASE=$2
 CRYPTO="$WORK/crypto"

@@ -4,6 +4,7 @@
 # set .channel_group.groups.Application.groups.<MSPID>.values.MSP.value.config.revocation_list,
 # compute the update with configtxlator, sign and submit it as the org's Admin (the org's own
 # Admins policy governs its MSP value). Peers then refuse the revoked certificates' signatures.
+# `scripts/network.sh revoke ORG NAME` does the same (revocation included) and waits for the peers.
 #
 #   scripts/ca-update-crl.sh ORG [CHANNEL...]   (default: grid, and community for aggregator and community)
 #

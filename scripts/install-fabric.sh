@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs Hyperledger Fabric's native binaries (peer, orderer, configtxgen, configtxlator,
-# cryptogen, osnadmin), its sample configuration and FlexLedger's chaincode-as-a-service external
-# builder into a cache folder keyed by the pinned Fabric commit. Does nothing when already there.
+# osnadmin; not cryptogen: identities come from Fabric CA, scripts/install-fabric-ca.sh), its sample
+# configuration and FlexLedger's chaincode-as-a-service external builder into a cache folder keyed
+# by the pinned Fabric commit. Does nothing when already there.
 #
 #   scripts/install-fabric.sh          install if needed, print the install folder
 #   scripts/install-fabric.sh --force  rebuild even when installed
@@ -13,7 +14,7 @@ FLEXLEDGER_SCRIPT=install-fabric
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
 MIN_GO_MINOR=22   # Fabric 2.5 needs Go 1.20+; the pinned dependencies are tested here with 1.26.
-BINARIES=(peer orderer configtxgen configtxlator cryptogen osnadmin)
+BINARIES=(peer orderer configtxgen configtxlator osnadmin)   # no cryptogen: identities come from Fabric CA (decision 0012)
 
 force=0
 case "${1:-}" in

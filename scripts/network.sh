@@ -6,16 +6,21 @@
 #   scripts/network.sh status    exit 0 only when every node and chaincode answers
 #   scripts/network.sh down      stop exactly the processes `up` started (by their recorded PIDs)
 #   scripts/network.sh down --purge   ... and delete the work folder (ledgers, crypto, logs)
-#   scripts/network.sh env ORG [admin|user|device|client]   print shell exports for the peer CLI as ORG
+#   scripts/network.sh env ORG [admin|user|device|client|spare]   print shell exports for the peer CLI as ORG
+#   scripts/network.sh revoke ORG NAME   revoke ORG's identity NAME (e.g. User4) at ORG's Fabric CA and put
+#                                        the CRL into every channel ORG is in (peers then refuse it)
 #
 # Environment:
 #   FLEXLEDGER_WORK       work folder (default: <repo>/work/network; git ignores it)
 #   FLEXLEDGER_BASE_PORT  first port (default 17000); see `ports` below for the layout
-#   FLEXLEDGER_CACHE      where install-fabric.sh keeps Fabric (default ~/.cache/flexledger)
+#   FLEXLEDGER_CACHE      where install-fabric.sh and install-fabric-ca.sh keep Fabric and Fabric CA
+#                         (default ~/.cache/flexledger)
 set -euo pipefail
 FLEXLEDGER_SCRIPT=network
 # shellcheck source=lib/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
+# shellcheck source=lib/ca.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/ca.sh"
 
 # Absolute and without symlinks: nodes resolve paths from their own folders, and process
 # ownership is checked against the kernel's view of each process's working folder.
@@ -61,6 +66,11 @@ peer_cc_port()     { echo $(( $(peer_port "$1") + 1 )); }
 peer_ops()         { echo $(( $(peer_port "$1") + 2 )); }
 cc_index()         { case "$1" in energy) echo 0;; dr) echo 1;; market) echo 2;; consortium) echo 3;; esac; }
 cc_port()          { echo $((BASE_PORT + 200 + 10 * $(cc_index "$1") + $(org_index "$2"))); }  # cc org
+# The Fabric CA server of each org (ca.<org>: identity CA and TLS CA in one process), operations +1;
+# the orderer org's comes after the members'.
+CA_ORGS=(dso aggregator community cpo orderer)
+ca_port()          { if [ "$1" = orderer ]; then echo $((BASE_PORT + 340)); else echo $((BASE_PORT + 300 + 10 * $(org_index "$1"))); fi; }
+ca_home()          { echo "$WORK/ca/$1"; }
 
 CRYPTO="$WORK/crypto"
 orderer_dir()   { echo "$CRYPTO/ordererOrganizations/orderer.$DOMAIN/orderers/orderer0.orderer.$DOMAIN"; }
@@ -70,14 +80,17 @@ org_dir()       { echo "$CRYPTO/peerOrganizations/$1.$DOMAIN"; }
 peer_dir()      { echo "$(org_dir "$1")/peers/peer0.$1.$DOMAIN"; }
 peer_tlsca()    { echo "$(peer_dir "$1")/tls/ca.crt"; }
 # Identities of an org: admin; user (User1, the org's gateway identity); device (User2, bound to
-# assets); client (User3, any other client of the org).
+# assets); client (User3, any other client of the org); spare (User4, a spare device, for instance
+# the one a test revokes).
+IDENTITIES=(user admin device client spare)
 user_msp() {
   case "${2:-admin}" in
     admin)  echo "$(org_dir "$1")/users/Admin@$1.$DOMAIN/msp" ;;
     user)   echo "$(org_dir "$1")/users/User1@$1.$DOMAIN/msp" ;;
     device) echo "$(org_dir "$1")/users/User2@$1.$DOMAIN/msp" ;;
     client) echo "$(org_dir "$1")/users/User3@$1.$DOMAIN/msp" ;;
-    *) die "unknown identity '$2': admin, user, device or client" ;;
+    spare)  echo "$(org_dir "$1")/users/User4@$1.$DOMAIN/msp" ;;
+    *) die "unknown identity '$2': admin, user, device, client or spare" ;;
   esac
 }
 
@@ -235,17 +248,55 @@ wait_listening() {
 
 # ---------------------------------------------------------------------------- crypto and channels
 
-generate_crypto() {
-  if [ -d "$CRYPTO" ]; then
-    # A work folder from an older crypto-config.yaml: add the identities it lacks, keep the rest.
-    [ -d "$(user_msp dso client)" ] && return 0
-    log "adding the identities that crypto-config.yaml now lists (cryptogen extend)"
-    cryptogen extend --config="$FLEXLEDGER_ROOT/network-config/crypto-config.yaml" --input="$CRYPTO" >/dev/null
-    return 0
+# Crypto material from Fabric CA (docs/decisions/0012-fabric-ca.md): one CA server per org (ca.<org>,
+# identity CA and TLS CA in one process, its keys and database in <work>/ca/<org>), enrolling into
+# crypto/ in cryptogen's layout. On every `up` the CAs are (re)started; identities already enrolled
+# are left alone, missing ones (e.g. an identity added to this list) are enrolled.
+start_cas() {
+  local org
+  for org in "${CA_ORGS[@]}"; do
+    if ! proc_alive "ca.$org"; then
+      require_free_port "$(ca_port "$org")" "ca.$org"; require_free_port $(( $(ca_port "$org") + 1 )) "ca.$org operations"
+    fi
+    ca_server_start "$(ca_home "$org")" "$org.$DOMAIN" "$(ca_port "$org")" "$PIDS" "$LOGS/ca.$org.log"
+  done
+  for org in "${CA_ORGS[@]}"; do ca_wait_ready "$(ca_home "$org")" 120; done
+}
+
+# The identities of one org, one after the other (they share the org's CA server and its client homes).
+enroll_org() {
+  local org=$1 home dir
+  home=$(ca_home "$org")
+  ca_enroll_admin "$home"
+  if [ "$org" = orderer ]; then
+    dir="$CRYPTO/ordererOrganizations/orderer.$DOMAIN"
+    ca_org_msp "$home" "$dir"
+    ca_orderer "$home" "$dir" orderer0
+    ca_user "$home" "$dir" Admin admin
+  else
+    dir=$(org_dir "$org")
+    ca_org_msp "$home" "$dir"
+    ca_peer "$home" "$dir" peer0
+    ca_user "$home" "$dir" Admin admin
+    ca_user "$home" "$dir" User1 client   # user: the org's gateway (client app)
+    ca_user "$home" "$dir" User2 client   # device: bound to assets by its identity id
+    ca_user "$home" "$dir" User3 client   # client: any other client of the org
+    ca_user "$home" "$dir" User4 client   # spare: a spare device (RevocationIT revokes community's)
   fi
-  log "generating crypto material for ${ORGS[*]} and the orderer org (cryptogen)"
-  cryptogen generate --config="$FLEXLEDGER_ROOT/network-config/crypto-config.yaml" --output="$CRYPTO.tmp" >/dev/null
-  mv "$CRYPTO.tmp" "$CRYPTO"
+}
+
+generate_crypto() {
+  if [ -d "$CRYPTO" ] && [ ! -d "$WORK/ca" ]; then
+    die "$CRYPTO was made by cryptogen (an older network.sh); identities now come from Fabric CA and a ledger does not carry over: start from scratch with 'scripts/network.sh down --purge' (nothing was started)"
+  fi
+  start_cas
+  local org pids=() failed=0 t0; t0=$(date +%s)
+  [ -f "$CRYPTO/.enrolled" ] || log "enrolling peers, orderer, admins and users of ${CA_ORGS[*]} at their Fabric CAs (one org per job)"
+  # One job per org: each talks to its own CA server, so they do not share any client home.
+  for org in "${CA_ORGS[@]}"; do ( enroll_org "$org" ) & pids+=("$!"); done
+  for org in "${pids[@]}"; do wait "$org" || failed=1; done
+  [ "$failed" = 0 ] || die "enrolling identities at the Fabric CAs failed (see above; CA logs in $LOGS/ca.*.log)"
+  [ -f "$CRYPTO/.enrolled" ] || { touch "$CRYPTO/.enrolled"; log "identities enrolled in $(( $(date +%s) - t0 ))s"; }
 }
 
 render_configtx() {
@@ -620,7 +671,7 @@ write_client_profiles() {
   local org who
   mkdir -p "$WORK/clients"
   for org in "${ORGS[@]}"; do
-    for who in user admin device client; do
+    for who in "${IDENTITIES[@]}"; do
       local msp; msp=$(user_msp "$org" "$who")
       cat > "$WORK/clients/$org-$who.properties" <<EOF
 # Generated by scripts/network.sh up: connect as ${MSP[$org]} $who through peer0.$org.
@@ -640,7 +691,7 @@ EOF
 
 # ---------------------------------------------------------------------------- commands
 
-all_names() { echo orderer0; for o in "${ORGS[@]}"; do echo "peer0.$o"; done; cc_servers | awk '{ print "cc-" $1 "-" $2 }'; }
+all_names() { local o; for o in "${CA_ORGS[@]}"; do echo "ca.$o"; done; echo orderer0; for o in "${ORGS[@]}"; do echo "peer0.$o"; done; cc_servers | awk '{ print "cc-" $1 "-" $2 }'; }
 
 any_running() { local n; for n in $(all_names); do proc_alive "$n" && return 0; done; return 1; }
 
@@ -654,6 +705,7 @@ cmd_up() {
   fi
   local started; started=$(date +%s)
   fabric
+  _ca_bin_init   # builds Fabric CA from the Go module proxy the first time (scripts/install-fabric-ca.sh)
   mkdir -p "$WORK" "$LOGS" "$PIDS"
   touch "$MARKER"
   check_base_port
@@ -683,6 +735,11 @@ cmd_up() {
 cmd_status() {
   fabric
   local bad=0 n org cc ch
+  for org in "${CA_ORGS[@]}"; do
+    if proc_alive "ca.$org" && curl -fsS "http://127.0.0.1:$(( $(ca_port "$org") + 1 ))/healthz" >/dev/null 2>&1; then
+      printf 'ok    %-20s 127.0.0.1:%s %s\n' "ca.$org" "$(ca_port "$org")" "Fabric CA of $org.$DOMAIN"
+    else printf 'DOWN  %s\n' "ca.$org"; bad=1; fi
+  done
   if [ -f "$PIDS/orderer0.pid" ] && proc_alive orderer0 && curl -fsS "http://127.0.0.1:$(orderer_ops)/healthz" >/dev/null 2>&1; then
     echo "ok    orderer0             127.0.0.1:$(orderer_port)"
   else echo "DOWN  orderer0"; bad=1; fi
@@ -719,10 +776,10 @@ cmd_down() {
   [ "${1:-}" = "--purge" ] && purge=1
   [ -n "${1:-}" ] && [ "$purge" = 0 ] && die "unknown option '$1' for down (only --purge)"
   if [ -d "$PIDS" ] && [ -n "$(ls -A "$PIDS")" ]; then
-    # Chaincodes first, then peers, then the orderer: nothing loses its upstream mid-request.
+    # Chaincodes first, then peers, then the orderer, then the CAs: nothing loses its upstream mid-request.
     # Every recorded process, also those of an older layout that all_names no longer lists.
     for n in $( (all_names; find "$PIDS" -name '*.pid' -printf '%f\n' | sed 's/\.pid$//') | awk '!seen[$0]++' \
-                | awk '{ print (/^cc-/ ? 0 : /^peer/ ? 1 : 2) " " $0 }' | sort -s -k1,1n | cut -d' ' -f2); do
+                | awk '{ print (/^cc-/ ? 0 : /^peer/ ? 1 : /^ca\./ ? 3 : 2) " " $0 }' | sort -s -k1,1n | cut -d' ' -f2); do
       stop_proc "$n" || failed=1
     done
   else
@@ -734,6 +791,83 @@ cmd_down() {
     rm -rf "$WORK"
     log "removed $WORK"
   fi
+}
+
+# revoke ORG NAME: revokes every certificate of ORG's identity NAME (User4, or User4@<org domain>) at
+# ORG's CA, which writes the CA's CRL into ORG's MSP folders, then puts that CRL into ORG's MSP in
+# the config of every channel ORG is in (a config update signed by ORG's Admin, whom the org's own
+# Admins policy lets change it), and waits until every peer of the channel has the config block.
+# From then on every peer and the orderer refuse the revoked certificate's signatures
+# (docs/decisions/0012-fabric-ca.md). Needs jq.
+cmd_revoke() {
+  local org=${1:-} name=${2:-} reason=${3:-keycompromise}
+  [ -n "$org" ] && [ -n "$name" ] || die "usage: network.sh revoke ORG NAME [REASON]   (NAME: e.g. User4; REASON: a CRL reason, default keycompromise)"
+  org_index "$org" >/dev/null
+  command -v jq >/dev/null 2>&1 || die "revoke needs jq (apt-get install jq)"
+  fabric
+  local home; home=$(ca_home "$org")
+  [ -f "$home/domain" ] || die "$WORK has no Fabric CA of $org (not made by this network.sh, or not up yet)"
+  proc_alive "ca.$org" || die "ca.$org is not running: start the network with 'scripts/network.sh up' first"
+  local serials
+  serials=$(ca_revoke "$home" "$(org_dir "$org")" "$name" "$reason")
+  log "revoked $name of $org at ca.$org (serials: $(echo $serials)); its CRL is in $(org_dir "$org")/msp/crls/crl.pem"
+  local ch
+  for ch in "${CHANNELS[@]}"; do
+    [[ " ${CHANNEL_ORGS[$ch]} " == *" $org "* ]] || continue
+    channel_set_crl "$org" "$ch"
+  done
+}
+
+# channel_set_crl ORG CHANNEL: ORG's msp/crls/crl.pem as the revocation_list of ORG's MSP in the
+# channel's config (fetch, decode, edit with jq, compute the update with configtxlator, submit as
+# ORG's Admin), then waits for every peer of the channel to commit the config block.
+channel_set_crl() {
+  local org=$1 ch=$2 mspid=${MSP[$1]} tmp crl
+  crl="$(org_dir "$org")/msp/crls/crl.pem"
+  [ -s "$crl" ] || die "no CRL at $crl"
+  tmp=$(mktemp -d "$WORK/channel-artifacts/crl.XXXXXX")
+  (peer_cli_env "$org" admin
+   peer channel fetch config "$tmp/block.pb" -c "$ch" -o "127.0.0.1:$(orderer_port)" --tls --cafile "$(orderer_tlsca)") >"$tmp/fetch.log" 2>&1 \
+    || { cat "$tmp/fetch.log" >&2; die "could not fetch the config of '$ch'"; }
+  configtxlator proto_decode --input "$tmp/block.pb" --type common.Block | jq '.data.data[0].payload.data.config' > "$tmp/config.json"
+  jq -e --arg m "$mspid" '.channel_group.groups.Application.groups[$m]' "$tmp/config.json" >/dev/null \
+    || die "$mspid is not a member of '$ch'"
+  jq --arg m "$mspid" --arg c "$(base64 -w0 < "$crl")" \
+    '.channel_group.groups.Application.groups[$m].values.MSP.value.config.revocation_list = [$c]' "$tmp/config.json" > "$tmp/modified.json"
+  if cmp -s <(jq -S . "$tmp/config.json") <(jq -S . "$tmp/modified.json"); then
+    rm -rf "$tmp"; log "channel '$ch': $mspid already carries this CRL"; return 0
+  fi
+  configtxlator proto_encode --input "$tmp/config.json" --type common.Config --output "$tmp/config.pb"
+  configtxlator proto_encode --input "$tmp/modified.json" --type common.Config --output "$tmp/modified.pb"
+  configtxlator compute_update --channel_id "$ch" --original "$tmp/config.pb" --updated "$tmp/modified.pb" --output "$tmp/update.pb"
+  configtxlator proto_decode --input "$tmp/update.pb" --type common.ConfigUpdate > "$tmp/update.json"
+  jq -n --arg ch "$ch" --slurpfile u "$tmp/update.json" \
+    '{payload: {header: {channel_header: {channel_id: $ch, type: 2}}, data: {config_update: $u[0]}}}' > "$tmp/envelope.json"
+  configtxlator proto_encode --input "$tmp/envelope.json" --type common.Envelope --output "$tmp/envelope.pb"
+  log "channel '$ch': submitting $mspid's new CRL (config update signed by $mspid's Admin)"
+  (peer_cli_env "$org" admin
+   peer channel update -f "$tmp/envelope.pb" -c "$ch" -o "127.0.0.1:$(orderer_port)" --tls --cafile "$(orderer_tlsca)") >"$tmp/update.log" 2>&1 \
+    || { cat "$tmp/update.log" >&2; die "the config update of '$ch' was refused"; }
+  cat "$tmp/update.log" >> "$LOGS/admin.log"
+  # The update is the channel's newest config block: every peer of the channel must have it.
+  local num p i height
+  (peer_cli_env "$org" admin
+   retry 10 peer channel fetch config "$tmp/new.pb" -c "$ch" -o "127.0.0.1:$(orderer_port)" --tls --cafile "$(orderer_tlsca)") >/dev/null 2>&1 \
+    || die "could not fetch the new config block of '$ch'"
+  num=$(configtxlator proto_decode --input "$tmp/new.pb" --type common.Block | jq -r '.header.number')
+  jq -e --arg m "$mspid" '.data.data[0].payload.data.config.channel_group.groups.Application.groups[$m].values.MSP.value.config.revocation_list | length > 0' \
+    <(configtxlator proto_decode --input "$tmp/new.pb" --type common.Block) >/dev/null \
+    || die "the newest config block of '$ch' (block $num) does not carry $mspid's CRL"
+  for p in ${CHANNEL_ORGS[$ch]}; do
+    for i in $(seq 1 120); do
+      height=$(peer_cli_env "$p"; peer channel getinfo -c "$ch" 2>/dev/null | sed -nE 's/.*"height":([0-9]+).*/\1/p')
+      [ -n "$height" ] && [ "$height" -gt "$num" ] && break
+      [ "$i" = 120 ] && die "peer0.$p has not committed config block $num of '$ch' within 60s (height ${height:-unknown})"
+      sleep 0.5
+    done
+  done
+  rm -rf "$tmp"
+  log "channel '$ch': config block $num with $mspid's CRL committed on the peers of ${CHANNEL_ORGS[$ch]}"
 }
 
 # One `up` or `down` at a time per work folder.
@@ -758,7 +892,7 @@ check_base_port() {
 cmd_env() {
   fabric
   local org=${1:-} who=${2:-admin}
-  [ -n "$org" ] || die "usage: network.sh env ORG [admin|user|device|client]"
+  [ -n "$org" ] || die "usage: network.sh env ORG [admin|user|device|client|spare]"
   org_index "$org" >/dev/null
   (peer_cli_env "$org" "$who"
    # For `peer chaincode invoke -o "$FLEXLEDGER_ORDERER" --tls --cafile "$FLEXLEDGER_ORDERER_CA" ...`
@@ -779,8 +913,9 @@ case "${1:-}" in
   up)     lock_work; cmd_up ;;
   down)   shift; if [ -d "$WORK" ]; then lock_work; fi; cmd_down "$@" ;;
   status) cmd_status ;;
+  revoke) shift; lock_work; cmd_revoke "$@" ;;
   env)    shift; cmd_env "$@" ;;
-  ports)  echo "orderer0 $(orderer_port) admin $(orderer_admin) ops $(orderer_ops)"; for o in "${ORGS[@]}"; do echo "peer0.$o $(peer_port "$o") cc $(peer_cc_port "$o") ops $(peer_ops "$o")"; done; cc_servers | while read -r c o; do echo "cc-$c-$o $(cc_port "$c" "$o")"; done ;;
-  -h|--help|"") sed -n '2,16p' "$0" ;;
-  *) die "unknown command '$1' (up, down [--purge], status, env ORG [admin|user|device|client], ports)" ;;
+  ports)  for o in "${CA_ORGS[@]}"; do echo "ca.$o $(ca_port "$o") ops $(( $(ca_port "$o") + 1 ))"; done; echo "orderer0 $(orderer_port) admin $(orderer_admin) ops $(orderer_ops)"; for o in "${ORGS[@]}"; do echo "peer0.$o $(peer_port "$o") cc $(peer_cc_port "$o") ops $(peer_ops "$o")"; done; cc_servers | while read -r c o; do echo "cc-$c-$o $(cc_port "$c" "$o")"; done ;;
+  -h|--help|"") sed -n '2,19p' "$0" ;;
+  *) die "unknown command '$1' (up, down [--purge], status, env ORG [admin|user|device|client|spare], revoke ORG NAME, ports)" ;;
 esac
