@@ -62,6 +62,17 @@ cleanup() {
 }
 
 # Mosquitto, from Debian's packages, is MqttGatewayIT's second real broker (Moquette is the first).
+# jq, from Debian's packages, is what `network.sh revoke` edits channel configs with (RevocationIT).
+if ! command -v jq >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    log "installing jq (Debian package) for network.sh revoke"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends jq >/dev/null
+  else
+    log "ERROR: network.sh revoke (RevocationIT) needs jq: sudo apt-get install jq"
+    exit 1
+  fi
+fi
+
 if [ ! -x /usr/sbin/mosquitto ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     log "installing mosquitto (Debian package) for the MQTT integration test"
