@@ -37,12 +37,7 @@ if [ "$force" = 0 ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$version" ]; th
   fi
 fi
 
-command -v go >/dev/null 2>&1 || die "Go is not installed. Install Go 1.${MIN_GO_MINOR} or newer (https://go.dev/doc/install; on Debian: apt-get install golang-go) and run again."
-gov=$(go env GOVERSION 2>/dev/null || true)
-minor=$(echo "$gov" | sed -nE 's/^go1\.([0-9]+).*/\1/p')
-if [ -z "$minor" ] || [ "$minor" -lt "$MIN_GO_MINOR" ]; then
-  die "Go ${gov:-unknown} is too old: Fabric needs Go 1.${MIN_GO_MINOR} or newer. Install a newer Go and run again."
-fi
+gov=$(require_go "$MIN_GO_MINOR" "Fabric")
 
 log "installing Fabric $version with $gov into $home (first build takes a few minutes on 2 cores)"
 started=$(date +%s)
