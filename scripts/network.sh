@@ -9,6 +9,9 @@
 #   scripts/network.sh env ORG [admin|user|device|client|spare]   print shell exports for the peer CLI as ORG
 #   scripts/network.sh revoke ORG NAME   revoke ORG's identity NAME (e.g. User4) at ORG's Fabric CA and put
 #                                        the CRL into every channel ORG is in (peers then refuse it)
+#   scripts/network.sh add-org NAME --role ROLE [--zones Z,..] [--represents MSP,..] [--msp ID]
+#                                        add a member org to the running network (channel config update
+#                                        signed by a majority of admins, its peer, chaincodes, governance)
 #
 # Environment:
 #   FLEXLEDGER_WORK       work folder (default: <repo>/work/network; git ignores it)
@@ -21,6 +24,8 @@ FLEXLEDGER_SCRIPT=network
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 # shellcheck source=lib/ca.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/ca.sh"
+# shellcheck source=lib/add-org.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/add-org.sh"
 
 # Absolute and without symlinks: nodes resolve paths from their own folders, and process
 # ownership is checked against the kernel's view of each process's working folder.
@@ -34,21 +39,36 @@ declare -A MSP=([dso]=DsoMSP [aggregator]=AggregatorMSP [community]=CommunityMSP
 CHANNELS=(grid community)
 declare -A CHANNEL_PROFILE=([grid]=Grid [community]=Community)
 declare -A CHANNEL_ORGS=([grid]="dso aggregator community cpo" [community]="aggregator community")
+# Members added to the running network by `add-org` (decision 0015): one line each, "name mspId",
+# written once the org's identities are enrolled; it is on channel grid once add-org recorded the
+# committed channel config update (add-org/<name>/channel-grid). Later `up`, `down` and `status`
+# treat it like a founder.
+ADDED_ORGS_FILE="$WORK/orgs.added"
+if [ -f "$ADDED_ORGS_FILE" ]; then
+  while read -r _name _msp _rest; do
+    [ -n "$_name" ] || continue
+    ORGS+=("$_name"); MSP[$_name]=$_msp
+    if [ -f "$WORK/add-org/$_name/channel-grid" ]; then CHANNEL_ORGS[grid]+=" $_name"; fi
+  done < "$ADDED_ORGS_FILE"
+fi
 
 # Chaincodes: which channels they serve and the endorsement policy on each (network-config/README.md).
 # A policy that starts with /Channel/ names a channel policy: the consortium's governance is the
 # channel's MAJORITY Endorsement, which follows the channel's member orgs as they change.
 CHAINCODES=(consortium energy dr market)
 declare -A CC_CHANNELS=([consortium]="grid" [energy]="grid" [dr]="grid" [market]="grid community")
+# The others name the channel's AnyTwoMembers policy (the peers of any two member orgs, kept in the
+# channel configuration, network-config/configtx.yaml), which add-org extends with the new org.
 declare -A CC_POLICY=(
   [consortium/grid]="/Channel/Application/Endorsement"
-  [energy/grid]="OutOf(2,'DsoMSP.peer','AggregatorMSP.peer','CommunityMSP.peer','CpoMSP.peer')"
-  [dr/grid]="AND('DsoMSP.peer','AggregatorMSP.peer')"
-  [market/grid]="OutOf(2,'DsoMSP.peer','AggregatorMSP.peer','CommunityMSP.peer','CpoMSP.peer')"
-  [market/community]="AND('CommunityMSP.peer','AggregatorMSP.peer')"
+  [energy/grid]="/Channel/Application/AnyTwoMembers"
+  [dr/grid]="/Channel/Application/AnyTwoMembers"
+  [market/grid]="/Channel/Application/AnyTwoMembers"
+  [market/community]="/Channel/Application/AnyTwoMembers"
 )
 CC_VERSION=1
-CC_SEQUENCE=1
+# A definition's sequence starts at 1; add-org raises energy's when the collections change.
+cc_sequence() { cat "$WORK/chaincode/$1/sequence-$2" 2>/dev/null || echo 1; }  # cc channel
 # Each org runs its own server of each chaincode (as on separate hosts): twelve JVMs, kept small
 # (about 130 MiB resident each; Netty's buffer pools limited to one arena).
 CC_JAVA_OPTS="${FLEXLEDGER_CC_JAVA_OPTS:--Xms8m -Xmx64m -Xss256k -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 \
@@ -67,9 +87,10 @@ peer_ops()         { echo $(( $(peer_port "$1") + 2 )); }
 cc_index()         { case "$1" in energy) echo 0;; dr) echo 1;; market) echo 2;; consortium) echo 3;; esac; }
 cc_port()          { echo $((BASE_PORT + 200 + 10 * $(cc_index "$1") + $(org_index "$2"))); }  # cc org
 # The Fabric CA server of each org (ca.<org>: identity CA and TLS CA in one process), operations +1;
-# the orderer org's comes after the members'.
-CA_ORGS=(dso aggregator community cpo orderer)
-ca_port()          { if [ "$1" = orderer ]; then echo $((BASE_PORT + 340)); else echo $((BASE_PORT + 300 + 10 * $(org_index "$1"))); fi; }
+# the orderer org's comes before the members' (up to ten members: 300..391).
+CA_ORGS=("${ORGS[@]}" orderer)
+MAX_ORGS=10
+ca_port()          { if [ "$1" = orderer ]; then echo $((BASE_PORT + 290)); else echo $((BASE_PORT + 300 + 10 * $(org_index "$1"))); fi; }
 ca_home()          { echo "$WORK/ca/$1"; }
 
 CRYPTO="$WORK/crypto"
@@ -369,6 +390,9 @@ start_orderer() {
 }
 
 # The environment of a peer node, one override per line (core.yaml keys as CORE_* variables).
+# Private data reconciliation every 5 s (Fabric's default: 1 min), so that an org added to a
+# collection (add-org) holds the data written before within seconds; a pass that finds nothing
+# missing costs one local lookup.
 peer_node_env() {
   local org=$1 d node="$WORK/nodes/peer0.$1"
   d=$(peer_dir "$org")
@@ -385,6 +409,7 @@ CORE_PEER_GOSSIP_EXTERNALENDPOINT=127.0.0.1:$(peer_port "$org")
 CORE_PEER_GOSSIP_USELEADERELECTION=false
 CORE_PEER_GOSSIP_ORGLEADER=true
 CORE_PEER_GOSSIP_RECONNECTINTERVAL=5s
+CORE_PEER_GOSSIP_PVTDATA_RECONCILESLEEPINTERVAL=${FLEXLEDGER_RECONCILE_INTERVAL:-5s}
 CORE_PEER_LOCALMSPID=${MSP[$org]}
 CORE_PEER_MSPCONFIGPATH=$d/msp
 CORE_PEER_TLS_ENABLED=true
@@ -515,8 +540,8 @@ cc_install() {  # org cc: succeeds when the package is (or already was) installe
   grep -q "already successfully installed" <<<"$out"
 }
 
-cc_approved() {  # org cc channel
-  (peer_cli_env "$1"; peer lifecycle chaincode queryapproved -C "$3" -n "$2" --sequence "$CC_SEQUENCE" >/dev/null 2>&1)
+cc_approved() {  # org cc channel [sequence]
+  (peer_cli_env "$1"; peer lifecycle chaincode queryapproved -C "$3" -n "$2" --sequence "${4:-$(cc_sequence "$2" "$3")}" >/dev/null 2>&1)
 }
 
 # Private data collections of a chaincode on a channel. chaincode-energy's are generated from the
@@ -529,6 +554,9 @@ cc_collections_file() {  # cc channel
 # (check_definitions compares the collections' hash) instead of being silently ignored.
 generate_collections() {
   local out; out=$(cc_collections_file energy grid)
+  # Once committed, the collections follow the consortium on the ledger (add-org regenerates them
+  # in a new definition sequence); network-config/consortium.json only founded it.
+  [ -f "$WORK/chaincode/energy/definition-grid" ] && [ -f "$out" ] && return 0
   mkdir -p "$(dirname "$out")"
   java -cp "$(cc_jar energy)" energy.flexledger.chaincode.energy.Collections "$FLEXLEDGER_ROOT/network-config/consortium.json" > "$out.tmp" \
     || die "could not generate chaincode-energy's collections from network-config/consortium.json"
@@ -538,34 +566,40 @@ generate_collections() {
 policy_args() { case "$1" in /Channel/*) echo "--channel-config-policy $1";; *) echo "--signature-policy $1";; esac; }
 # What a definition consists of, as recorded after commit: version, sequence, policy, collections.
 cc_definition() {  # cc channel
-  local f d="$CC_VERSION $CC_SEQUENCE ${CC_POLICY[$1/$2]}"
+  local f d="$CC_VERSION $(cc_sequence "$1" "$2") ${CC_POLICY[$1/$2]}"
   f=$(cc_collections_file "$1" "$2")
   if [ -f "$f" ]; then d+=" collections:$(sha256sum "$f" | cut -c1-16)"; fi
   echo "$d"
 }
 
-cc_approve() {  # org cc channel pkgid policy
-  cc_approved "$1" "$2" "$3" && return 0
-  local collections=() f; f=$(cc_collections_file "$2" "$3")
+cc_approve() {  # org cc channel pkgid policy [sequence collections-file]
+  local seq=${6:-$(cc_sequence "$2" "$3")} f=${7:-$(cc_collections_file "$2" "$3")} collections=()
+  cc_approved "$1" "$2" "$3" "$seq" && return 0
   if [ -f "$f" ]; then collections=(--collections-config "$f"); fi
   (peer_cli_env "$1"; peer lifecycle chaincode approveformyorg -o "127.0.0.1:$(orderer_port)" --tls --cafile "$(orderer_tlsca)" \
-    -C "$3" -n "$2" -v "$CC_VERSION" --sequence "$CC_SEQUENCE" --package-id "$4" \
+    -C "$3" -n "$2" -v "$CC_VERSION" --sequence "$seq" --package-id "$4" \
     $(policy_args "$5") "${collections[@]}" --waitForEvent) >>"$LOGS/admin.log" 2>&1
 }
 
-cc_commit() {  # cc channel policy peer-args...
-  local cc=$1 ch=$2 policy=$3; shift 3
-  cc_committed "$cc" "$ch" && return 0
-  local collections=() f; f=$(cc_collections_file "$cc" "$ch")
+cc_commit() {  # cc channel policy sequence collections-file peer-args...
+  local cc=$1 ch=$2 policy=$3 seq=$4 f=$5 collections=(); shift 5
+  [ "$(cc_committed_sequence "$cc" "$ch")" -ge "$seq" ] && return 0
   if [ -f "$f" ]; then collections=(--collections-config "$f"); fi
   (peer_cli_env "$(echo "${CHANNEL_ORGS[$ch]}" | awk '{print $1}')"
    peer lifecycle chaincode commit -o "127.0.0.1:$(orderer_port)" --tls --cafile "$(orderer_tlsca)" \
-     -C "$ch" -n "$cc" -v "$CC_VERSION" --sequence "$CC_SEQUENCE" $(policy_args "$policy") \
+     -C "$ch" -n "$cc" -v "$CC_VERSION" --sequence "$seq" $(policy_args "$policy") \
      "${collections[@]}" "$@" --waitForEvent) >>"$LOGS/admin.log" 2>&1
 }
 
 cc_committed() {  # cc channel
   (peer_cli_env "$(echo "${CHANNEL_ORGS[$2]}" | awk '{print $1}')"; peer lifecycle chaincode querycommitted -C "$2" -n "$1" >/dev/null 2>&1)
+}
+
+# The sequence of the committed definition, 0 when none is.
+cc_committed_sequence() {  # cc channel
+  local out
+  out=$(peer_cli_env "$(echo "${CHANNEL_ORGS[$2]}" | awk '{print $1}')"; peer lifecycle chaincode querycommitted -C "$2" -n "$1" 2>/dev/null) || { echo 0; return 0; }
+  sed -nE 's/.*Sequence: ([0-9]+).*/\1/p' <<<"$out" | head -1 | grep . || echo 0
 }
 
 # Installs each org's package of the chaincode on that org's peer (cc_package built them).
@@ -600,7 +634,7 @@ define_chaincode() {
       peers+=(--peerAddresses "127.0.0.1:$(peer_port "$org")" --tlsRootCertFiles "$(peer_tlsca "$org")")
     done
     log "committing '$cc' on '$ch' with endorsement policy $policy$( [ -f "$(cc_collections_file "$cc" "$ch")" ] && echo " and private data collections $(basename "$(cc_collections_file "$cc" "$ch")")")"
-    retry 5 cc_commit "$cc" "$ch" "$policy" "${peers[@]}" || die "committing $cc on $ch failed; see $LOGS/admin.log"
+    retry 5 cc_commit "$cc" "$ch" "$policy" "$(cc_sequence "$cc" "$ch")" "$(cc_collections_file "$cc" "$ch")" "${peers[@]}" || die "committing $cc on $ch failed; see $LOGS/admin.log"
     cc_definition "$cc" "$ch" > "$recorded"
   done
 }
@@ -914,8 +948,9 @@ case "${1:-}" in
   down)   shift; if [ -d "$WORK" ]; then lock_work; fi; cmd_down "$@" ;;
   status) cmd_status ;;
   revoke) shift; lock_work; cmd_revoke "$@" ;;
+  add-org) shift; case "${1:-}" in -h|--help|"") add_org_usage; exit 0;; esac; lock_work; cmd_add_org "$@" ;;
   env)    shift; cmd_env "$@" ;;
   ports)  for o in "${CA_ORGS[@]}"; do echo "ca.$o $(ca_port "$o") ops $(( $(ca_port "$o") + 1 ))"; done; echo "orderer0 $(orderer_port) admin $(orderer_admin) ops $(orderer_ops)"; for o in "${ORGS[@]}"; do echo "peer0.$o $(peer_port "$o") cc $(peer_cc_port "$o") ops $(peer_ops "$o")"; done; cc_servers | while read -r c o; do echo "cc-$c-$o $(cc_port "$c" "$o")"; done ;;
-  -h|--help|"") sed -n '2,19p' "$0" ;;
-  *) die "unknown command '$1' (up, down [--purge], status, env ORG [admin|user|device|client|spare], revoke ORG NAME, ports)" ;;
+  -h|--help|"") sed -n '2,20p' "$0" ;;
+  *) die "unknown command '$1' (up, down [--purge], status, env ORG [admin|user|device|client|spare], revoke ORG NAME, add-org NAME --role ROLE, ports)" ;;
 esac

@@ -112,7 +112,17 @@ public final class StateStore {
 
     /** A value of a private data collection; only the collection's member peers can answer. */
     public <T> Optional<T> readPrivate(final String collection, final String key, final Class<T> type) {
-        final byte[] bytes = stub.getPrivateData(collection, key);
+        final byte[] bytes;
+        try {
+            bytes = stub.getPrivateData(collection, key);
+        } catch (RuntimeException e) {
+            // The peer refuses a read when it has the channel's hash but not (yet) the private
+            // value: a member newly added to the collection before gossip reconciliation, or a
+            // purged copy. A stable code instead of the shim's bare "Unsuccessful response".
+            throw Failures.fail(ErrorCode.INVALID_STATE, "this peer does not hold the private value of '" + key + "' in " + collection
+                    + " that the channel's hash records (not yet reconciled, e.g. just after its org joined the collection): "
+                    + "ask another member's peer, or retry once the peer has reconciled (about a minute)");
+        }
         if (bytes == null || bytes.length == 0) {
             return Optional.empty();
         }

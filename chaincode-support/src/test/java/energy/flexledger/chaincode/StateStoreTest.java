@@ -11,6 +11,18 @@ class StateStoreTest {
     private final FakeLedger ledger = new FakeLedger();
 
     @Test
+    void aPrivateValueThePeerDoesNotHoldYetIsAStableInvalidState() {
+        final org.hyperledger.fabric.shim.ChaincodeStub stub = org.mockito.Mockito.mock(org.hyperledger.fabric.shim.ChaincodeStub.class);
+        // What the shim throws when the peer answers "private data matching public hash version is not available".
+        org.mockito.Mockito.when(stub.getPrivateData("c", "k")).thenThrow(new RuntimeException("Unsuccessful response received."));
+        assertThatThrownBy(() -> new StateStore(stub).readPrivate("c", "k", String.class))
+                .isInstanceOfSatisfying(org.hyperledger.fabric.shim.ChaincodeException.class, e -> {
+                    assertThat(new String(e.getPayload(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("INVALID_STATE");
+                    assertThat(e.getMessage()).contains("'k'").contains("not yet reconciled");
+                });
+    }
+
+    @Test
     void sortableKeysOrderLikeTheNumbers() {
         final long[] values = {Long.MIN_VALUE, -1_000_000L, -1L, 0L, 1L, 1_767_225_600_000L, Long.MAX_VALUE};
         final List<String> encoded = new ArrayList<>();
