@@ -6,6 +6,9 @@
 #   scripts/bench.sh [--meters N] [--intervals N] [--samples N]    (defaults 8, 25, 15)
 #   scripts/bench.sh --batches    no-op transactions, then batches of 1, 100 and 1,000 records, on
 #                                 the same network; one row each in docs/benchmarks.md (needs python3)
+#   scripts/bench.sh --add-org    single-record tx/s with the four founders, the time of
+#                                 `network.sh add-org` (a fifth member, an aggregator), single-record
+#                                 tx/s again with five; one row in docs/benchmarks.md (needs python3)
 set -euo pipefail
 FLEXLEDGER_SCRIPT=bench
 # shellcheck source=lib/common.sh
@@ -23,6 +26,40 @@ scripts/network.sh up
 log "warming up (JIT, connections): 2 meters x 5 intervals"
 scripts/flexledger bench --meters 2 --intervals 5 >/dev/null
 log "measuring: scripts/flexledger bench $*"
+if [ "${1:-}" = --add-org ]; then
+  command -v python3 >/dev/null || die "--add-org needs python3 to write docs/benchmarks.md"
+  single="--batch 1 --meters 8 --intervals 25"
+  log "single-record transactions with the four founders: scripts/flexledger bench $single"
+  # shellcheck disable=SC2086 # the spec is a list of options
+  before=$(scripts/flexledger bench $single); echo "$before"
+  t0=$(date +%s.%N)
+  scripts/network.sh add-org bench5 --role AGGREGATOR --represents CommunityMSP,CpoMSP
+  t1=$(date +%s.%N)
+  log "single-record transactions with five members: scripts/flexledger bench $single"
+  # shellcheck disable=SC2086
+  after=$(scripts/flexledger bench $single); echo "$after"
+  row="| $(date -u +%Y-%m-%d) | $(git rev-parse --short HEAD) | $(jq -r .txPerSecond <<<"$before") | $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.0f", b - a }') | $(jq -r .txPerSecond <<<"$after") | $(jq -r .latencyP50Ms <<<"$before") / $(jq -r .latencyP50Ms <<<"$after") |"
+  intro=$(mktemp)
+  trap 'rm -f "$intro"; scripts/network.sh down --purge' EXIT
+  cat > "$intro" <<MD
+## A member added to a running network (issue 9)
+
+\`scripts/bench.sh --add-org\`: on one fresh network, single-record transactions (\`RecordInterval\`,
+8 clients x 25, each reading the consortium from the ledger once, decision 0013) with the four
+founders; then \`scripts/network.sh add-org bench5 --role AGGREGATOR --represents CommunityMSP,CpoMSP\`
+timed from start to end (CA, identities, majority-signed channel update, peer joined and caught up,
+four chaincode servers started, installed and approved, three governance votes, a new definition
+sequence of energy approved by five orgs); then the same single-record load with five members
+(a bigger consortium to read, one more peer to gossip to). Machine: $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo), $(nproc) cores.
+
+| date | commit | single-record tx/s, 4 members | add-org s | single-record tx/s, 5 members | p50 ms before / after |
+|---|---|---|---|---|---|
+MD
+  python3 scripts/lib/add_row.py docs/benchmarks.md "## A member added to a running network (issue 9)" "$row" "$intro" \
+    "## Batched certification and the no-op baseline"
+  log "added to docs/benchmarks.md: $row"
+  exit 0
+fi
 if [ "${1:-}" = --batches ]; then
   command -v python3 >/dev/null || die "--batches needs python3 to write docs/benchmarks.md"
   intro=$(mktemp)
