@@ -12,6 +12,8 @@
 #   scripts/network.sh add-org NAME --role ROLE [--zones Z,..] [--represents MSP,..] [--msp ID]
 #                                        add a member org to the running network (channel config update
 #                                        signed by a majority of admins, its peer, chaincodes, governance)
+#   scripts/network.sh collections       energy's collections again from the consortium on the ledger; a new
+#                                        definition sequence when they changed (after a governance change)
 #
 # Environment:
 #   FLEXLEDGER_WORK       work folder (default: <repo>/work/network; git ignores it)
@@ -948,9 +950,10 @@ case "${1:-}" in
   down)   shift; if [ -d "$WORK" ]; then lock_work; fi; cmd_down "$@" ;;
   status) cmd_status ;;
   revoke) shift; lock_work; cmd_revoke "$@" ;;
+  collections) lock_work; fabric; add_org_collections; log "chaincode-energy's collections match the consortium on the ledger (sequence $(cc_sequence energy grid))" ;;
   add-org) shift; case "${1:-}" in -h|--help|"") add_org_usage; exit 0;; esac; lock_work; cmd_add_org "$@" ;;
   env)    shift; cmd_env "$@" ;;
   ports)  for o in "${CA_ORGS[@]}"; do echo "ca.$o $(ca_port "$o") ops $(( $(ca_port "$o") + 1 ))"; done; echo "orderer0 $(orderer_port) admin $(orderer_admin) ops $(orderer_ops)"; for o in "${ORGS[@]}"; do echo "peer0.$o $(peer_port "$o") cc $(peer_cc_port "$o") ops $(peer_ops "$o")"; done; cc_servers | while read -r c o; do echo "cc-$c-$o $(cc_port "$c" "$o")"; done ;;
-  -h|--help|"") sed -n '2,20p' "$0" ;;
-  *) die "unknown command '$1' (up, down [--purge], status, env ORG [admin|user|device|client|spare], revoke ORG NAME, add-org NAME --role ROLE, ports)" ;;
+  -h|--help|"") sed -n '2,22p' "$0" ;;
+  *) die "unknown command '$1' (up, down [--purge], status, env ORG [admin|user|device|client|spare], revoke ORG NAME, add-org NAME --role ROLE, collections, ports)" ;;
 esac
