@@ -24,7 +24,7 @@ add_org_usage() {
 usage: scripts/network.sh add-org NAME --role ROLE[,ROLE...] [--zones Z1,Z2] [--represents MSP1,MSP2] [--msp MSPID]
 
   NAME          the org's short name: lower-case letters and digits, starting with a letter (e.g. aggregator2)
-  --role        DSO, AGGREGATOR, COMMUNITY or CPO (several comma-separated)
+  --role        DSO, AGGREGATOR, COMMUNITY, CPO or ISSUER (several comma-separated)
   --zones       zones a DSO operates (none may be operated by another DSO)
   --represents  MSP ids of members an aggregator represents
   --msp         the org's MSP id (default: NAME capitalised + MSP, e.g. Aggregator2MSP)
@@ -52,7 +52,7 @@ cmd_add_org() {
   [ "$name" != orderer ] || die "'orderer' is the ordering service's org"
   local r
   for r in ${roles//,/ }; do
-    case "$r" in DSO|AGGREGATOR|COMMUNITY|CPO) ;; *) die "unknown role '$r': DSO, AGGREGATOR, COMMUNITY or CPO";; esac
+    case "$r" in DSO|AGGREGATOR|COMMUNITY|CPO|ISSUER) ;; *) die "unknown role '$r': DSO, AGGREGATOR, COMMUNITY, CPO or ISSUER";; esac
   done
   [ -n "$msp" ] || msp="$(tr '[:lower:]' '[:upper:]' <<<"${name:0:1}")${name:1}MSP"
   [[ "$msp" =~ ^[A-Za-z][A-Za-z0-9-]{0,39}$ ]] || die "MSP id '$msp': letters, digits and '-', starting with a letter"

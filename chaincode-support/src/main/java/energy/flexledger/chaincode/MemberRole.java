@@ -13,5 +13,7 @@ public enum MemberRole {
     /** An energy community: owns meters and assets. */
     COMMUNITY,
     /** A charging point operator: owns charging stations. */
-    CPO
+    CPO,
+    /** Issues the channel's token: mints and burns it (granted by governance like any role). */
+    ISSUER
 }

@@ -57,5 +57,9 @@ public enum ErrorCode {
 
     // --- arithmetic ---
     /** An exact integer operation overflowed. */
-    OVERFLOW
+    OVERFLOW,
+
+    // --- token ---
+    /** An account's balance (or an allowance) is smaller than the amount to move. */
+    INSUFFICIENT_FUNDS
 }

@@ -114,7 +114,7 @@ public final class ConsortiumContract extends CheckedContract {
         return change(ctx, Map.of("kind", "ADMIT", "member", Canonical.tree(member)), (c, at, tx) -> Members.admit(c, member, at, tx));
     }
 
-    /** The caller's org votes to grant {@code role} (DSO, AGGREGATOR, COMMUNITY, CPO) to a member. */
+    /** The caller's org votes to grant {@code role} (DSO, AGGREGATOR, COMMUNITY, CPO, ISSUER) to a member. */
     @Transaction(name = "GrantRole", intent = Transaction.TYPE.SUBMIT)
     public Ballot grantRole(final Context ctx, final String mspId, final String role) {
         return change(ctx, Map.of("kind", "GRANT", "mspId", mspId, "role", role), (c, at, tx) -> Members.grant(c, mspId, role, at, tx));

@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "consortium", description = "The consortium on the ledger: members, roles (DSO, AGGREGATOR, COMMUNITY, CPO), a DSO's zones "
+@Command(name = "consortium", description = "The consortium on the ledger: members, roles (DSO, AGGREGATOR, COMMUNITY, CPO, ISSUER), a DSO's zones "
         + "and the orgs an aggregator represents. A change called by an org admin (--as admin) is that org's vote; it applies once more "
         + "than half of the members voted for it (the output says: applied, votes, needed).", footer = {"", "Examples:",
             "  flexledger consortium show",
@@ -28,7 +28,7 @@ final class ConsortiumCommand extends Connected implements Callable<Integer> {
     @Option(names = "--member", description = "the member's MSP id")
     String member;
 
-    @Option(names = "--role", split = ",", description = "role(s): DSO, AGGREGATOR, COMMUNITY, CPO (admit takes several, comma-separated)")
+    @Option(names = "--role", split = ",", description = "role(s): DSO, AGGREGATOR, COMMUNITY, CPO, ISSUER (admit takes several, comma-separated)")
     List<String> roles;
 
     @Option(names = "--zones", split = ",", description = "zones a DSO operates, comma-separated (zones; admit)")

@@ -1,0 +1,260 @@
+package energy.flexledger.chaincode.market;
+
+import energy.flexledger.chaincode.Failures;
+import energy.flexledger.chaincode.StateStore;
+import energy.flexledger.spec.Canonical;
+import energy.flexledger.spec.ErrorCode;
+import energy.flexledger.spec.SpecException;
+import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import org.hyperledger.fabric.shim.ChaincodeStub;
+import org.hyperledger.fabric.shim.ledger.KeyValue;
+import org.hyperledger.fabric.shim.ledger.QueryResultsIterator;
+
+/**
+ * The token's state without hot keys (decision 0016). An account is the set of its rows
+ * ({@link Delta}, key {@code tok.delta/<account>/<txId>/<n>}); its balance is their sum. A credit
+ * adds a row under the crediting transaction's own key, so any number of transactions may credit
+ * one account at once without touching a common key. A debit reads all the account's rows (a
+ * range, which Fabric re-checks at validation: a concurrent change of the account invalidates the
+ * later transaction, so an overdraft cannot commit), refuses if they sum to less than the amount,
+ * and replaces them by one row holding the new balance: every debit compacts. The supply is the
+ * sum of one row per mint or burn ({@code tok.supply/<txId>}).
+ *
+ * <p>Within one transaction an account may be debited once and is not read after it was written:
+ * Fabric's reads do not see the transaction's own writes.
+ */
+final class TokenLedger {
+    static final String INFO = "tok.info";
+    static final String DELTA = "tok.delta";
+    static final String SUPPLY = "tok.supply";
+    static final String ALLOWANCE = "tok.allowance";
+
+    private final ChaincodeStub stub;
+    private final StateStore store;
+    private final String txId;
+    private final long now;
+    private final Set<String> touched = new HashSet<>();
+    private int rowsWritten;
+
+    TokenLedger(final ChaincodeStub stub) {
+        this.stub = stub;
+        this.store = new StateStore(stub);
+        this.txId = stub.getTxId();
+        this.now = stub.getTxTimestamp().toEpochMilli();
+    }
+
+    Optional<TokenInfo> info() {
+        return store.read(INFO, TokenInfo.class);
+    }
+
+    TokenInfo requireInfo() {
+        return info().orElseThrow(() -> Failures.fail(ErrorCode.NOT_FOUND, "the token of this channel is not initialized yet (token:Initialize, by an issuer's admin)"));
+    }
+
+    void initialize(final TokenInfo token) {
+        store.write(INFO, token);
+    }
+
+    /** The rows of {@code account}, keyed by their state keys (sorted). */
+    private Map<String, Delta> rows(final String account) {
+        final Map<String, Delta> out = new TreeMap<>();
+        try (QueryResultsIterator<KeyValue> it = stub.getStateByPartialCompositeKey(DELTA, account)) {
+            for (final KeyValue kv : it) {
+                out.put(kv.getKey(), decode(kv.getValue(), Delta.class, kv.getKey()));
+            }
+        } catch (SpecException | org.hyperledger.fabric.shim.ChaincodeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("reading the rows of " + account + " failed", e);
+        }
+        return out;
+    }
+
+    private static <T> T decode(final byte[] bytes, final Class<T> type, final String key) {
+        try {
+            return Canonical.read(bytes, type, Canonical.nameOf(type));
+        } catch (SpecException e) {
+            throw Failures.fail(ErrorCode.INVALID_STATE, "the token row " + key.replace('\u0000', '/') + " is not a valid " + Canonical.nameOf(type));
+        }
+    }
+
+    private static long sum(final Iterable<Delta> rows, final String account) {
+        long total = 0;
+        for (final Delta d : rows) {
+            try {
+                total = Math.addExact(total, d.amount());
+            } catch (ArithmeticException e) {
+                throw Failures.fail(ErrorCode.INVALID_STATE, "the rows of " + account + " overflow a long: the ledger is corrupt");
+            }
+        }
+        return total;
+    }
+
+    Balance balance(final String account) {
+        final Map<String, Delta> rows = rows(account);
+        return new Balance(account, sum(rows.values(), account), rows.size());
+    }
+
+    private void touch(final String account) {
+        if (!touched.add(account)) {
+            // A second change of one account in one transaction would not see the first (Fabric
+            // reads committed state only): a rule of this chaincode that does so is a bug.
+            throw Failures.fail(ErrorCode.INVALID_STATE, "account " + account + " is changed twice in one transaction");
+        }
+    }
+
+    private void writeRow(final String account, final long amount, final String reason, final String counterparty) {
+        final String key = store.key(DELTA, account, txId, StateStore.sortable(rowsWritten++));
+        store.write(key, new Delta(account, amount, reason, counterparty, txId, now));
+    }
+
+    /** Adds {@code amount} (> 0) to {@code account}: one new row, no read. */
+    void credit(final String account, final long amount, final String reason, final String counterparty) {
+        touch(account);
+        writeRow(account, amount, reason, counterparty);
+    }
+
+    /**
+     * Takes {@code amount} (> 0) from {@code account}, or INSUFFICIENT_FUNDS; the account's rows
+     * become one row with the new balance (none when it is zero). Returns the new balance.
+     */
+    long debit(final String account, final long amount, final String reason, final String counterparty) {
+        touch(account);
+        final Map<String, Delta> rows = rows(account);
+        final long balance = sum(rows.values(), account);
+        if (balance < amount) {
+            throw Failures.fail(ErrorCode.INSUFFICIENT_FUNDS, account + " holds " + balance + ", less than the " + amount + " to " + reason);
+        }
+        for (final String key : rows.keySet()) {
+            stub.delState(key);
+        }
+        final long rest = balance - amount;
+        if (rest > 0) {
+            writeRow(account, rest, "balance", reason + (counterparty.isEmpty() ? "" : " " + counterparty));
+        }
+        return rest;
+    }
+
+    /** Folds the account's rows into one; changes no balance. Returns the balance and the rows folded. */
+    Balance compact(final String account) {
+        touch(account);
+        final Map<String, Delta> rows = rows(account);
+        final long balance = sum(rows.values(), account);
+        if (rows.size() > 1) {
+            for (final String key : rows.keySet()) {
+                stub.delState(key);
+            }
+            if (balance > 0) {
+                writeRow(account, balance, "balance", "compacted");
+            }
+        }
+        return new Balance(account, balance, rows.size());
+    }
+
+    Supply supply() {
+        long minted = 0;
+        long burned = 0;
+        try (QueryResultsIterator<KeyValue> it = stub.getStateByPartialCompositeKey(SUPPLY)) {
+            for (final KeyValue kv : it) {
+                final SupplyChange c = decode(kv.getValue(), SupplyChange.class, kv.getKey());
+                minted = Math.addExact(minted, c.minted());
+                burned = Math.addExact(burned, c.burned());
+            }
+        } catch (ArithmeticException e) {
+            throw Failures.fail(ErrorCode.INVALID_STATE, "the supply rows overflow a long: the ledger is corrupt");
+        } catch (SpecException | org.hyperledger.fabric.shim.ChaincodeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("reading the supply failed", e);
+        }
+        return new Supply(minted, burned, minted - burned);
+    }
+
+    /** New tokens into {@code to}; OVERFLOW when the supply would exceed a long. */
+    void mint(final String to, final long amount) {
+        final Supply s = supply();
+        try {
+            Math.addExact(s.minted(), amount);
+        } catch (ArithmeticException e) {
+            throw Failures.fail(ErrorCode.OVERFLOW, "minting " + amount + " would take the tokens ever minted past " + Long.MAX_VALUE);
+        }
+        credit(to, amount, "mint", "");
+        store.write(store.key(SUPPLY, txId), new SupplyChange(amount, 0, txId, now));
+    }
+
+    void burn(final String from, final long amount) {
+        debit(from, amount, "burn", "");
+        store.write(store.key(SUPPLY, txId), new SupplyChange(0, amount, txId, now));
+    }
+
+    /** Moves {@code amount} from one account to another (no rule about who may: the caller checked). */
+    void move(final String from, final String to, final long amount, final String reason) {
+        if (from.equals(to)) {
+            throw Failures.fail(ErrorCode.BAD_REQUEST, "from and to are the same account (" + from + ")");
+        }
+        debit(from, amount, reason, to);
+        credit(to, amount, reason, from);
+    }
+
+    Optional<Allowance> allowance(final String owner, final String spender) {
+        return store.read(store.key(ALLOWANCE, owner, spender), Allowance.class);
+    }
+
+    void setAllowance(final String owner, final String spender, final long amount) {
+        final String key = store.key(ALLOWANCE, owner, spender);
+        if (amount == 0) {
+            stub.delState(key);
+        } else {
+            store.write(key, new Allowance(owner, spender, amount, txId));
+        }
+    }
+
+    /** The whole ledger summed (an evaluate: it reads every row). */
+    Audit audit() {
+        final Map<String, Long> perAccount = new TreeMap<>();
+        long rows = 0;
+        try (QueryResultsIterator<KeyValue> it = stub.getStateByPartialCompositeKey(DELTA)) {
+            for (final KeyValue kv : it) {
+                final Delta d = decode(kv.getValue(), Delta.class, kv.getKey());
+                perAccount.merge(d.account(), d.amount(), Math::addExact);
+                rows++;
+            }
+        } catch (ArithmeticException e) {
+            throw Failures.fail(ErrorCode.INVALID_STATE, "the token rows overflow a long: the ledger is corrupt");
+        } catch (SpecException | org.hyperledger.fabric.shim.ChaincodeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("reading the token rows failed", e);
+        }
+        long balances = 0;
+        long escrow = 0;
+        for (final Map.Entry<String, Long> e : perAccount.entrySet()) {
+            if (Accounts.isEscrow(e.getKey())) {
+                escrow = Math.addExact(escrow, e.getValue());
+            } else {
+                balances = Math.addExact(balances, e.getValue());
+            }
+        }
+        final Supply s = supply();
+        return new Audit(s.minted(), s.burned(), balances, escrow, s.supply(), perAccount.size(), rows,
+                s.supply() == balances + escrow);
+    }
+
+    /** The chaincode event of this transaction (Fabric keeps one per transaction). */
+    void emit(final String name, final Object payload) {
+        stub.setEvent(name, Canonical.write(payload).getBytes(StandardCharsets.UTF_8));
+    }
+
+    String txId() {
+        return txId;
+    }
+
+    long now() {
+        return now;
+    }
+}
