@@ -45,7 +45,8 @@ import picocli.CommandLine.Parameters;
         footer = {"", "Examples:",
             "  flexledger --org community device enroll --device meter-17 --asset MTR-17",
             "  flexledger --org community --as meter-17 whoami",
-            "  flexledger --org community device revoke --device meter-17 --reason keycompromise",
+            "  flexledger --org community device revoke --device meter-17",
+            "  flexledger device revoke --device meter-18 --reason superseded",
             "  flexledger --org community device list",
             "", "Exit codes: 0 done; 2 bad input (nothing changed); 3 {\"error\":\"ALREADY_EXISTS\"} (enroll: the name is taken, "
                 + "also by a revoked device) or {\"error\":\"NOT_FOUND\"} (revoke: no such device); 4 anything else."})
