@@ -945,13 +945,17 @@ cmd_enroll() {
 cmd_revoke_device() {
   local org=${1:-} name=${2:-} reason=${3:-keycompromise} out rc=0
   device_check "$org" "$name" "network.sh revoke-device ORG NAME [REASON]"
-  case "$reason" in unspecified|keycompromise|cacompromise|affiliationchange|superseded|cessationofoperation|certificatehold|removefromcrl|privilegewithdrawn|aacompromise) ;;
+  case "$reason" in unspecified|keycompromise|cacompromise|affiliationchange|superseded|cessationofoperation|certificatehold|privilegewithdrawn|aacompromise) ;;
     *) device_refuse 2 "reason '$reason': unspecified, keycompromise, cacompromise, affiliationchange, superseded, cessationofoperation, certificatehold, privilegewithdrawn or aacompromise" ;;
   esac
   [ -d "$(device_dir "$org" "$name")/msp" ] || device_refuse 4 "no device $name enrolled for $org (no $(device_dir "$org" "$name")/msp)"
   lock_work
   out=$(mktemp)
-  ( cmd_revoke "$org" "$name" "$reason" ) 2>"$out" || rc=$?
+  # Not `( … ) || rc=$?`: bash ignores errexit inside a subshell on the left of ||, and cmd_revoke needs it.
+  set +e
+  ( set -e; cmd_revoke "$org" "$name" "$reason" ) 2>"$out"
+  rc=$?
+  set -e
   cat "$out" >&2
   [ "$rc" = 0 ] || { rm -f "$out"; exit "$rc"; }
   # cmd_revoke reports the serials and config blocks in its log lines; they become JSON here.
