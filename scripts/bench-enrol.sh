@@ -81,7 +81,7 @@ for path in ${paths//,/ }; do
   line=$(printf '%s: %d devices in %.1f s (%d ms each, %.1f per second); load average %s at the start, %s at the end' \
     "$path" "$n" "$(echo "$ms / 1000" | bc -l)" $((ms / n)) "$(echo "$n * 1000 / $ms" | bc -l)" "$load0" "$(cut -d' ' -f1 /proc/loadavg)")
   echo "$line"
-  results+=("$path $ms $load0")
+  results+=("$path $ms $load0 $(cut -d' ' -f1 /proc/loadavg)")
 done
 
 if [ "$record" = 1 ]; then
@@ -95,15 +95,17 @@ device identities (`client` with `flexledger.asset=<asset>` in the certificate; 
 cryptogen's layout). `parallel` is what `flexledger device enroll` does per device (one
 `fabric-ca-client register` and one `enroll`), 4 devices at a time (`ca_devices`); `bulk` is
 `bulkenroll` (one Go process with Fabric CA's client library, 4 at a time: `ca_devices_fast`). The
-server is the limit (bcrypt of the secret at register and at enrol, one ECDSA signature). The load
-average is the machine's at the start of each path (other agents share the 2 cores).
+server is the limit (bcrypt of the secret at register and at enrol, one ECDSA signature);
+`serial` is `ca_device` one after the other. The load average is the machine's (1 minute) at the
+start and at the end of each path: other agents' networks and builds share the 2 cores, so the
+figures are upper bounds.
 
 | date | commit | path | devices | wall time | per device | load average | command |
 |---|---|---|---|---|---|---|---|
 MD
   for r in "${results[@]}"; do
-    read -r path ms load0 <<<"$r"
-    row="| $(date -u +%Y-%m-%d) | $commit | $path | $n | $(printf '%.1f' "$(echo "$ms / 1000" | bc -l)") s | $((ms / n)) ms | $load0 | \`scripts/bench-enrol.sh $n --paths $path\` |"
+    read -r path ms load0 load1 <<<"$r"
+    row="| $(date -u +%Y-%m-%d) | $commit | $path | $n | $(printf '%.1f' "$(echo "$ms / 1000" | bc -l)") s | $((ms / n)) ms | $load0 → $load1 | \`scripts/bench-enrol.sh $n --paths $path\` |"
     python3 "$FLEXLEDGER_ROOT/scripts/lib/add_row.py" "$FLEXLEDGER_ROOT/docs/benchmarks.md" "$heading" "$row" "$intro" "## Spec algorithms (JMH, one core)"
   done
   log "rows added to docs/benchmarks.md under '$heading'"
