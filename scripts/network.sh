@@ -14,6 +14,8 @@
 #                                        signed by a majority of admins, its peer, chaincodes, governance)
 #   scripts/network.sh collections       energy's collections again from the consortium on the ledger; a new
 #                                        definition sequence when they changed (after a governance change)
+#   scripts/network.sh enroll ORG NAME [ASSET]   register and enroll a device identity at ORG's CA (JSON)
+#   scripts/network.sh revoke-device ORG NAME    revoke it as `revoke` does (JSON); devices ORG lists them
 #
 # Environment:
 #   FLEXLEDGER_WORK       work folder (default: <repo>/work/network; git ignores it)
@@ -906,6 +908,119 @@ channel_set_crl() {
   log "channel '$ch': config block $num with $mspid's CRL committed on the peers of ${CHANNEL_ORGS[$ch]}"
 }
 
+# ---------------------------------------------------------------------------- devices (flexledger device)
+# A device is a `client` identity of a member org, registered and enrolled at the org's own CA
+# (ca_device: the attribute flexledger.asset=<asset id> in its certificate when an asset is given),
+# in users/<NAME>@<org domain>/msp, with a client profile <work>/clients/<org>-<NAME>.properties
+# (`flexledger --org ORG --as NAME`). These commands print JSON on stdout (jq). Exit codes: 0 done,
+# 2 bad input (nothing changed), 3 the device already exists (enroll), 4 no such device (revoke),
+# 1 anything else. `flexledger device` runs them (client-app DeviceCommand).
+DEVICE_RESERVED="Admin User1 User2 User3 User4 peer0 admin user device client spare"
+
+device_refuse() { local code=$1; shift; printf '%s [%s] ERROR: %s\n' "$(date -u +%H:%M:%S)" "${FLEXLEDGER_SCRIPT:-flexledger}" "$*" >&2; exit "$code"; }
+
+device_check() {  # ORG NAME USAGE: validates both, without side effects
+  local org=$1 name=$2 usage=$3 r
+  [ -n "$org" ] && [ -n "$name" ] || device_refuse 2 "usage: $usage"
+  [[ " ${ORGS[*]} " == *" $org "* ]] || device_refuse 2 "unknown org '$org' (known: ${ORGS[*]})"
+  [[ "$name" =~ ^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$ ]] \
+    || device_refuse 2 "device name '$name': 1 to 63 letters, digits, '-' or '_', starting with a letter or digit"
+  for r in $DEVICE_RESERVED; do
+    [ "${name,,}" != "${r,,}" ] || device_refuse 2 "'$name' is one of the org's own identities or profile names ($DEVICE_RESERVED): pick another device name"
+  done
+}
+
+device_dir() { echo "$(org_dir "$1")/users/$2@$1.$DOMAIN"; }
+
+# device_json ORG NAME: what is known of the device locally (its certificate, the org's CRL).
+device_json() {
+  local org=$1 name=$2 dir cert serial asset revoked=false
+  dir=$(device_dir "$org" "$name"); cert="$dir/msp/signcerts/$name@$org.$DOMAIN-cert.pem"
+  serial=$(openssl x509 -in "$cert" -noout -serial | cut -d= -f2 | tr 'A-F' 'a-f' | sed 's/^0*//')
+  asset=$(openssl x509 -in "$cert" -noout -text | grep -A1 '1\.2\.3\.4\.5\.6\.7\.8\.1' | grep -o '{.*}' \
+          | jq -r '.attrs["flexledger.asset"] // empty' 2>/dev/null || true)
+  if [ -s "$(org_dir "$org")/msp/crls/crl.pem" ] \
+     && openssl crl -in "$(org_dir "$org")/msp/crls/crl.pem" -noout -text | grep -qiE "Serial Number: 0*$serial\$"; then
+    revoked=true
+  fi
+  jq -n --arg org "$org" --arg msp "${MSP[$org]}" --arg device "$name" --arg id "$name@$org.$DOMAIN" --arg asset "$asset" \
+    --arg serial "$serial" --arg mspDir "$dir/msp" --arg cert "$cert" --arg key "$dir/msp/keystore/priv_sk" \
+    --arg profile "$WORK/clients/$org-$name.properties" --argjson revoked "$revoked" \
+    '{org: $org, mspId: $msp, device: $device, enrollmentId: $id, asset: (if $asset == "" then null else $asset end),
+      serial: $serial, revoked: $revoked, mspDir: $mspDir, certFile: $cert, keyFile: $key, profile: $profile}'
+}
+
+# enroll ORG NAME [ASSET_ID]: registers and enrols the device NAME at ORG's CA (ca_device), writes its
+# client profile (the org's device profile with this identity) and prints device_json.
+cmd_enroll() {
+  local org=${1:-} name=${2:-} asset=${3:-} home dir
+  device_check "$org" "$name" "network.sh enroll ORG NAME [ASSET_ID]   (NAME: e.g. meter-17)"
+  [ -z "$asset" ] || [[ "$asset" =~ ^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$ ]] \
+    || device_refuse 2 "asset id '$asset': 1 to 128 letters, digits, '.', '_', ':' or '-'"
+  command -v jq >/dev/null 2>&1 || die "enroll needs jq (apt-get install jq)"
+  home=$(ca_home "$org"); dir=$(device_dir "$org" "$name")
+  [ -f "$home/domain" ] || die "$WORK has no Fabric CA of $org (not made by this network.sh, or not up yet)"
+  [ -f "$WORK/clients/$org-device.properties" ] || die "no client profiles in $WORK/clients: start the network with 'scripts/network.sh up' first"
+  [ ! -e "$dir" ] || device_refuse 3 "$name@$org.$DOMAIN is already enrolled ($dir); revoked or not, a device name is used once: pick another"
+  proc_alive "ca.$org" || die "ca.$org is not running: start the network with 'scripts/network.sh up' first"
+  lock_work
+  [ ! -e "$dir" ] || device_refuse 3 "$name@$org.$DOMAIN is already enrolled ($dir)"
+  if [ -n "$asset" ]; then
+    ca_device "$home" "$(org_dir "$org")" "$name" "$asset"
+  else
+    CA_USER_TLS=none ca_user "$home" "$(org_dir "$org")" "$name" client
+  fi
+  sed -e "s|^# Generated by .*|# Generated by scripts/network.sh enroll: connect as ${MSP[$org]} device $name through peer0.$org.|" \
+      -e "s|^certFile=.*|certFile=$dir/msp/signcerts/$name@$org.$DOMAIN-cert.pem|" \
+      -e "s|^keyFile=.*|keyFile=$dir/msp/keystore/priv_sk|" -e "s|^mspDir=.*|mspDir=$dir/msp|" \
+      "$WORK/clients/$org-device.properties" > "$WORK/clients/$org-$name.properties"
+  log "enrolled $name@$org.$DOMAIN at ca.$org${asset:+ (flexledger.asset=$asset)}; profile $WORK/clients/$org-$name.properties"
+  device_json "$org" "$name"
+}
+
+# revoke-device ORG NAME [REASON]: cmd_revoke (CA, CRL, every channel of ORG) for an enrolled device,
+# then prints device_json with the revoked serials and each channel's config block.
+cmd_revoke_device() {
+  local org=${1:-} name=${2:-} reason=${3:-keycompromise} out rc=0
+  device_check "$org" "$name" "network.sh revoke-device ORG NAME [REASON]"
+  case "$reason" in unspecified|keycompromise|cacompromise|affiliationchange|superseded|cessationofoperation|certificatehold|privilegewithdrawn|aacompromise) ;;
+    *) device_refuse 2 "reason '$reason': unspecified, keycompromise, cacompromise, affiliationchange, superseded, cessationofoperation, certificatehold, privilegewithdrawn or aacompromise" ;;
+  esac
+  [ -d "$(device_dir "$org" "$name")/msp" ] || device_refuse 4 "no device $name enrolled for $org (no $(device_dir "$org" "$name")/msp)"
+  lock_work
+  out=$(mktemp)
+  # Not `( … ) || rc=$?`: bash ignores errexit inside a subshell on the left of ||, and cmd_revoke needs it.
+  set +e
+  ( set -e; cmd_revoke "$org" "$name" "$reason" ) 2>"$out"
+  rc=$?
+  set -e
+  cat "$out" >&2
+  [ "$rc" = 0 ] || { rm -f "$out"; exit "$rc"; }
+  # cmd_revoke reports the serials and config blocks in its log lines; they become JSON here.
+  local serials blocks
+  serials=$(sed -nE "s/.*\] revoked $name of $org at ca\.$org \(serials: ([0-9a-f ]*)\).*/\1/p" "$out" | jq -R 'split(" ") | map(select(. != ""))')
+  blocks=$(sed -nE "s/.*\] channel '([^']+)': config block ([0-9]+) with .*/\1 \2/p; s/.*\] channel '([^']+)': [A-Za-z]+ already carries this CRL.*/\1 -/p" "$out" \
+           | jq -R 'split(" ") | {channel: .[0], configBlock: (if .[1] == "-" then null else (.[1] | tonumber) end)}' | jq -s .)
+  rm -f "$out"
+  [ -n "$serials" ] && [ "$(jq length <<<"$blocks")" -gt 0 ] || die "revoked, but could not read the serials and config blocks from cmd_revoke's log"
+  device_json "$org" "$name" | jq --argjson s "$serials" --argjson b "$blocks" --arg r "$reason" \
+    '. + {reason: $r, revokedSerials: $s, channels: $b}'
+}
+
+# devices ORG: a JSON array of device_json for every device enrolled with `enroll` (every identity in
+# ORG's users/ but the org's own, DEVICE_RESERVED), revoked ones included.
+cmd_devices() {
+  local org=${1:-} d name
+  [ -n "$org" ] || device_refuse 2 "usage: network.sh devices ORG"
+  [[ " ${ORGS[*]} " == *" $org "* ]] || device_refuse 2 "unknown org '$org' (known: ${ORGS[*]})"
+  [ -d "$(org_dir "$org")/users" ] || die "$WORK has no identities of $org (not up yet)"
+  for d in "$(org_dir "$org")"/users/*@"$org.$DOMAIN"; do
+    name=$(basename "$d"); name=${name%@*}
+    [[ " $DEVICE_RESERVED " == *" $name "* ]] && continue
+    [ -s "$d/msp/signcerts/$name@$org.$DOMAIN-cert.pem" ] && device_json "$org" "$name"
+  done | jq -s .
+}
+
 # One `up` or `down` at a time per work folder.
 lock_work() {
   mkdir -p "$WORK"
@@ -952,8 +1067,11 @@ case "${1:-}" in
   revoke) shift; lock_work; cmd_revoke "$@" ;;
   collections) lock_work; fabric; add_org_collections; log "chaincode-energy's collections match the consortium on the ledger (sequence $(cc_sequence energy grid))" ;;
   add-org) shift; case "${1:-}" in -h|--help|"") add_org_usage; exit 0;; esac; lock_work; cmd_add_org "$@" ;;
+  enroll) shift; cmd_enroll "$@" ;;            # takes the lock itself, after checking its input
+  revoke-device) shift; cmd_revoke_device "$@" ;;
+  devices) shift; cmd_devices "$@" ;;
   env)    shift; cmd_env "$@" ;;
   ports)  for o in "${CA_ORGS[@]}"; do echo "ca.$o $(ca_port "$o") ops $(( $(ca_port "$o") + 1 ))"; done; echo "orderer0 $(orderer_port) admin $(orderer_admin) ops $(orderer_ops)"; for o in "${ORGS[@]}"; do echo "peer0.$o $(peer_port "$o") cc $(peer_cc_port "$o") ops $(peer_ops "$o")"; done; cc_servers | while read -r c o; do echo "cc-$c-$o $(cc_port "$c" "$o")"; done ;;
-  -h|--help|"") sed -n '2,22p' "$0" ;;
-  *) die "unknown command '$1' (up, down [--purge], status, env ORG [admin|user|device|client|spare], revoke ORG NAME, add-org NAME --role ROLE, collections, ports)" ;;
+  -h|--help|"") sed -n '2,24p' "$0" ;;
+  *) die "unknown command '$1' (up, down [--purge], status, env ORG [admin|user|device|client|spare], revoke ORG NAME, enroll ORG NAME [ASSET], revoke-device ORG NAME, devices ORG, add-org NAME --role ROLE, collections, ports)" ;;
 esac

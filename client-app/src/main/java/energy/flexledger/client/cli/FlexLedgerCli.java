@@ -30,7 +30,7 @@ import picocli.CommandLine.ScopeType;
         version = "FlexLedger 0.1.0",
         description = "FlexLedger member client: spec functions, meters and certified intervals on the ledger.",
         subcommands = {SpecCommand.class, WhoAmICommand.class, AssetCommand.class, MeterCommand.class, IntervalCommand.class,
-            AuditCommand.class, IngestCommand.class, OutboxCommand.class, GatewayCommand.class, BatchCommand.class, SubscriptionCommand.class, ConsortiumCommand.class, DemoCommand.class,
+            AuditCommand.class, IngestCommand.class, OutboxCommand.class, GatewayCommand.class, BatchCommand.class, SubscriptionCommand.class, ConsortiumCommand.class, DeviceCommand.class, DemoCommand.class,
             BenchCommand.class, MqttLoadCommand.class})
 public final class FlexLedgerCli {
     // Held here: java.util.logging keeps loggers only weakly, and a collected one forgets its level.
@@ -48,7 +48,7 @@ public final class FlexLedgerCli {
     String org;
 
     @Option(names = "--as", scope = ScopeType.INHERIT, defaultValue = "user",
-            description = "identity of the org: user (its gateway), admin, device or client (default: ${DEFAULT-VALUE})")
+            description = "identity of the org: user (its gateway), admin, device, client, or the name of a device enrolled with 'device enroll' (default: ${DEFAULT-VALUE})")
     String who;
 
     @Option(names = "--channel", scope = ScopeType.INHERIT, defaultValue = "grid", description = "channel (default: ${DEFAULT-VALUE})")

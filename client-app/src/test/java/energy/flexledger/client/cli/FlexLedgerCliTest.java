@@ -122,6 +122,9 @@ class FlexLedgerCliTest {
     @Test
     void usageErrorsExitTwo() {
         assertThat(run("", "meter", "register")).isEqualTo(2);
+        assertThat(run("", "device", "frobnicate")).isEqualTo(2);
+        assertThat(run("", "device", "enroll")).isEqualTo(2);
+        assertThat(run("", "device", "revoke", "--asset", "A")).isEqualTo(2);
     }
 
     @Test
@@ -136,6 +139,22 @@ class FlexLedgerCliTest {
         }
         assertThat(err.toString(StandardCharsets.UTF_8)).contains(empty.resolve("clients/cpo-user.properties").toString())
                 .contains("scripts/network.sh up");
+    }
+
+    @Test
+    void deviceCommandsCheckTheirInputInNetworkShAndChangeNothingWithoutANetwork(@org.junit.jupiter.api.io.TempDir final Path dir)
+            throws Exception {
+        // scripts/network.sh (found from the classes' place in the repository) refuses bad input: exit 2.
+        final Path work = dir.resolve("work");
+        assertThat(run("", "--work", work.toString(), "device", "enroll", "--device", "bad name")).isEqualTo(2);
+        assertThat(run("", "--work", work.toString(), "device", "enroll", "--device", "Admin")).isEqualTo(2);
+        assertThat(run("", "--work", work.toString(), "--org", "nowhere", "device", "list")).isEqualTo(2);
+        assertThat(run("", "--work", work.toString(), "device", "revoke", "--device", "m-1", "--reason", "bored")).isEqualTo(2);
+        // Good input, but no network in the work folder: an infrastructure error (4), or NOT_FOUND for revoke.
+        assertThat(run("", "--work", work.toString(), "device", "enroll", "--device", "m-1", "--asset", "MTR-1")).isEqualTo(4);
+        assertThat(run("", "--work", work.toString(), "device", "revoke", "--device", "m-1")).isEqualTo(3);
+        assertThat(captured.toString(StandardCharsets.UTF_8)).contains("{\"error\":\"NOT_FOUND\"}");
+        assertThat(work).doesNotExist();
     }
 
     @Test
