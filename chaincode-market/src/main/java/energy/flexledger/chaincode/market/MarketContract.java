@@ -14,8 +14,8 @@ import org.hyperledger.fabric.contract.annotation.Transaction;
 /**
  * chaincode-market: Reward token, flexibility marketplace (MK1) and P2P energy auctions (DA1).
  *
- * <p>This first version is deployed and reachable but implements no domain transactions yet: it
- * answers {@code Describe} so that the network scripts can prove the deployment path end to end.
+ * <p>The token is its own contract ({@link TokenContract}, {@code token:<Transaction>}); the
+ * marketplace and the auction are still to come. This default contract answers {@code Describe}.
  */
 @Contract(
         name = "market",
@@ -26,6 +26,8 @@ public final class MarketContract extends CheckedContract {
     /** What this chaincode is and which domain transactions it offers so far. */
     @Transaction(name = "Describe", intent = Transaction.TYPE.EVALUATE)
     public Describe describe(final Context ctx) {
-        return Describe.of(ctx, "market", "0.1.0", List.of());
+        return Describe.of(ctx, "market", "0.2.0", List.of("token:Initialize", "token:TokenInfo", "token:TotalSupply", "token:BalanceOf",
+                "token:MyAccount", "token:Transfer", "token:Approve", "token:Allowance", "token:TransferFrom", "token:Mint", "token:Burn",
+                "token:Compact", "token:Audit"));
     }
 }
