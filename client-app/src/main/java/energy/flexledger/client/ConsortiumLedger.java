@@ -1,15 +1,9 @@
 package energy.flexledger.client;
 
 import energy.flexledger.spec.Json;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import org.hyperledger.fabric.client.CommitException;
-import org.hyperledger.fabric.client.CommitStatusException;
 import org.hyperledger.fabric.client.Contract;
-import org.hyperledger.fabric.client.EndorseException;
-import org.hyperledger.fabric.client.GatewayException;
-import org.hyperledger.fabric.client.SubmitException;
 
 /**
  * chaincode-consortium through the Fabric Gateway: the members, their roles, zones and relations,
@@ -54,25 +48,10 @@ public final class ConsortiumLedger {
     }
 
     private Map<String, Object> evaluate(final String name, final String... args) throws LedgerException {
-        try {
-            return parse(contract.evaluateTransaction(name, args));
-        } catch (GatewayException e) {
-            throw EnergyLedger.translate(name, e);
-        }
+        return ChaincodeCalls.evaluate(contract, name, args);
     }
 
     private Map<String, Object> submit(final String name, final String... args) throws LedgerException {
-        try {
-            return parse(contract.submitTransaction(name, args));
-        } catch (EndorseException | SubmitException | CommitStatusException e) {
-            throw EnergyLedger.translate(name, e);
-        } catch (CommitException e) {
-            throw new LedgerException(null, name + " was ordered but not committed: " + e.getCode().name(), e.getTransactionId(),
-                    "MVCC_READ_CONFLICT".equals(e.getCode().name()), e);
-        }
-    }
-
-    private static Map<String, Object> parse(final byte[] result) {
-        return Json.parseObject(new String(result, StandardCharsets.UTF_8));
+        return ChaincodeCalls.submit(contract, name, args);
     }
 }

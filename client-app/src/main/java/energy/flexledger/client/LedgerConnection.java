@@ -113,6 +113,11 @@ public final class LedgerConnection implements AutoCloseable {
         return new ConsortiumLedger(gateway.getNetwork(channelName).getContract("consortium"));
     }
 
+    /** The channel's token: chaincode-market's {@code token} contract. */
+    public TokenLedger token(final String channelName) {
+        return new TokenLedger(gateway.getNetwork(channelName).getContract("market", "token"));
+    }
+
     /** An evaluate (query) of any chaincode's transaction through this member's gateway peer; the result's bytes. */
     public byte[] evaluate(final String channelName, final String chaincode, final String transaction, final String... args)
             throws LedgerException {

@@ -57,7 +57,7 @@ class ConsortiumIT {
 
     @Test
     void theBootstrapMembersAndTheirRolesAreOnTheLedger() throws Exception {
-        assertThat(member("DsoMSP")).containsEntry("roles", List.of("DSO")).containsEntry("zones", List.of("zone-1", "zone-2"));
+        assertThat(member("DsoMSP")).containsEntry("roles", List.of("DSO", "ISSUER")).containsEntry("zones", List.of("zone-1", "zone-2"));
         assertThat(member("AggregatorMSP")).containsEntry("roles", List.of("AGGREGATOR"))
                 .containsEntry("represents", List.of("CommunityMSP", "CpoMSP"));
         assertThat(member("CommunityMSP")).containsEntry("roles", List.of("COMMUNITY"));

@@ -1,0 +1,75 @@
+package energy.flexledger.client;
+
+import energy.flexledger.spec.Json;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.hyperledger.fabric.client.CommitException;
+import org.hyperledger.fabric.client.CommitStatusException;
+import org.hyperledger.fabric.client.Contract;
+import org.hyperledger.fabric.client.EndorseException;
+import org.hyperledger.fabric.client.GatewayException;
+import org.hyperledger.fabric.client.SubmitException;
+
+/**
+ * Evaluate and submit a chaincode transaction whose result is a JSON object, with the Fabric
+ * Gateway's failures mapped to {@link LedgerException} (the chaincode's error code when it gave
+ * one). A transaction ordered but invalidated by a concurrent one (MVCC or phantom read conflict)
+ * is {@code retryable}: submitting it again re-reads the state.
+ */
+final class ChaincodeCalls {
+    private ChaincodeCalls() {}
+
+    static Map<String, Object> evaluate(final Contract contract, final String name, final String... args) throws LedgerException {
+        try {
+            return parse(contract.evaluateTransaction(name, args));
+        } catch (GatewayException e) {
+            throw EnergyLedger.translate(name, e);
+        }
+    }
+
+    static Map<String, Object> submit(final Contract contract, final String name, final String... args) throws LedgerException {
+        try {
+            return parse(contract.submitTransaction(name, args));
+        } catch (EndorseException | SubmitException | CommitStatusException e) {
+            throw EnergyLedger.translate(name, e);
+        } catch (CommitException e) {
+            throw notCommitted(name, e);
+        }
+    }
+
+    private static LedgerException notCommitted(final String name, final CommitException e) {
+        return new LedgerException(null, name + " was ordered but not committed: " + e.getCode().name(), e.getTransactionId(),
+                readConflict(e), e);
+    }
+
+    /** The ledger invalidated the transaction because a concurrent one changed what it read: it changed nothing. */
+    private static boolean readConflict(final CommitException e) {
+        final String code = e.getCode().name();
+        return "MVCC_READ_CONFLICT".equals(code) || "PHANTOM_READ_CONFLICT".equals(code);
+    }
+
+    /**
+     * {@link #submit}, again (a new proposal, reading the state anew) while the ledger invalidates it
+     * for a read conflict, up to {@code attempts} times in all. Only a transaction known to have
+     * changed nothing is submitted again: a commit status that did not arrive (timeout) is not retried,
+     * since that transaction may have committed.
+     */
+    static Map<String, Object> submitRetrying(final int attempts, final Contract contract, final String name, final String... args)
+            throws LedgerException {
+        for (int i = 1; ; i++) {
+            try {
+                return parse(contract.submitTransaction(name, args));
+            } catch (EndorseException | SubmitException | CommitStatusException e) {
+                throw EnergyLedger.translate(name, e);
+            } catch (CommitException e) {
+                if (!readConflict(e) || i >= attempts) {
+                    throw notCommitted(name, e);
+                }
+            }
+        }
+    }
+
+    private static Map<String, Object> parse(final byte[] result) {
+        return Json.parseObject(new String(result, StandardCharsets.UTF_8));
+    }
+}
