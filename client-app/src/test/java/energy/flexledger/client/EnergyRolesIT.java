@@ -28,7 +28,7 @@ import org.junit.jupiter.api.TestFactory;
  * the CPO's user, each cell asserted: the call succeeds, or fails with ACCESS_DENIED. The target
  * assets, batches and subscriptions belong to the community; the aggregator's device is bound to an
  * aggregator asset, so it is "another org's device"; the CPO is a member that may not read the
- * community's interval data (private to the community, the DSO and the aggregator).
+ * community's interval data (private to the community, the DSO of the meter's zone and the aggregator).
  */
 @Tag("integration")
 class EnergyRolesIT {
@@ -96,7 +96,7 @@ class EnergyRolesIT {
         final Map<String, Object> spec = new LinkedHashMap<>();
         spec.put("assetId", id);
         spec.put("type", "METER");
-        spec.put("zone", "zone-roles");
+        spec.put("zone", "zone-1"); // a zone the DSO operates: the aggregator's own meter needs a second reader
         spec.put("gatewayId", gatewayId);
         spec.put("deviceId", deviceId);
         spec.put("saltCommitment", Hex.encode(Fp1.saltCommitment(SALT)));

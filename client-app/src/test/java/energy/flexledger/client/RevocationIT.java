@@ -93,7 +93,7 @@ class RevocationIT {
         final Map<String, Object> spec = new LinkedHashMap<>();
         spec.put("assetId", meter);
         spec.put("type", "METER");
-        spec.put("zone", "zone-revocation");
+        spec.put("zone", "zone-1");
         spec.put("gatewayId", byUser.whoAmI().get("id"));
         spec.put("deviceId", spareId);
         spec.put("saltCommitment", Hex.encode(Fp1.saltCommitment(SALT)));
