@@ -163,7 +163,7 @@ class EnergyRolesIT {
         // user, device; CPO user.
         return Stream.of(
                 row("RegisterAsset", "YYNYYYNY", as -> as.registerAsset(Map.of("assetId", unique("EV"), "type", "EV", "zone", "z"))),
-                row("RegisterMeter", "YYNYYYNY", as -> as.registerMeter(unique("M"), "z", Hex.encode(Fp1.saltCommitment(SALT)))),
+                row("RegisterMeter", "YYNYYYNY", as -> as.registerMeter(unique("M"), "zone-1", Hex.encode(Fp1.saltCommitment(SALT)))),
                 row("RecordInterval", "NYYNNNNN", as -> {
                     final long start;
                     synchronized (EnergyRolesIT.class) {
