@@ -53,7 +53,7 @@ class EnergyBatchIT {
 
     private static EnergyLedger meter(final String id) throws LedgerException {
         final EnergyLedger energy = community.energy("grid");
-        energy.registerMeter(id, "zone-batch", Hex.encode(Fp1.saltCommitment(SALT)));
+        energy.registerMeter(id, "zone-1", Hex.encode(Fp1.saltCommitment(SALT)));
         return energy;
     }
 
@@ -97,7 +97,7 @@ class EnergyBatchIT {
         final Map<String, Object> meter = new LinkedHashMap<>();
         meter.put("assetId", meterId);
         meter.put("type", "METER");
-        meter.put("zone", "zone-vector");
+        meter.put("zone", "zone-1");
         meter.put("saltCommitment", Hex.encode(Fp1.saltCommitment(input.getHex("salt"))));
         meter.put("earliestStart", digests.get(0).start());
         energy.registerAsset(meter);
@@ -135,7 +135,7 @@ class EnergyBatchIT {
         final Map<String, Object> asset = new LinkedHashMap<>();
         asset.put("assetId", meterId);
         asset.put("type", "METER");
-        asset.put("zone", "zone-vector");
+        asset.put("zone", "zone-1");
         asset.put("intervalMs", digest.end() - start);
         asset.put("saltCommitment", Hex.encode(Fp1.saltCommitment(input.getHex("salt"))));
         // Fixed times in the past, and a sample as large as a sum may be: declared, not defaulted.

@@ -89,7 +89,7 @@ class EnergyLedgerIT {
 
     private static EnergyLedger registered(final String meterId) throws LedgerException {
         final EnergyLedger energy = community.energy("grid");
-        energy.registerMeter(meterId, "zone-it", Hex.encode(Fp1.saltCommitment(SALT)));
+        energy.registerMeter(meterId, "zone-1", Hex.encode(Fp1.saltCommitment(SALT)));
         peers.await("grid");
         return energy;
     }
@@ -258,7 +258,7 @@ class EnergyLedgerIT {
         // New keys carry no key-level policy yet: the chaincode's OutOf(2) (public) and the
         // collection's endorsementPolicy (the head) apply, and one org's peer is not enough.
         final String meter = uniqueMeter("IT-SBE-NEW");
-        final String register = Json.write(Map.of("Args", List.of("RegisterMeter", meter, "zone-it", Hex.encode(Fp1.saltCommitment(SALT)))));
+        final String register = Json.write(Map.of("Args", List.of("RegisterMeter", meter, "zone-1", Hex.encode(Fp1.saltCommitment(SALT)))));
         assertThat(invokeEndorsedBy("community", List.of("community"), register, null, false)).contains("ENDORSEMENT_POLICY_FAILURE");
         assertThatThrownBy(() -> community.energy("grid").getMeter(meter))
                 .isInstanceOfSatisfying(LedgerException.class, e -> assertThat(e.code()).contains(ErrorCode.NOT_FOUND));

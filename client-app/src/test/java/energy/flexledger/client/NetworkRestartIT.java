@@ -45,7 +45,7 @@ class NetworkRestartIT {
         final IntervalDigest d = Fp1.interval(salt, meter, start, start + 900_000L).add(start + 1, 123).digest();
         final Map<String, Object> recorded;
         try (LedgerConnection community = LedgerConnection.open(MemberProfile.fromWork(WORK, "community", "user"))) {
-            community.energy("grid").registerMeter(meter, "zone-r", Hex.encode(Fp1.saltCommitment(salt)));
+            community.energy("grid").registerMeter(meter, "zone-1", Hex.encode(Fp1.saltCommitment(salt)));
             recorded = community.energy("grid").recordInterval(meter, d);
         }
         try (PeersInSync peers = new PeersInSync(WORK)) {
@@ -69,7 +69,7 @@ class NetworkRestartIT {
         final long start = Math.floorDiv(System.currentTimeMillis(), 86_400_000L) * 86_400_000L - 2 * 86_400_000L;
         final Map<String, Object> recorded;
         try (LedgerConnection community = LedgerConnection.open(MemberProfile.fromWork(WORK, "community", "user"))) {
-            community.energy("grid").registerMeter(meter, "zone-c", Hex.encode(Fp1.saltCommitment(salt)));
+            community.energy("grid").registerMeter(meter, "zone-1", Hex.encode(Fp1.saltCommitment(salt)));
             recorded = community.energy("grid").recordInterval(meter,
                     Fp1.interval(salt, meter, start, start + 900_000L).add(start + 1, 7).digest());
         }

@@ -10,7 +10,10 @@ import org.hyperledger.fabric.contract.annotation.Property;
  * station or EV, owned by the org that registered it and bound to the identities that write for it.
  * The fields that describe certified intervals ({@code quantity} ... {@code earliestStart}) are
  * present exactly when the asset has a {@code saltCommitment}; {@code deviceId} and
- * {@code gatewayId} are always written, null when unbound.
+ * {@code gatewayId} are always written, null when unbound. A metering asset also records its
+ * custody (decision 0014): {@code dataCollection}, the private data collection that holds its chain
+ * head and interval records, and {@code dataDso}, the DSO that operated its zone when it was
+ * registered (absent when none other than the owner did); both are fixed at registration.
  */
 @DataType
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -26,6 +29,8 @@ public record Asset(
         @Property(schema = {"pattern", "^[0-9a-f]{64}$"}) String saltCommitment,
         @Property Long maxAbsValue,
         @Property Long earliestStart,
+        @Property String dataDso,
+        @Property String dataCollection,
         @Property(schema = {"enum", "ACTIVE,INACTIVE"}) String status,
         @Property Long registeredAt,
         @Property String registeredTx,
@@ -51,33 +56,38 @@ public record Asset(
                 && (!earliestStartDeclared || Objects.equals(earliestStart, proposed.earliestStart));
     }
 
-    Asset withRegistration(final long earliest, final long at, final String txId) {
+    /**
+     * The asset as registered at {@code at}; a metering asset with its custody, the DSO
+     * ({@code dsoMsp}, null for none) whose peers keep its data with the owner's, fixed from now on.
+     */
+    Asset withRegistration(final long earliest, final String dsoMsp, final long at, final String txId) {
         return new Asset(assetId, type, ownerMsp, zone, deviceId, gatewayId, quantity, intervalMs, saltCommitment, maxAbsValue,
-                metering() ? Long.valueOf(earliest) : null, Registry.ACTIVE, at, txId, at, txId);
+                metering() ? Long.valueOf(earliest) : null, metering() ? dsoMsp : null,
+                metering() ? Privacy.collectionOf(ownerMsp, dsoMsp) : null, Registry.ACTIVE, at, txId, at, txId);
     }
 
     Asset withZone(final String value) {
         return new Asset(assetId, type, ownerMsp, value, deviceId, gatewayId, quantity, intervalMs, saltCommitment, maxAbsValue,
-                earliestStart, status, registeredAt, registeredTx, updatedAt, updatedTx);
+                earliestStart, dataDso, dataCollection, status, registeredAt, registeredTx, updatedAt, updatedTx);
     }
 
     Asset withDevice(final String value) {
         return new Asset(assetId, type, ownerMsp, zone, value, gatewayId, quantity, intervalMs, saltCommitment, maxAbsValue,
-                earliestStart, status, registeredAt, registeredTx, updatedAt, updatedTx);
+                earliestStart, dataDso, dataCollection, status, registeredAt, registeredTx, updatedAt, updatedTx);
     }
 
     Asset withGateway(final String value) {
         return new Asset(assetId, type, ownerMsp, zone, deviceId, value, quantity, intervalMs, saltCommitment, maxAbsValue,
-                earliestStart, status, registeredAt, registeredTx, updatedAt, updatedTx);
+                earliestStart, dataDso, dataCollection, status, registeredAt, registeredTx, updatedAt, updatedTx);
     }
 
     Asset withStatus(final String value) {
         return new Asset(assetId, type, ownerMsp, zone, deviceId, gatewayId, quantity, intervalMs, saltCommitment, maxAbsValue,
-                earliestStart, value, registeredAt, registeredTx, updatedAt, updatedTx);
+                earliestStart, dataDso, dataCollection, value, registeredAt, registeredTx, updatedAt, updatedTx);
     }
 
     Asset updated(final long at, final String txId) {
         return new Asset(assetId, type, ownerMsp, zone, deviceId, gatewayId, quantity, intervalMs, saltCommitment, maxAbsValue,
-                earliestStart, status, registeredAt, registeredTx, at, txId);
+                earliestStart, dataDso, dataCollection, status, registeredAt, registeredTx, at, txId);
     }
 }

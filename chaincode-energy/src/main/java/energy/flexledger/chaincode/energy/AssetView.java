@@ -23,6 +23,8 @@ public record AssetView(
         @Property String saltCommitment,
         @Property Long maxAbsValue,
         @Property Long earliestStart,
+        @Property String dataDso,
+        @Property String dataCollection,
         @Property String status,
         @Property Long registeredAt,
         @Property String registeredTx,
@@ -35,8 +37,8 @@ public record AssetView(
 
     static AssetView of(final Asset a, final ChainHead head, final String[] dataReaders) {
         return new AssetView(a.assetId(), a.type(), a.ownerMsp(), a.zone(), a.deviceId(), a.gatewayId(), a.quantity(), a.intervalMs(),
-                a.saltCommitment(), a.maxAbsValue(), a.earliestStart(), a.status(), a.registeredAt(), a.registeredTx(), a.updatedAt(),
-                a.updatedTx(), head == null ? null : head.intervals(), head == null ? null : head.lastEnd(),
+                a.saltCommitment(), a.maxAbsValue(), a.earliestStart(), a.dataDso(), a.dataCollection(), a.status(), a.registeredAt(),
+                a.registeredTx(), a.updatedAt(), a.updatedTx(), head == null ? null : head.intervals(), head == null ? null : head.lastEnd(),
                 head == null ? null : head.headLink(), dataReaders == null ? null : dataReaders.clone());
     }
 

@@ -56,7 +56,7 @@ final class Batches {
         final Batch batch = new Batch(batchId, topic, spec.periodStart(), spec.periodEnd(), spec.count(), spec.merkleRoot(), provider.mspId(),
                 caller.id(), stub.getTxTimestamp().toEpochMilli(), stub.getTxId());
         // A certified root never changes: the provider and a party with a separate interest guard it.
-        final KeyPolicy policy = Privacy.endorsement(caller.consortium(), provider.mspId());
+        final KeyPolicy policy = Privacy.ownerEndorsement(caller.consortium(), provider.mspId());
         state.write(key, batch);
         state.requireEndorsement(key, policy);
         state.index(BY_TOPIC, topic, batchId);

@@ -167,7 +167,7 @@ public final class EnergyContract extends CheckedContract {
         final Caller caller = Caller.of(ctx).requireMemberReader();
         final StateStore state = new StateStore(ctx.getStub());
         final Asset asset = Registry.read(state, Args.id("meterId", meterId));
-        Privacy.requireReader(caller, asset.ownerMsp(), meterId);
+        Privacy.requireReader(caller, asset);
         return Registry.readHead(state, asset);
     }
 

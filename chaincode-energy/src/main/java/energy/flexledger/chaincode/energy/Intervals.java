@@ -101,8 +101,8 @@ final class Intervals {
             this.asset = asset;
             this.head = head;
             this.intervalMs = asset.intervalMs();
-            this.collection = Privacy.collectionOf(asset.ownerMsp());
-            this.policy = Privacy.endorsement(consortium, asset.ownerMsp());
+            this.collection = asset.dataCollection();
+            this.policy = Privacy.endorsement(consortium, asset);
         }
 
         /**
@@ -315,7 +315,7 @@ final class Intervals {
         final long intervalMs = asset.intervalMs();
         // Only records behind the chain head belong to the meter's certified history.
         if (lastEnd != null && start < lastEnd && start >= head.chainStart(intervalMs)) {
-            final IntervalRecord record = find(pageRecords(state, Privacy.collectionOf(asset.ownerMsp()), meterId,
+            final IntervalRecord record = find(pageRecords(state, asset.dataCollection(), meterId,
                     pageStart(start, intervalMs), intervalMs), start);
             if (record != null) {
                 return record;
@@ -347,7 +347,7 @@ final class Intervals {
         final List<IntervalRecord> records = new ArrayList<>();
         String next = "";
         if (first < end) {
-            final String collection = Privacy.collectionOf(asset.ownerMsp());
+            final String collection = asset.dataCollection();
             // The chain holds a record for every interval from its first to its head, so the records
             // of [first, end) start at `expected` and follow each other, and a missing one shows as
             // a gap: segments are written once and never change, so a peer whose private copy is
@@ -401,7 +401,7 @@ final class Intervals {
         if (!asset.metering()) {
             throw Failures.fail(ErrorCode.BAD_REQUEST, "asset '" + meterId + "' does not certify intervals (no saltCommitment)");
         }
-        final String collection = Privacy.collectionOf(asset.ownerMsp());
+        final String collection = asset.dataCollection();
         final byte[] hash = state.privateHash(collection, key(meterId, segmentStart))
                 .orElseThrow(() -> Failures.fail(ErrorCode.NOT_FOUND, "meter '" + meterId + "' has no segment of records starting at " + segmentStart
                         + " (a segment starts at the first record a transaction added to a page of " + PAGE_RECORDS + " intervals)"));
@@ -426,7 +426,7 @@ final class Intervals {
 
     private static Asset readable(final StateStore state, final Caller caller, final String meterId) {
         final Asset asset = Registry.read(state, meterId);
-        Privacy.requireReader(caller, asset.ownerMsp(), meterId);
+        Privacy.requireReader(caller, asset);
         return asset;
     }
 

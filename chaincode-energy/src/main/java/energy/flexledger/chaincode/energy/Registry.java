@@ -110,7 +110,7 @@ final class Registry {
             }
         }
         final Asset proposed = new Asset(assetId, type.name(), owner.mspId(), zone, device, gateway, quantity, intervalMs, salt, maxAbs,
-                earliest, null, null, null, null, null);
+                earliest, null, null, null, null, null, null, null);
 
         final String key = state.key(ASSET, assetId);
         final Optional<Asset> existing = state.read(key, Asset.class);
@@ -131,15 +131,19 @@ final class Registry {
             final long from = now - backfill;
             earliest = from - Math.floorMod(from, intervalMs);
         }
-        final Asset asset = proposed.withRegistration(earliest == null ? 0L : earliest, now, stub.getTxId());
+        // The custody of a metering asset's data is fixed here, when its chain starts: the DSO of its
+        // zone now. Later reads and writes take it from the asset, so they find the same collection
+        // even after the zone (or the asset) moves to another DSO (decision 0014).
+        final String dso = salt == null ? null : Privacy.custodianOf(caller.consortium(), owner.mspId(), zone);
+        final Asset asset = proposed.withRegistration(earliest == null ? 0L : earliest, dso, now, stub.getTxId());
+        final KeyPolicy policy = Privacy.endorsement(caller.consortium(), asset);
         state.write(key, asset);
-        final KeyPolicy policy = Privacy.endorsement(caller.consortium(), owner.mspId());
         state.requireEndorsement(key, policy);
         writeIndexes(state, asset, policy);
         if (asset.metering()) {
             final ChainHead head = new ChainHead(assetId, 0L, null, Hex.encode(Fp1.genesis(assetId)));
             final String headKey = state.key(HEAD, assetId);
-            final String collection = Privacy.collectionOf(owner.mspId());
+            final String collection = asset.dataCollection();
             state.writePrivate(collection, headKey, head);
             // The head link commits to the meter's whole history: the owner and a party with a
             // separate interest move it together, never one member alone.
@@ -192,7 +196,8 @@ final class Registry {
         state.write(key, updated);
         // Set again on every write (idempotent): Fabric validates against the policy already
         // committed, and the policy of a key never depends on how it was first written.
-        final KeyPolicy policy = Privacy.endorsement(caller.consortium(), asset.ownerMsp());
+        // A metering asset keeps the custody of its registration: a new zone changes no reader.
+        final KeyPolicy policy = Privacy.endorsement(caller.consortium(), asset);
         state.requireEndorsement(key, policy);
         writeIndexes(state, updated, policy);
         // The result and the event go into the block: the asset only, never its private chain head.
@@ -204,12 +209,12 @@ final class Registry {
                 .orElseThrow(() -> Failures.fail(ErrorCode.NOT_FOUND, "asset '" + assetId + "' is not registered"));
     }
 
-    /** The chain head of a metering asset, from its owner's private data collection. */
+    /** The chain head of a metering asset, from its custody's private data collection. */
     static ChainHead readHead(final StateStore state, final Asset asset) {
         if (!asset.metering()) {
             throw Failures.fail(ErrorCode.BAD_REQUEST, "asset '" + asset.assetId() + "' does not certify intervals (no saltCommitment)");
         }
-        return state.readPrivate(Privacy.collectionOf(asset.ownerMsp()), state.key(HEAD, asset.assetId()), ChainHead.class)
+        return state.readPrivate(asset.dataCollection(), state.key(HEAD, asset.assetId()), ChainHead.class)
                 .orElseThrow(() -> Failures.fail(ErrorCode.NOT_FOUND, "the chain head of asset '" + asset.assetId() + "' is not on this peer"));
     }
 
@@ -221,10 +226,10 @@ final class Registry {
         if (!asset.metering()) {
             return AssetView.of(asset, null, null);
         }
-        if (Privacy.mayRead(caller, asset.ownerMsp())) {
+        if (Privacy.mayRead(caller, asset)) {
             return AssetView.of(asset, readHead(state, asset), null);
         }
-        return AssetView.of(asset, null, Privacy.readersOf(caller.consortium(), asset.ownerMsp()).toArray(new String[0]));
+        return AssetView.of(asset, null, Privacy.readersOf(caller.consortium(), asset).toArray(new String[0]));
     }
 
     /** An admin of the owner org, or the asset's bound gateway identity. */

@@ -75,8 +75,8 @@ class EnergyContractTest {
     class RegisterMeter {
         @Test
         void ownerIsTheCallersOrgAndTheChainStartsAtGenesis() {
-            final Map<String, Object> meter = Json.parseObject(call("registerMeter", ledger.context(), "MTR-1", "zone-7", COMMITMENT));
-            assertThat(meter).containsEntry("ownerMsp", "CommunityMSP").containsEntry("zone", "zone-7")
+            final Map<String, Object> meter = Json.parseObject(call("registerMeter", ledger.context(), "MTR-1", "zone-1", COMMITMENT));
+            assertThat(meter).containsEntry("ownerMsp", "CommunityMSP").containsEntry("zone", "zone-1")
                     .containsEntry("saltCommitment", COMMITMENT).containsEntry("registeredAt", NOW);
             final Map<String, Object> read = Json.parseObject(call("getMeter", ledger.context(), "MTR-1"));
             assertThat(read).containsEntry("intervals", 0L).containsEntry("headLink", Hex.encode(Fp1.genesis("MTR-1")));
@@ -86,33 +86,33 @@ class EnergyContractTest {
 
         @Test
         void theOwnerAndAPartyWithASeparateInterestMustEndorseChangesToTheMeterAndItsChain() {
-            call("registerMeter", ledger.context(), "MTR-1", "zone-7", COMMITMENT);
+            call("registerMeter", ledger.context(), "MTR-1", "zone-1", COMMITMENT);
             final String ownerAndOther = "AND('CommunityMSP.peer', OR('DsoMSP.peer', 'AggregatorMSP.peer'))";
             assertThat(ledger.policyOf(Registry.ASSET, "MTR-1")).isEqualTo(ownerAndOther);
             final String headKey = new org.hyperledger.fabric.shim.ledger.CompositeKey(Registry.HEAD, "MTR-1").toString();
-            assertThat(ledger.policyOfPrivate("meterData-CommunityMSP", headKey)).isEqualTo(ownerAndOther);
+            assertThat(ledger.policyOfPrivate("meterData-CommunityMSP_DsoMSP", headKey)).isEqualTo(ownerAndOther);
             assertThat(ledger.policyOf(Registry.BY_OWNER, "CommunityMSP", "METER", "MTR-1")).isEqualTo(ownerAndOther);
             record("MTR-1", digest("MTR-1", T0, 1));
-            assertThat(ledger.policyOfPrivate("meterData-CommunityMSP", Intervals.key("MTR-1", T0))).isEqualTo(ownerAndOther);
+            assertThat(ledger.policyOfPrivate("meterData-CommunityMSP_DsoMSP", Intervals.key("MTR-1", T0))).isEqualTo(ownerAndOther);
             // An append writes a new segment and the head, each with the policy set again (the
             // policy of a key never depends on how it was first written).
             record("MTR-1", digest("MTR-1", T0 + QUARTER, 2));
-            assertThat(ledger.policyOfPrivate("meterData-CommunityMSP", Intervals.key("MTR-1", T0 + QUARTER))).isEqualTo(ownerAndOther);
-            assertThat(ledger.policyOfPrivate("meterData-CommunityMSP", headKey)).isEqualTo(ownerAndOther);
+            assertThat(ledger.policyOfPrivate("meterData-CommunityMSP_DsoMSP", Intervals.key("MTR-1", T0 + QUARTER))).isEqualTo(ownerAndOther);
+            assertThat(ledger.policyOfPrivate("meterData-CommunityMSP_DsoMSP", headKey)).isEqualTo(ownerAndOther);
         }
 
         @Test
         void theSameRegistrationAgainIsANoOp() {
-            final String first = call("registerMeter", ledger.context(), "MTR-1", "zone-7", COMMITMENT);
+            final String first = call("registerMeter", ledger.context(), "MTR-1", "zone-1", COMMITMENT);
             final Map<String, String> before = ledger.snapshot();
-            assertThat(call("registerMeter", ledger.context(), "MTR-1", "zone-7", COMMITMENT)).isEqualTo(first);
+            assertThat(call("registerMeter", ledger.context(), "MTR-1", "zone-1", COMMITMENT)).isEqualTo(first);
             assertThat(ledger.snapshot()).isEqualTo(before);
             rejects("ALREADY_EXISTS", () -> call("registerMeter", ledger.context(), "MTR-1", "zone-8", COMMITMENT));
         }
 
         @Test
         void registeringTwiceIsAlreadyExistsAndChangesNothing() {
-            call("registerMeter", ledger.context(), "MTR-1", "zone-7", COMMITMENT);
+            call("registerMeter", ledger.context(), "MTR-1", "zone-1", COMMITMENT);
             final Map<String, String> before = ledger.snapshot();
             rejects("ALREADY_EXISTS", () -> call("registerMeter", ledger.as("DsoMSP", "admin").context(), "MTR-1", "z", COMMITMENT));
             assertThat(ledger.snapshot()).isEqualTo(before);
@@ -140,7 +140,7 @@ class EnergyContractTest {
     class RecordInterval {
         @BeforeEach
         void register() {
-            call("registerMeter", ledger.context(), "MTR-1", "zone-7", COMMITMENT);
+            call("registerMeter", ledger.context(), "MTR-1", "zone-1", COMMITMENT);
         }
 
         @Test
@@ -213,7 +213,7 @@ class EnergyContractTest {
         void aStrayRecordAheadOfTheChainIsNeitherReadNorInTheWay() {
             final String first = record("MTR-1", digest("MTR-1", T0, 1));
             // Altered chaincode wrote a record ahead of the chain head into the meter's page.
-            ledger.plantPrivate("meterData-CommunityMSP", Intervals.key("MTR-1", T0), "{\"meterId\":\"MTR-1\",\"segmentStart\":" + T0
+            ledger.plantPrivate("meterData-CommunityMSP_DsoMSP", Intervals.key("MTR-1", T0), "{\"meterId\":\"MTR-1\",\"segmentStart\":" + T0
                     + ",\"records\":[" + first + "," + first.replace("\"start\":" + T0, "\"start\":" + (T0 + QUARTER))
                             .replace("\"end\":" + (T0 + QUARTER), "\"end\":" + (T0 + 2 * QUARTER)).replace("\"count\":1,", "\"count\":666,") + "]}");
             rejects("NOT_FOUND", () -> call("getInterval", ledger.context(), "MTR-1", Long.toString(T0 + QUARTER)));
@@ -278,7 +278,7 @@ class EnergyContractTest {
     class Reads {
         @Test
         void anyMemberMayReadButNotStrangers() {
-            call("registerMeter", ledger.context(), "MTR-1", "zone-7", COMMITMENT);
+            call("registerMeter", ledger.context(), "MTR-1", "zone-1", COMMITMENT);
             assertThat(call("getMeter", ledger.as("CpoMSP", "peer").context(), "MTR-1")).contains("\"ownerMsp\":\"CommunityMSP\"");
             assertThat(call("getMeter", ledger.as("DsoMSP", "peer").context(), "MTR-1")).contains("\"headLink\"");
             rejects("ACCESS_DENIED", () -> call("getMeter", ledger.as("OrdererMSP", "admin").context(), "MTR-1"));

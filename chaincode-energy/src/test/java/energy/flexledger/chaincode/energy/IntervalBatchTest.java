@@ -122,7 +122,7 @@ class IntervalBatchTest extends Fixture {
         stray.put("start", T0 + 10 * QUARTER);
         stray.put("end", T0 + 11 * QUARTER);
         records.add(stray);
-        ledger.plantPrivate("meterData-CommunityMSP", Intervals.key("MTR-A", T0),
+        ledger.plantPrivate("meterData-CommunityMSP_DsoMSP", Intervals.key("MTR-A", T0),
                 Json.write(Map.of("meterId", "MTR-A", "segmentStart", T0, "records", records)));
         final Map<String, Object> first = Json.parseObject(call("getIntervals", ledger.context(), "MTR-A", Long.toString(T0 + QUARTER),
                 Long.toString(T0 + 20 * QUARTER), "4", ""));
@@ -213,13 +213,13 @@ class IntervalBatchTest extends Fixture {
                 "", ""));
         final List<Object> records = new ArrayList<>((List<?>) page.get("records"));
         records.remove(2);
-        ledger.plantPrivate("meterData-CommunityMSP", Intervals.key("MTR-A", T0),
+        ledger.plantPrivate("meterData-CommunityMSP_DsoMSP", Intervals.key("MTR-A", T0),
                 Json.write(Map.of("meterId", "MTR-A", "segmentStart", T0, "records", records)));
         rejects("INVALID_STATE", () -> call("getIntervals", ledger.context(), "MTR-A", "0", Long.toString(Long.MAX_VALUE), "", ""));
         // A range before the hole still reads.
         assertThat((List<?>) Json.parseObject(call("getIntervals", ledger.context(), "MTR-A", Long.toString(T0),
                 Long.toString(T0 + 2 * QUARTER), "", "")).get("records")).hasSize(2);
-        ledger.plantPrivate("meterData-CommunityMSP", Intervals.key("MTR-A", T0),
+        ledger.plantPrivate("meterData-CommunityMSP_DsoMSP", Intervals.key("MTR-A", T0),
                 Json.write(Map.of("meterId", "MTR-A", "segmentStart", T0, "records", records.subList(0, 2))));
         rejects("INVALID_STATE", () -> call("getIntervals", ledger.context(), "MTR-A", "0", Long.toString(Long.MAX_VALUE), "", ""));
     }

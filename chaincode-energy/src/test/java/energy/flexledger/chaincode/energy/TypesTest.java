@@ -31,7 +31,7 @@ class TypesTest {
         page.records()[0] = null;
         assertThat(page.records()).containsExactly(r);
 
-        final Asset asset = new Asset("A", "EMS", "O", "z", null, null, null, null, null, null, null, "ACTIVE", 1L, "t", 1L, "t");
+        final Asset asset = new Asset("A", "EMS", "O", "z", null, null, null, null, null, null, null, null, null, "ACTIVE", 1L, "t", 1L, "t");
         assertThat(new AssetPage(List.of(asset), "").assets()).containsExactly(asset);
         final AssetView view = AssetView.of(asset, null, new String[] {"O", "D"});
         view.dataReaders()[0] = "X";
@@ -46,7 +46,7 @@ class TypesTest {
     @Test
     void typesWriteTheCanonicalJsonOfTheirMembers() {
         // Optional members of an asset are left out when absent; the bindings are always written.
-        final Asset ems = new Asset("A", "EMS", "O", "z", null, null, null, null, null, null, null, "ACTIVE", 1L, "t", 2L, "u");
+        final Asset ems = new Asset("A", "EMS", "O", "z", null, null, null, null, null, null, null, null, null, "ACTIVE", 1L, "t", 2L, "u");
         assertThat(Canonical.write(ems)).isEqualTo("{\"assetId\":\"A\",\"deviceId\":null,\"gatewayId\":null,\"ownerMsp\":\"O\","
                 + "\"registeredAt\":1,\"registeredTx\":\"t\",\"status\":\"ACTIVE\",\"type\":\"EMS\",\"updatedAt\":2,\"updatedTx\":\"u\",\"zone\":\"z\"}");
         assertThat(Canonical.read(Canonical.write(ems), Asset.class, null)).isEqualTo(ems);

@@ -67,7 +67,8 @@ final class MqttLoadCommand extends Connected implements Callable<Integer> {
             final EnergyLedger energy = ledger.energy(root().channel);
             for (int m = 0; m < meters; m++) {
                 final String id = run + "-" + m;
-                salts.registerWith(id, salt -> energy.registerMeter(id, "mqtt-load", Hex.encode(Fp1.saltCommitment(salt))));
+                // zone-1, the DSO's in network-config/consortium.json: see BenchCommand (decision 0014).
+                salts.registerWith(id, salt -> energy.registerMeter(id, "zone-1", Hex.encode(Fp1.saltCommitment(salt))));
             }
         }
         final long first = System.currentTimeMillis() - 30 * 60_000L;

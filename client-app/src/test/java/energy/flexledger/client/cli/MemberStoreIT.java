@@ -54,7 +54,7 @@ class MemberStoreIT {
     @Test
     void samplesGoThroughTheOutboxToTheLedgerAndTheAuditFindsATamperedOne(@TempDir final Path dir) throws Exception {
         final String meter = "IT-STORE-" + System.nanoTime();
-        ok("--org", "community", "meter", "register", "--meter", meter, "--zone", "zone-store");
+        ok("--org", "community", "meter", "register", "--meter", meter, "--zone", "zone-1");
         final long t0 = Math.floorDiv(System.currentTimeMillis(), Q) * Q - 10 * Q;
         // One sample a minute for three quarter-hours, then one in the fifth: four closed, one empty.
         final Path input = samplesFile(dir, "s.ndjson", t0, 60_000L, 45);
@@ -85,7 +85,7 @@ class MemberStoreIT {
     @Test
     void anIngestKilledMidwayLeavesAConsistentStoreThatGoesOn(@TempDir final Path dir) throws Exception {
         final String meter = "IT-CRASH-STORE-" + System.nanoTime();
-        ok("--org", "community", "meter", "register", "--meter", meter, "--zone", "zone-store");
+        ok("--org", "community", "meter", "register", "--meter", meter, "--zone", "zone-1");
         final long t0 = Math.floorDiv(System.currentTimeMillis(), Q) * Q - 200 * Q;
         // 1 Hz for about 42 hours: 150,000 samples, 150 transactions of the store.
         final Path input = samplesFile(dir, "big.ndjson", t0, 1_000L, 150_000);

@@ -152,7 +152,7 @@ class MqttGatewayIT {
         final String url = "tcp://127.0.0.1:" + port;
         final String meter = "IT-MQTT-" + brokerName + "-" + System.nanoTime();
         final String clientId = "it-gateway-" + brokerName + "-" + System.nanoTime();
-        InProcessCli.ok("--org", "community", "meter", "register", "--meter", meter, "--zone", "zone-mqtt");
+        InProcessCli.ok("--org", "community", "meter", "register", "--meter", meter, "--zone", "zone-1");
         final long t0 = Math.floorDiv(System.currentTimeMillis(), Q) * Q - 4 * Q;
         final String first = minuteSamples(t0, 15, 0);
         final String second = minuteSamples(t0 + Q, 15, 1);

@@ -141,7 +141,7 @@ class RevocationIT {
             final Map<String, Object> spec = new LinkedHashMap<>();
             spec.put("assetId", meter);
             spec.put("type", "METER");
-            spec.put("zone", "zone-revocation");
+            spec.put("zone", "zone-1"); // a zone the DSO operates (decision 0014)
             spec.put("gatewayId", byUser.whoAmI().get("id"));
             spec.put("deviceId", deviceId);
             spec.put("saltCommitment", Hex.encode(Fp1.saltCommitment(SALT)));
