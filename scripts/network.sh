@@ -43,16 +43,16 @@ declare -A MSP=([dso]=DsoMSP [aggregator]=AggregatorMSP [community]=CommunityMSP
 CHANNELS=(grid community)
 declare -A CHANNEL_PROFILE=([grid]=Grid [community]=Community)
 declare -A CHANNEL_ORGS=([grid]="dso aggregator community cpo" [community]="aggregator community")
+FOUNDERS=("${ORGS[@]}")
 # Members added to the running network by `add-org` (decision 0015): one line each, "name mspId",
-# written once the org's identities are enrolled; it is on channel grid once add-org recorded the
-# committed channel config update (add-org/<name>/channel-grid). Later `up`, `down` and `status`
-# treat it like a founder.
+# written once the channel config update that adds the org has committed. Later `up`, `down`,
+# `status` and `env` treat it like a founder.
 ADDED_ORGS_FILE="$WORK/orgs.added"
 if [ -f "$ADDED_ORGS_FILE" ]; then
   while read -r _name _msp _rest; do
-    [ -n "$_name" ] || continue
+    [ -n "$_name" ] && [ -z "${MSP[$_name]:-}" ] || continue
     ORGS+=("$_name"); MSP[$_name]=$_msp
-    if [ -f "$WORK/add-org/$_name/channel-grid" ]; then CHANNEL_ORGS[grid]+=" $_name"; fi
+    CHANNEL_ORGS[grid]+=" $_name"
   done < "$ADDED_ORGS_FILE"
 fi
 
@@ -554,8 +554,8 @@ cc_approved() {  # org cc channel [sequence]
 cc_collections_file() {  # cc channel
   if [ "$1" = energy ]; then echo "$WORK/chaincode/energy/collections-$2.json"; else echo "$FLEXLEDGER_ROOT/network-config/collections-$1-$2.json"; fi
 }
-# Generated on every `up`, so that a changed consortium.json shows as a changed definition
-# (check_definitions compares the collections' hash) instead of being silently ignored.
+# Generated from network-config/consortium.json until the first definition is committed; from then
+# on from the consortium on the ledger, by `add-org` and `collections` (a new sequence each time).
 generate_collections() {
   local out; out=$(cc_collections_file energy grid)
   # Once committed, the collections follow the consortium on the ledger (add-org regenerates them
@@ -576,9 +576,11 @@ cc_definition() {  # cc channel
   echo "$d"
 }
 
-cc_approve() {  # org cc channel pkgid policy [sequence collections-file]
+cc_approve() {  # org cc channel pkgid policy [sequence collections-file [force]]
   local seq=${6:-$(cc_sequence "$2" "$3")} f=${7:-$(cc_collections_file "$2" "$3")} collections=()
-  cc_approved "$1" "$2" "$3" "$seq" && return 0
+  # "force": approve again even if this sequence was approved (with other collections, by a run
+  # that read an older consortium); Fabric accepts a new approval until the sequence is committed.
+  if [ "${8:-}" != force ] && cc_approved "$1" "$2" "$3" "$seq"; then return 0; fi
   if [ -f "$f" ]; then collections=(--collections-config "$f"); fi
   (peer_cli_env "$1"; peer lifecycle chaincode approveformyorg -o "127.0.0.1:$(orderer_port)" --tls --cafile "$(orderer_tlsca)" \
     -C "$3" -n "$2" -v "$CC_VERSION" --sequence "$seq" --package-id "$4" \

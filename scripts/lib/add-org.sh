@@ -13,11 +13,16 @@
 #   5. governance: AdmitMember voted by the admins of the members until it applies;
 #   6. chaincode-energy's collections regenerated from the consortium on the ledger; when they
 #      changed, a new definition sequence approved by every org and committed.
-# Up to step 2 a failure leaves the network as it was (the new org's CA may run; `down` stops it);
-# from step 2 on, the org is in the channel and running add-org again completes the rest.
+# Before step 2 the command checks the admission it will ask for (AdmitMember simulated, nothing
+# committed). Up to step 2 a failure leaves the network as it was (the new org's CA may run; `down`
+# stops it); once the channel update is submitted, the org is in the channel and running add-org
+# again completes the rest. Between step 2 and step 5 the org's peer is in the channel's
+# AnyTwoMembers policy without a role on the ledger: it can endorse, its identities can do nothing
+# that needs membership (decision 0015).
 
 ADD_ORG_STEP=""
 ADD_ORG_CHANGED=0   # set by each step that changed something
+ADD_ORG_IN_CHANNEL=0   # set once the channel update that adds the org was submitted
 
 add_org_usage() {
   cat >&2 <<'EOF'
@@ -50,6 +55,8 @@ cmd_add_org() {
   [ -n "$name" ] && [ -n "$roles" ] || { add_org_usage; die "add-org needs NAME and --role"; }
   [[ "$name" =~ ^[a-z][a-z0-9]{0,19}$ ]] || die "org name '$name': lower-case letters and digits, starting with a letter, at most 20"
   [ "$name" != orderer ] || die "'orderer' is the ordering service's org"
+  local f
+  for f in "${FOUNDERS[@]}"; do [ "$f" != "$name" ] || die "'$name' is a founding member of this network; add-org adds new ones"; done
   local r
   for r in ${roles//,/ }; do
     case "$r" in DSO|AGGREGATOR|COMMUNITY|CPO|ISSUER) ;; *) die "unknown role '$r': DSO, AGGREGATOR, COMMUNITY, CPO or ISSUER";; esac
@@ -78,6 +85,7 @@ cmd_add_org() {
   trap 'ADD_ORG_FAILED_AT="${BASH_COMMAND} (${BASH_SOURCE[0]##*/}:${LINENO})"' ERR
   trap 'add_org_failed $?' EXIT
   # Called plainly (not in `||` lists) so that `set -e` stays in force inside each step.
+  add_org_check_spec "$name" "$msp" "$roles" "$zones" "$represents"
   add_org_identities "$name" "$msp"
   add_org_channel "$name" grid
   add_org_peer "$name"
@@ -99,20 +107,22 @@ add_org_failed() {
   local rc=$1
   [ "$rc" = 0 ] && return 0
   [ -n "${ADD_ORG_FAILED_AT:-}" ] && log "failed: $ADD_ORG_FAILED_AT"
-  case "$ADD_ORG_STEP" in
-    1/*|2/*|"") log "add-org stopped at step ${ADD_ORG_STEP:-0}: the channel configuration is unchanged, so the network is as it was (the new org's CA may still run: 'network.sh down' stops it). Run add-org again to retry." ;;
-    *) log "add-org stopped at step $ADD_ORG_STEP: the org is already in the channel configuration; run the same add-org command again to complete the remaining steps (each finished step is skipped)." ;;
+  if [ "$ADD_ORG_IN_CHANNEL" = 1 ]; then ADD_ORG_STEP="${ADD_ORG_STEP:-2/7} (the channel update was submitted)"; fi
+  case "$ADD_ORG_IN_CHANNEL/$ADD_ORG_STEP" in
+    0/0/*) log "add-org stopped before changing anything." ;;
+    0/*) log "add-org stopped at step ${ADD_ORG_STEP:-0}: the channel configuration is unchanged, so the network is as it was (the new org's CA may still run: 'network.sh down' stops it). Run add-org again to retry." ;;
+    *) log "add-org stopped at step $ADD_ORG_STEP: the org is (or may already be) in the channel configuration; run the same add-org command again to complete the remaining steps (each finished step is skipped)." ;;
   esac
 }
 
-# Step 1: the org's CA and identities; then the org is recorded in orgs.added.
+# Step 1: the org's CA and identities (add-org/<name>/enrolled once done). The org is recorded in
+# orgs.added, for every later network.sh, only once it is in the channel (step 2).
 add_org_identities() {
-  local name=$1 msp=$2 fresh=0
+  local name=$1 msp=$2
   ADD_ORG_STEP="1/7 identities from ca.$name"
-  if ! grep -q "^$name " "$ADDED_ORGS_FILE" 2>/dev/null; then
+  if [ -z "${MSP[$name]:-}" ]; then
     [ "${#ORGS[@]}" -lt "$MAX_ORGS" ] || die "this network's port layout holds $MAX_ORGS member orgs; it has ${#ORGS[@]}"
     ORGS+=("$name"); MSP[$name]=$msp; CA_ORGS=("${ORGS[@]}" orderer)
-    fresh=1
   fi
   if ! proc_alive "ca.$name"; then
     require_free_port "$(ca_port "$name")" "ca.$name"; require_free_port $(( $(ca_port "$name") + 1 )) "ca.$name operations"
@@ -120,11 +130,45 @@ add_org_identities() {
   fi
   ca_server_start "$(ca_home "$name")" "$name.$DOMAIN" "$(ca_port "$name")" "$PIDS" "$LOGS/ca.$name.log"
   ca_wait_ready "$(ca_home "$name")" 120
-  [ "$fresh" = 1 ] || return 0
+  [ -f "$WORK/add-org/$name/enrolled" ] && return 0
   log "enrolling the peer, admin and users of $msp at ca.$name"
-  ( enroll_org "$name" ) || die "enrolling $name's identities at ca.$name failed (see above; log $LOGS/ca.$name.log)"
-  echo "$name $msp" >> "$ADDED_ORGS_FILE"
+  enroll_org "$name"
+  mkdir -p "$WORK/add-org/$name"; touch "$WORK/add-org/$name/enrolled"
   ADD_ORG_CHANGED=1
+}
+
+# The spec as AdmitMember takes it (JSON).
+add_org_spec() {  # msp roles zones represents
+  jq -cn --arg m "$1" --arg r "$2" --arg z "$3" --arg p "$4" \
+    '{mspId: $m, roles: ($r | split(",") | map(select(. != ""))), zones: ($z | split(",") | map(select(. != ""))), represents: ($p | split(",") | map(select(. != "")))}'
+}
+
+# Before anything irreversible: a member already admitted must match the spec asked for, and a new
+# one must pass the consortium chaincode's own checks (AdmitMember simulated as a founder's admin,
+# nothing committed), so that a spec governance would refuse never leaves an org in the channel
+# without a role.
+add_org_check_spec() {
+  local name=$1 msp=$2 roles=$3 zones=$4 represents=$5 ch=grid out spec first err
+  ADD_ORG_STEP="0/7 checking the admission of $msp"
+  first=$(echo "${CHANNEL_ORGS[$ch]}" | awk '{print $1}')
+  err=$(mktemp)
+  out=$(peer_cli_env "$first" admin; peer chaincode query -C "$ch" -n consortium -c '{"Args":["GetConsortium"]}' 2>"$err") \
+    || { cat "$err" >&2; rm -f "$err"; die "could not read the consortium from the ledger"; }
+  spec=$(add_org_spec "$msp" "$roles" "$zones" "$represents")
+  local have
+  have=$(jq -c --arg m "$msp" '.members[] | select(.mspId == $m) | {mspId, roles: (.roles | sort), zones: (.zones | sort), represents: (.represents | sort)}' <<<"$out")
+  if [ -n "$have" ]; then
+    rm -f "$err"
+    [ "$have" = "$(jq -c '{mspId, roles: (.roles | sort), zones: (.zones | sort), represents: (.represents | sort)}' <<<"$spec")" ] \
+      || die "$msp is already a member as $have, not as asked ($spec): change its roles with governance ('flexledger consortium grant|withdraw|zones|represent'), then 'network.sh collections'"
+    return 0
+  fi
+  if ! (peer_cli_env "$first" admin; peer chaincode query -C "$ch" -n consortium -c "$(jq -cn --arg s "$spec" '{Args: ["AdmitMember", $s]}')") >/dev/null 2>"$err"; then
+    sed -n 's/.*\(BAD_REQUEST\|BAD_JSON\|CONFLICT\|ALREADY_EXISTS\|INVALID_STATE\|ACCESS_DENIED\): */\1: /p' "$err" | head -1 >&2
+    rm -f "$err"
+    die "the consortium would not admit $msp as $spec (see above): nothing was changed"
+  fi
+  rm -f "$err"
 }
 
 # The config of CHANNEL, decoded to JSON in DIR/config.json (fetched as ORG's admin).
@@ -159,8 +203,7 @@ add_org_channel() {
   fetch_channel_config "$first" "$ch" "$tmp" >/dev/null
   if jq -e --arg m "$msp" '.channel_group.groups.Application.groups[$m]' "$tmp/config.json" >/dev/null; then
     rm -rf "$tmp"
-    mkdir -p "$WORK/add-org/$name"; touch "$WORK/add-org/$name/channel-$ch"
-    [[ " ${CHANNEL_ORGS[$ch]} " == *" $name "* ]] || CHANNEL_ORGS[$ch]+=" $name"
+    add_org_record "$name" "$msp" "$ch"
     return 0
   fi
   # The org's definition (MSP with NodeOUs, policies, anchor peer) from the same template as the founders'.
@@ -182,7 +225,7 @@ EOF
     || die "configtxgen could not print $msp's definition; see $LOGS/configtxgen.log"
   # The org's group, and its principals appended to the member policies (decision 0010's ACLs and
   # the chaincodes' AnyTwoMembers endorsement policy).
-  jq --arg m "$msp" --slurpfile org "$tmp/org.json" '
+  jq --arg m "$msp" --argjson port "$(peer_port "$name")" --slurpfile org "$tmp/org.json" '
     def extend($p; $roles):
       if .channel_group.groups.Application.policies[$p] == null then error("the channel has no policy " + $p + " (a network made by an older network.sh)") else . end
       | .channel_group.groups.Application.policies[$p].policy.value |= (
@@ -190,6 +233,8 @@ EOF
           | .identities += [$roles[] | {principal: {msp_identifier: $m, role: .}, principal_classification: "ROLE"}]
           | .rule.n_out_of.rules += [range($n; $n + ($roles | length)) | {signed_by: .}]);
     .channel_group.groups.Application.groups[$m] = $org[0]
+    | .channel_group.groups.Application.groups[$m].values.AnchorPeers =
+        {mod_policy: "Admins", value: {anchor_peers: [{host: "127.0.0.1", port: $port}]}, version: "0"}
     | extend("MemberWriters"; ["ADMIN", "CLIENT"])
     | extend("MemberReaders"; ["ADMIN", "PEER", "CLIENT"])
     | extend("AnyTwoMembers"; ["PEER"])' "$tmp/config.json" > "$tmp/modified.json" || die "could not edit the config of '$ch'"
@@ -212,20 +257,32 @@ EOF
   before=$(jq -r '.header.number' "$tmp/block.json")
   signers+=("${MSP[$submitter]}")
   log "channel '$ch': adding $msp, the config update signed by the admins of ${signers[*]} ($needed of ${#members[@]} members)"
+  ADD_ORG_IN_CHANNEL=1
   (peer_cli_env "$submitter" admin
    peer channel update -f "$tmp/envelope.pb" -c "$ch" -o "127.0.0.1:$(orderer_port)" --tls --cafile "$(orderer_tlsca)") >"$tmp/update.log" 2>&1 \
-    || { cat "$tmp/update.log" >&2; die "the config update of '$ch' was refused"; }
+    || { cat "$tmp/update.log" >&2; ADD_ORG_IN_CHANNEL=0; die "the config update of '$ch' was refused"; }
   cat "$tmp/update.log" >> "$LOGS/admin.log"
-  local num
-  num=$(fetch_channel_config "$first" "$ch" "$tmp")
+  # The orderer accepted the update; its block follows within a batch timeout.
+  local num i
+  for i in $(seq 1 60); do
+    num=$(fetch_channel_config "$first" "$ch" "$tmp")
+    [ "$num" -gt "$before" ] && break
+    sleep 1
+  done
   [ "$num" -gt "$before" ] && jq -e --arg m "$msp" '.channel_group.groups.Application.groups[$m]' "$tmp/config.json" >/dev/null \
     || die "the newest config block of '$ch' (block $num) does not carry $msp"
   wait_channel_height "$ch" "$num"
-  mkdir -p "$WORK/add-org/$name"; echo "$num" > "$WORK/add-org/$name/channel-$ch"
-  CHANNEL_ORGS[$ch]+=" $name"
+  add_org_record "$name" "$msp" "$ch"
   rm -rf "$tmp"
   log "channel '$ch': config block $num with $msp committed on every member's peer"
   ADD_ORG_CHANGED=1
+}
+
+# The org is in CHANNEL's configuration: every later network.sh knows it (orgs.added).
+add_org_record() {  # name msp channel
+  ADD_ORG_IN_CHANNEL=1
+  grep -q "^$1 " "$ADDED_ORGS_FILE" 2>/dev/null || echo "$1 $2" >> "$ADDED_ORGS_FILE"
+  [[ " ${CHANNEL_ORGS[$3]} " == *" $1 "* ]] || CHANNEL_ORGS[$3]+=" $1"
 }
 
 # Step 3: the org's peer, joined to grid from its genesis block and caught up with the others.
@@ -289,11 +346,10 @@ add_org_admit() {
   local name=$1 msp=$2 roles=$3 zones=$4 represents=$5 ch=grid spec ctor org peers=() out
   ADD_ORG_STEP="5/7 governance admits $msp"
   local first; first=$(echo "${CHANNEL_ORGS[$ch]}" | awk '{print $1}')
-  out=$(peer_cli_env "$first" admin; peer chaincode query -C "$ch" -n consortium -c '{"Args":["GetConsortium"]}' 2>&1) \
-    || { echo "$out" >&2; die "could not read the consortium from the ledger"; }
+  out=$(peer_cli_env "$first" admin; peer chaincode query -C "$ch" -n consortium -c '{"Args":["GetConsortium"]}' 2>>"$LOGS/admin.log") \
+    || die "could not read the consortium from the ledger; see $LOGS/admin.log"
   if jq -e --arg m "$msp" '.members[] | select(.mspId == $m)' <<<"$out" >/dev/null; then return 0; fi
-  spec=$(jq -cn --arg m "$msp" --arg r "$roles" --arg z "$zones" --arg p "$represents" \
-    '{mspId: $m, roles: ($r | split(",") | map(select(. != ""))), zones: ($z | split(",") | map(select(. != ""))), represents: ($p | split(",") | map(select(. != "")))}')
+  spec=$(add_org_spec "$msp" "$roles" "$zones" "$represents")
   ctor=$(jq -cn --arg s "$spec" '{Args: ["AdmitMember", $s]}')
   for org in ${CHANNEL_ORGS[$ch]}; do
     peers+=(--peerAddresses "127.0.0.1:$(peer_port "$org")" --tlsRootCertFiles "$(peer_tlsca "$org")")
@@ -323,10 +379,12 @@ add_org_collections() {
   local first; first=$(echo "${CHANNEL_ORGS[$ch]}" | awk '{print $1}')
   (peer_cli_env "$first" admin; peer chaincode query -C "$ch" -n consortium -c '{"Args":["GetConsortium"]}') > "$tmp" 2>>"$LOGS/admin.log" \
     || die "could not read the consortium from the ledger"
-  # A run that stopped between committing a new sequence and recording it: record it now.
-  if [ -f "$next" ] && [ "$(cc_committed_sequence "$cc" "$ch")" -gt "$(cc_sequence "$cc" "$ch")" ]; then
-    mv "$next" "$current"
-    cc_committed_sequence "$cc" "$ch" > "$WORK/chaincode/$cc/sequence-$ch"
+  # A run that stopped between committing a new sequence and recording it: record it now (the
+  # collections it committed are in .next until moved).
+  local committed; committed=$(cc_committed_sequence "$cc" "$ch")
+  if [ "$committed" -gt "$(cc_sequence "$cc" "$ch")" ]; then
+    if [ -f "$next" ]; then mv "$next" "$current"; fi
+    echo "$committed" > "$WORK/chaincode/$cc/sequence-$ch"
     cc_definition "$cc" "$ch" > "$WORK/chaincode/$cc/definition-$ch"
   fi
   java -cp "$(cc_jar "$cc")" energy.flexledger.chaincode.energy.Collections "$tmp" > "$next" \
@@ -339,14 +397,14 @@ add_org_collections() {
   log "chaincode-energy's collections change with the consortium ($(jq -r 'map(.name) | join(", ")' "$next")): definition sequence $seq"
   for org in ${CHANNEL_ORGS[$ch]}; do
     log "approving '$cc' on '$ch' sequence $seq for ${MSP[$org]}"
-    retry 5 cc_approve "$org" "$cc" "$ch" "$(cat "$(cc_dir "$cc" "$org")/package-id")" "${CC_POLICY[$cc/$ch]}" "$seq" "$next" \
+    retry 5 cc_approve "$org" "$cc" "$ch" "$(cat "$(cc_dir "$cc" "$org")/package-id")" "${CC_POLICY[$cc/$ch]}" "$seq" "$next" force \
       || die "approving $cc sequence $seq on $ch for $org failed; see $LOGS/admin.log"
     peers+=(--peerAddresses "127.0.0.1:$(peer_port "$org")" --tlsRootCertFiles "$(peer_tlsca "$org")")
   done
   retry 5 cc_commit "$cc" "$ch" "${CC_POLICY[$cc/$ch]}" "$seq" "$next" "${peers[@]}" \
     || die "committing $cc sequence $seq on $ch failed; see $LOGS/admin.log"
-  mv "$next" "$current"
   echo "$seq" > "$WORK/chaincode/$cc/sequence-$ch"
+  mv "$next" "$current"
   cc_definition "$cc" "$ch" > "$WORK/chaincode/$cc/definition-$ch"
   log "'$cc' on '$ch' committed at sequence $seq with the regenerated collections"
   ADD_ORG_CHANGED=1

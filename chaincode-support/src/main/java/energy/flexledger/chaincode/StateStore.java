@@ -119,9 +119,10 @@ public final class StateStore {
             // The peer refuses a read when it has the channel's hash but not (yet) the private
             // value: a member newly added to the collection before gossip reconciliation, or a
             // purged copy. A stable code instead of the shim's bare "Unsuccessful response".
-            throw Failures.fail(ErrorCode.INVALID_STATE, "this peer does not hold the private value of '" + key + "' in " + collection
-                    + " that the channel's hash records (not yet reconciled, e.g. just after its org joined the collection): "
-                    + "ask another member's peer, or retry once the peer has reconciled (about a minute)");
+            throw Failures.fail(ErrorCode.INVALID_STATE, "this peer refused to read '" + key + "' from " + collection
+                    + ": most often it does not hold the private value the channel's hash records yet (not yet reconciled, e.g. just "
+                    + "after its org joined the collection; retry in a few seconds or ask another member's peer), or the collection "
+                    + "is not in the committed chaincode definition (network.sh collections)");
         }
         if (bytes == null || bytes.length == 0) {
             return Optional.empty();

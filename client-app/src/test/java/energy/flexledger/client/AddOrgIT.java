@@ -8,6 +8,7 @@ import energy.flexledger.spec.Hex;
 import energy.flexledger.spec.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -85,7 +86,14 @@ class AddOrgIT {
         assertThat(before.get(roles.aggregator() + " GetIntervals")).as("the first aggregator reads the owner's data").contains("\"records\"");
 
         final String represented = String.join(",", represents.stream().map(String::valueOf).toList());
-        final String out = addOrg("--role", "AGGREGATOR", "--represents", represented);
+        // A spec governance would refuse fails before anything irreversible, and says so.
+        final Run refused = addOrg("--role", "AGGREGATOR", "--represents", "NoSuchMSP");
+        assertThat(refused.exit()).as("add-org with a non-member to represent; output:%n%s", refused.output()).isNotZero();
+        assertThat(refused.output()).contains("nothing was changed").contains("stopped before changing anything");
+        assertThat(EnergyRoleMatrix.orgsByMsp(work)).doesNotContainKey(MSP);
+        assertThat(views(meter, start)).isEqualTo(before);
+
+        final String out = addOrg("--role", "AGGREGATOR", "--represents", represented).ok();
         assertThat(out).contains("channel 'grid': adding " + MSP).contains("the consortium admitted " + MSP)
                 .contains(MSP + " (" + NAME + ") added to the running network");
 
@@ -114,7 +122,11 @@ class AddOrgIT {
         }
         assertThat(seen).as("the added aggregator reads the owner's intervals written before it joined").isEqualTo(expected);
 
-        assertThat(addOrg("--role", "AGGREGATOR", "--represents", represented)).contains(MSP + " (" + NAME + ") is already a member of this network: nothing changed");
+        assertThat(addOrg("--role", "AGGREGATOR", "--represents", represented).ok())
+                .contains(MSP + " (" + NAME + ") is already a member of this network: nothing changed");
+        final Run different = addOrg("--role", "CPO");
+        assertThat(different.exit()).isNotZero();
+        assertThat(different.output()).contains(MSP + " is already a member as");
     }
 
     @TestFactory
@@ -165,15 +177,28 @@ class AddOrgIT {
         return out;
     }
 
-    private static String addOrg(final String... args) throws IOException, InterruptedException {
+    /** One run of network.sh add-org: its exit code and output. */
+    private record Run(int exit, String output) {
+        String ok() {
+            assertThat(exit).as("network.sh add-org exit code; output:%n%s", output).isZero();
+            return output;
+        }
+    }
+
+    private static Run addOrg(final String... args) throws IOException, InterruptedException {
         final List<String> command = new ArrayList<>(List.of("scripts/network.sh", "add-org", NAME));
         command.addAll(List.of(args));
-        final ProcessBuilder pb = new ProcessBuilder(command).directory(root.toFile()).redirectErrorStream(true);
+        final Path log = Files.createTempFile("add-org", ".log");
+        final ProcessBuilder pb = new ProcessBuilder(command).directory(root.toFile()).redirectErrorStream(true)
+                .redirectOutput(log.toFile());
         pb.environment().put("FLEXLEDGER_WORK", EnergyRoleMatrix.work().toString());
         final Process p = pb.start();
-        final String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(600, TimeUnit.SECONDS)).as("network.sh add-org finished").isTrue();
-        assertThat(p.exitValue()).as("network.sh add-org exit code; output:%n%s", out).isZero();
-        return out;
+        if (!p.waitFor(600, TimeUnit.SECONDS)) {
+            p.destroy();
+            throw new AssertionError("network.sh add-org did not finish within 10 minutes; output:\n" + Files.readString(log));
+        }
+        final String out = Files.readString(log, StandardCharsets.UTF_8);
+        Files.deleteIfExists(log);
+        return new Run(p.exitValue(), out);
     }
 }

@@ -68,14 +68,17 @@ final class EnergyRoleMatrix implements AutoCloseable {
     }
 
     /**
-     * The roles from the consortium on the ledger: the first COMMUNITY member as owner, the given
-     * aggregator (or the first AGGREGATOR that represents the owner), the first CPO that neither is
-     * a DSO nor represents the owner as outsider.
+     * The roles from the consortium on the ledger, members taken in the order they were admitted
+     * (founders first, whatever ran before): the first COMMUNITY member as owner, the given
+     * aggregator (or the first-admitted AGGREGATOR that represents the owner), the first CPO that
+     * neither is a DSO nor represents the owner as outsider.
      */
     @SuppressWarnings("unchecked")
     static Roles resolve(final LedgerConnection any, final Path work, final String aggregatorMsp) throws LedgerException, IOException {
         final Map<String, String> orgs = orgsByMsp(work);
-        final List<Map<String, Object>> members = (List<Map<String, Object>>) any.consortium("grid").consortium().get("members");
+        final List<Map<String, Object>> members = new ArrayList<>((List<Map<String, Object>>) any.consortium("grid").consortium().get("members"));
+        members.sort(java.util.Comparator.comparingLong((Map<String, Object> m) -> ((Number) m.get("admittedAt")).longValue())
+                .thenComparing(m -> (String) m.get("mspId")));
         String owner = null;
         for (final Map<String, Object> m : members) {
             if (((List<Object>) m.get("roles")).contains("COMMUNITY")) {
