@@ -48,7 +48,7 @@ public final class EnergyLedger {
      * the stored record with its link, read back from the member's own peer.
      */
     public Map<String, Object> recordInterval(final String meterId, final IntervalDigest d) throws LedgerException {
-        submitPrivate("RecordInterval", "record", Json.write(record(meterId, d)));
+        submitPrivate("RecordInterval", "record", Json.write(record(meterId, d)), List.of(meterId));
         return getInterval(meterId, d.start());
     }
 
@@ -90,7 +90,13 @@ public final class EnergyLedger {
      * the result is written into the block).
      */
     public Map<String, Object> recordIntervals(final List<Map<String, Object>> records) throws LedgerException {
-        return submitPrivate("RecordIntervals", "records", Json.write(new ArrayList<Object>(records)));
+        final java.util.Set<String> meters = new java.util.TreeSet<>();
+        for (final Map<String, Object> r : records) {
+            if (r.get("meterId") instanceof String m) {
+                meters.add(m);
+            }
+        }
+        return submitPrivate("RecordIntervals", "records", Json.write(new ArrayList<Object>(records)), meters);
     }
 
     /** An interval record as RecordIntervals takes it. */
@@ -233,18 +239,39 @@ public final class EnergyLedger {
      * Submits with private input as transient data under {@code key}: the endorsing peers see it,
      * the block does not (arguments are written into the block for every channel member).
      */
-    private Map<String, Object> submitPrivate(final String name, final String key, final String json) throws LedgerException {
-        return submit(name, Map.of(key, json.getBytes(StandardCharsets.UTF_8)));
+    private Map<String, Object> submitPrivate(final String name, final String key, final String json,
+            final java.util.Collection<String> meterIds) throws LedgerException {
+        return submit(name, Map.of(key, json.getBytes(StandardCharsets.UTF_8)), meterIds);
     }
 
     private Map<String, Object> submit(final String name, final Map<String, byte[]> transientData, final String... args)
             throws LedgerException {
+        return submit(name, transientData, List.of(), args);
+    }
+
+    /**
+     * The gateway plans endorsements for a transaction that carries transient data among the peers
+     * of the private data collections it touches, and also for the chaincodes it calls (the
+     * consortium's MAJORITY policy): for a meter whose collection has fewer member orgs than a
+     * majority of the channel, no plan exists ("no combination of peers"). Validation checks only
+     * the policies of what the transaction writes (energy's keys and collections), so the meters'
+     * common readers, named explicitly, endorse it.
+     */
+    private Map<String, Object> submit(final String name, final Map<String, byte[]> transientData, final java.util.Collection<String> meterIds,
+            final String... args) throws LedgerException {
         final long deadline = System.nanoTime() + endorseWait.toNanos();
         long pauseMillis = 250;
+        List<String> endorsers = List.of();
         while (true) {
             try {
-                return submitOnce(name, transientData, args);
+                return submitOnce(name, transientData, endorsers, args);
             } catch (EndorseException e) {
+                if (endorsers.isEmpty() && !meterIds.isEmpty() && noPlan(e)) {
+                    endorsers = readersOf(meterIds);
+                    if (endorsers.size() >= 2) {
+                        continue;
+                    }
+                }
                 // Nothing was endorsed, so nothing can have happened: trying again is safe. Only
                 // "no endorsers available" is worth it; a chaincode refusal would answer the same again.
                 final LedgerException failure = translate(name, e);
@@ -260,6 +287,33 @@ public final class EnergyLedger {
                 pauseMillis = Math.min(pauseMillis * 2, 4_000);
             }
         }
+    }
+
+    private final Map<String, List<String>> readers = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The orgs that read every one of the meters' data (their collections' common members), in the first meter's order. */
+    @SuppressWarnings("unchecked")
+    private List<String> readersOf(final java.util.Collection<String> meterIds) throws LedgerException {
+        List<String> common = null;
+        for (final String meter : meterIds) {
+            List<String> r = readers.get(meter);
+            if (r == null) {
+                final Object listed = evaluate("GetAsset", meter).get("dataReaders");
+                r = listed instanceof List ? List.copyOf((List<String>) listed) : List.of();
+                readers.put(meter, r);
+            }
+            if (common == null) {
+                common = new ArrayList<>(r);
+            } else {
+                common.retainAll(r);
+            }
+        }
+        return common == null ? List.of() : common;
+    }
+
+    private static boolean noPlan(final GatewayException e) {
+        return e.getStatus().getCode() == Status.Code.FAILED_PRECONDITION
+                && String.valueOf(e.getStatus().getDescription()).contains("no combination of peers");
     }
 
     /** The gateway found no set of live peers that satisfies the endorsement policy (yet). */
@@ -303,14 +357,18 @@ public final class EnergyLedger {
         }
     }
 
-    private Map<String, Object> submitOnce(final String name, final Map<String, byte[]> transientData, final String... args)
-            throws EndorseException, LedgerException {
+    private Map<String, Object> submitOnce(final String name, final Map<String, byte[]> transientData, final List<String> endorsers,
+            final String... args) throws EndorseException, LedgerException {
         requireUnicode(name, args);
         try {
             if (transientData.isEmpty()) {
                 return parse(contract.submitTransaction(name, args));
             }
-            return parse(contract.newProposal(name).addArguments(args).putAllTransient(transientData).build().endorse().submit());
+            final org.hyperledger.fabric.client.Proposal.Builder proposal = contract.newProposal(name).addArguments(args).putAllTransient(transientData);
+            if (!endorsers.isEmpty()) {
+                proposal.setEndorsingOrganizations(endorsers.toArray(new String[0]));
+            }
+            return parse(proposal.build().endorse().submit());
         } catch (SubmitException | CommitStatusException e) {
             throw translate(name, e);
         } catch (CommitException e) {

@@ -112,6 +112,29 @@ class EnergyLedgerIT {
         return new PeerCli(root, work).run(org, "user", command, arg, mustSucceed);
     }
 
+    /**
+     * A collection with fewer member orgs than a majority of the channel (the DSO's own meter in a
+     * zone it operates: the DSO and the aggregator, with four members) has no endorsement plan the
+     * gateway can derive (it also counts the consortium's MAJORITY policy, read by every
+     * transaction); the client then names the meter's readers as endorsers, and Fabric validates
+     * only the policies of what the transaction writes.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void theDsoCertifiesItsOwnMeterThroughTheGateway() throws Exception {
+        try (LedgerConnection dso = LedgerConnection.open(MemberProfile.fromWork(work, "dso", "user"))) {
+            final EnergyLedger energy = dso.energy("grid");
+            final String meter = uniqueMeter("IT-DSO");
+            final Map<String, Object> asset = energy.registerMeter(meter, "zone-1", Hex.encode(Fp1.saltCommitment(SALT)));
+            assertThat(asset).containsKey("dataCollection").doesNotContainKey("dataDso"); // its own zone: no other DSO holds the data
+            final Map<String, Object> out = energy.recordIntervals(List.of(EnergyLedger.record(meter, interval(meter, T0, 5, 6)),
+                    EnergyLedger.record(meter, interval(meter, T0 + QUARTER, 7))));
+            assertThat(out).containsEntry("recorded", 2L);
+            assertThat(energy.getInterval(meter, T0 + QUARTER)).containsEntry("sum", 7L);
+            assertThat((List<Object>) energy.getAsset(meter).get("dataReaders")).contains(dso.profile().mspId(), "AggregatorMSP");
+        }
+    }
+
     @Test
     void recordedIntervalReadsBackThroughTheGatewayAndThePeerCli() throws Exception {
         final String meter = uniqueMeter("IT-RW");

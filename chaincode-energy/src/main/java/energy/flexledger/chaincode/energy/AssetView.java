@@ -5,9 +5,9 @@ import org.hyperledger.fabric.contract.annotation.DataType;
 import org.hyperledger.fabric.contract.annotation.Property;
 
 /**
- * An asset as {@code GetAsset} answers it: the asset, plus its chain head ({@code intervals},
- * {@code lastEnd}, {@code headLink}) when it certifies intervals and the caller may read them, or
- * else {@code dataReaders}, the orgs that may.
+ * An asset as {@code GetAsset} answers it: the asset, plus, when it certifies intervals,
+ * {@code dataReaders} (the orgs that may read them) and its chain head ({@code intervals},
+ * {@code lastEnd}, {@code headLink}) when the caller is one of them.
  */
 @DataType
 @JsonInclude(JsonInclude.Include.NON_NULL)

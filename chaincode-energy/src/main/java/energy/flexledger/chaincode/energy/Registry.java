@@ -219,17 +219,18 @@ final class Registry {
     }
 
     /**
-     * The asset with its chain head when it certifies intervals and the caller may read them;
-     * otherwise with {@code dataReaders}, the orgs that may.
+     * The asset with {@code dataReaders}, the orgs that may read its intervals (clients name them
+     * as endorsers when the gateway finds no plan), and its chain head when the caller is one.
      */
     static AssetView withHead(final StateStore state, final Caller caller, final Asset asset) {
         if (!asset.metering()) {
             return AssetView.of(asset, null, null);
         }
+        final String[] readers = Privacy.readersOf(caller.consortium(), asset).toArray(new String[0]);
         if (Privacy.mayRead(caller, asset)) {
-            return AssetView.of(asset, readHead(state, asset), null);
+            return AssetView.of(asset, readHead(state, asset), readers);
         }
-        return AssetView.of(asset, null, Privacy.readersOf(caller.consortium(), asset).toArray(new String[0]));
+        return AssetView.of(asset, null, readers);
     }
 
     /** An admin of the owner org, or the asset's bound gateway identity. */
