@@ -6,6 +6,8 @@
 #   scripts/bench.sh [--meters N] [--intervals N] [--samples N]    (defaults 8, 25, 15)
 #   scripts/bench.sh --batches    no-op transactions, then batches of 1, 100 and 1,000 records, on
 #                                 the same network; one row each in docs/benchmarks.md (needs python3)
+#   scripts/bench.sh --token      token transfers/s into one hot account vs into distinct accounts,
+#                                 rounds alternating on one network; one row (needs python3)
 #   scripts/bench.sh --add-org    single-record tx/s with the four founders, the time of
 #                                 `network.sh add-org` (a fifth member, an aggregator), single-record
 #                                 tx/s again with five; one row in docs/benchmarks.md (needs python3)
@@ -26,6 +28,32 @@ scripts/network.sh up
 log "warming up (JIT, connections): 2 meters x 5 intervals"
 scripts/flexledger bench --meters 2 --intervals 5 >/dev/null
 log "measuring: scripts/flexledger bench $*"
+if [ "${1:-}" = --token ]; then
+  command -v python3 >/dev/null || die "--token needs python3 to write docs/benchmarks.md"
+  result=$(scripts/flexledger bench-token --payers 12 --transfers 20); echo "$result"
+  row=$(jq -r --arg date "$(date -u +%Y-%m-%d)" --arg commit "$(git rev-parse --short HEAD)" \
+    '"| \($date) | \($commit) | \(.payers) | \(.transfersPerPayerAndRound) | \(.distinctTransfersPerSecond) | \(.hotTransfersPerSecond) | \(.hotOverDistinct) | \(.audit.consistent) |"' <<<"$result")
+  intro=$(mktemp)
+  trap 'rm -f "$intro"; scripts/network.sh down --purge' EXIT
+  cat > "$intro" <<MD
+## Token transfers: one hot account against distinct accounts (issue 10)
+
+\`scripts/bench.sh --token\` (\`flexledger bench-token --payers 12 --transfers 20\`): twelve identities,
+each with its own funded identity account, transfer one unit at a time, all at once, each waiting
+for its commit; in "distinct" rounds each pays an account of its own, in "hot" rounds all pay the
+same account. Rounds alternate distinct, hot, distinct, hot on one network; each figure is the
+mean of its two rounds. Target: hot at 90 % of distinct or more (decision 0016: credits add rows
+under the crediting transaction's own keys, so payers of one account do not conflict). The last
+column is the ledger-wide audit afterwards (minted − burned = balances + escrow). Machine: $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo), $(nproc) cores.
+
+| date | commit | payers | transfers each per round | distinct transfers/s | hot transfers/s | hot / distinct | audit consistent |
+|---|---|---|---|---|---|---|---|
+MD
+  python3 scripts/lib/add_row.py docs/benchmarks.md "## Token transfers: one hot account against distinct accounts (issue 10)" "$row" "$intro" \
+    "## Batched certification and the no-op baseline"
+  log "added to docs/benchmarks.md: $row"
+  exit 0
+fi
 if [ "${1:-}" = --add-org ]; then
   command -v python3 >/dev/null || die "--add-org needs python3 to write docs/benchmarks.md"
   single="--batch 1 --meters 8 --intervals 25"
