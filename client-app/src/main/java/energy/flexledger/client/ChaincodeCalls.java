@@ -14,7 +14,8 @@ import org.hyperledger.fabric.client.SubmitException;
  * Evaluate and submit a chaincode transaction whose result is a JSON object, with the Fabric
  * Gateway's failures mapped to {@link LedgerException} (the chaincode's error code when it gave
  * one). A transaction ordered but invalidated by a concurrent one (MVCC or phantom read conflict)
- * is {@code retryable}: submitting it again re-reads the state.
+ * is {@code retryable}: submitting it again re-reads the state; {@link #submitRetrying} also asks
+ * again when the endorsing peers, at different heights, signed different results.
  */
 final class ChaincodeCalls {
     private ChaincodeCalls() {}
@@ -59,13 +60,40 @@ final class ChaincodeCalls {
         for (int i = 1; ; i++) {
             try {
                 return parse(contract.submitTransaction(name, args));
-            } catch (EndorseException | SubmitException | CommitStatusException e) {
+            } catch (EndorseException e) {
+                // Endorsing peers at different heights read different rows and sign different
+                // results; nothing was submitted, so asking again (once they caught up) is safe.
+                if (!resultsDiffer(e) || i >= attempts) {
+                    throw EnergyLedger.translate(name, e);
+                }
+                pause(i);
+            } catch (SubmitException | CommitStatusException e) {
                 throw EnergyLedger.translate(name, e);
             } catch (CommitException e) {
                 if (!readConflict(e) || i >= attempts) {
                     throw notCommitted(name, e);
                 }
             }
+        }
+    }
+
+    private static boolean resultsDiffer(final EndorseException e) {
+        if (String.valueOf(e.getMessage()).contains("ProposalResponsePayloads do not match")) {
+            return true;
+        }
+        for (final org.hyperledger.fabric.protos.gateway.ErrorDetail d : e.getDetails()) {
+            if (String.valueOf(d.getMessage()).contains("ProposalResponsePayloads do not match")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void pause(final int attempt) {
+        try {
+            Thread.sleep(Math.min(50L * attempt, 500L));
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -7,8 +7,9 @@ import org.hyperledger.fabric.client.Contract;
  * The channel's token (chaincode-market's {@code token} contract) through the Fabric Gateway.
  * Amounts are integers of the smallest unit. Submissions that the ledger invalidates because a
  * concurrent transaction changed an account they read (a debit racing another debit of the same
- * account) are submitted again, up to {@link #ATTEMPTS} times, so none is lost to a conflict; a
- * refusal by the chaincode (INSUFFICIENT_FUNDS, ACCESS_DENIED, ...) is never retried.
+ * account), or whose endorsers disagreed because one had not committed the newest block yet, are
+ * submitted again, up to {@link #ATTEMPTS} times, so none is lost to a conflict; a refusal by the
+ * chaincode (INSUFFICIENT_FUNDS, ACCESS_DENIED, ...) is never retried.
  */
 public final class TokenLedger {
     /** Submissions of one call at most (the first and the retries after read conflicts). */

@@ -97,9 +97,12 @@ final class BenchTokenCommand extends Connected implements Callable<Integer> {
             final Map<String, Object> out = new LinkedHashMap<>();
             out.put("payers", (long) payerConnections.size());
             out.put("transfersPerPayerAndRound", (long) transfers);
-            out.put("hotTransfersPerSecond", Math.round(hotRate * 10) / 10.0);
-            out.put("distinctTransfersPerSecond", Math.round(distinctRate * 10) / 10.0);
-            out.put("hotOverDistinct", Math.round(hotRate / distinctRate * 100) / 100.0);
+            // Canonical JSON has integers only: rates as decimal text, as `bench` prints them.
+            out.put("hotTransfersPerSecond", String.format(java.util.Locale.ROOT, "%.1f", hotRate));
+            out.put("distinctTransfersPerSecond", String.format(java.util.Locale.ROOT, "%.1f", distinctRate));
+            out.put("hotOverDistinct", String.format(java.util.Locale.ROOT, "%.2f", hotRate / distinctRate));
+            out.put("rounds", List.of(distinctRates, hotRates).stream().map(l -> l.stream()
+                    .map(r -> String.format(java.util.Locale.ROOT, "%.1f", r)).toList()).toList());
             out.put("hotAccount", hot);
             out.put("audit", mint.audit());
             System.out.println(Json.write(out));
