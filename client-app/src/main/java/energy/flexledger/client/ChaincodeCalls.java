@@ -31,11 +31,24 @@ final class ChaincodeCalls {
     static Map<String, Object> submit(final Contract contract, final String name, final String... args) throws LedgerException {
         try {
             return parse(contract.submitTransaction(name, args));
-        } catch (EndorseException | SubmitException | CommitStatusException e) {
+        } catch (EndorseException e) {
             throw EnergyLedger.translate(name, e);
+        } catch (SubmitException | CommitStatusException e) {
+            throw outcomeUnknown(name, e);
         } catch (CommitException e) {
             throw notCommitted(name, e);
         }
+    }
+
+    /**
+     * Endorsed and sent, or at least signed for sending, but whether it committed is not known (the
+     * orderer or the commit status did not answer): never "try again", which could apply it twice.
+     */
+    private static LedgerException outcomeUnknown(final String name, final org.hyperledger.fabric.client.GatewayException e) {
+        final LedgerException t = EnergyLedger.translate(name, e);
+        final String txId = e instanceof org.hyperledger.fabric.client.TransactionException te ? te.getTransactionId() : null;
+        return new LedgerException(t.code().orElse(null), t.getMessage() + "; the outcome is unknown: transaction " + txId
+                + " may have committed, so check it (its events, or the balances) before submitting again", txId, false, e);
     }
 
     private static LedgerException notCommitted(final String name, final CommitException e) {
@@ -68,7 +81,7 @@ final class ChaincodeCalls {
                 }
                 pause(i);
             } catch (SubmitException | CommitStatusException e) {
-                throw EnergyLedger.translate(name, e);
+                throw outcomeUnknown(name, e);
             } catch (CommitException e) {
                 if (!readConflict(e) || i >= attempts) {
                     throw notCommitted(name, e);

@@ -100,7 +100,7 @@ class TokenIT {
                 payers.add("org:" + c.profile().mspId());
             }
         }
-        // A hot account that many pay at once: the issuer's user's identity account.
+        // A hot account that many pay at once: the issuer's org account.
         final String hot = "org:" + issuerMsp;
         final Map<String, Long> start = new LinkedHashMap<>();
         for (final String p : payers) {
@@ -126,11 +126,9 @@ class TokenIT {
             }));
         }
         pool.shutdown();
-        int transfers = 0;
         for (final Future<Integer> f : done) {
-            transfers += f.get(10, TimeUnit.MINUTES);
+            f.get(10, TimeUnit.MINUTES);   // every transfer returned committed (or the test fails here)
         }
-        assertThat(transfers).isEqualTo(payers.size() * rounds * 2);
         PeerHeights.awaitSame("grid", admins.values(), PeerHeights.DEFAULT_WAIT);
         // Each payer paid 10 + 3 per round and received 3 per round from its neighbour.
         for (final String p : payers) {

@@ -12,8 +12,9 @@ import java.util.regex.Pattern;
  * Token account ids. Three kinds, told apart by their prefix:
  * <ul>
  *   <li>{@code org:<MSP id>}: a member org's account, moved by that org's admins;</li>
- *   <li>{@code id:<64 hex>}: an identity's account, the SHA-256 of its Fabric identity id (subject
- *       and issuer), moved by that identity alone;</li>
+ *   <li>{@code id:<64 hex>}: an identity's account, the SHA-256 of its MSP id, a newline and its
+ *       Fabric identity id (subject and issuer), moved by that identity alone (the MSP id is in the
+ *       hash because two orgs' CAs may issue certificates with equal subject and issuer names);</li>
  *   <li>{@code escrow:<kind>:<id>}: an escrow account, moved only by the chaincode's own rules
  *       (a flexibility request's escrow, a DR event's budget), never by a transfer.</li>
  * </ul>
@@ -32,9 +33,14 @@ final class Accounts {
         return ORG + mspId;
     }
 
-    /** The account of the identity with Fabric identity id {@code identityId}. */
-    static String identity(final String identityId) {
-        return IDENTITY + Hex.encode(Sha256.of(identityId.getBytes(StandardCharsets.UTF_8)));
+    /** The account of the identity of {@code mspId} with Fabric identity id {@code identityId}. */
+    static String identity(final String mspId, final String identityId) {
+        return IDENTITY + Hex.encode(Sha256.of((mspId + "\n" + identityId).getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** The caller's own identity account. */
+    static String identity(final Caller caller) {
+        return identity(caller.mspId(), caller.id());
     }
 
     static String escrow(final String kind, final String id) {
@@ -66,7 +72,7 @@ final class Accounts {
         if (isEscrow(account)) {
             throw Failures.fail(ErrorCode.ACCESS_DENIED, "escrow account " + account + " is moved only by the market's rules, not by " + action);
         }
-        if (account.equals(identity(caller.id()))) {
+        if (account.equals(identity(caller))) {
             return;
         }
         if (account.equals(org(caller.mspId())) && caller.role() == energy.flexledger.chaincode.Role.ADMIN) {
@@ -74,6 +80,6 @@ final class Accounts {
         }
         throw Failures.fail(ErrorCode.ACCESS_DENIED, "identity of " + caller.mspId() + " with role "
                 + caller.role().name().toLowerCase(java.util.Locale.ROOT) + " may not " + action + " from " + account
-                + ": an identity moves its own account (" + identity(caller.id()) + "), an org's admin the org's (" + org(caller.mspId()) + ")");
+                + ": an identity moves its own account (" + identity(caller) + "), an org's admin the org's (" + org(caller.mspId()) + ")");
     }
 }

@@ -65,7 +65,7 @@ public final class TokenContract extends CheckedContract {
     @Transaction(name = "MyAccount", intent = Transaction.TYPE.EVALUATE)
     public Balance myAccount(final Context ctx) {
         final Caller caller = Caller.of(ctx).requireMemberReader();
-        return new TokenLedger(ctx.getStub()).balance(Accounts.identity(caller.id()));
+        return new TokenLedger(ctx.getStub()).balance(Accounts.identity(caller));
     }
 
     @Transaction(name = "TotalSupply", intent = Transaction.TYPE.EVALUATE)
@@ -132,7 +132,7 @@ public final class TokenContract extends CheckedContract {
         positive(amount);
         notEscrow(owner, "owner");
         notEscrow(to, "to");
-        final String spender = Accounts.identity(caller.id());
+        final String spender = Accounts.identity(caller);
         final long allowed = ledger.allowance(owner, spender).map(Allowance::amount).orElse(0L);
         if (allowed < amount) {
             throw Failures.fail(ErrorCode.INSUFFICIENT_FUNDS, spender + " may move " + allowed + " out of " + owner + ", less than " + amount);
@@ -174,11 +174,18 @@ public final class TokenContract extends CheckedContract {
         return t;
     }
 
-    /** Folds an account's rows into one (any member; changes no balance). Receive-only accounts grow rows until compacted. */
+    /**
+     * Folds an account's rows into one; changes no balance. Only whoever controls the account: a
+     * fold invalidates that account's concurrent debits, so no one else may cause it (escrow is
+     * folded by the market's rules when they debit it).
+     */
     @Transaction(name = "Compact", intent = Transaction.TYPE.SUBMIT)
     public Balance compact(final Context ctx, final String account) {
-        Caller.of(ctx).requireMemberWriter("compact an account");
-        return new TokenLedger(ctx.getStub()).compact(Accounts.require(account, "account"));
+        final Caller caller = Caller.of(ctx);
+        caller.requireMemberWriter("compact an account");
+        Accounts.require(account, "account");
+        Accounts.requireControl(caller, account, "compact");
+        return new TokenLedger(ctx.getStub()).compact(account);
     }
 
     /** The whole ledger summed: minted, burned, balances, escrow, supply (evaluate; reads every row). */

@@ -233,16 +233,21 @@ final class TokenLedger {
         }
         long balances = 0;
         long escrow = 0;
-        for (final Map.Entry<String, Long> e : perAccount.entrySet()) {
-            if (Accounts.isEscrow(e.getKey())) {
-                escrow = Math.addExact(escrow, e.getValue());
-            } else {
-                balances = Math.addExact(balances, e.getValue());
-            }
-        }
+        final boolean consistent;
         final Supply s = supply();
-        return new Audit(s.minted(), s.burned(), balances, escrow, s.supply(), perAccount.size(), rows,
-                s.supply() == balances + escrow);
+        try {
+            for (final Map.Entry<String, Long> e : perAccount.entrySet()) {
+                if (Accounts.isEscrow(e.getKey())) {
+                    escrow = Math.addExact(escrow, e.getValue());
+                } else {
+                    balances = Math.addExact(balances, e.getValue());
+                }
+            }
+            consistent = s.supply() == Math.addExact(balances, escrow);
+        } catch (ArithmeticException e) {
+            throw Failures.fail(ErrorCode.INVALID_STATE, "the token balances overflow a long: the ledger is corrupt");
+        }
+        return new Audit(s.minted(), s.burned(), balances, escrow, s.supply(), perAccount.size(), rows, consistent);
     }
 
     /** The chaincode event of this transaction (Fabric keeps one per transaction). */

@@ -48,7 +48,7 @@ class TokenContractTest {
     }
 
     private static String id(final String msp, final String ou, final String name) {
-        return Accounts.identity(FakeLedger.idOf(msp, ou, name));
+        return Accounts.identity(msp, FakeLedger.idOf(msp, ou, name));
     }
 
     private void initialized() {
@@ -150,7 +150,9 @@ class TokenContractTest {
         for (int i = 0; i < 4; i++) {
             call("mint", ledger.as(ISSUER, "admin").context(), target, "7");
         }
-        assertThat(call("compact", ledger.as(AGG, "client").context(), target)).containsEntry("balance", 28L).containsEntry("rows", 4L);
+        refused("ACCESS_DENIED", "compact", ledger.as(AGG, "client").context(), target);
+        assertThat(call("compact", ledger.as(COMMUNITY, "client", "meter-owner").context(), target)).containsEntry("balance", 28L)
+                .containsEntry("rows", 4L);
         assertThat(call("balanceOf", ledger.as(AGG, "client").context(), target)).containsEntry("balance", 28L).containsEntry("rows", 1L);
         assertThat(call("audit", ledger.as(AGG, "client").context())).containsEntry("supply", 28L).containsEntry("balances", 28L)
                 .containsEntry("consistent", true);
@@ -198,6 +200,19 @@ class TokenContractTest {
         assertThat(audit).containsEntry("minted", 1500L).containsEntry("burned", 100L).containsEntry("escrow", 150L)
                 .containsEntry("balances", 1250L).containsEntry("supply", 1400L).containsEntry("consistent", true).containsEntry("accounts", 4L);
         refused("ACCESS_DENIED", "audit", ledger.as("OutsiderMSP", "admin").context());
+    }
+
+    @Test
+    void anIdentityOfAnotherOrgWithTheSameNamesHasAnotherAccount() {
+        initialized();
+        // Two orgs' CAs may issue certificates with equal subject and issuer names: same identity id.
+        final String sameId = "x509::CN=alice,OU=client,O=X::CN=ca,O=X";
+        final String alices = Accounts.identity(AGG, sameId);
+        assertThat(Accounts.identity(COMMUNITY, sameId)).isNotEqualTo(alices);
+        call("mint", ledger.as(ISSUER, "admin").context(), alices, "100");
+        refused("ACCESS_DENIED", "transfer", ledger.asId(COMMUNITY, "client", sameId).context(), alices, Accounts.org(COMMUNITY), "100");
+        call("transfer", ledger.asId(AGG, "client", sameId).context(), alices, Accounts.org(COMMUNITY), "100");
+        assertThat(balance(Accounts.org(COMMUNITY))).isEqualTo(100);
     }
 
     @Test
