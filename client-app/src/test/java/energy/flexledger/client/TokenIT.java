@@ -89,6 +89,51 @@ class TokenIT {
         assertThat(balance(account)).isEqualTo(before);
     }
 
+    /**
+     * Two debits of one account that together exceed its balance, submitted at the same moment by
+     * two identities allowed to move it (its org's admin, twice): exactly one commits, the other
+     * is refused with INSUFFICIENT_FUNDS (when it read the balance after the first committed, or
+     * when the ledger invalidated it and the client submitted it again), never both.
+     */
+    @Test
+    void twoConcurrentDebitsThatTogetherOverdrawCommitOnlyOnce() throws Exception {
+        final Path work = EnergyRoleMatrix.work();
+        final LedgerConnection payer = admins.values().stream().filter(c -> c != issuer).findFirst().orElseThrow();
+        final String account = "org:" + payer.profile().mspId();
+        final String org = EnergyRoleMatrix.orgsByMsp(work).get(payer.profile().mspId());
+        try (LedgerConnection second = LedgerConnection.open(MemberProfile.fromWork(work, org, "admin"))) {
+            final long balance = balance(account);
+            issuer.token("grid").mint(account, 100);
+            PeerHeights.awaitSame("grid", admins.values(), PeerHeights.DEFAULT_WAIT);
+            final long start = balance(account);
+            assertThat(start).isEqualTo(balance + 100);
+            final long amount = start / 2 + 1;   // two of them overdraw
+            final java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+            final ExecutorService pool = Executors.newFixedThreadPool(2);
+            final List<Future<String>> results = new ArrayList<>();
+            for (final LedgerConnection c : List.of(payer, second)) {
+                results.add(pool.submit(() -> {
+                    go.await();
+                    try {
+                        c.token("grid").transfer(account, "org:" + issuerMsp, amount);
+                        return "committed";
+                    } catch (LedgerException e) {
+                        return e.code().map(Enum::name).orElse("ERROR " + e.getMessage());
+                    }
+                }));
+            }
+            go.countDown();
+            pool.shutdown();
+            final List<String> outcomes = new ArrayList<>();
+            for (final Future<String> f : results) {
+                outcomes.add(f.get(5, TimeUnit.MINUTES));
+            }
+            assertThat(outcomes).containsExactlyInAnyOrder("committed", ErrorCode.INSUFFICIENT_FUNDS.name());
+            PeerHeights.awaitSame("grid", admins.values(), PeerHeights.DEFAULT_WAIT);
+            assertThat(balance(account)).isEqualTo(start - amount);
+        }
+    }
+
     @Test
     void concurrentPaymentsConserveEveryToken() throws Exception {
         final TokenLedger token = issuer.token("grid");
