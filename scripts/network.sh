@@ -870,6 +870,42 @@ cmd_revoke() {
   done
 }
 
+# The config of CHANNEL, decoded to JSON in DIR/config.json (fetched as ORG's admin).
+fetch_channel_config() {  # org channel dir
+  (peer_cli_env "$1" admin
+   retry 5 peer channel fetch config "$3/block.pb" -c "$2" -o "127.0.0.1:$(orderer_port)" --tls --cafile "$(orderer_tlsca)") >"$3/fetch.log" 2>&1 \
+    || { cat "$3/fetch.log" >&2; die "could not fetch the config of '$2'"; }
+  configtxlator proto_decode --input "$3/block.pb" --type common.Block > "$3/block.json"
+  jq '.data.data[0].payload.data.config' "$3/block.json" > "$3/config.json"
+  jq -r '.header.number' "$3/block.json"
+}
+
+# Waits until every peer of CHANNEL (those in CHANNEL_ORGS) has block NUM.
+wait_channel_height() {  # channel num
+  local p i height
+  for p in ${CHANNEL_ORGS[$1]}; do
+    for i in $(seq 1 120); do
+      height=$(peer_cli_env "$p"; peer channel getinfo -c "$1" 2>/dev/null | sed -nE 's/.*"height":([0-9]+).*/\1/p') || height=
+      [ -n "$height" ] && [ "$height" -gt "$2" ] && break
+      [ "$i" = 120 ] && die "peer0.$p has not committed block $2 of '$1' within 60s (height ${height:-unknown})"
+      sleep 0.5
+    done
+  done
+}
+
+# DIR/config.json and DIR/modified.json as a config update envelope for CHANNEL, DIR/envelope.pb
+# (configtxlator compute_update), ready for signatures and `peer channel update`.
+config_update_envelope() {  # channel dir
+  local ch=$1 tmp=$2
+  configtxlator proto_encode --input "$tmp/config.json" --type common.Config --output "$tmp/config.pb"
+  configtxlator proto_encode --input "$tmp/modified.json" --type common.Config --output "$tmp/modified.pb"
+  configtxlator compute_update --channel_id "$ch" --original "$tmp/config.pb" --updated "$tmp/modified.pb" --output "$tmp/update.pb"
+  configtxlator proto_decode --input "$tmp/update.pb" --type common.ConfigUpdate > "$tmp/update.json"
+  jq -n --arg ch "$ch" --slurpfile u "$tmp/update.json" \
+    '{payload: {header: {channel_header: {channel_id: $ch, type: 2}}, data: {config_update: $u[0]}}}' > "$tmp/envelope.json"
+  configtxlator proto_encode --input "$tmp/envelope.json" --type common.Envelope --output "$tmp/envelope.pb"
+}
+
 # channel_set_crl ORG CHANNEL: ORG's msp/crls/crl.pem as the revocation_list of ORG's MSP in the
 # channel's config (fetch, decode, edit with jq, compute the update with configtxlator, submit as
 # ORG's Admin), then waits for every peer of the channel to commit the config block.
@@ -878,10 +914,7 @@ channel_set_crl() {
   crl="$(org_dir "$org")/msp/crls/crl.pem"
   [ -s "$crl" ] || die "no CRL at $crl"
   tmp=$(mktemp -d "$WORK/channel-artifacts/crl.XXXXXX")
-  (peer_cli_env "$org" admin
-   peer channel fetch config "$tmp/block.pb" -c "$ch" -o "127.0.0.1:$(orderer_port)" --tls --cafile "$(orderer_tlsca)") >"$tmp/fetch.log" 2>&1 \
-    || { cat "$tmp/fetch.log" >&2; die "could not fetch the config of '$ch'"; }
-  configtxlator proto_decode --input "$tmp/block.pb" --type common.Block | jq '.data.data[0].payload.data.config' > "$tmp/config.json"
+  fetch_channel_config "$org" "$ch" "$tmp" >/dev/null
   jq -e --arg m "$mspid" '.channel_group.groups.Application.groups[$m]' "$tmp/config.json" >/dev/null \
     || die "$mspid is not a member of '$ch'"
   jq --arg m "$mspid" --arg c "$(base64 -w0 < "$crl")" \
@@ -889,35 +922,18 @@ channel_set_crl() {
   if cmp -s <(jq -S . "$tmp/config.json") <(jq -S . "$tmp/modified.json"); then
     rm -rf "$tmp"; log "channel '$ch': $mspid already carries this CRL"; return 0
   fi
-  configtxlator proto_encode --input "$tmp/config.json" --type common.Config --output "$tmp/config.pb"
-  configtxlator proto_encode --input "$tmp/modified.json" --type common.Config --output "$tmp/modified.pb"
-  configtxlator compute_update --channel_id "$ch" --original "$tmp/config.pb" --updated "$tmp/modified.pb" --output "$tmp/update.pb"
-  configtxlator proto_decode --input "$tmp/update.pb" --type common.ConfigUpdate > "$tmp/update.json"
-  jq -n --arg ch "$ch" --slurpfile u "$tmp/update.json" \
-    '{payload: {header: {channel_header: {channel_id: $ch, type: 2}}, data: {config_update: $u[0]}}}' > "$tmp/envelope.json"
-  configtxlator proto_encode --input "$tmp/envelope.json" --type common.Envelope --output "$tmp/envelope.pb"
+  config_update_envelope "$ch" "$tmp"
   log "channel '$ch': submitting $mspid's new CRL (config update signed by $mspid's Admin)"
   (peer_cli_env "$org" admin
    peer channel update -f "$tmp/envelope.pb" -c "$ch" -o "127.0.0.1:$(orderer_port)" --tls --cafile "$(orderer_tlsca)") >"$tmp/update.log" 2>&1 \
     || { cat "$tmp/update.log" >&2; die "the config update of '$ch' was refused"; }
   cat "$tmp/update.log" >> "$LOGS/admin.log"
   # The update is the channel's newest config block: every peer of the channel must have it.
-  local num p i height
-  (peer_cli_env "$org" admin
-   retry 10 peer channel fetch config "$tmp/new.pb" -c "$ch" -o "127.0.0.1:$(orderer_port)" --tls --cafile "$(orderer_tlsca)") >/dev/null 2>&1 \
-    || die "could not fetch the new config block of '$ch'"
-  num=$(configtxlator proto_decode --input "$tmp/new.pb" --type common.Block | jq -r '.header.number')
-  jq -e --arg m "$mspid" '.data.data[0].payload.data.config.channel_group.groups.Application.groups[$m].values.MSP.value.config.revocation_list | length > 0' \
-    <(configtxlator proto_decode --input "$tmp/new.pb" --type common.Block) >/dev/null \
+  local num
+  num=$(fetch_channel_config "$org" "$ch" "$tmp")
+  jq -e --arg m "$mspid" '.channel_group.groups.Application.groups[$m].values.MSP.value.config.revocation_list | length > 0' "$tmp/config.json" >/dev/null \
     || die "the newest config block of '$ch' (block $num) does not carry $mspid's CRL"
-  for p in ${CHANNEL_ORGS[$ch]}; do
-    for i in $(seq 1 120); do
-      height=$(peer_cli_env "$p"; peer channel getinfo -c "$ch" 2>/dev/null | sed -nE 's/.*"height":([0-9]+).*/\1/p')
-      [ -n "$height" ] && [ "$height" -gt "$num" ] && break
-      [ "$i" = 120 ] && die "peer0.$p has not committed config block $num of '$ch' within 60s (height ${height:-unknown})"
-      sleep 0.5
-    done
-  done
+  wait_channel_height "$ch" "$num"
   rm -rf "$tmp"
   log "channel '$ch': config block $num with $mspid's CRL committed on the peers of ${CHANNEL_ORGS[$ch]}"
 }

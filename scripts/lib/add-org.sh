@@ -171,29 +171,6 @@ add_org_check_spec() {
   rm -f "$err"
 }
 
-# The config of CHANNEL, decoded to JSON in DIR/config.json (fetched as ORG's admin).
-fetch_channel_config() {  # org channel dir
-  (peer_cli_env "$1" admin
-   retry 5 peer channel fetch config "$3/block.pb" -c "$2" -o "127.0.0.1:$(orderer_port)" --tls --cafile "$(orderer_tlsca)") >"$3/fetch.log" 2>&1 \
-    || { cat "$3/fetch.log" >&2; die "could not fetch the config of '$2'"; }
-  configtxlator proto_decode --input "$3/block.pb" --type common.Block > "$3/block.json"
-  jq '.data.data[0].payload.data.config' "$3/block.json" > "$3/config.json"
-  jq -r '.header.number' "$3/block.json"
-}
-
-# Waits until every peer of CHANNEL (those in CHANNEL_ORGS) has block NUM.
-wait_channel_height() {  # channel num
-  local p i height
-  for p in ${CHANNEL_ORGS[$1]}; do
-    for i in $(seq 1 120); do
-      height=$(peer_cli_env "$p"; peer channel getinfo -c "$1" 2>/dev/null | sed -nE 's/.*"height":([0-9]+).*/\1/p') || height=
-      [ -n "$height" ] && [ "$height" -gt "$2" ] && break
-      [ "$i" = 120 ] && die "peer0.$p has not committed block $2 of '$1' within 60s (height ${height:-unknown})"
-      sleep 0.5
-    done
-  done
-}
-
 # Step 2: the org in CHANNEL's configuration, by an update a majority of the members' admins sign.
 add_org_channel() {
   local name=$1 ch=$2 msp=${MSP[$1]} tmp
@@ -238,13 +215,7 @@ EOF
     | extend("MemberWriters"; ["ADMIN", "CLIENT"])
     | extend("MemberReaders"; ["ADMIN", "PEER", "CLIENT"])
     | extend("AnyTwoMembers"; ["PEER"])' "$tmp/config.json" > "$tmp/modified.json" || die "could not edit the config of '$ch'"
-  configtxlator proto_encode --input "$tmp/config.json" --type common.Config --output "$tmp/config.pb"
-  configtxlator proto_encode --input "$tmp/modified.json" --type common.Config --output "$tmp/modified.pb"
-  configtxlator compute_update --channel_id "$ch" --original "$tmp/config.pb" --updated "$tmp/modified.pb" --output "$tmp/update.pb"
-  configtxlator proto_decode --input "$tmp/update.pb" --type common.ConfigUpdate > "$tmp/update.json"
-  jq -n --arg ch "$ch" --slurpfile u "$tmp/update.json" \
-    '{payload: {header: {channel_header: {channel_id: $ch, type: 2}}, data: {config_update: $u[0]}}}' > "$tmp/envelope.json"
-  configtxlator proto_encode --input "$tmp/envelope.json" --type common.Envelope --output "$tmp/envelope.pb"
+  config_update_envelope "$ch" "$tmp"
   # MAJORITY Admins: more than half of the channel's member orgs sign; the last one submits.
   local members=(${CHANNEL_ORGS[$ch]}) needed i signers=()
   needed=$(( ${#members[@]} / 2 + 1 ))

@@ -1,6 +1,7 @@
 package energy.flexledger.chaincode.energy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hyperledger.fabric.contract.RouterMetadata.at;
 
 import energy.flexledger.spec.Json;
 import java.util.List;
@@ -10,15 +11,6 @@ import org.junit.jupiter.api.Test;
 
 /** What {@code org.hyperledger.fabric:GetMetadata} answers: the real types of arguments and results. */
 class MetadataTest {
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> at(final Object map, final String... path) {
-        Object at = map;
-        for (final String p : path) {
-            at = ((Map<String, Object>) at).get(p);
-        }
-        return (Map<String, Object>) at;
-    }
-
     @Test
     @SuppressWarnings("unchecked")
     void everyTransactionNamesItsTypesAndEveryTypeItsMembers() {

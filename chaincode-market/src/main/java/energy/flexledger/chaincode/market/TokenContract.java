@@ -87,9 +87,7 @@ public final class TokenContract extends CheckedContract {
         Accounts.requireControl(caller, from, "transfer");
         notEscrow(to, "to");
         ledger.move(from, to, amount, "transfer");
-        final Transfer t = new Transfer(from, to, amount, "transfer", ledger.txId());
-        ledger.emit("Transfer", t);
-        return t;
+        return announced(ledger, from, to, amount, "transfer");
     }
 
     /** Lets {@code spender} move up to {@code amount} out of {@code owner} (an account the caller controls); 0 withdraws. */
@@ -139,9 +137,7 @@ public final class TokenContract extends CheckedContract {
         }
         ledger.setAllowance(owner, spender, allowed - amount);
         ledger.move(owner, to, amount, "transfer");
-        final Transfer t = new Transfer(owner, to, amount, "transfer", ledger.txId());
-        ledger.emit("Transfer", t);
-        return t;
+        return announced(ledger, owner, to, amount, "transfer");
     }
 
     /** New tokens into {@code to}: an admin of a member holding the ISSUER role. */
@@ -154,9 +150,7 @@ public final class TokenContract extends CheckedContract {
         positive(amount);
         notEscrow(to, "to");
         ledger.mint(to, amount);
-        final Transfer t = new Transfer("", to, amount, "mint", ledger.txId());
-        ledger.emit("Transfer", t);
-        return t;
+        return announced(ledger, "", to, amount, "mint");
     }
 
     /** Destroys {@code amount} from an account the caller controls: an admin of a member holding the ISSUER role. */
@@ -169,9 +163,7 @@ public final class TokenContract extends CheckedContract {
         positive(amount);
         Accounts.requireControl(caller, from, "burn");
         ledger.burn(from, amount);
-        final Transfer t = new Transfer(from, "", amount, "burn", ledger.txId());
-        ledger.emit("Transfer", t);
-        return t;
+        return announced(ledger, from, "", amount, "burn");
     }
 
     /**
@@ -193,6 +185,13 @@ public final class TokenContract extends CheckedContract {
     public Audit audit(final Context ctx) {
         Caller.of(ctx).requireMemberReader();
         return new TokenLedger(ctx.getStub()).audit();
+    }
+
+    /** The Transfer event of this transaction, and its result. */
+    private static Transfer announced(final TokenLedger ledger, final String from, final String to, final long amount, final String reason) {
+        final Transfer t = new Transfer(from, to, amount, reason, ledger.txId());
+        ledger.emit("Transfer", t);
+        return t;
     }
 
     private static Caller issuerAdmin(final Context ctx, final String action) {

@@ -63,16 +63,25 @@ final class TokenLedger {
     /** The rows of {@code account}, keyed by their state keys (sorted). */
     private Map<String, Delta> rows(final String account) {
         final Map<String, Delta> out = new TreeMap<>();
-        try (QueryResultsIterator<KeyValue> it = stub.getStateByPartialCompositeKey(DELTA, account)) {
+        scan(Delta.class, out::put, DELTA, account);
+        return out;
+    }
+
+    /**
+     * Every value under {@code objectType/attributes...}, in key order, to {@code each} (a range
+     * read: in a submit, Fabric re-checks it at validation). Failures of {@code each} pass through.
+     */
+    private <T> void scan(final Class<T> type, final java.util.function.BiConsumer<String, T> each, final String objectType,
+            final String... attributes) {
+        try (QueryResultsIterator<KeyValue> it = stub.getStateByPartialCompositeKey(objectType, attributes)) {
             for (final KeyValue kv : it) {
-                out.put(kv.getKey(), decode(kv.getValue(), Delta.class, kv.getKey()));
+                each.accept(kv.getKey(), decode(kv.getValue(), type, kv.getKey()));
             }
-        } catch (SpecException | org.hyperledger.fabric.shim.ChaincodeException e) {
+        } catch (SpecException | org.hyperledger.fabric.shim.ChaincodeException | ArithmeticException e) {
             throw e;
         } catch (Exception e) {
-            throw new IllegalStateException("reading the rows of " + account + " failed", e);
+            throw new IllegalStateException("reading " + objectType + " failed", e);
         }
-        return out;
     }
 
     private static <T> T decode(final byte[] bytes, final Class<T> type, final String key) {
@@ -157,22 +166,16 @@ final class TokenLedger {
     }
 
     Supply supply() {
-        long minted = 0;
-        long burned = 0;
-        try (QueryResultsIterator<KeyValue> it = stub.getStateByPartialCompositeKey(SUPPLY)) {
-            for (final KeyValue kv : it) {
-                final SupplyChange c = decode(kv.getValue(), SupplyChange.class, kv.getKey());
-                minted = Math.addExact(minted, c.minted());
-                burned = Math.addExact(burned, c.burned());
-            }
+        final long[] total = new long[2];   // minted, burned
+        try {
+            scan(SupplyChange.class, (key, c) -> {
+                total[0] = Math.addExact(total[0], c.minted());
+                total[1] = Math.addExact(total[1], c.burned());
+            }, SUPPLY);
         } catch (ArithmeticException e) {
             throw Failures.fail(ErrorCode.INVALID_STATE, "the supply rows overflow a long: the ledger is corrupt");
-        } catch (SpecException | org.hyperledger.fabric.shim.ChaincodeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IllegalStateException("reading the supply failed", e);
         }
-        return new Supply(minted, burned, minted - burned);
+        return new Supply(total[0], total[1], total[0] - total[1]);
     }
 
     /** New tokens into {@code to}; OVERFLOW when the supply would exceed a long. */
@@ -217,19 +220,14 @@ final class TokenLedger {
     /** The whole ledger summed (an evaluate: it reads every row). */
     Audit audit() {
         final Map<String, Long> perAccount = new TreeMap<>();
-        long rows = 0;
-        try (QueryResultsIterator<KeyValue> it = stub.getStateByPartialCompositeKey(DELTA)) {
-            for (final KeyValue kv : it) {
-                final Delta d = decode(kv.getValue(), Delta.class, kv.getKey());
+        final long[] rows = {0};
+        try {
+            scan(Delta.class, (key, d) -> {
                 perAccount.merge(d.account(), d.amount(), Math::addExact);
-                rows++;
-            }
+                rows[0]++;
+            }, DELTA);
         } catch (ArithmeticException e) {
             throw Failures.fail(ErrorCode.INVALID_STATE, "the token rows overflow a long: the ledger is corrupt");
-        } catch (SpecException | org.hyperledger.fabric.shim.ChaincodeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IllegalStateException("reading the token rows failed", e);
         }
         long balances = 0;
         long escrow = 0;
@@ -247,7 +245,7 @@ final class TokenLedger {
         } catch (ArithmeticException e) {
             throw Failures.fail(ErrorCode.INVALID_STATE, "the token balances overflow a long: the ledger is corrupt");
         }
-        return new Audit(s.minted(), s.burned(), balances, escrow, s.supply(), perAccount.size(), rows, consistent);
+        return new Audit(s.minted(), s.burned(), balances, escrow, s.supply(), perAccount.size(), rows[0], consistent);
     }
 
     /** The chaincode event of this transaction (Fabric keeps one per transaction). */

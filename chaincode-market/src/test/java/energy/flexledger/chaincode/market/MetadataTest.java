@@ -1,6 +1,7 @@
 package energy.flexledger.chaincode.market;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hyperledger.fabric.contract.RouterMetadata.at;
 
 import energy.flexledger.spec.Json;
 import java.util.List;
@@ -15,15 +16,6 @@ import org.junit.jupiter.api.Test;
  * transaction names its real types.
  */
 class MetadataTest {
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> at(final Object map, final String... path) {
-        Object at = map;
-        for (final String p : path) {
-            at = ((Map<String, Object>) at).get(p);
-        }
-        return (Map<String, Object>) at;
-    }
-
     @Test
     @SuppressWarnings("unchecked")
     void theTokenContractDescribesItsTransactionsAndTypes() {

@@ -17,4 +17,14 @@ public final class RouterMetadata {
         MetadataBuilder.initialize(router.getRoutingRegistry(), router.getTypeRegistry());
         return MetadataBuilder.getMetadata();
     }
+
+    /** The object at {@code path} (member names) inside a parsed metadata tree. */
+    @SuppressWarnings("unchecked")
+    public static java.util.Map<String, Object> at(final Object map, final String... path) {
+        Object at = map;
+        for (final String p : path) {
+            at = ((java.util.Map<String, Object>) at).get(p);
+        }
+        return (java.util.Map<String, Object>) at;
+    }
 }
