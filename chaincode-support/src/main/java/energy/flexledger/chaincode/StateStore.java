@@ -76,6 +76,45 @@ public final class StateStore {
     }
 
     /**
+     * Every value under {@code type/prefix...}, in key order, as a {@code valueType}. Not paged, so
+     * it may run in a submit transaction: Fabric re-checks the range at validation, and a key added
+     * or removed in it meanwhile invalidates the transaction (phantom read).
+     */
+    public <T> List<T> values(final Class<T> valueType, final String type, final String... prefix) {
+        final List<T> out = new ArrayList<>();
+        try (QueryResultsIterator<KeyValue> it = stub.getStateByPartialCompositeKey(type, prefix)) {
+            for (final KeyValue kv : it) {
+                out.add(decode(kv.getValue(), valueType, kv.getKey()));
+            }
+        } catch (Exception e) {
+            throw closeFailure(e);
+        }
+        return out;
+    }
+
+    /** One page of the values under {@code type/prefix...} (evaluate transactions only; see {@link #indexedPage}). */
+    public <T> Page<T> valuesPage(final Class<T> valueType, final int pageSize, final String bookmark, final String type, final String... prefix) {
+        final List<T> out = new ArrayList<>();
+        final String next;
+        final String start = new CompositeKey(type, prefix).toString();
+        if (bookmark != null && !bookmark.isEmpty() && !bookmark.startsWith(start)) {
+            throw Failures.fail(ErrorCode.BAD_REQUEST, "bookmark must be one that a previous page of this query returned");
+        }
+        try (QueryResultsIteratorWithMetadata<KeyValue> it =
+                stub.getStateByPartialCompositeKeyWithPagination(new CompositeKey(type, prefix), pageSize, bookmark)) {
+            for (final KeyValue kv : it) {
+                if (kv.getKey().startsWith(start)) {
+                    out.add(decode(kv.getValue(), valueType, kv.getKey()));
+                }
+            }
+            next = it.getMetadata() == null ? "" : it.getMetadata().getBookmark();
+        } catch (Exception e) {
+            throw closeFailure(e);
+        }
+        return new Page<>(out, next);
+    }
+
+    /**
      * One page of index entries under {@code type/prefix...} (evaluate transactions only). Fabric
      * starts a page at the bookmark without checking that it lies inside the query's range, so a
      * bookmark that no page of this query returned is refused, and entries outside the prefix are

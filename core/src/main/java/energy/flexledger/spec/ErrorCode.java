@@ -61,5 +61,13 @@ public enum ErrorCode {
 
     // --- token ---
     /** An account's balance (or an allowance) is smaller than the amount to move. */
-    INSUFFICIENT_FUNDS
+    INSUFFICIENT_FUNDS,
+
+    // --- market timing and sealed bids ---
+    /** Too late: an offer or order after its deadline, a reveal after the reveal deadline. */
+    DEADLINE_PASSED,
+    /** Too early: a reveal or a clearing before the deadline, a payment before the delivery window ended. */
+    TOO_EARLY,
+    /** A revealed offer or order is not the one whose hash was sealed on the channel. */
+    SEAL_MISMATCH
 }
