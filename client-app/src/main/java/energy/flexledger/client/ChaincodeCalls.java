@@ -41,6 +41,29 @@ final class ChaincodeCalls {
     }
 
     /**
+     * {@link #submit} with transient data (never written into a block) and, when {@code endorsers}
+     * is not empty, only those orgs' peers asked to endorse: a sealed bid is endorsed by the
+     * bidder's own peer alone, so that no other org's peer sees it.
+     */
+    static Map<String, Object> submitPrivately(final Contract contract, final String name, final Map<String, byte[]> transientData,
+            final java.util.List<String> endorsers, final String... args) throws LedgerException {
+        try {
+            final org.hyperledger.fabric.client.Proposal.Builder proposal = contract.newProposal(name).addArguments(args)
+                    .putAllTransient(transientData);
+            if (!endorsers.isEmpty()) {
+                proposal.setEndorsingOrganizations(endorsers.toArray(new String[0]));
+            }
+            return parse(proposal.build().endorse().submit());
+        } catch (EndorseException e) {
+            throw EnergyLedger.translate(name, e);
+        } catch (SubmitException | CommitStatusException e) {
+            throw outcomeUnknown(name, e);
+        } catch (CommitException e) {
+            throw notCommitted(name, e);
+        }
+    }
+
+    /**
      * Endorsed and sent, or at least signed for sending, but whether it committed is not known (the
      * orderer or the commit status did not answer): never "try again", which could apply it twice.
      */

@@ -118,6 +118,16 @@ public final class LedgerConnection implements AutoCloseable {
         return new TokenLedger(gateway.getNetwork(channelName).getContract("market", "token"));
     }
 
+    /** A contract of a chaincode, as the Fabric Gateway gives it (for calls this package composes itself). */
+    org.hyperledger.fabric.client.Contract gatewayContract(final String channelName, final String chaincode, final String contractName) {
+        return gateway.getNetwork(channelName).getContract(chaincode, contractName);
+    }
+
+    /** The flexibility marketplace: chaincode-market's {@code flex} contract (MK1). */
+    public MarketLedger market(final String channelName) {
+        return new MarketLedger(gateway.getNetwork(channelName).getContract("market", "flex"), profile.mspId());
+    }
+
     /** An evaluate (query) of any chaincode's transaction through this member's gateway peer; the result's bytes. */
     public byte[] evaluate(final String channelName, final String chaincode, final String transaction, final String... args)
             throws LedgerException {

@@ -1,0 +1,110 @@
+package energy.flexledger.client;
+
+import energy.flexledger.spec.Canonical;
+import energy.flexledger.spec.Hex;
+import energy.flexledger.spec.Json;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.hyperledger.fabric.client.Contract;
+
+/**
+ * The flexibility marketplace (chaincode-market's {@code flex} contract, MK1) through the Fabric
+ * Gateway. An offer is sealed first — the bid goes into this member's implicit private data
+ * collection in a transaction endorsed by this member's own peer alone — and then submitted, which
+ * puts only its hash on the channel; after the deadline {@link #revealOffer} reads the bid back from
+ * this member's own peer and reveals it. Read conflicts are submitted again (nothing committed).
+ */
+public final class MarketLedger {
+    /** The transient field that carries a sealed bid (the chaincode's {@code Seals.TRANSIENT}). */
+    static final String SEALED = "sealed";
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final Contract contract;
+    private final String mspId;
+
+    MarketLedger(final Contract contract, final String mspId) {
+        this.contract = contract;
+        this.mspId = mspId;
+    }
+
+    /**
+     * Posts a request; its escrow leaves {@code spec.payer} in the same transaction. {@code spec}: id,
+     * zone, quantityWh, maxPrice, deadline, revealBy, windowStart, windowEnd, mode, payer.
+     */
+    public Map<String, Object> postRequest(final Map<String, Object> spec) throws LedgerException {
+        return ChaincodeCalls.submitRetrying(TokenLedger.ATTEMPTS, contract, "PostRequest", Json.write(spec));
+    }
+
+    public Map<String, Object> request(final String requestId) throws LedgerException {
+        return ChaincodeCalls.evaluate(contract, "GetRequest", requestId);
+    }
+
+    public Map<String, Object> requests(final int pageSize, final String bookmark) throws LedgerException {
+        return ChaincodeCalls.evaluate(contract, "ListRequests", Integer.toString(pageSize), bookmark == null ? "" : bookmark);
+    }
+
+    public Map<String, Object> offers(final String requestId) throws LedgerException {
+        return ChaincodeCalls.evaluate(contract, "ListOffers", requestId);
+    }
+
+    /** The bid as it will be sealed: canonical JSON with a fresh 256-bit salt. */
+    static byte[] bid(final String requestId, final String offerId, final long quantityWh, final long price, final List<String> assets) {
+        final byte[] salt = new byte[32];
+        RANDOM.nextBytes(salt);
+        final Map<String, Object> bid = new LinkedHashMap<>();
+        bid.put("requestId", requestId);
+        bid.put("offerId", offerId);
+        bid.put("quantityWh", quantityWh);
+        bid.put("price", price);
+        bid.put("assets", assets);
+        bid.put("salt", Hex.encode(salt));
+        return Canonical.write(bid).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Seals the bid with this member's own peer alone, then submits its hash to the channel. Returns
+     * {@code {"seal": {...}, "offer": {...}}}. The bid stays in this member's peer until revealed.
+     */
+    public Map<String, Object> submitOffer(final String requestId, final String offerId, final long quantityWh, final long price,
+            final List<String> assets) throws LedgerException {
+        final Map<String, Object> seal = ChaincodeCalls.submitPrivately(contract, "SealOffer",
+                Map.of(SEALED, bid(requestId, offerId, quantityWh, price, assets)), List.of(mspId), requestId, offerId);
+        final Map<String, Object> offer = ChaincodeCalls.submitRetrying(TokenLedger.ATTEMPTS, contract, "SubmitOffer", requestId, offerId);
+        final Map<String, Object> out = new LinkedHashMap<>();
+        out.put("seal", seal);
+        out.put("offer", offer);
+        return out;
+    }
+
+    public Map<String, Object> withdrawOffer(final String requestId, final String offerId) throws LedgerException {
+        return ChaincodeCalls.submitRetrying(TokenLedger.ATTEMPTS, contract, "WithdrawOffer", requestId, offerId);
+    }
+
+    /** This member's sealed bid, from its own peer (no other peer holds it). */
+    public Map<String, Object> sealedOffer(final String requestId, final String offerId) throws LedgerException {
+        return ChaincodeCalls.evaluate(contract, "MySealedOffer", requestId, offerId);
+    }
+
+    /** Reveals a sealed offer after the deadline: the bid, read back from this member's peer, checked against its hash on the channel. */
+    public Map<String, Object> revealOffer(final String requestId, final String offerId) throws LedgerException {
+        final byte[] bid = Canonical.write(sealedOffer(requestId, offerId)).getBytes(StandardCharsets.UTF_8);
+        return ChaincodeCalls.submitPrivately(contract, "RevealOffer", Map.of(SEALED, bid), List.of(), requestId, offerId);
+    }
+
+    /** Reveals exactly {@code bid} (a provider that kept its bid elsewhere, or a test of a mismatch). */
+    public Map<String, Object> revealOffer(final String requestId, final String offerId, final byte[] bid) throws LedgerException {
+        return ChaincodeCalls.submitPrivately(contract, "RevealOffer", Map.of(SEALED, bid), List.of(), requestId, offerId);
+    }
+
+    public Map<String, Object> clear(final String requestId) throws LedgerException {
+        return ChaincodeCalls.submitRetrying(TokenLedger.ATTEMPTS, contract, "ClearRequest", requestId);
+    }
+
+    /** A cleared request's exact MK1 input and output. */
+    public Map<String, Object> clearing(final String requestId) throws LedgerException {
+        return ChaincodeCalls.evaluate(contract, "GetClearing", requestId);
+    }
+}

@@ -1,0 +1,207 @@
+package energy.flexledger.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import energy.flexledger.spec.Canonical;
+import energy.flexledger.spec.ErrorCode;
+import energy.flexledger.spec.Json;
+import energy.flexledger.spec.SpecCommands;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The flexibility marketplace on the real network (chaincode-market's {@code flex} contract, MK1,
+ * decision 0017): a DSO's request locks its escrow, providers' offers stay sealed (their bids in no
+ * block, on no other org's peer) until the deadline, reveals are checked against the sealed hashes,
+ * the clearing fixes the awards and returns the unused escrow, and every balance is asserted at each
+ * step. Roles come from the consortium on the ledger: the test looks them up, it names no MSP.
+ */
+@Tag("integration")
+class MarketIT {
+    private static final Map<String, LedgerConnection> admins = new LinkedHashMap<>();
+    private static LedgerConnection issuer;
+    private static LedgerConnection dso;
+    private static String dsoMsp;
+    private static String zone;
+    private static LedgerConnection cpo;
+    private static LedgerConnection aggregator;
+
+    @BeforeAll
+    @SuppressWarnings("unchecked")
+    static void setUp() throws IOException, LedgerException {
+        final Path work = EnergyRoleMatrix.work();
+        final Map<String, String> orgs = EnergyRoleMatrix.orgsByMsp(work);
+        for (final Map.Entry<String, String> e : orgs.entrySet()) {
+            admins.put(e.getKey(), LedgerConnection.open(MemberProfile.fromWork(work, e.getValue(), "admin")));
+        }
+        final LedgerConnection any = admins.values().iterator().next();
+        for (final Map<String, Object> m : (List<Map<String, Object>>) any.consortium("grid").consortium().get("members")) {
+            final List<Object> roles = (List<Object>) m.get("roles");
+            final LedgerConnection admin = admins.get((String) m.get("mspId"));
+            if (roles.contains("ISSUER") && issuer == null) {
+                issuer = admin;
+            }
+            if (roles.contains("DSO") && !((List<Object>) m.get("zones")).isEmpty() && dso == null) {
+                dso = admin;
+                dsoMsp = (String) m.get("mspId");
+                zone = (String) ((List<Object>) m.get("zones")).get(0);
+            }
+            if (roles.contains("CPO") && cpo == null) {
+                cpo = admin;
+            }
+            if (roles.contains("AGGREGATOR") && aggregator == null) {
+                aggregator = admin;
+            }
+        }
+        assertThat(List.of(issuer, dso, cpo, aggregator)).as("an issuer, a DSO with a zone, a CPO and an aggregator").doesNotContainNull();
+        try {
+            issuer.token("grid").info();
+        } catch (LedgerException e) {
+            assertThat(e.code()).contains(ErrorCode.NOT_FOUND);
+            issuer.token("grid").initialize("FlexLedger Reward", "FLEX", 3);
+        }
+        issuer.token("grid").mint("org:" + dsoMsp, 10_000);
+    }
+
+    @AfterAll
+    static void close() {
+        admins.values().forEach(LedgerConnection::close);
+    }
+
+    private static long balance(final String account) throws LedgerException {
+        return (Long) issuer.token("grid").balance(account).get("balance");
+    }
+
+    private static ErrorCode refusal(final ThrowingCall call) {
+        try {
+            call.run();
+        } catch (LedgerException e) {
+            return e.code().orElseThrow(() -> new AssertionError("refused without a code: " + e.getMessage(), e));
+        }
+        throw new AssertionError("not refused");
+    }
+
+    @FunctionalInterface
+    interface ThrowingCall {
+        void run() throws LedgerException;
+    }
+
+    /** Waits until the wall clock (which stamps the next transaction) is past {@code epochMillis}. */
+    private static void waitUntilAfter(final long epochMillis) throws InterruptedException {
+        final long wait = epochMillis + 1 - System.currentTimeMillis();
+        if (wait > 0) {
+            Thread.sleep(wait);
+        }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aRequestThreeSealedOffersRevealAndClearingMoveExactlyTheEscrowTheyShould() throws Exception {
+        final String requestId = "it-" + Long.toString(System.currentTimeMillis(), 36);
+        final String dsoAccount = "org:" + dsoMsp;
+        final String escrow = "escrow:flex:" + requestId;
+        final long dsoBefore = balance(dsoAccount);
+        final long heightBefore = dso.blockHeight("grid");
+
+        // 1. The DSO posts 3,000 Wh at up to 200 per kWh: 600 move into the request's escrow in the same transaction.
+        final long deadline = System.currentTimeMillis() + 15_000;
+        final long windowStart = energy.flexledger.spec.Exact.ceilDiv(deadline + 60_000, 900_000L) * 900_000L;
+        final Map<String, Object> terms = new LinkedHashMap<>();
+        terms.put("id", requestId);
+        terms.put("zone", zone);
+        terms.put("quantityWh", 3000L);
+        terms.put("maxPrice", 200L);
+        terms.put("deadline", deadline);
+        terms.put("revealBy", deadline + 60_000);
+        terms.put("windowStart", windowStart);
+        terms.put("windowEnd", windowStart + 3_600_000);
+        terms.put("mode", "MERIT");
+        terms.put("payer", dsoAccount);
+        assertThat(dso.market("grid").postRequest(terms)).containsEntry("escrow", 600L).containsEntry("status", "OPEN");
+        assertThat(balance(dsoAccount)).isEqualTo(dsoBefore - 600);
+        assertThat(balance(escrow)).isEqualTo(600);
+
+        // 2. Three sealed offers, at once: each bid is endorsed by its provider's own peer only.
+        final ExecutorService pool = Executors.newFixedThreadPool(3);
+        final List<Future<Map<String, Object>>> submitted = new ArrayList<>();
+        submitted.add(pool.submit(() -> cpo.market("grid").submitOffer(requestId, "cpo-1", 2000, 150, List.of("CS-1"))));
+        submitted.add(pool.submit(() -> aggregator.market("grid").submitOffer(requestId, "agg-1", 1500, 120, List.of("HH-1", "HH-2"))));
+        submitted.add(pool.submit(() -> cpo.market("grid").submitOffer(requestId, "cpo-2", 1000, 180, List.of("CS-2"))));
+        final List<String> salts = new ArrayList<>();
+        for (final Future<Map<String, Object>> f : submitted) {
+            final Map<String, Object> offer = (Map<String, Object>) f.get().get("offer");
+            assertThat(offer).containsEntry("status", "SEALED").doesNotContainKeys("price", "quantityWh");
+        }
+        pool.shutdown();
+        salts.add((String) cpo.market("grid").sealedOffer(requestId, "cpo-1").get("salt"));
+        salts.add((String) aggregator.market("grid").sealedOffer(requestId, "agg-1").get("salt"));
+        // No other org's peer holds a bid, and no block carries one (only hashes).
+        assertThat(refusal(() -> dso.market("grid").sealedOffer(requestId, "cpo-1"))).isIn(ErrorCode.NOT_FOUND, ErrorCode.ACCESS_DENIED);
+        final long heightSealed = dso.blockHeight("grid");
+        for (long b = heightBefore; b < heightSealed; b++) {
+            final String block = new String(dso.block("grid", b), StandardCharsets.ISO_8859_1);
+            for (final String salt : salts) {
+                assertThat(block).as("block " + b).doesNotContain(salt);
+            }
+        }
+        assertThat((List<Object>) dso.market("grid").offers(requestId).get("offers")).hasSize(3)
+                .allSatisfy(o -> assertThat((Map<String, Object>) o).doesNotContainKey("price"));
+        // Before the deadline nothing can be revealed or cleared.
+        assertThat(refusal(() -> cpo.market("grid").revealOffer(requestId, "cpo-1"))).isEqualTo(ErrorCode.TOO_EARLY);
+        assertThat(refusal(() -> dso.market("grid").clear(requestId))).isEqualTo(ErrorCode.TOO_EARLY);
+        // The DSO cannot take its escrow back by a transfer.
+        assertThat(refusal(() -> dso.token("grid").transfer(escrow, dsoAccount, 600))).isEqualTo(ErrorCode.ACCESS_DENIED);
+        assertThat(balance(escrow)).isEqualTo(600);
+
+        // 3. The deadline passes: no more offers; reveals are checked against the sealed hashes.
+        waitUntilAfter(deadline);
+        assertThat(refusal(() -> aggregator.market("grid").submitOffer(requestId, "agg-late", 3000, 10, List.of("HH-1"))))
+                .isEqualTo(ErrorCode.DEADLINE_PASSED);
+        final Map<String, Object> bid = new LinkedHashMap<>(cpo.market("grid").sealedOffer(requestId, "cpo-2"));
+        bid.put("price", 100L);   // cheaper than what was sealed
+        assertThat(refusal(() -> cpo.market("grid").revealOffer(requestId, "cpo-2", Canonical.write(bid).getBytes(StandardCharsets.UTF_8))))
+                .isEqualTo(ErrorCode.SEAL_MISMATCH);
+        // Offers not yet revealed: clearing waits for them (until revealBy).
+        assertThat(refusal(() -> dso.market("grid").clear(requestId))).isEqualTo(ErrorCode.TOO_EARLY);
+        assertThat(cpo.market("grid").revealOffer(requestId, "cpo-1")).containsEntry("price", 150L).containsEntry("status", "REVEALED");
+        assertThat(aggregator.market("grid").revealOffer(requestId, "agg-1")).containsEntry("price", 120L);
+        assertThat(cpo.market("grid").revealOffer(requestId, "cpo-2")).containsEntry("price", 180L);
+        assertThat(balance(escrow)).isEqualTo(600);
+
+        // 4. One org alone cannot clear (it moves escrow): the channel invalidates its endorsement.
+        final LedgerException alone = org.junit.jupiter.api.Assertions.assertThrows(LedgerException.class,
+                () -> ChaincodeCalls.submitPrivately(dso.gatewayContract("grid", "market", "flex"), "ClearRequest", Map.of(), List.of(dsoMsp),
+                        requestId));
+        assertThat(alone.getMessage()).contains("ENDORSEMENT_POLICY_FAILURE");
+        assertThat(dso.market("grid").request(requestId)).containsEntry("status", "OPEN");
+
+        // 5. Anyone clears: agg-1 (120) takes 1,500 Wh, cpo-1 (150) the other 1,500; 405 stay reserved, 195 return at once.
+        final Map<String, Object> clearing = aggregator.market("grid").clear(requestId);
+        final Map<String, Object> output = (Map<String, Object>) clearing.get("output");
+        assertThat(output).containsEntry("status", "FILLED").containsEntry("escrow", 600L).containsEntry("reserved", 405L)
+                .containsEntry("refundAtClearing", 195L).containsEntry("awardedWh", 3000L);
+        assertThat((List<Object>) output.get("awards")).extracting(a -> ((Map<String, Object>) a).get("offerId")).containsExactly("agg-1", "cpo-1");
+        assertThat(SpecCommands.mk1(clearing.get("input"))).isEqualTo(output);
+        assertThat(dso.market("grid").clearing(requestId)).isEqualTo(clearing);
+        assertThat(balance(dsoAccount)).isEqualTo(dsoBefore - 600 + 195);
+        assertThat(balance(escrow)).isEqualTo(405);
+        assertThat(refusal(() -> cpo.market("grid").clear(requestId))).isEqualTo(ErrorCode.INVALID_STATE);
+        assertThat(balance(escrow)).isEqualTo(405);
+        final Map<String, Object> audit = issuer.token("grid").audit();
+        assertThat(audit).containsEntry("consistent", true);
+        assertThat(Json.write(audit)).isNotEmpty();
+    }
+}
