@@ -49,6 +49,21 @@ public final class ContractCalls {
         return new String(serializer.toBuffer(result, TypeSchema.typeConvert(m.getReturnType())), StandardCharsets.UTF_8);
     }
 
+    /**
+     * Runs the transaction Fabric knows as {@code transaction} (its {@code @Transaction} name, as a
+     * client or another chaincode names it) and returns the result's bytes: what a chaincode-to-chaincode
+     * call receives.
+     */
+    public byte[] invoke(final String transaction, final Context ctx, final String... args) {
+        for (final Method m : contract.getClass().getMethods()) {
+            final Transaction t = m.getAnnotation(Transaction.class);
+            if (t != null && transaction.equals(t.name()) && m.getParameterCount() == args.length + 1) {
+                return call(m.getName(), ctx, args).getBytes(StandardCharsets.UTF_8);
+            }
+        }
+        throw new IllegalArgumentException("no transaction " + transaction + " with " + args.length + " arguments");
+    }
+
     private Method find(final String name, final int argCount) {
         for (final Method m : contract.getClass().getMethods()) {
             if (m.getName().equals(name) && m.getAnnotation(Transaction.class) != null && m.getParameterCount() == argCount + 1) {

@@ -53,6 +53,10 @@ public final class FakeLedger {
     private int privateReads;
     private final Map<String, String> eventsByTx = new TreeMap<>();
     private Consortium consortium = fixtureConsortium();
+    /** Other chaincodes of the channel, by name: called with the arguments and the calling transaction's context. */
+    private final Map<String, java.util.function.BiFunction<List<String>, Context, byte[]>> chaincodes = new TreeMap<>();
+    /** The chaincode that the transactions' proposals invoke (what a callee sees as the top-level chaincode). */
+    private String proposed = "test";
     private int consortiumReads;
 
     /**
@@ -76,6 +80,22 @@ public final class FakeLedger {
     /** What the {@code consortium} chaincode answers from now on. */
     public FakeLedger withConsortium(final Consortium value) {
         this.consortium = value;
+        return this;
+    }
+
+    /**
+     * Another chaincode on the channel: a call to it runs {@code handler} with the call's arguments
+     * (function first) in the calling transaction (same stub, identity and time), as Fabric runs a
+     * chaincode-to-chaincode call; a ChaincodeException becomes an error response with its message.
+     */
+    public FakeLedger withChaincode(final String name, final java.util.function.BiFunction<List<String>, Context, byte[]> handler) {
+        chaincodes.put(name, handler);
+        return this;
+    }
+
+    /** From now on, the transactions' signed proposals invoke {@code chaincode}. */
+    public FakeLedger proposing(final String chaincode) {
+        this.proposed = chaincode;
         return this;
     }
 
@@ -232,7 +252,17 @@ public final class FakeLedger {
             validationParameters.put(inv.getArgument(0), inv.<byte[]>getArgument(1).clone());
             return null;
         }).when(stub).setStateValidationParameter(anyString(), any(byte[].class));
+        final Context[] self = new Context[1];
+        when(stub.getSignedProposal()).thenReturn(signedProposal(proposed));
         when(stub.invokeChaincodeWithStringArgs(anyString(), org.mockito.ArgumentMatchers.<List<String>>any(), anyString())).thenAnswer(inv -> {
+            final java.util.function.BiFunction<List<String>, Context, byte[]> other = chaincodes.get(inv.<String>getArgument(0));
+            if (other != null) {
+                try {
+                    return org.hyperledger.fabric.shim.ResponseUtils.newSuccessResponse(other.apply(inv.getArgument(1), self[0]));
+                } catch (org.hyperledger.fabric.shim.ChaincodeException e) {
+                    return org.hyperledger.fabric.shim.ResponseUtils.newErrorResponse(e.getMessage());
+                }
+            }
             if (!Membership.CHAINCODE.equals(inv.getArgument(0)) || !List.of(Membership.QUERY).equals(inv.getArgument(1))) {
                 return org.hyperledger.fabric.shim.ResponseUtils.newErrorResponse("no such chaincode or function in the fake ledger");
             }
@@ -257,7 +287,18 @@ public final class FakeLedger {
         final Context ctx = mock(Context.class);
         when(ctx.getStub()).thenReturn(stub);
         when(ctx.getClientIdentity()).thenReturn(identity);
+        self[0] = ctx;
         return ctx;
+    }
+
+    private static org.hyperledger.fabric.protos.peer.SignedProposal signedProposal(final String chaincode) {
+        final var extension = org.hyperledger.fabric.protos.peer.ChaincodeHeaderExtension.newBuilder()
+                .setChaincodeId(org.hyperledger.fabric.protos.peer.ChaincodeID.newBuilder().setName(chaincode)).build();
+        final var channelHeader = org.hyperledger.fabric.protos.common.ChannelHeader.newBuilder().setChannelId("grid")
+                .setExtension(extension.toByteString()).build();
+        final var header = org.hyperledger.fabric.protos.common.Header.newBuilder().setChannelHeader(channelHeader.toByteString()).build();
+        final var proposal = org.hyperledger.fabric.protos.peer.Proposal.newBuilder().setHeader(header.toByteString()).build();
+        return org.hyperledger.fabric.protos.peer.SignedProposal.newBuilder().setProposalBytes(proposal.toByteString()).build();
     }
 
     /**

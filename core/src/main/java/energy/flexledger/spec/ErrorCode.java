@@ -50,6 +50,8 @@ public enum ErrorCode {
     // --- ST1 ---
     /** Baseline and actual are empty or of different lengths. */
     BAD_WINDOW,
+    /** A settlement or a measurement needs certified intervals that are not on the ledger yet (the message names them). */
+    INCOMPLETE_DATA,
 
     // --- MK1 ---
     /** A clearing mode other than SINGLE or MERIT. */

@@ -14,6 +14,7 @@ import energy.flexledger.spec.SpecException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.TreeMap;
 import org.hyperledger.fabric.shim.ChaincodeStub;
@@ -149,24 +150,88 @@ final class Intervals {
     }
 
     /**
-     * Every record of the segments that start in the page at {@code pageStart}, in start order. A
-     * segment holds the records from its own start up to the next segment's: a value planted by
-     * colluding members' altered chaincode over a range that a later segment certified cannot
-     * displace the later segment's records.
+     * Every certified record of the page at {@code pageStart}, in start order, read by single-key
+     * reads only — never a range, since Fabric refuses every write of a transaction that has run a
+     * private data range query, and chaincode-dr reads intervals inside its settlements. The chain is
+     * contiguous and a segment holds what one transaction added to one page, so the page's first
+     * segment starts at the page's first certified interval (the page start, or the chain's start) and
+     * each next one where the previous one's last record ends: one read per segment. The records must
+     * link (each names the previous one's link, the last one is the head's or is named by the next
+     * page's first record); if they do not — a value planted by colluding members' altered chaincode
+     * ahead of the chain, later overtaken by certified segments — the page is read again record by
+     * record, where a segment starting at a record's own start takes precedence. A missing segment
+     * ends the page early: the caller reports the gap.
      */
     static List<IntervalRecord> pageRecords(final StateStore state, final String collection, final String meterId, final long pageStart,
-            final long intervalMs) {
-        final long pageEnd = Math.addExact(pageStart, Math.multiplyExact(intervalMs, PAGE_RECORDS));
-        final List<Segment> segments = state.privateRange(collection, key(meterId, pageStart), key(meterId, pageEnd), Segment.class);
+            final long intervalMs, final ChainHead head) {
         final List<IntervalRecord> out = new ArrayList<>();
-        for (int i = 0; i < segments.size(); i++) {
-            final long bound = i + 1 < segments.size() ? segments.get(i + 1).firstStart() : Long.MAX_VALUE;
-            final long from = out.isEmpty() ? Long.MIN_VALUE : Math.addExact(out.get(out.size() - 1).start(), intervalMs);
-            for (final IntervalRecord record : segments.get(i).records()) {
-                if (record.start() >= from && record.start() < bound) {
-                    out.add(record);
-                }
+        final Long lastEnd = head.lastEnd();
+        if (lastEnd == null) {
+            return out;
+        }
+        final long pageEnd = Math.min(Math.addExact(pageStart, Math.multiplyExact(intervalMs, PAGE_RECORDS)), lastEnd);
+        final long first = Math.max(pageStart, head.chainStart(intervalMs));
+        long at = first;
+        boolean linked = true;
+        while (at < pageEnd && linked) {
+            final IntervalRecord[] segment = segmentAt(state, collection, meterId, at);
+            if (segment == null) {
+                break;
             }
+            long next = at;
+            for (final IntervalRecord record : segment) {
+                if (record.start() != next || record.start() >= pageEnd) {
+                    break;
+                }
+                if (!out.isEmpty() && !record.previousLink().equals(out.get(out.size() - 1).link())) {
+                    linked = false;
+                    break;
+                }
+                out.add(record);
+                next = record.end();
+            }
+            if (next == at) {
+                break;
+            }
+            at = next;
+        }
+        if (linked && !out.isEmpty()) {
+            // The last record must be the one the chain goes on from: the head's, or the next page's first record's predecessor.
+            final IntervalRecord last = out.get(out.size() - 1);
+            if (last.end() >= lastEnd) {
+                linked = last.link().equals(head.headLink());
+            } else if (last.end() >= Math.addExact(pageStart, Math.multiplyExact(intervalMs, PAGE_RECORDS))) {
+                final IntervalRecord[] following = segmentAt(state, collection, meterId, last.end());
+                linked = following == null || following[0].previousLink().equals(last.link());
+            }
+        }
+        return linked ? out : recordByRecord(state, collection, meterId, first, pageEnd, intervalMs);
+    }
+
+    /** The records of the segment that starts at {@code start}, or null when none does. */
+    private static IntervalRecord[] segmentAt(final StateStore state, final String collection, final String meterId, final long start) {
+        final Optional<Segment> segment = state.readPrivate(collection, key(meterId, start), Segment.class);
+        if (segment.isEmpty() || segment.get().records().length == 0 || segment.get().records()[0].start() != start) {
+            return null;
+        }
+        return segment.get().records();
+    }
+
+    /** The page read at every record's start: a segment that starts at a record takes precedence over an earlier one's copy. */
+    private static List<IntervalRecord> recordByRecord(final StateStore state, final String collection, final String meterId, final long first,
+            final long pageEnd, final long intervalMs) {
+        final List<IntervalRecord> out = new ArrayList<>();
+        IntervalRecord[] current = null;
+        for (long t = first; t < pageEnd; t = Math.addExact(t, intervalMs)) {
+            final IntervalRecord[] starting = segmentAt(state, collection, meterId, t);
+            if (starting != null) {
+                current = starting;
+            }
+            final IntervalRecord record = current == null ? null : find(List.of(current), t);
+            if (record == null) {
+                break;
+            }
+            out.add(record);
         }
         return out;
     }
@@ -316,7 +381,7 @@ final class Intervals {
         // Only records behind the chain head belong to the meter's certified history.
         if (lastEnd != null && start < lastEnd && start >= head.chainStart(intervalMs)) {
             final IntervalRecord record = find(pageRecords(state, asset.dataCollection(), meterId,
-                    pageStart(start, intervalMs), intervalMs), start);
+                    pageStart(start, intervalMs), intervalMs, head), start);
             if (record != null) {
                 return record;
             }
@@ -361,7 +426,7 @@ final class Intervals {
             final int pagesNeeded = pageSize / PAGE_RECORDS + 2;
             outer:
             for (int n = 0; n < pagesNeeded && pageAt <= lastPage && expected < end; n++, pageAt = Math.addExact(pageAt, span)) {
-                for (final IntervalRecord r : pageRecords(state, collection, meterId, pageAt, intervalMs)) {
+                for (final IntervalRecord r : pageRecords(state, collection, meterId, pageAt, intervalMs, head)) {
                     final long start = r.start();
                     if (start < expected || start >= end) {
                         continue;
