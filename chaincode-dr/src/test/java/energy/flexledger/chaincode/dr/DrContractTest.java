@@ -3,29 +3,342 @@ package energy.flexledger.chaincode.dr;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import energy.flexledger.chaincode.Consortium;
 import energy.flexledger.chaincode.ContractCalls;
 import energy.flexledger.chaincode.FakeLedger;
+import energy.flexledger.chaincode.Member;
+import energy.flexledger.chaincode.energy.EnergyContract;
+import energy.flexledger.chaincode.market.EscrowContract;
+import energy.flexledger.chaincode.market.TokenContract;
+import energy.flexledger.spec.Canonical;
+import energy.flexledger.spec.Fp1;
+import energy.flexledger.spec.Hex;
 import energy.flexledger.spec.Json;
+import energy.flexledger.spec.SpecCommands;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.hyperledger.fabric.contract.Context;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
+/**
+ * chaincode-dr on a stubbed ledger, calling the real energy and market contracts in the same
+ * transaction as Fabric would (chaincode-to-chaincode): a program, an enrolment, an event, commitments
+ * with collateral, a baseline from certified data and a settlement whose tokens move, every figure
+ * and balance asserted; and the BL1 and ST1 vectors through the chaincode's path.
+ */
 class DrContractTest {
-    private final DrContract contract = new DrContract();
+    private static final String DSO = "DsoMSP";
+    private static final String AGG = "AggregatorMSP";
+    private static final String COMMUNITY = "CommunityMSP";
+    private static final String CPO = "CpoMSP";
+    private static final byte[] SALT = new byte[32];
+    private static final long QUARTER = 900_000L;
+    private static final ZoneId BERLIN = ZoneId.of("Europe/Berlin");
+    /** The event day: Monday 2026-01-12; its history the 14 days before. */
+    private static final LocalDate EVENT_DAY = LocalDate.of(2026, 1, 12);
+    private static final long HISTORY_FROM = EVENT_DAY.minusDays(14).atStartOfDay(BERLIN).toInstant().toEpochMilli();
+    private static final long DAY_START = EVENT_DAY.atStartOfDay(BERLIN).toInstant().toEpochMilli();
+    /** 17:00 to 18:00 local. */
+    private static final long WINDOW_START = DAY_START + 17 * 4 * QUARTER;
+    private static final long WINDOW_END = WINDOW_START + 4 * QUARTER;
+
     private final FakeLedger ledger = new FakeLedger();
+    private final ContractCalls dr = new ContractCalls(new DrContract());
+    private final ContractCalls energy = new ContractCalls(new EnergyContract());
+    private final ContractCalls token = new ContractCalls(new TokenContract());
+    private final ContractCalls escrow = new ContractCalls(new EscrowContract());
 
-    @Test
-    void describesItselfToMembers() {
-        assertThat(Json.parseObject(new ContractCalls(contract).call("describe", ledger.as("DsoMSP", "peer").context())))
-                .containsEntry("chaincode", "dr").containsEntry("channel", "grid");
+    @BeforeEach
+    void channel() {
+        ledger.withConsortium(new Consortium(new Member[] {
+            FakeLedger.member(AGG, new String[] {"AGGREGATOR"}, new String[0], new String[] {COMMUNITY, CPO}),
+            FakeLedger.member(COMMUNITY, new String[] {"COMMUNITY"}, new String[0], new String[0]),
+            FakeLedger.member(CPO, new String[] {"CPO"}, new String[0], new String[0]),
+            FakeLedger.member(DSO, new String[] {"DSO", "ISSUER"}, new String[] {"zone-1", "zone-2"}, new String[0]),
+        }, 4, 0, "genesis"));
+        ledger.withChaincode("energy", (args, ctx) -> energy.invoke(args.get(0), ctx, rest(args)));
+        ledger.withChaincode("market", (args, ctx) -> {
+            final String[] parts = args.get(0).split(":", 2);
+            final ContractCalls contract = "token".equals(parts[0]) ? token : "escrow".equals(parts[0]) ? escrow : null;
+            if (contract == null) {
+                throw new IllegalArgumentException("no contract " + parts[0]);
+            }
+            return contract.invoke(parts[1], ctx, rest(args));
+        });
+        ledger.at(HISTORY_FROM);
+        token.call("initialize", ledger.as(DSO, "admin").context(), "FlexLedger Reward", "FLEX", "0");
+        token.call("mint", ledger.as(DSO, "admin").context(), "org:" + DSO, "100000");
+        token.call("mint", ledger.as(DSO, "admin").context(), "org:" + AGG, "1000");
+        ledger.proposing("dr");
+    }
+
+    private static String[] rest(final List<String> args) {
+        return args.subList(1, args.size()).toArray(new String[0]);
+    }
+
+    private Map<String, Object> call(final String method, final Context ctx, final String... args) {
+        return Json.parseObject(dr.call(method, ctx, args));
+    }
+
+    private void refused(final String code, final String method, final Context ctx, final String... args) {
+        final Map<String, String> before = ledger.snapshot();
+        assertThatThrownBy(() -> dr.call(method, ctx, args)).hasMessageStartingWith(code + ":");
+        ledger.abort();
+        assertThat(ledger.snapshot()).isEqualTo(before);
+    }
+
+    private long balance(final String account) {
+        return (Long) Json.parseObject(token.call("balanceOf", ledger.as(CPO, "client").context(), account)).get("balance");
+    }
+
+    /** The load of the meter in the slot starting at {@code t}: 2 kW plus 1 W per day of history, minus 1 kW during the event. */
+    private static long load(final long t) {
+        final long day = (t - HISTORY_FROM) / 86_400_000L;
+        return t >= WINDOW_START && t < WINDOW_END ? 1_000_000L : 2_000_000L + day * 1000;
+    }
+
+    /** Certifies the meter's quarter-hours in [from, to), each one sample of {@link #load}, as the community's gateway. */
+    private void certify(final String meterId, final long from, final long to) {
+        final List<Object> records = new ArrayList<>();
+        for (long t = from; t < to; t += QUARTER) {
+            records.add(Fp1.interval(SALT, meterId, t, t + QUARTER).add(t + 60_000, load(t)).digest().toRecord(meterId));
+            if (records.size() == 1000 || t + QUARTER >= to) {
+                energy.call("recordIntervals", ledger.as(COMMUNITY, "client", "gateway").transientData("records", Json.write(records)).context());
+                records.clear();
+            }
+        }
+    }
+
+    private void meter(final String meterId) {
+        final Map<String, Object> spec = new LinkedHashMap<>();
+        spec.put("assetId", meterId);
+        spec.put("type", "METER");
+        spec.put("zone", "zone-1");
+        spec.put("gatewayId", FakeLedger.idOf(COMMUNITY, "client", "gateway"));
+        spec.put("saltCommitment", Hex.encode(Fp1.saltCommitment(SALT)));
+        spec.put("earliestStart", HISTORY_FROM - 86_400_000L);
+        energy.call("registerAsset", ledger.as(COMMUNITY, "admin").context(), Json.write(spec));
+    }
+
+    private static String terms(final long slotMinutes, final String timezone, final long lookback, final List<String> holidays) {
+        final Map<String, Object> b = new LinkedHashMap<>();
+        b.put("method", "BL1");
+        b.put("slotMinutes", slotMinutes);
+        b.put("timezone", timezone);
+        b.put("weekday", Map.of("x", 3L, "y", 5L));
+        b.put("weekend", Map.of("x", 2L, "y", 3L));
+        b.put("lookbackDays", lookback);
+        b.put("holidays", holidays);
+        return Json.write(b);
+    }
+
+    private static String program(final String id, final String baselineTerms) {
+        return "{\"id\":\"" + id + "\",\"rewardRate\":100,\"penaltyRate\":50,\"capBps\":12000,\"thresholdBps\":8000,\"baseline\":" + baselineTerms
+                + "}";
+    }
+
+    private static String event(final String id, final long budget) {
+        return Json.write(Map.of("id", id, "programId", "P1", "windowStart", WINDOW_START, "windowEnd", WINDOW_END, "assets", List.of("MTR-1"),
+                "budget", budget, "payer", "org:" + DSO));
     }
 
     @Test
-    void refusesIdentitiesOutsideTheConsortium() {
-        assertThatThrownBy(() -> contract.describe(ledger.as("OrdererMSP", "admin").context())).hasMessageStartingWith("ACCESS_DENIED");
+    @SuppressWarnings("unchecked")
+    void aWholeEventFromEnrolmentToSettlementMovesExactlyWhatSt1Says() {
+        meter("MTR-1");
+        ledger.at(DAY_START + 60_000);
+        certify("MTR-1", HISTORY_FROM, DAY_START);
+        refused("ACCESS_DENIED", "createProgram", ledger.as(COMMUNITY, "admin").context(), program("P1", terms(15, "Europe/Berlin", 14, List.of())));
+        refused("BAD_SLOT_MINUTES", "createProgram", ledger.as(DSO, "admin").context(), program("P1", terms(20, "Europe/Berlin", 14, List.of())));
+        call("createProgram", ledger.as(DSO, "admin").context(), program("P1", terms(15, "Europe/Berlin", 14, List.of())));
+        refused("ACCESS_DENIED", "enrol", ledger.as(AGG, "admin").context(), "P1", "MTR-1");
+        assertThat(call("enrol", ledger.as(COMMUNITY, "admin").context(), "P1", "MTR-1")).containsEntry("status", "PENDING");
+        refused("INVALID_STATE", "createEvent", ledger.as(DSO, "admin").context(), event("E1", 10_000));
+        refused("ACCESS_DENIED", "acceptEnrolment", ledger.as(AGG, "admin").context(), "P1", "MTR-1");
+        assertThat(call("acceptEnrolment", ledger.as(DSO, "admin").context(), "P1", "MTR-1")).containsEntry("status", "ACTIVE");
+
+        // The event locks its budget from the DSO's account in the same transaction.
+        refused("ACCESS_DENIED", "createEvent", ledger.as(AGG, "admin").context(), event("E1", 10_000));
+        assertThat(call("createEvent", ledger.as(DSO, "admin").context(), event("E1", 10_000))).containsEntry("localDate", "2026-01-12");
+        assertThat(ledger.lastEventName()).isEqualTo("DrEventCreated");
+        assertThat(balance("org:" + DSO)).isEqualTo(90_000);
+        assertThat(balance("escrow:dr-budget:E1")).isEqualTo(10_000);
+
+        // The community holds no tokens: it cannot lock the collateral, so it cannot commit.
+        refused("INSUFFICIENT_FUNDS", "commit", ledger.as(COMMUNITY, "admin").context(), "E1", "MTR-1", "800000", "org:" + COMMUNITY);
+        refused("ACCESS_DENIED", "commit", ledger.as(CPO, "admin").context(), "E1", "MTR-1", "800000", "org:" + CPO);
+        // Its aggregator commits 800 W for the hour: 800,000 mWh; collateral = 80 % of it at 50 per kWh = 32; reward reserve = 120 % at 100 = 96.
+        final Map<String, Object> commitment = call("commit", ledger.as(AGG, "admin").context(), "E1", "MTR-1", "800000", "org:" + AGG);
+        assertThat(commitment).containsEntry("committedMilliWh", 800_000L).containsEntry("collateral", 32L).containsEntry("maxReward", 96L);
+        assertThat(balance("org:" + AGG)).isEqualTo(1000 - 32);
+        assertThat(balance("escrow:dr-budget:E1")).isEqualTo(10_000 - 96);
+        assertThat(balance("escrow:dr-part:E1.MTR-1")).isEqualTo(128);
+        assertThat(ledger.policyOf(DrContract.COMMITMENT, "E1", "MTR-1")).contains(DSO).contains(COMMUNITY).contains(AGG);
+        refused("ALREADY_EXISTS", "commit", ledger.as(AGG, "admin").context(), "E1", "MTR-1", "800000", "org:" + AGG);
+
+        // Nobody moves DR escrow outside DR's transactions.
+        ledger.proposing("market");
+        assertThatThrownBy(() -> escrow.call("move", ledger.as(DSO, "admin").context(),
+                "{\"debits\":[{\"account\":\"escrow:dr-budget:E1\",\"amount\":10,\"reason\":\"x\"}],\"credits\":[{\"account\":\"org:DsoMSP\","
+                        + "\"amount\":10,\"reason\":\"x\"}],\"txId\":\"\"}")).hasMessageStartingWith("ACCESS_DENIED:");
+        ledger.abort();
+        ledger.proposing("dr");
+
+        // After the window: settlement waits for every interval of it, and names what is missing.
+        ledger.at(WINDOW_END + 60_000);
+        refused("DEADLINE_PASSED", "commit", ledger.as(AGG, "admin").context(), "E1", "MTR-1", "1", "org:" + AGG);
+        certify("MTR-1", DAY_START, WINDOW_START + 2 * QUARTER);
+        assertThatThrownBy(() -> dr.call("settle", ledger.as(DSO, "client").context(), "E1", "MTR-1"))
+                .hasMessageStartingWith("INCOMPLETE_DATA:").hasMessageContaining(Long.toString(WINDOW_START + 2 * QUARTER))
+                .hasMessageContaining(Long.toString(WINDOW_START + 3 * QUARTER));
+        ledger.abort();
+        certify("MTR-1", WINDOW_START + 2 * QUARTER, WINDOW_END);
+        refused("ACCESS_DENIED", "settle", ledger.as(CPO, "client").context(), "E1", "MTR-1");
+        final Map<String, Object> settlement = call("settle", ledger.as(DSO, "client").context(), "E1", "MTR-1");
+
+        // BL1: weekdays, high 3 of 5 (the most recent, with the highest load), from the certified averages exactly.
+        final Map<String, Object> baseline = (Map<String, Object>) settlement.get("baseline");
+        final Map<String, Object> bl1In = (Map<String, Object>) baseline.get("input");
+        final Map<String, Object> bl1Out = (Map<String, Object>) baseline.get("output");
+        assertThat(SpecCommands.bl1(bl1In)).isEqualTo(bl1Out);
+        assertThat(bl1Out).containsEntry("dayType", "WEEKDAY").containsEntry("method", "HIGH")
+                .containsEntry("selected", List.of("2026-01-07", "2026-01-08", "2026-01-09"));
+        final List<Object> readings = (List<Object>) bl1In.get("readings");
+        final Map<String, Object> certified = Json.parseObject(energy.call("getIntervals", ledger.as(DSO, "client").context(), "MTR-1",
+                Long.toString(HISTORY_FROM), Long.toString(DAY_START), "1000", ""));
+        final List<Object> records = (List<Object>) certified.get("records");
+        for (int i = 0; i < records.size(); i++) {
+            final Map<String, Object> r = (Map<String, Object>) records.get(i);
+            assertThat(readings.get(i)).isEqualTo(List.of(r.get("start"), r.get("avg")));
+        }
+        // Baseline of 17:00-18:00: the mean of days 9, 10, 11 of the history = 2,010,000 mW; actual 1,000,000 mW.
+        final Map<String, Object> st1In = (Map<String, Object>) settlement.get("input");
+        final Map<String, Object> st1Out = (Map<String, Object>) settlement.get("output");
+        assertThat(st1In.get("baseline")).isEqualTo(List.of(2_010_000L, 2_010_000L, 2_010_000L, 2_010_000L));
+        assertThat(SpecCommands.st1(st1In)).isEqualTo(st1Out);
+        // Delivered 1,010,000 mWh, capped at 960,000: reward 96, no penalty. The participant gets 96 + its 32 back.
+        assertThat(st1Out).containsEntry("deliveredMilliWh", 1_010_000L).containsEntry("reward", 96L).containsEntry("penalty", 0L);
+        assertThat(settlement).containsEntry("toParticipant", 128L).containsEntry("toOwner", 0L);
+        assertThat(balance("org:" + AGG)).isEqualTo(1000 + 96);
+        assertThat(balance("escrow:dr-part:E1.MTR-1")).isZero();
+        assertThat(call("getCommitment", ledger.as(CPO, "client").context(), "E1", "MTR-1")).containsEntry("status", "SETTLED");
+
+        // Settling again returns the stored settlement and moves nothing.
+        final Map<String, String> before = ledger.snapshot();
+        assertThat(call("settle", ledger.as(AGG, "client").context(), "E1", "MTR-1")).isEqualTo(settlement);
+        assertThat(ledger.snapshot()).isEqualTo(before);
+        assertThat(call("getSettlement", ledger.as(CPO, "client").context(), "E1", "MTR-1")).isEqualTo(settlement);
+
+        // The unreserved budget goes back to the DSO; conservation holds.
+        call("closeEvent", ledger.as(CPO, "client").context(), "E1");
+        assertThat(balance("org:" + DSO)).isEqualTo(100_000 - 96);
+        assertThat(Json.parseObject(token.call("audit", ledger.as(CPO, "client").context()))).containsEntry("consistent", true)
+                .containsEntry("escrow", 0L).containsEntry("balances", 101_000L);
+
+        // The next event's baseline leaves out this event's day.
+        final Map<String, Object> preview = call("previewBaseline", ledger.as(DSO, "client").context(), "MTR-1", "2026-01-13", "P1");
+        assertThat((List<Object>) ((Map<String, Object>) preview.get("input")).get("excludedDates")).containsExactly("2026-01-12");
+        final Map<String, Object> delivery = call("measureDelivery", ledger.as(DSO, "client").context(), "MTR-1", Long.toString(WINDOW_START),
+                Long.toString(WINDOW_END), terms(15, "Europe/Berlin", 14, List.of()));
+        assertThat(delivery).containsEntry("deliveredMilliWh", 1_010_000L).containsEntry("deliveredWh", 1010L);
     }
 
     @Test
-    void aWrongArgumentCountIsBadRequestBeforeRouting() {
-        assertThatThrownBy(() -> contract.createContext(FakeLedger.argsStub("Describe", "extra")))
-                .hasMessage("BAD_REQUEST: Describe takes 0 arguments, got 1");
+    void listsAndRefusals() {
+        meter("MTR-1");
+        call("createProgram", ledger.as(DSO, "admin").context(), program("P1", terms(15, "Europe/Berlin", 14, List.of())));
+        refused("ALREADY_EXISTS", "createProgram", ledger.as(DSO, "admin").context(), program("P1", terms(15, "Europe/Berlin", 14, List.of())));
+        refused("BAD_X_Y", "createProgram", ledger.as(DSO, "admin").context(), program("P2", terms(15, "Europe/Berlin", 14, List.of())
+                .replace("\"x\":3", "\"x\":6")));
+        refused("BAD_REQUEST", "createProgram", ledger.as(DSO, "admin").context(), program("P2", terms(15, "Mars/Olympus", 14, List.of())));
+        assertThat((List<?>) call("listPrograms", ledger.as(CPO, "client").context(), "10", "").get("programs")).hasSize(1);
+        assertThat(call("getProgram", ledger.as(CPO, "client").context(), "P1")).containsEntry("owner", DSO);
+        refused("NOT_FOUND", "getProgram", ledger.as(CPO, "client").context(), "P9");
+        refused("BAD_REQUEST", "listPrograms", ledger.as(CPO, "client").context(), "0", "");
+        call("enrol", ledger.as(COMMUNITY, "admin").context(), "P1", "MTR-1");
+        call("acceptEnrolment", ledger.as(DSO, "admin").context(), "P1", "MTR-1");
+        assertThat(call("getEnrolment", ledger.as(CPO, "client").context(), "P1", "MTR-1")).containsEntry("status", "ACTIVE");
+        refused("MISALIGNED", "createEvent", ledger.as(DSO, "admin").context(), Json.write(Map.of("id", "E1", "programId", "P1", "windowStart",
+                WINDOW_START + 60_000, "windowEnd", WINDOW_END, "assets", List.of("MTR-1"), "budget", 10L, "payer", "org:" + DSO)));
+        ledger.at(WINDOW_START);
+        refused("DEADLINE_PASSED", "createEvent", ledger.as(DSO, "admin").context(), event("E1", 10));
+        ledger.at(HISTORY_FROM);
+        refused("BAD_REQUEST", "createEvent", ledger.as(DSO, "admin").context(), Json.write(Map.of("id", "E1", "programId", "P1", "windowStart",
+                WINDOW_START, "windowEnd", WINDOW_END, "assets", List.of("MTR-1", "MTR-1"), "budget", 10L, "payer", "org:" + DSO)));
+        refused("BAD_REQUEST", "createEvent", ledger.as(DSO, "admin").context(), event("E1", -1));
+        refused("NOT_FOUND", "createEvent", ledger.as(DSO, "admin").context(), event("E1", 1).replace("\"P1\"", "\"P9\""));
+        call("createEvent", ledger.as(DSO, "admin").context(), event("E1", 0));
+        refused("ALREADY_EXISTS", "createEvent", ledger.as(DSO, "admin").context(), event("E1", 0));
+        refused("BAD_REQUEST", "commit", ledger.as(AGG, "admin").context(), "E1", "MTR-2", "1000", "org:" + AGG);
+        refused("BAD_REQUEST", "commit", ledger.as(AGG, "admin").context(), "E1", "MTR-1", "0", "org:" + AGG);
+        refused("NOT_FOUND", "commit", ledger.as(AGG, "admin").context(), "E9", "MTR-1", "10", "org:" + AGG);
+        // An event without budget cannot reserve the reward a commitment could earn.
+        refused("INSUFFICIENT_FUNDS", "commit", ledger.as(AGG, "admin").context(), "E1", "MTR-1", "800000", "org:" + AGG);
+        refused("NOT_FOUND", "settle", ledger.as(DSO, "client").context(), "E1", "MTR-1");
+        assertThat((List<?>) call("listEvents", ledger.as(CPO, "client").context(), "10", "").get("events")).hasSize(1);
+        assertThat((List<?>) call("listCommitments", ledger.as(CPO, "client").context(), "E1").get("commitments")).isEmpty();
+        refused("TOO_EARLY", "closeEvent", ledger.as(CPO, "client").context(), "E1");
+        refused("NOT_FOUND", "getSettlement", ledger.as(DSO, "client").context(), "E1", "MTR-1");
+        refused("NOT_FOUND", "getCommitment", ledger.as(DSO, "client").context(), "E1", "MTR-2");
+        refused("BAD_REQUEST", "previewBaseline", ledger.as(DSO, "client").context(), "MTR-1", "12/01/2026", "P1");
+        assertThat(call("describe", ledger.as(CPO, "peer").context())).containsEntry("chaincode", "dr");
+    }
+
+    /** The BL1 vectors: energy answers the vector's readings; the program carries its terms; its excluded day is an earlier event day. */
+    @ParameterizedTest
+    @ValueSource(strings = {"bl1-weekday-hourly.json", "bl1-weekend-hourly.json"})
+    @SuppressWarnings("unchecked")
+    void theBl1VectorsThroughPreviewBaseline(final String file) throws IOException {
+        final Map<String, Object> vector = Json.parseObject(Files.readString(Path.of("../core/src/test/resources/vectors/" + file)));
+        final Json.Obj input = Json.Obj.of(vector.get("input"), "input");
+        final List<Object> readings = (List<Object>) input.toMap().get("readings");
+        ledger.withChaincode("energy", (args, ctx) -> {
+            if ("GetAsset".equals(args.get(0))) {
+                return Json.write(Map.of("assetId", args.get(1), "ownerMsp", COMMUNITY, "zone", "zone-1", "dataDso", DSO)).getBytes();
+            }
+            final long from = Long.parseLong(args.get(2));
+            final long to = Long.parseLong(args.get(3));
+            final List<Object> records = new ArrayList<>();
+            for (final Object r : readings) {
+                final long start = ((Number) ((List<?>) r).get(0)).longValue();
+                if (start >= from && start < to) {
+                    records.add(Map.of("start", start, "avg", ((List<?>) r).get(1)));
+                }
+            }
+            return Json.write(Map.of("records", records, "bookmark", "")).getBytes();
+        });
+        final Map<String, Object> b = new LinkedHashMap<>();
+        b.put("method", "BL1");
+        b.put("slotMinutes", input.getLong("slotMinutes"));
+        b.put("timezone", input.getString("timezone"));
+        b.put("weekday", input.toMap().get("weekday"));
+        b.put("weekend", input.toMap().get("weekend"));
+        b.put("lookbackDays", input.getLong("lookbackDays"));
+        b.put("holidays", input.toMap().get("holidays"));
+        call("createProgram", ledger.as(DSO, "admin").context(), program("PV", Json.write(b)));
+        for (final Object day : input.getList("excludedDates")) {
+            ledger.plant("{}", DrContract.EVENT_DAY, "MTR-V", (String) day);
+        }
+        final Map<String, Object> preview = call("previewBaseline", ledger.as(DSO, "client").context(), "MTR-V", input.getString("targetDate"), "PV");
+        assertThat(preview.get("output")).isEqualTo(vector.get("expected"));
+        assertThat((List<Object>) ((Map<String, Object>) preview.get("input")).get("readings")).isNotEmpty();
+    }
+
+    /** The ST1 vector: the settlement step on the vector's input gives the vector's output. */
+    @Test
+    void theSt1VectorThroughTheSettlementStep() throws IOException {
+        final Map<String, Object> vector = Json.parseObject(Files.readString(Path.of("../core/src/test/resources/vectors/st1-basic.json")));
+        final St1Input input = Canonical.fromTree(vector.get("input"), St1Input.class, "input");
+        assertThat(Json.parseObject(Json.write(Canonical.tree(Baselines.settle(input))))).isEqualTo(vector.get("expected"));
     }
 }
