@@ -72,6 +72,11 @@ public final class LedgerConnection implements AutoCloseable {
         return profile;
     }
 
+    /** The gRPC connection to this member's gateway peer (for a second, differently configured gateway on it). */
+    ManagedChannel grpcChannel() {
+        return channel;
+    }
+
     /** chaincode-energy on {@code channelName}. */
     public EnergyLedger energy(final String channelName) {
         return new EnergyLedger(gateway.getNetwork(channelName).getContract("energy"));
@@ -121,6 +126,11 @@ public final class LedgerConnection implements AutoCloseable {
     /** A contract of a chaincode, as the Fabric Gateway gives it (for calls this package composes itself). */
     org.hyperledger.fabric.client.Contract gatewayContract(final String channelName, final String chaincode, final String contractName) {
         return gateway.getNetwork(channelName).getContract(chaincode, contractName);
+    }
+
+    /** Demand response: chaincode-dr. */
+    public DrLedger dr(final String channelName) {
+        return new DrLedger(gateway.getNetwork(channelName).getContract("dr"));
     }
 
     /** The flexibility marketplace: chaincode-market's {@code flex} contract (MK1). */

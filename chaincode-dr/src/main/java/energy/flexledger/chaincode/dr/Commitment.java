@@ -5,7 +5,8 @@ import org.hyperledger.fabric.contract.annotation.Property;
 
 /**
  * A participant's commitment ({@code dr.commitment/<eventId>/<assetId>}): the average reduction it
- * promised, who committed (the owner or its aggregator) and is paid ({@code payTo}), the collateral it
+ * promised, who committed (the owner or its aggregator) and the account it is paid in ({@code payTo}: the one it
+ * locked its collateral from), the collateral it
  * locked (the largest penalty ST1 can charge) and the reward reserved for it from the event's budget
  * (the largest reward ST1 can pay); both sit in {@code escrowAccount} until settlement. Its key carries
  * a key-level policy: settling it needs the zone's DSO and the owner or its aggregator.

@@ -267,6 +267,7 @@ public final class DrContract extends CheckedContract {
         if (committedPower <= 0) {
             throw Failures.fail(ErrorCode.BAD_REQUEST, "committedPower must be a positive average reduction in mW");
         }
+        requireOwnAccount(caller, collateralFrom);
         final OtherChaincodes others = new OtherChaincodes(ctx.getStub());
         final Map<String, Object> asset = others.asset(assetId);
         final String owner = String.valueOf(asset.get("ownerMsp"));
@@ -292,7 +293,8 @@ public final class DrContract extends CheckedContract {
             others.move(debits, List.of(new OtherChaincodes.Leg(escrow, collateral + maxReward, "dr commitment")));
         }
         final String txId = ctx.getStub().getTxId();
-        final Commitment commitment = new Commitment(eventId, assetId, caller.mspId(), "org:" + caller.mspId(), committedPower, committedMilliWh,
+        // The account that put up the collateral is the one paid: it is the committer's (the market checked control).
+        final Commitment commitment = new Commitment(eventId, assetId, caller.mspId(), collateralFrom, committedPower, committedMilliWh,
                 collateral, maxReward, collateralFrom, escrow, COMMITTED, now, txId, now, txId);
         state.write(key, commitment);
         // Settling it (the only later change) needs the DSO that keeps the asset's data and the owner or its aggregator.
@@ -454,6 +456,21 @@ public final class DrContract extends CheckedContract {
             }
         }
         return out;
+    }
+
+    /**
+     * The account a participant locks collateral from and is paid in must be its own — its identity's
+     * ({@code id:} the SHA-256 of its MSP id, a newline and its identity id, as the token names it) or,
+     * for an admin, its org's — also when the program charges no penalty and nothing is locked.
+     */
+    private static void requireOwnAccount(final Caller caller, final String account) {
+        final String identity = "id:" + energy.flexledger.spec.Hex.encode(energy.flexledger.spec.Sha256.of(
+                (caller.mspId() + "\n" + caller.id()).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        if (identity.equals(account) || ("org:" + caller.mspId()).equals(account) && caller.role() == energy.flexledger.chaincode.Role.ADMIN) {
+            return;
+        }
+        throw Failures.fail(ErrorCode.ACCESS_DENIED, "collateralFrom must be an account of yours: " + identity
+                + (caller.role() == energy.flexledger.chaincode.Role.ADMIN ? " or org:" + caller.mspId() : "") + "; was " + account);
     }
 
     /** A program runs for an asset when its owner is the DSO that keeps the asset's data or an aggregator representing the asset's owner. */

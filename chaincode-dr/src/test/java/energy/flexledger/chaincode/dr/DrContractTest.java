@@ -177,6 +177,7 @@ class DrContractTest {
         // The community holds no tokens: it cannot lock the collateral, so it cannot commit.
         refused("INSUFFICIENT_FUNDS", "commit", ledger.as(COMMUNITY, "admin").context(), "E1", "MTR-1", "800000", "org:" + COMMUNITY);
         refused("ACCESS_DENIED", "commit", ledger.as(CPO, "admin").context(), "E1", "MTR-1", "800000", "org:" + CPO);
+        refused("ACCESS_DENIED", "commit", ledger.as(AGG, "client").context(), "E1", "MTR-1", "800000", "org:" + AGG);
         // Its aggregator commits 800 W for the hour: 800,000 mWh; collateral = 80 % of it at 50 per kWh = 32; reward reserve = 120 % at 100 = 96.
         final Map<String, Object> commitment = call("commit", ledger.as(AGG, "admin").context(), "E1", "MTR-1", "800000", "org:" + AGG);
         assertThat(commitment).containsEntry("committedMilliWh", 800_000L).containsEntry("collateral", 32L).containsEntry("maxReward", 96L);

@@ -1,0 +1,91 @@
+package energy.flexledger.client;
+
+import energy.flexledger.spec.Json;
+import java.util.Map;
+import org.hyperledger.fabric.client.Contract;
+
+/**
+ * Demand response (chaincode-dr) through the Fabric Gateway: programs, enrolments, events,
+ * commitments, baselines and settlements. Transactions that the ledger invalidated for a read
+ * conflict are submitted again (nothing committed); refusals by the chaincode are not.
+ */
+public final class DrLedger {
+    private final Contract contract;
+
+    DrLedger(final Contract contract) {
+        this.contract = contract;
+    }
+
+    private Map<String, Object> submit(final String name, final String... args) throws LedgerException {
+        return ChaincodeCalls.submitRetrying(TokenLedger.ATTEMPTS, contract, name, args);
+    }
+
+    /** {@code spec}: id, rewardRate, penaltyRate, capBps, thresholdBps, baseline {method, slotMinutes, timezone, weekday, weekend, lookbackDays, holidays}. */
+    public Map<String, Object> createProgram(final Map<String, Object> spec) throws LedgerException {
+        return submit("CreateProgram", Json.write(spec));
+    }
+
+    public Map<String, Object> program(final String programId) throws LedgerException {
+        return ChaincodeCalls.evaluate(contract, "GetProgram", programId);
+    }
+
+    public Map<String, Object> programs(final int pageSize, final String bookmark) throws LedgerException {
+        return ChaincodeCalls.evaluate(contract, "ListPrograms", Integer.toString(pageSize), bookmark == null ? "" : bookmark);
+    }
+
+    public Map<String, Object> enrol(final String programId, final String assetId) throws LedgerException {
+        return submit("Enrol", programId, assetId);
+    }
+
+    public Map<String, Object> acceptEnrolment(final String programId, final String assetId) throws LedgerException {
+        return submit("AcceptEnrolment", programId, assetId);
+    }
+
+    public Map<String, Object> enrolment(final String programId, final String assetId) throws LedgerException {
+        return ChaincodeCalls.evaluate(contract, "GetEnrolment", programId, assetId);
+    }
+
+    /** {@code spec}: id, programId, windowStart, windowEnd, assets, budget, payer. */
+    public Map<String, Object> createEvent(final Map<String, Object> spec) throws LedgerException {
+        return submit("CreateEvent", Json.write(spec));
+    }
+
+    public Map<String, Object> event(final String eventId) throws LedgerException {
+        return ChaincodeCalls.evaluate(contract, "GetEvent", eventId);
+    }
+
+    public Map<String, Object> events(final int pageSize, final String bookmark) throws LedgerException {
+        return ChaincodeCalls.evaluate(contract, "ListEvents", Integer.toString(pageSize), bookmark == null ? "" : bookmark);
+    }
+
+    public Map<String, Object> commit(final String eventId, final String assetId, final long committedPowerMilliWatts, final String from)
+            throws LedgerException {
+        return submit("Commit", eventId, assetId, Long.toString(committedPowerMilliWatts), from);
+    }
+
+    public Map<String, Object> commitments(final String eventId) throws LedgerException {
+        return ChaincodeCalls.evaluate(contract, "ListCommitments", eventId);
+    }
+
+    public Map<String, Object> closeEvent(final String eventId) throws LedgerException {
+        return submit("CloseEvent", eventId);
+    }
+
+    public Map<String, Object> settle(final String eventId, final String assetId) throws LedgerException {
+        return submit("Settle", eventId, assetId);
+    }
+
+    public Map<String, Object> settlement(final String eventId, final String assetId) throws LedgerException {
+        return ChaincodeCalls.evaluate(contract, "GetSettlement", eventId, assetId);
+    }
+
+    /** BL1 for an asset on a local date under a program's terms: {@code {assetId, input, output}}. */
+    public Map<String, Object> baseline(final String assetId, final String date, final String programId) throws LedgerException {
+        return ChaincodeCalls.evaluate(contract, "PreviewBaseline", assetId, date, programId);
+    }
+
+    public Map<String, Object> measureDelivery(final String assetId, final long windowStart, final long windowEnd, final Map<String, Object> terms)
+            throws LedgerException {
+        return ChaincodeCalls.evaluate(contract, "MeasureDelivery", assetId, Long.toString(windowStart), Long.toString(windowEnd), Json.write(terms));
+    }
+}
