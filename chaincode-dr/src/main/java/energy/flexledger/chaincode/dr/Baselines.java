@@ -95,16 +95,27 @@ final class Baselines {
         }
     }
 
+    /** Where a baseline for {@code target} reads from: the start of its look-back window. */
+    static long lookbackFrom(final BaselineTerms terms, final LocalDate target) {
+        return startOfDay(terms, target.minusDays(terms.lookbackDays()));
+    }
+
     /**
-     * BL1 for {@code assetId} on {@code target}, from its certified averages of the look-back window;
+     * BL1 for {@code assetId} on {@code target}, from its certified averages ({@code readings}, any
+     * range that covers the look-back window: only those before the target day are BL1's input);
      * {@code excluded}: the customer's earlier event days.
      */
-    static Baseline baseline(final OtherChaincodes ledger, final String assetId, final BaselineTerms terms, final LocalDate target,
+    static Baseline baseline(final String assetId, final List<long[]> readings, final BaselineTerms terms, final LocalDate target,
             final Collection<String> excluded) {
-        final long from = startOfDay(terms, target.minusDays(terms.lookbackDays()));
+        final long from = lookbackFrom(terms, target);
         final long to = startOfDay(terms, target);
-        final List<long[]> readings = ledger.readings(assetId, from, to);
-        final Bl1Input input = new Bl1Input(terms.timezone(), terms.slotMinutes(), readings.toArray(new long[0][]), target.toString(),
+        final List<long[]> history = new ArrayList<>();
+        for (final long[] r : readings) {
+            if (r[0] >= from && r[0] < to) {
+                history.add(r);
+            }
+        }
+        final Bl1Input input = new Bl1Input(terms.timezone(), terms.slotMinutes(), history.toArray(new long[0][]), target.toString(),
                 terms.weekday(), terms.weekend(), terms.lookbackDays(), terms.holidays(), excluded.toArray(new String[0]));
         final Map<String, Object> output = spec(() -> SpecCommands.bl1(Canonical.tree(input)));
         return new Baseline(assetId, input, Canonical.fromTree(output, Bl1Output.class, "bl1 output"));
@@ -112,15 +123,19 @@ final class Baselines {
 
     /**
      * Delivered energy in [start, end): BL1's slots of that day against the certified averages of the
-     * window, ST1's {@code delivered}. INCOMPLETE_DATA names every interval of the window not certified yet.
+     * window, ST1's {@code delivered}. {@code readings} must cover the look-back window and the window
+     * ({@link #lookbackFrom} to {@code end}). INCOMPLETE_DATA names every interval of the window not
+     * certified yet.
      */
-    static Delivery measure(final OtherChaincodes ledger, final String assetId, final BaselineTerms terms, final long start, final long end,
+    static Delivery measure(final String assetId, final List<long[]> readings, final BaselineTerms terms, final long start, final long end,
             final Collection<String> excluded) {
         requireWindow(terms, start, end);
         final LocalDate target = localDate(terms, start);
         final Map<Long, Long> actualByStart = new TreeMap<>();
-        for (final long[] r : ledger.readings(assetId, start, end)) {
-            actualByStart.put(r[0], r[1]);
+        for (final long[] r : readings) {
+            if (r[0] >= start && r[0] < end) {
+                actualByStart.put(r[0], r[1]);
+            }
         }
         final List<Long> missing = new ArrayList<>();
         final int slots = (int) ((end - start) / slotMs(terms));
@@ -139,7 +154,7 @@ final class Baselines {
             throw Failures.fail(ErrorCode.INCOMPLETE_DATA, "asset " + assetId + " has no certified interval starting at " + missing
                     + " (epoch ms; " + missing.size() + " of " + slots + " in the window): certify them first");
         }
-        final Baseline baseline = baseline(ledger, assetId, terms, target, excluded);
+        final Baseline baseline = baseline(assetId, readings, terms, target, excluded);
         final long[] slotsOfDay = baseline.output().slots();
         for (int i = 0; i < slots; i++) {
             final ZonedDateTime local = Instant.ofEpochMilli(start + i * slotMs(terms)).atZone(zone(terms));

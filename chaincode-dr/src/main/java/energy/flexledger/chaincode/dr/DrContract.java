@@ -330,12 +330,7 @@ public final class DrContract extends CheckedContract {
         if (now(ctx) < event.windowStart()) {
             throw Failures.fail(ErrorCode.TOO_EARLY, "event " + eventId + " takes commitments until " + event.windowStart());
         }
-        final OtherChaincodes others = new OtherChaincodes(ctx.getStub());
-        final long rest = others.balance(event.budgetAccount());
-        if (rest > 0) {
-            others.move(List.of(new OtherChaincodes.Leg(event.budgetAccount(), rest, "dr budget unused")),
-                    List.of(new OtherChaincodes.Leg(event.payer(), rest, "dr budget unused")));
-        }
+        new OtherChaincodes(ctx.getStub()).drain(event.budgetAccount(), event.payer(), "dr budget unused");
         return event;
     }
 
@@ -364,20 +359,22 @@ public final class DrContract extends CheckedContract {
         final Program program = program(state, event.programId());
         final Commitment commitment = state.read(state.key(COMMITMENT, eventId, assetId), Commitment.class)
                 .orElseThrow(() -> Failures.fail(ErrorCode.NOT_FOUND, "asset " + assetId + " has no commitment to event " + eventId));
+        // One call to energy: the asset's facts and its averages from the look-back window to the window's end.
         final OtherChaincodes others = new OtherChaincodes(ctx.getStub());
-        final Map<String, Object> asset = others.asset(assetId);
-        final String owner = String.valueOf(asset.get("ownerMsp"));
-        final Set<String> allowed = new LinkedHashSet<>(List.of(program.owner(), owner, String.valueOf(asset.get("dataDso"))));
+        final LocalDate target = LocalDate.parse(event.localDate());
+        final OtherChaincodes.Meter meter = others.meter(assetId, Baselines.lookbackFrom(program.baseline(), target), event.windowEnd());
+        final String owner = meter.ownerMsp();
+        final Set<String> allowed = new LinkedHashSet<>(List.of(program.owner(), owner, String.valueOf(meter.dataDso())));
         allowed.addAll(caller.consortium().representativesOf(owner));
         if (!allowed.contains(caller.mspId())) {
             throw Failures.fail(ErrorCode.ACCESS_DENIED, caller.mspId() + " takes no part in settling asset " + assetId + " (who may: " + allowed + ")");
         }
         final long now = now(ctx);
+        final Delivery delivery = Baselines.measure(assetId, meter.readings(), program.baseline(), event.windowStart(), event.windowEnd(),
+                earlierEventDays(state, assetId, event.localDate()));
         if (now < event.windowEnd()) {
             throw Failures.fail(ErrorCode.TOO_EARLY, "event " + eventId + "'s window ends at " + event.windowEnd() + "; now is " + now);
         }
-        final Delivery delivery = Baselines.measure(others, assetId, program.baseline(), event.windowStart(), event.windowEnd(),
-                earlierEventDays(state, assetId, event.localDate()));
         final St1Input input = new St1Input(program.baseline().slotMinutes(), delivery.windowBaseline(), delivery.actual(),
                 commitment.committedPower(), program.rewardRate(), program.penaltyRate(), program.capBps(), program.thresholdBps());
         final St1Output output = Baselines.settle(input);
@@ -426,8 +423,9 @@ public final class DrContract extends CheckedContract {
         } catch (DateTimeParseException e) {
             throw Failures.fail(ErrorCode.BAD_REQUEST, "date must be an ISO date (2026-12-03), was '" + date + "'");
         }
-        return Baselines.baseline(new OtherChaincodes(ctx.getStub()), id(assetId, "assetId"), program.baseline(), target,
-                earlierEventDays(state, assetId, target.toString()));
+        final OtherChaincodes.Meter meter = new OtherChaincodes(ctx.getStub()).meter(id(assetId, "assetId"),
+                Baselines.lookbackFrom(program.baseline(), target), Baselines.startOfDay(program.baseline(), target));
+        return Baselines.baseline(assetId, meter.readings(), program.baseline(), target, earlierEventDays(state, assetId, target.toString()));
     }
 
     /**
@@ -441,8 +439,11 @@ public final class DrContract extends CheckedContract {
         Caller.of(ctx).requireMemberReader();
         Baselines.check(terms);
         final StateStore state = new StateStore(ctx.getStub());
-        return Baselines.measure(new OtherChaincodes(ctx.getStub()), id(assetId, "assetId"), terms, windowStart, windowEnd,
-                earlierEventDays(state, assetId, Baselines.localDate(terms, windowStart).toString()));
+        Baselines.requireWindow(terms, windowStart, windowEnd);
+        final LocalDate target = Baselines.localDate(terms, windowStart);
+        final OtherChaincodes.Meter meter = new OtherChaincodes(ctx.getStub()).meter(id(assetId, "assetId"),
+                Baselines.lookbackFrom(terms, target), windowEnd);
+        return Baselines.measure(assetId, meter.readings(), terms, windowStart, windowEnd, earlierEventDays(state, assetId, target.toString()));
     }
 
     // ------------------------------------------------------------------ rules

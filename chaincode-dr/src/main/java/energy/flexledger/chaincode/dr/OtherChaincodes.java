@@ -22,16 +22,21 @@ import org.hyperledger.fabric.shim.ChaincodeStub;
 final class OtherChaincodes {
     static final String ENERGY = "energy";
     static final String MARKET = "market";
-    /** Interval records per page read from energy (its largest page). */
-    static final int PAGE = 1000;
 
     private final ChaincodeStub stub;
+    private final java.util.Set<String> called = new java.util.HashSet<>();
 
     OtherChaincodes(final ChaincodeStub stub) {
         this.stub = stub;
     }
 
     private Map<String, Object> call(final String chaincode, final String... args) {
+        if (!called.add(chaincode)) {
+            // The Java shim keys a chaincode's running tasks by transaction id and removes a finished one
+            // after it answered: a second call to the same chaincode in the same transaction can arrive
+            // first and lose its task ("Task map missing entry"). Each rule asks each chaincode once.
+            throw Failures.fail(ErrorCode.INVALID_STATE, "chaincode '" + chaincode + "' is called twice in one transaction (" + args[0] + ")");
+        }
         final Chaincode.Response response;
         try {
             response = stub.invokeChaincodeWithStringArgs(chaincode, List.of(args), stub.getChannelId());
@@ -56,24 +61,31 @@ final class OtherChaincodes {
         return call(ENERGY, "GetAsset", assetId);
     }
 
-    /** Certified averages {@code [start, avg]} of the meter's intervals with {@code from <= start < to}, oldest first. */
-    List<long[]> readings(final String meterId, final long from, final long to) {
-        final List<long[]> out = new ArrayList<>();
-        String bookmark = "";
-        do {
-            final Map<String, Object> page = call(ENERGY, "GetIntervals", meterId, Long.toString(from), Long.toString(to), Integer.toString(PAGE),
-                    bookmark);
-            for (final Object r : (List<?>) page.get("records")) {
-                final Json.Obj record = Json.Obj.of(r, "record");
-                out.add(new long[] {record.getLong("start"), record.getLong("avg")});
-            }
-            bookmark = String.valueOf(page.getOrDefault("bookmark", ""));
-        } while (!bookmark.isEmpty());
-        return out;
+    /**
+     * The registry facts of a metering asset and its certified averages {@code [start, avg]} with
+     * {@code from <= start < to}, oldest first: one call (a Java chaincode called twice in a row within
+     * one transaction can lose the second call's task: the shim removes a finished task by its
+     * transaction id after it answered), by single-key reads (so the transaction may write).
+     */
+    Meter meter(final String meterId, final long from, final long to) {
+        final Map<String, Object> list = call(ENERGY, "GetAverages", Json.write(List.of(meterId)), Long.toString(from), Long.toString(to));
+        final Json.Obj m = Json.Obj.of(((List<?>) list.get("meters")).get(0), "meter");
+        final List<long[]> readings = new ArrayList<>();
+        int i = 0;
+        for (final Object r : m.getList("readings")) {
+            readings.add(Json.pair(r, "readings[" + i++ + "]", "[start, avg]"));
+        }
+        final Map<String, Object> map = m.toMap();
+        return new Meter(meterId, m.getString("ownerMsp"), m.getString("zone"), map.get("dataDso") == null ? null : String.valueOf(map.get("dataDso")),
+                m.getLong("intervalMs"), m.getString("status"), readings);
     }
 
-    long balance(final String account) {
-        return Json.Obj.of(call(MARKET, "token:BalanceOf", account), "balance").getLong("balance");
+    /** What chaincode-energy says of a metering asset, and its certified averages in the range asked for. */
+    record Meter(String meterId, String ownerMsp, String zone, String dataDso, long intervalMs, String status, List<long[]> readings) {}
+
+    /** Moves the whole balance of a DR escrow account to {@code to} (one market call); returns the amount moved. */
+    long drain(final String escrowAccount, final String to, final String reason) {
+        return Json.Obj.of(call(MARKET, "escrow:Drain", escrowAccount, to, reason), "drain").getLong("amount");
     }
 
     /** One balanced movement (at most one per transaction: each account changes once). */

@@ -309,14 +309,22 @@ class DrContractTest {
             }
             final long from = Long.parseLong(args.get(2));
             final long to = Long.parseLong(args.get(3));
-            final List<Object> records = new ArrayList<>();
+            final List<Object> inRange = new ArrayList<>();
             for (final Object r : readings) {
                 final long start = ((Number) ((List<?>) r).get(0)).longValue();
                 if (start >= from && start < to) {
-                    records.add(Map.of("start", start, "avg", ((List<?>) r).get(1)));
+                    inRange.add(r);
                 }
             }
-            return Json.write(Map.of("records", records, "bookmark", "")).getBytes();
+            final Map<String, Object> meter = new LinkedHashMap<>();
+            meter.put("meterId", "MTR-V");
+            meter.put("ownerMsp", COMMUNITY);
+            meter.put("zone", "zone-1");
+            meter.put("dataDso", DSO);
+            meter.put("intervalMs", 3_600_000L);
+            meter.put("status", "ACTIVE");
+            meter.put("readings", inRange);
+            return Json.write(Map.of("meters", List.of(meter))).getBytes();
         });
         final Map<String, Object> b = new LinkedHashMap<>();
         b.put("method", "BL1");

@@ -9,6 +9,8 @@ import energy.flexledger.spec.ErrorCode;
 import energy.flexledger.spec.Canonical;
 import energy.flexledger.spec.SpecException;
 import java.util.List;
+import java.util.ArrayList;
+import energy.flexledger.chaincode.Failures;
 import org.hyperledger.fabric.contract.Context;
 import org.hyperledger.fabric.contract.annotation.Contact;
 import org.hyperledger.fabric.contract.annotation.Contract;
@@ -140,6 +142,28 @@ public final class EnergyContract extends CheckedContract {
     public IntervalRecord getInterval(final Context ctx, final String meterId, final String start) {
         final Caller caller = Caller.of(ctx).requireMemberReader();
         return Intervals.get(new StateStore(ctx.getStub()), caller, Args.id("meterId", meterId), Args.parseLong("start", start));
+    }
+
+    /**
+     * Certified averages {@code [start, avg]} of several meters (a JSON array of ids, at most 100) with
+     * {@code from <= start < to}, and their registry facts, in one call and by single-key reads: what
+     * chaincode-dr's baselines and settlements read, inside transactions that write.
+     */
+    @Transaction(name = "GetAverages", intent = Transaction.TYPE.EVALUATE)
+    public AveragesList getAverages(final Context ctx, final String meterIds, final String from, final String to) {
+        final Caller caller = Caller.of(ctx).requireMemberReader();
+        final Object parsed = Args.spec(() -> energy.flexledger.spec.Json.parse(meterIds));
+        if (!(parsed instanceof List<?> ids) || ids.isEmpty() || ids.size() > 100) {
+            throw Failures.fail(ErrorCode.BAD_REQUEST, "meterIds must be a JSON array of 1..100 meter ids");
+        }
+        final StateStore state = new StateStore(ctx.getStub());
+        final long fromMs = Args.parseLong("from", from);
+        final long toMs = Args.parseLong("to", to);
+        final List<Averages> out = new ArrayList<>();
+        for (final Object id : ids) {
+            out.add(Intervals.averages(state, caller, Args.id("meterId", String.valueOf(id)), fromMs, toMs));
+        }
+        return new AveragesList(out.toArray(new Averages[0]));
     }
 
     /** Certified intervals with {@code from <= start < to}, oldest first, paged, with the meter's head. */

@@ -217,7 +217,10 @@ final class Intervals {
         return segment.get().records();
     }
 
-    /** The page read at every record's start: a segment that starts at a record takes precedence over an earlier one's copy. */
+    /**
+     * The page read at every record's start: a segment that starts at a record takes precedence over
+     * an earlier one's copy, and a record that does not link to the one before it ends the page.
+     */
     private static List<IntervalRecord> recordByRecord(final StateStore state, final String collection, final String meterId, final long first,
             final long pageEnd, final long intervalMs) {
         final List<IntervalRecord> out = new ArrayList<>();
@@ -228,8 +231,8 @@ final class Intervals {
                 current = starting;
             }
             final IntervalRecord record = current == null ? null : find(List.of(current), t);
-            if (record == null) {
-                break;
+            if (record == null || !out.isEmpty() && !record.previousLink().equals(out.get(out.size() - 1).link())) {
+                break;   // missing, or not the chain's: the caller reports the gap
             }
             out.add(record);
         }
@@ -452,6 +455,51 @@ final class Intervals {
             }
         }
         return new IntervalPage(meterId, records.toArray(new IntervalRecord[0]), next, head);
+    }
+
+    /** The longest range {@link #averages} answers: 100 days of quarter-hours. */
+    static final long MAX_AVERAGES = 9_600;
+
+    /**
+     * The certified averages of {@code meterId} with {@code from <= start < to}, with its registry facts,
+     * read by single-key reads only, so that transactions that write (chaincode-dr's settlements) may
+     * ask for them. Records not certified yet are simply absent; a gap inside the certified history (a
+     * peer whose private copy is behind) is INVALID_STATE.
+     */
+    static Averages averages(final StateStore state, final Caller caller, final String meterId, final long from, final long to) {
+        if (to <= from) {
+            throw Failures.fail(ErrorCode.BAD_REQUEST, "to (" + to + ") must be after from (" + from + ")");
+        }
+        final Asset asset = readable(state, caller, meterId);
+        final ChainHead head = Registry.readHead(state, asset);
+        final long intervalMs = asset.intervalMs();
+        if ((to - from) / intervalMs > MAX_AVERAGES) {
+            throw Failures.fail(ErrorCode.BAD_REQUEST, "at most " + MAX_AVERAGES + " intervals per meter at a time");
+        }
+        final List<long[]> readings = new ArrayList<>();
+        final Long lastEnd = head.lastEnd();
+        if (lastEnd != null) {
+            final long first = Math.max(alignUp(from, intervalMs), head.chainStart(intervalMs));
+            final long end = Math.min(to, lastEnd);
+            long expected = first;
+            final long span = Math.multiplyExact(intervalMs, PAGE_RECORDS);
+            for (long pageAt = pageStart(first, intervalMs); expected < end; pageAt = Math.addExact(pageAt, span)) {
+                for (final IntervalRecord r : pageRecords(state, asset.dataCollection(), meterId, pageAt, intervalMs, head)) {
+                    if (r.start() < expected || r.start() >= end) {
+                        continue;
+                    }
+                    if (r.start() != expected) {
+                        throw incomplete(meterId, expected);
+                    }
+                    readings.add(new long[] {r.start(), r.avg()});
+                    expected = Math.addExact(r.start(), intervalMs);
+                }
+                if (expected < Math.min(end, Math.addExact(pageAt, span))) {
+                    throw incomplete(meterId, expected);
+                }
+            }
+        }
+        return new Averages(meterId, asset.ownerMsp(), asset.zone(), asset.dataDso(), intervalMs, asset.status(), readings.toArray(new long[0][]));
     }
 
     /**

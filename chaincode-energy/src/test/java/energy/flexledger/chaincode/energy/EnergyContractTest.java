@@ -220,6 +220,13 @@ class EnergyContractTest {
             final Map<String, Object> recorded = Json.parseObject(record("MTR-1", digest("MTR-1", T0 + QUARTER, 2)));
             assertThat(recorded).containsEntry("count", 1L).containsEntry("sum", 2L);
             assertThat(call("getInterval", ledger.context(), "MTR-1", Long.toString(T0 + QUARTER))).isEqualTo(Json.write(recorded));
+            // Read by averages too: the certified record, not the planted one.
+            final Map<String, Object> averages = Json.parseObject(call("getAverages", ledger.context(), "[\"MTR-1\"]", Long.toString(T0),
+                    Long.toString(T0 + 4 * QUARTER)));
+            assertThat(Json.write(averages)).contains("[" + (T0 + QUARTER) + ",2]").doesNotContain("666");
+            // A peer whose private copy lacks a certified segment says so instead of answering short.
+            ledger.plantPrivate("meterData-CommunityMSP_DsoMSP", Intervals.key("MTR-1", T0 + QUARTER), "");
+            rejects("INVALID_STATE", () -> call("getAverages", ledger.context(), "[\"MTR-1\"]", Long.toString(T0), Long.toString(T0 + 4 * QUARTER)));
         }
 
         @Test

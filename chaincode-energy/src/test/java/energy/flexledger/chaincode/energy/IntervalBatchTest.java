@@ -193,6 +193,27 @@ class IntervalBatchTest extends Fixture {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void averagesOfSeveralMetersComeInOneCallBySingleKeyReads() {
+        asGateway();
+        submit(quarters("MTR-A", T0 - 200 * QUARTER, 200));
+        submit(quarters("MTR-B", T0, 3));
+        final Map<String, Object> out = Json.parseObject(call("getAverages", ledger.context(), "[\"MTR-A\",\"MTR-B\"]",
+                Long.toString(T0 - 150 * QUARTER), Long.toString(T0 + 10 * QUARTER)));
+        final List<Map<String, Object>> meters = (List<Map<String, Object>>) out.get("meters");
+        assertThat(meters).extracting(m -> m.get("meterId")).containsExactly("MTR-A", "MTR-B");
+        final List<List<Object>> a = (List<List<Object>>) meters.get(0).get("readings");
+        assertThat(a).hasSize(150);
+        assertThat(a.get(0)).containsExactly(T0 - 150 * QUARTER, 1050L);
+        assertThat(meters.get(1)).containsEntry("ownerMsp", COMMUNITY).containsEntry("zone", "zone-1").containsEntry("intervalMs", QUARTER);
+        assertThat((List<?>) meters.get(1).get("readings")).hasSize(3);
+        rejects("BAD_REQUEST", () -> call("getAverages", ledger.context(), "[]", "0", "1"));
+        rejects("BAD_REQUEST", () -> call("getAverages", ledger.context(), "[\"MTR-A\"]", "5", "1"));
+        rejects("BAD_REQUEST", () -> call("getAverages", ledger.context(), "[\"MTR-A\"]", "0", Long.toString(T0)));
+        rejects("ACCESS_DENIED", () -> call("getAverages", ledger.as("CpoMSP", "client").context(), "[\"MTR-A\"]", "0", "1"));
+    }
+
+    @Test
     void aRecordBeforeTheChainsFirstIsNotContiguousAndAnOutOfRangeTimeIsBadRequest() {
         asGateway();
         submit(quarters("MTR-A", T0, 2));

@@ -75,6 +75,24 @@ public final class EscrowContract extends CheckedContract {
         return new EscrowMove(move.debits(), move.credits(), tokens.txId());
     }
 
+    /** Moves the whole balance of a DR escrow account to {@code to} (nothing when it is empty); one call per transaction. */
+    @Transaction(name = "Drain", intent = Transaction.TYPE.SUBMIT)
+    public Leg drain(final Context ctx, final String account, final String to, final String reason) {
+        Invocation.requireProposedBy(ctx.getStub(), DR_CHAINCODE, "moving DR escrow");
+        Caller.of(ctx).requireMemberWriter("move tokens");
+        final TokenLedger tokens = new TokenLedger(ctx.getStub());
+        tokens.requireInfo();
+        if (!isDrEscrow(Accounts.require(account, "account"))) {
+            throw Failures.fail(ErrorCode.ACCESS_DENIED, account + " is not a DR escrow account");
+        }
+        Accounts.require(to, "to");
+        final long balance = tokens.balance(account).balance();
+        if (balance > 0) {
+            tokens.move(account, to, balance, reason);
+        }
+        return new Leg(to, balance, reason);
+    }
+
     static boolean isDrEscrow(final String account) {
         return account.startsWith(Accounts.ESCROW + DR_KIND_PREFIX);
     }

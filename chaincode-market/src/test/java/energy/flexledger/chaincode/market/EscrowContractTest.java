@@ -58,8 +58,16 @@ class EscrowContractTest {
         refused("ACCESS_DENIED", move("escrow:flex:R1", 10, "org:" + DSO, 10));
         refused("ACCESS_DENIED", move("org:" + DSO, 10, "escrow:flex:R1", 10));
         refused("INSUFFICIENT_FUNDS", move("escrow:dr-budget:E1", 1000, "org:CpoMSP", 1000));
+        escrow.call("drain", ledger.as(DSO, "client").context(), "escrow:dr-budget:E1", "org:" + DSO, "unused");
+        assertThat(balance("escrow:dr-budget:E1")).isZero();
+        assertThat(Json.parseObject(escrow.call("drain", ledger.as(DSO, "client").context(), "escrow:dr-budget:E1", "org:" + DSO, "unused")))
+                .containsEntry("amount", 0L);
+        assertThatThrownBy(() -> escrow.call("drain", ledger.as(DSO, "admin").context(), "org:CpoMSP", "org:" + DSO, "x"))
+                .hasMessageStartingWith("ACCESS_DENIED:");
+        ledger.abort();
+        escrow.call("move", ledger.as(DSO, "admin").context(), move("org:" + DSO, 200, "escrow:dr-budget:E2", 200));
         ledger.proposing("market");
-        refused("ACCESS_DENIED", move("escrow:dr-budget:E1", 10, "org:CpoMSP", 10));
+        refused("ACCESS_DENIED", move("escrow:dr-budget:E2", 10, "org:CpoMSP", 10));
         assertThat(Json.parseObject(token.call("audit", ledger.context()))).containsEntry("consistent", true).containsEntry("escrow", 200L);
     }
 }
