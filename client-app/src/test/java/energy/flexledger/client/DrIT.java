@@ -191,8 +191,9 @@ class DrIT {
         assertThat(SpecCommands.bl1(bl1In)).isEqualTo(bl1Out);
         // The baseline's readings are the certified averages, exactly.
         final List<Object> readings = (List<Object>) bl1In.get("readings");
-        final List<Map<String, Object>> certified = dso.energy("grid").allIntervals(meterId, historyFrom,
-                LocalDate.parse((String) bl1Out.get("targetDate")).atStartOfDay(ZONE).toInstant().toEpochMilli());
+        final LocalDate target = LocalDate.parse((String) bl1Out.get("targetDate"));
+        final List<Map<String, Object>> certified = dso.energy("grid").allIntervals(meterId,
+                target.minusDays(14).atStartOfDay(ZONE).toInstant().toEpochMilli(), target.atStartOfDay(ZONE).toInstant().toEpochMilli());
         assertThat(readings).hasSameSizeAs(certified);
         for (int i = 0; i < readings.size(); i++) {
             assertThat(readings.get(i)).isEqualTo(List.of(certified.get(i).get("start"), certified.get(i).get("avg")));
