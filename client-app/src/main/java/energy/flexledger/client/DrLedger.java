@@ -79,6 +79,11 @@ public final class DrLedger {
         return ChaincodeCalls.evaluate(contract, "GetSettlement", eventId, assetId);
     }
 
+    /** A settlement with its exact BL1 and ST1 inputs and outputs, recomputed by the chaincode for a reader of the asset's data. */
+    public Map<String, Object> settlementDetail(final String eventId, final String assetId) throws LedgerException {
+        return ChaincodeCalls.evaluate(contract, "GetSettlementDetail", eventId, assetId);
+    }
+
     /** BL1 for an asset on a local date under a program's terms: {@code {assetId, input, output}}. */
     public Map<String, Object> baseline(final String assetId, final String date, final String programId) throws LedgerException {
         return ChaincodeCalls.evaluate(contract, "PreviewBaseline", assetId, date, programId);

@@ -185,7 +185,15 @@ class DrIT {
         certify(meterId, windowStart, windowEnd);
         final Map<String, Object> settlement = dso.dr("grid").settle(eventId, meterId);
 
-        final Map<String, Object> bl1 = (Map<String, Object>) settlement.get("baseline");
+        // The public record: figures and hashes; the exact inputs only for the asset's readers, recomputed and checked.
+        assertThat(energy.flexledger.spec.Json.write(settlement)).doesNotContain("readings");
+        final Map<String, Object> detail = dso.dr("grid").settlementDetail(eventId, meterId);
+        assertThat(detail.get("settlement")).isEqualTo(settlement);
+        try (LedgerConnection cpo = LedgerConnection.open(MemberProfile.fromWork(EnergyRoleMatrix.work(), "cpo", "user"))) {
+            assertThat(refusal(() -> cpo.dr("grid").settlementDetail(eventId, meterId))).isEqualTo(ErrorCode.ACCESS_DENIED);
+            assertThat(cpo.dr("grid").settlement(eventId, meterId)).isEqualTo(settlement);
+        }
+        final Map<String, Object> bl1 = (Map<String, Object>) detail.get("baseline");
         final Map<String, Object> bl1In = (Map<String, Object>) bl1.get("input");
         final Map<String, Object> bl1Out = (Map<String, Object>) bl1.get("output");
         assertThat(SpecCommands.bl1(bl1In)).isEqualTo(bl1Out);
@@ -205,8 +213,8 @@ class DrIT {
             sum += 2_000_000L + (dayStart - historyFrom) / 86_400_000L * 1000;
         }
         final long expectedBaseline = Math.floorDiv(sum, (Long) bl1Out.get("x"));
-        final Map<String, Object> st1In = (Map<String, Object>) settlement.get("input");
-        final Map<String, Object> st1Out = (Map<String, Object>) settlement.get("output");
+        final Map<String, Object> st1In = (Map<String, Object>) detail.get("input");
+        final Map<String, Object> st1Out = (Map<String, Object>) detail.get("output");
         assertThat(st1In.get("baseline")).isEqualTo(List.of(expectedBaseline));
         assertThat(st1In.get("actual")).isEqualTo(List.of(1_000_000L));
         assertThat(SpecCommands.st1(st1In)).isEqualTo(st1Out);

@@ -63,7 +63,7 @@ public final class DrContract extends CheckedContract {
     public Describe describe(final Context ctx) {
         return Describe.of(ctx, "dr", "0.2.0", List.of("CreateProgram", "GetProgram", "ListPrograms", "Enrol", "AcceptEnrolment",
                 "GetEnrolment", "CreateEvent", "GetEvent", "ListEvents", "Commit", "GetCommitment", "ListCommitments", "CloseEvent", "Settle",
-                "GetSettlement", "PreviewBaseline", "MeasureDelivery"));
+                "GetSettlement", "GetSettlementDetail", "PreviewBaseline", "MeasureDelivery", "MeasureDeliveries"));
     }
 
     // ------------------------------------------------------------------ programs
@@ -395,20 +395,59 @@ public final class DrContract extends CheckedContract {
             others.move(List.of(new OtherChaincodes.Leg(commitment.escrowAccount(), toParticipant + toOwner, "dr settlement")), credits);
         }
         final String txId = ctx.getStub().getTxId();
-        final Settlement settlement = new Settlement(eventId, assetId, delivery.baseline(), input, output, commitment.payTo(), toParticipant,
-                event.payer(), toOwner, caller.mspId(), now, txId);
+        final Settlement settlement = new Settlement(eventId, assetId, program.id(), commitment.committedPower(), output.deliveredMilliWh(),
+                output.committedMilliWh(), output.performanceBps(), output.reward(), output.penalty(), commitment.payTo(), toParticipant,
+                event.payer(), toOwner, hash(delivery.baseline().input()), hash(delivery.baseline().output()), hash(input), hash(output),
+                caller.mspId(), now, txId);
         state.write(key, settlement);
         state.write(state.key(COMMITMENT, eventId, assetId), commitment.settled(now, txId));
         ctx.getStub().setEvent("DrSettled", Canonical.bytes(settlement));
         return settlement;
     }
 
+    /** The public record of a settlement: the figures that moved tokens and the hashes of its exact inputs and outputs. */
     @Transaction(name = "GetSettlement", intent = Transaction.TYPE.EVALUATE)
     public Settlement getSettlement(final Context ctx, final String eventId, final String assetId) {
         Caller.of(ctx).requireMemberReader();
+        return settlement(new StateStore(ctx.getStub()), eventId, assetId);
+    }
+
+    /**
+     * A settlement with its exact BL1 and ST1 inputs and outputs, recomputed from the certified data
+     * (for the asset's readers only: energy refuses everyone else) and checked against the hashes
+     * stored when it was settled; INVALID_STATE if they differ.
+     */
+    @Transaction(name = "GetSettlementDetail", intent = Transaction.TYPE.EVALUATE)
+    public SettlementDetail getSettlementDetail(final Context ctx, final String eventId, final String assetId) {
+        Caller.of(ctx).requireMemberReader();
         final StateStore state = new StateStore(ctx.getStub());
-        return state.read(state.key(SETTLEMENT, eventId, assetId), Settlement.class)
+        final Settlement settlement = settlement(state, eventId, assetId);
+        final DrEvent event = event(state, eventId);
+        final Program program = program(state, settlement.programId());
+        final LocalDate target = LocalDate.parse(event.localDate());
+        final OtherChaincodes.Meter meter = new OtherChaincodes(ctx.getStub()).meter(assetId, Baselines.lookbackFrom(program.baseline(), target),
+                event.windowEnd());
+        final Delivery delivery = Baselines.measure(assetId, meter.readings(), program.baseline(), event.windowStart(), event.windowEnd(),
+                earlierEventDays(state, assetId, event.localDate()));
+        final St1Input input = new St1Input(program.baseline().slotMinutes(), delivery.windowBaseline(), delivery.actual(),
+                settlement.committedPower(), program.rewardRate(), program.penaltyRate(), program.capBps(), program.thresholdBps());
+        final St1Output output = Baselines.settle(input);
+        if (!hash(delivery.baseline().input()).equals(settlement.baselineInputHash()) || !hash(delivery.baseline().output()).equals(settlement.baselineOutputHash())
+                || !hash(input).equals(settlement.st1InputHash()) || !hash(output).equals(settlement.st1OutputHash())) {
+            throw Failures.fail(ErrorCode.INVALID_STATE, "the certified data no longer give the inputs settlement " + eventId + "/" + assetId
+                    + " hashed: this peer's copy differs from the one it was settled on");
+        }
+        return new SettlementDetail(settlement, delivery.baseline(), input, output);
+    }
+
+    private static Settlement settlement(final StateStore state, final String eventId, final String assetId) {
+        return state.read(state.key(SETTLEMENT, id(eventId, "eventId"), id(assetId, "assetId")), Settlement.class)
                 .orElseThrow(() -> Failures.fail(ErrorCode.NOT_FOUND, "asset " + assetId + " is not settled for event " + eventId));
+    }
+
+    /** The hex SHA-256 of a value's canonical JSON. */
+    static String hash(final Object value) {
+        return energy.flexledger.spec.Hex.encode(energy.flexledger.spec.Sha256.of(Canonical.bytes(value)));
     }
 
     /** BL1 for an asset and a local date under a program's terms, as a settlement would compute it (an evaluate: stores nothing). */
@@ -444,6 +483,44 @@ public final class DrContract extends CheckedContract {
         final OtherChaincodes.Meter meter = new OtherChaincodes(ctx.getStub()).meter(id(assetId, "assetId"),
                 Baselines.lookbackFrom(terms, target), windowEnd);
         return Baselines.measure(assetId, meter.readings(), terms, windowStart, windowEnd, earlierEventDays(state, assetId, target.toString()));
+    }
+
+    /**
+     * Delivered energy of several assets (a JSON array of at most 100 ids) in [windowStart, windowEnd)
+     * against their BL1 baselines under program {@code programId}'s terms, with whose assets they are:
+     * what chaincode-market pays flexibility for, in its own transactions (one energy call; the caller
+     * must read every asset's data). Only figures and the baseline input's hash leave this chaincode.
+     */
+    @Transaction(name = "MeasureDeliveries", intent = Transaction.TYPE.EVALUATE)
+    public DeliveryList measureDeliveries(final Context ctx, final String programId, final String assetIds, final long windowStart,
+            final long windowEnd) {
+        Caller.of(ctx).requireMemberReader();
+        final StateStore state = new StateStore(ctx.getStub());
+        final Program program = program(state, programId);
+        final Object parsed;
+        try {
+            parsed = Json.parse(assetIds);
+        } catch (energy.flexledger.spec.SpecException e) {
+            throw Failures.from(e);
+        }
+        if (!(parsed instanceof List<?> ids) || ids.isEmpty() || ids.size() > 100) {
+            throw Failures.fail(ErrorCode.BAD_REQUEST, "assetIds must be a JSON array of 1..100 asset ids");
+        }
+        final List<String> assets = new ArrayList<>();
+        for (final Object id : ids) {
+            assets.add(id(String.valueOf(id), "asset"));
+        }
+        Baselines.requireWindow(program.baseline(), windowStart, windowEnd);
+        final LocalDate target = Baselines.localDate(program.baseline(), windowStart);
+        final List<OtherChaincodes.Meter> meters = new OtherChaincodes(ctx.getStub()).meters(assets, Baselines.lookbackFrom(program.baseline(), target),
+                windowEnd);
+        final List<AssetDelivery> out = new ArrayList<>();
+        for (final OtherChaincodes.Meter m : meters) {
+            final Delivery d = Baselines.measure(m.meterId(), m.readings(), program.baseline(), windowStart, windowEnd,
+                    earlierEventDays(state, m.meterId(), target.toString()));
+            out.add(new AssetDelivery(m.meterId(), m.ownerMsp(), m.zone(), d.deliveredMilliWh(), d.deliveredWh(), hash(d.baseline().input())));
+        }
+        return new DeliveryList(programId, windowStart, windowEnd, out.toArray(new AssetDelivery[0]));
     }
 
     // ------------------------------------------------------------------ rules

@@ -68,16 +68,25 @@ final class OtherChaincodes {
      * transaction id after it answered), by single-key reads (so the transaction may write).
      */
     Meter meter(final String meterId, final long from, final long to) {
-        final Map<String, Object> list = call(ENERGY, "GetAverages", Json.write(List.of(meterId)), Long.toString(from), Long.toString(to));
-        final Json.Obj m = Json.Obj.of(((List<?>) list.get("meters")).get(0), "meter");
-        final List<long[]> readings = new ArrayList<>();
-        int i = 0;
-        for (final Object r : m.getList("readings")) {
-            readings.add(Json.pair(r, "readings[" + i++ + "]", "[start, avg]"));
+        return meters(List.of(meterId), from, to).get(0);
+    }
+
+    /** {@link #meter} for several meters, still in one call. */
+    List<Meter> meters(final List<String> meterIds, final long from, final long to) {
+        final Map<String, Object> list = call(ENERGY, "GetAverages", Json.write(meterIds), Long.toString(from), Long.toString(to));
+        final List<Meter> out = new ArrayList<>();
+        for (final Object item : (List<?>) list.get("meters")) {
+            final Json.Obj m = Json.Obj.of(item, "meter");
+            final List<long[]> readings = new ArrayList<>();
+            int i = 0;
+            for (final Object r : m.getList("readings")) {
+                readings.add(Json.pair(r, "readings[" + i++ + "]", "[start, avg]"));
+            }
+            final Object dataDso = m.toMap().get("dataDso");
+            out.add(new Meter(m.getString("meterId"), m.getString("ownerMsp"), m.getString("zone"), dataDso == null ? null : String.valueOf(dataDso),
+                    m.getLong("intervalMs"), m.getString("status"), readings));
         }
-        final Map<String, Object> map = m.toMap();
-        return new Meter(meterId, m.getString("ownerMsp"), m.getString("zone"), map.get("dataDso") == null ? null : String.valueOf(map.get("dataDso")),
-                m.getLong("intervalMs"), m.getString("status"), readings);
+        return out;
     }
 
     /** What chaincode-energy says of a metering asset, and its certified averages in the range asked for. */

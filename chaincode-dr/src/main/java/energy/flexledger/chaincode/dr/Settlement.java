@@ -4,12 +4,19 @@ import org.hyperledger.fabric.contract.annotation.DataType;
 import org.hyperledger.fabric.contract.annotation.Property;
 
 /**
- * A participant's settlement ({@code dr.settlement/<eventId>/<assetId>}), final and made once: the
- * baseline (exact BL1 input and output), the exact ST1 input and output, and where the tokens went —
- * the reward and the unused collateral to the participant, the penalty and the unused reserve back to
- * the program owner's payer account.
+ * A participant's settlement ({@code dr.settlement/<eventId>/<assetId>}, world state), final and made
+ * once: the figures that moved tokens — delivered and committed energy, performance, reward, penalty,
+ * where the tokens went — and the SHA-256 of the exact BL1 and ST1 inputs and outputs. The inputs
+ * hold the meter's certified averages, which are private to its readers (decision 0014), so they are
+ * not written here: {@code GetSettlementDetail} recomputes them for the asset's readers from the
+ * certified data and checks them against these hashes.
  */
 @DataType
-public record Settlement(@Property String eventId, @Property String assetId, @Property Baseline baseline, @Property St1Input input,
-        @Property St1Output output, @Property String participantAccount, @Property long toParticipant, @Property String ownerAccount,
-        @Property long toOwner, @Property String settledBy, @Property long settledAt, @Property String txId) {}
+public record Settlement(@Property String eventId, @Property String assetId, @Property String programId, @Property long committedPower,
+        @Property long deliveredMilliWh, @Property long committedMilliWh, @Property long performanceBps, @Property long reward,
+        @Property long penalty, @Property String participantAccount, @Property long toParticipant, @Property String ownerAccount,
+        @Property long toOwner, @Property(schema = {"pattern", "^[0-9a-f]{64}$"}) String baselineInputHash,
+        @Property(schema = {"pattern", "^[0-9a-f]{64}$"}) String baselineOutputHash,
+        @Property(schema = {"pattern", "^[0-9a-f]{64}$"}) String st1InputHash,
+        @Property(schema = {"pattern", "^[0-9a-f]{64}$"}) String st1OutputHash, @Property String settledBy, @Property long settledAt,
+        @Property String txId) {}

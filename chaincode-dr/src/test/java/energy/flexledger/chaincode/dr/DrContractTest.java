@@ -206,9 +206,15 @@ class DrContractTest {
         certify("MTR-1", WINDOW_START + 2 * QUARTER, WINDOW_END);
         refused("ACCESS_DENIED", "settle", ledger.as(CPO, "client").context(), "E1", "MTR-1");
         final Map<String, Object> settlement = call("settle", ledger.as(DSO, "client").context(), "E1", "MTR-1");
+        // The public record holds the figures and the hashes of the inputs, never the meter's private averages.
+        assertThat(Json.write(settlement)).doesNotContain("readings").doesNotContain("2010000");
+        assertThat(ledger.lastEventPayload()).doesNotContain("readings");
+        final Map<String, Object> detail = call("getSettlementDetail", ledger.as(AGG, "client").context(), "E1", "MTR-1");
+        assertThat(detail.get("settlement")).isEqualTo(settlement);
+        refused("ACCESS_DENIED", "getSettlementDetail", ledger.as(CPO, "client").context(), "E1", "MTR-1");
 
         // BL1: weekdays, high 3 of 5 (the most recent, with the highest load), from the certified averages exactly.
-        final Map<String, Object> baseline = (Map<String, Object>) settlement.get("baseline");
+        final Map<String, Object> baseline = (Map<String, Object>) detail.get("baseline");
         final Map<String, Object> bl1In = (Map<String, Object>) baseline.get("input");
         final Map<String, Object> bl1Out = (Map<String, Object>) baseline.get("output");
         assertThat(SpecCommands.bl1(bl1In)).isEqualTo(bl1Out);
@@ -223,8 +229,10 @@ class DrContractTest {
             assertThat(readings.get(i)).isEqualTo(List.of(r.get("start"), r.get("avg")));
         }
         // Baseline of 17:00-18:00: the mean of days 9, 10, 11 of the history = 2,010,000 mW; actual 1,000,000 mW.
-        final Map<String, Object> st1In = (Map<String, Object>) settlement.get("input");
-        final Map<String, Object> st1Out = (Map<String, Object>) settlement.get("output");
+        final Map<String, Object> st1In = (Map<String, Object>) detail.get("input");
+        final Map<String, Object> st1Out = (Map<String, Object>) detail.get("output");
+        assertThat(settlement).containsEntry("st1InputHash", DrContract.hash(Canonical.fromTree(st1In, St1Input.class, "in")))
+                .containsEntry("reward", 96L).containsEntry("deliveredMilliWh", 1_010_000L);
         assertThat(st1In.get("baseline")).isEqualTo(List.of(2_010_000L, 2_010_000L, 2_010_000L, 2_010_000L));
         assertThat(SpecCommands.st1(st1In)).isEqualTo(st1Out);
         // Delivered 1,010,000 mWh, capped at 960,000: reward 96, no penalty. The participant gets 96 + its 32 back.

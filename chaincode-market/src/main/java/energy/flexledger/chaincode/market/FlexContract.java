@@ -38,6 +38,10 @@ public final class FlexContract extends CheckedContract {
     static final String REQUEST = "flex.request";
     static final String OFFER = "flex.offer";
     static final String CLEARING = "flex.clearing";
+    static final String PAYMENT = "flex.payment";
+    static final String PAID = "PAID";
+    /** The chaincode that measures delivered energy. */
+    static final String DR = "dr";
     static final String OPEN = "OPEN";
     static final String CLEARED = "CLEARED";
     static final String SEALED = "SEALED";
@@ -95,6 +99,12 @@ public final class FlexContract extends CheckedContract {
         Accounts.require(spec.payer(), "payer");
         Accounts.requireControl(caller, spec.payer(), "lock escrow");
         tokens.requireInfo();
+        id(spec.baselineProgram(), "baselineProgram");
+        final long slotMinutes = programSlotMinutes(ctx, spec.baselineProgram());
+        if (spec.windowStart() % (slotMinutes * 60_000L) != 0 || spec.windowEnd() % (slotMinutes * 60_000L) != 0) {
+            throw Failures.fail(ErrorCode.MISALIGNED, "program " + spec.baselineProgram() + " measures " + slotMinutes
+                    + "-minute slots: the delivery window must start and end on them");
+        }
         final String key = state.key(REQUEST, spec.id());
         if (state.read(key, FlexRequest.class).isPresent()) {
             throw Failures.fail(ErrorCode.ALREADY_EXISTS, "flexibility request " + spec.id() + " already exists");
@@ -103,7 +113,7 @@ public final class FlexContract extends CheckedContract {
         final String escrowAccount = Accounts.escrow(ESCROW_KIND, spec.id());
         tokens.move(spec.payer(), escrowAccount, escrow, "escrow");
         final FlexRequest request = new FlexRequest(spec.id(), spec.zone(), spec.quantityWh(), spec.maxPrice(), spec.deadline(), spec.revealBy(),
-                spec.windowStart(), spec.windowEnd(), mode.name(), caller.mspId(), spec.payer(), escrowAccount, escrow, OPEN, now, tokens.txId(),
+                spec.windowStart(), spec.windowEnd(), mode.name(), caller.mspId(), spec.payer(), escrowAccount, spec.baselineProgram(), escrow, OPEN, now, tokens.txId(),
                 now, tokens.txId());
         state.write(key, request);
         tokens.emit("FlexRequestPosted", request);
@@ -321,6 +331,155 @@ public final class FlexContract extends CheckedContract {
         request(state, requestId);
         return state.read(state.key(CLEARING, requestId), FlexClearing.class)
                 .orElseThrow(() -> Failures.fail(ErrorCode.NOT_FOUND, "request " + requestId + " is not cleared yet"));
+    }
+
+    // ------------------------------------------------------------------ payment
+
+    /**
+     * Pays a cleared request after its delivery window, once (MK1 step 5): chaincode-dr measures what
+     * every awarded offer's assets delivered against their BL1 baselines under the request's baseline
+     * program (one call; the caller must read every awarded asset's data — the requester, as the DSO
+     * that keeps its zone's meter data, always can); an asset counts when it lies in the request's
+     * zone and its owner is the provider or is represented by it. The winners are paid from the escrow
+     * and the rest returns to the payer, in this transaction; every figure is stored.
+     */
+    @Transaction(name = "PayRequest", intent = Transaction.TYPE.SUBMIT)
+    public FlexPayment payRequest(final Context ctx, final String requestId) {
+        final Caller caller = Caller.of(ctx);
+        caller.requireMemberWriter("pay a flexibility request");
+        final StateStore state = new StateStore(ctx.getStub());
+        final TokenLedger tokens = new TokenLedger(ctx.getStub());
+        final long now = tokens.now();
+        final FlexRequest request = request(state, requestId);
+        if (PAID.equals(request.status())) {
+            throw Failures.fail(ErrorCode.INVALID_STATE, "request " + requestId + " is already paid");
+        }
+        if (!CLEARED.equals(request.status())) {
+            throw Failures.fail(ErrorCode.INVALID_STATE, "request " + requestId + " is " + request.status() + ": clear it first");
+        }
+        if (now < request.windowEnd()) {
+            throw Failures.fail(ErrorCode.TOO_EARLY, "request " + requestId + "'s delivery window ends at " + request.windowEnd() + "; now is " + now);
+        }
+        final FlexClearing clearing = state.read(state.key(CLEARING, requestId), FlexClearing.class)
+                .orElseThrow(() -> Failures.fail(ErrorCode.INVALID_STATE, "request " + requestId + " is CLEARED but has no clearing"));
+        final java.util.Map<String, FlexOffer> offers = new java.util.LinkedHashMap<>();
+        final java.util.Set<String> assets = new java.util.TreeSet<>();
+        for (final Mk1Award a : clearing.output().awards()) {
+            final FlexOffer offer = state.read(state.key(OFFER, requestId, a.offerId()), FlexOffer.class)
+                    .orElseThrow(() -> Failures.fail(ErrorCode.INVALID_STATE, "awarded offer " + a.offerId() + " is missing"));
+            offers.put(a.offerId(), offer);
+            assets.addAll(Arrays.asList(offer.assets()));
+        }
+        final java.util.Map<String, energy.flexledger.spec.Json.Obj> measured = new java.util.HashMap<>();
+        if (!assets.isEmpty()) {
+            for (final Object item : deliveries(ctx, request, new ArrayList<>(assets))) {
+                final energy.flexledger.spec.Json.Obj d = energy.flexledger.spec.Json.Obj.of(item, "delivery");
+                measured.put(d.getString("assetId"), d);
+            }
+        }
+        final energy.flexledger.chaincode.Consortium consortium = caller.consortium();
+        final java.util.Map<String, Long> delivered = new java.util.HashMap<>();
+        final List<OfferDelivery> deliveries = new ArrayList<>();
+        for (final FlexOffer offer : offers.values()) {
+            long wh = 0;
+            final List<MeasuredAsset> measuredAssets = new ArrayList<>();
+            for (final String assetId : offer.assets()) {
+                final energy.flexledger.spec.Json.Obj d = measured.get(assetId);
+                final String owner = d.getString("ownerMsp");
+                final String zone = d.getString("zone");
+                final String note = !zone.equals(request.zone()) ? "not in zone " + request.zone()
+                        : owner.equals(offer.provider()) || consortium.representativesOf(owner).contains(offer.provider()) ? ""
+                        : "neither owned nor represented by " + offer.provider();
+                final boolean counted = note.isEmpty();
+                if (counted) {
+                    wh = Math.addExact(wh, d.getLong("deliveredWh"));
+                }
+                measuredAssets.add(new MeasuredAsset(assetId, owner, zone, d.getLong("deliveredWh"), counted, note, d.getString("baselineInputHash")));
+            }
+            delivered.put(offer.offerId(), wh);
+            deliveries.add(new OfferDelivery(offer.offerId(), wh, measuredAssets.toArray(new MeasuredAsset[0])));
+        }
+        final List<Mk1.Offer> mk1Offers = new ArrayList<>();
+        for (final Mk1Offer o : clearing.input().offers()) {
+            mk1Offers.add(new Mk1.Offer(o.id(), o.quantityWh(), o.price(), o.submittedAt()));
+        }
+        final Mk1Request r = clearing.input().request();
+        final Mk1.Clearing recleared = spec(() -> Mk1.clear(new Mk1.Request(r.id(), r.quantityWh(), r.maxPrice(), r.deadline(), Mk1.Mode.parse(r.mode())),
+                mk1Offers));
+        final Mk1.Delivery delivery = spec(() -> recleared.pay(delivered));
+        // One debit of the escrow (what the clearing reserved), one credit per account.
+        final java.util.Map<String, Long> credits = new java.util.TreeMap<>();
+        final List<Mk1Payment> payments = new ArrayList<>();
+        long paidTotal = 0;
+        for (final Mk1.Payment p : delivery.payments()) {
+            payments.add(new Mk1Payment(p.offerId(), p.paid()));
+            if (p.paid() > 0) {
+                credits.merge(offers.get(p.offerId()).payTo(), p.paid(), Math::addExact);
+            }
+            paidTotal = Math.addExact(paidTotal, p.paid());
+        }
+        if (delivery.refundAtDelivery() > 0) {
+            credits.merge(request.payer(), delivery.refundAtDelivery(), Math::addExact);
+        }
+        final long reserved = Math.addExact(paidTotal, delivery.refundAtDelivery());
+        if (reserved != clearing.output().reserved()) {
+            throw Failures.fail(ErrorCode.INVALID_STATE, "payments and refund (" + reserved + ") differ from what clearing reserved ("
+                    + clearing.output().reserved() + ")");
+        }
+        if (reserved > 0) {
+            tokens.debit(request.escrowAccount(), reserved, "payment", "");
+            for (final java.util.Map.Entry<String, Long> c : credits.entrySet()) {
+                tokens.credit(c.getKey(), c.getValue(), c.getKey().equals(request.payer()) ? "refund" : "payment", request.escrowAccount());
+            }
+        }
+        final FlexPayment payment = new FlexPayment(requestId, clearing.input(), deliveries.toArray(new OfferDelivery[0]),
+                payments.toArray(new Mk1Payment[0]), delivery.refundAtDelivery(), request.payer(), request.baselineProgram(), caller.mspId(), now,
+                tokens.txId());
+        state.write(state.key(PAYMENT, requestId), payment);
+        state.write(state.key(REQUEST, requestId), request.withStatus(PAID, now, tokens.txId()));
+        tokens.emit("FlexRequestPaid", payment);
+        return payment;
+    }
+
+    @Transaction(name = "GetPayment", intent = Transaction.TYPE.EVALUATE)
+    public FlexPayment getPayment(final Context ctx, final String requestId) {
+        Caller.of(ctx).requireMemberReader();
+        final StateStore state = new StateStore(ctx.getStub());
+        request(state, requestId);
+        return state.read(state.key(PAYMENT, requestId), FlexPayment.class)
+                .orElseThrow(() -> Failures.fail(ErrorCode.NOT_FOUND, "request " + requestId + " is not paid yet"));
+    }
+
+    /** chaincode-dr's measurement of the assets' delivery in the request's window (one call). */
+    private static List<?> deliveries(final Context ctx, final FlexRequest request, final List<String> assets) {
+        final energy.flexledger.spec.Json.Obj out = callDr(ctx, "MeasureDeliveries", request.baselineProgram(),
+                energy.flexledger.spec.Json.write(assets), Long.toString(request.windowStart()), Long.toString(request.windowEnd()));
+        return out.getList("assets");
+    }
+
+    /** The slot length of a DR program's baseline terms (one call to chaincode-dr). */
+    private static long programSlotMinutes(final Context ctx, final String programId) {
+        return callDr(ctx, "GetProgram", programId).getObj("baseline").getLong("slotMinutes");
+    }
+
+    private static energy.flexledger.spec.Json.Obj callDr(final Context ctx, final String... args) {
+        final org.hyperledger.fabric.shim.Chaincode.Response response;
+        try {
+            response = ctx.getStub().invokeChaincodeWithStringArgs(DR, List.of(args), ctx.getStub().getChannelId());
+        } catch (RuntimeException e) {
+            throw Failures.fail(ErrorCode.INVALID_STATE, "chaincode '" + DR + "' could not be called for " + args[0] + ": " + e.getMessage());
+        }
+        if (response.getStatus() != org.hyperledger.fabric.shim.Chaincode.Response.Status.SUCCESS) {
+            final String message = String.valueOf(response.getMessage());
+            for (final ErrorCode code : ErrorCode.values()) {
+                if (message.startsWith(code.name() + ":")) {
+                    throw Failures.fail(code, DR + " " + args[0] + ": " + message.substring(code.name().length() + 1).trim());
+                }
+            }
+            throw Failures.fail(ErrorCode.INVALID_STATE, DR + " " + args[0] + " failed: " + message);
+        }
+        return energy.flexledger.spec.Json.Obj.of(energy.flexledger.spec.Json.parse(new String(response.getPayload(),
+                java.nio.charset.StandardCharsets.UTF_8)), DR + " " + args[0]);
     }
 
     // ------------------------------------------------------------------ rules

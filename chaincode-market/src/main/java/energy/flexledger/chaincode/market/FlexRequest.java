@@ -24,6 +24,7 @@ public record FlexRequest(
         @Property String requester,
         @Property String payer,
         @Property String escrowAccount,
+        @Property String baselineProgram,
         @Property long escrow,
         @Property(schema = {"enum", "OPEN,CLEARED,PAID"}) String status,
         @Property long createdAt,
@@ -33,6 +34,6 @@ public record FlexRequest(
 
     FlexRequest withStatus(final String value, final long at, final String txId) {
         return new FlexRequest(id, zone, quantityWh, maxPrice, deadline, revealBy, windowStart, windowEnd, mode, requester, payer,
-                escrowAccount, escrow, value, createdAt, createdTx, at, txId);
+                escrowAccount, baselineProgram, escrow, value, createdAt, createdTx, at, txId);
     }
 }

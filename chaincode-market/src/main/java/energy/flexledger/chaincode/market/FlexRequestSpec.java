@@ -9,7 +9,8 @@ import org.hyperledger.fabric.contract.annotation.Property;
  * Times are epoch milliseconds: offers until {@code deadline}, reveals until {@code revealBy}, delivery
  * in [{@code windowStart}, {@code windowEnd}). {@code maxPrice} is in token units per kWh; the escrow
  * (MK1: {@code ceilDiv(quantityWh * maxPrice, 1000)}) is taken from {@code payer}, an account the
- * caller controls.
+ * caller controls. Delivery is measured against each asset's BL1 baseline under the terms of the DR
+ * program {@code baselineProgram} (chaincode-dr).
  */
 @DataType
 public record FlexRequestSpec(
@@ -22,4 +23,5 @@ public record FlexRequestSpec(
         @Property long windowStart,
         @Property long windowEnd,
         @Property(schema = {"enum", "SINGLE,MERIT"}) String mode,
-        @Property String payer) {}
+        @Property String payer,
+        @Property String baselineProgram) {}

@@ -31,6 +31,6 @@ public final class MarketContract extends CheckedContract {
                 "token:MyAccount", "token:Transfer", "token:Approve", "token:Allowance", "token:TransferFrom", "token:Mint", "token:Burn",
                 "token:Compact", "token:Audit", "flex:PostRequest", "flex:GetRequest", "flex:ListRequests", "flex:SealOffer",
                 "flex:SubmitOffer", "flex:WithdrawOffer", "flex:RevealOffer", "flex:ListOffers", "flex:MySealedOffer", "flex:ClearRequest",
-                "flex:GetClearing"));
+                "flex:GetClearing", "flex:PayRequest", "flex:GetPayment", "escrow:Move", "escrow:Drain"));
     }
 }

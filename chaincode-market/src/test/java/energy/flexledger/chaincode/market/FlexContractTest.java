@@ -37,6 +37,10 @@ class FlexContractTest {
     private final ContractCalls flex = new ContractCalls(new FlexContract());
     private final ContractCalls token = new ContractCalls(new TokenContract());
     private final FakeLedger ledger = new FakeLedger();
+    /** What the fake chaincode-dr measures: Wh per asset, and whose assets they are (default: the CPO's, in zone-1). */
+    private final Map<String, Long> deliveredWh = new java.util.HashMap<>();
+    private final Map<String, String> owners = new java.util.HashMap<>();
+    private final Map<String, String> zones = new java.util.HashMap<>();
 
     @BeforeEach
     void consortium() {
@@ -47,6 +51,26 @@ class FlexContractTest {
             FakeLedger.member(DSO, new String[] {"DSO", "ISSUER"}, new String[] {"zone-1"}, new String[0]),
             FakeLedger.member(COMMUNITY, new String[] {"COMMUNITY"}, new String[0], new String[0]),
         }, 5, 0, "genesis"));
+        ledger.withChaincode("dr", (args, ctx) -> {
+            if ("GetProgram".equals(args.get(0))) {
+                if (!"P1".equals(args.get(1))) {
+                    throw energy.flexledger.chaincode.Failures.fail(energy.flexledger.spec.ErrorCode.NOT_FOUND, "no program " + args.get(1));
+                }
+                return "{\"id\":\"P1\",\"baseline\":{\"slotMinutes\":15}}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            }
+            final List<Object> out = new ArrayList<>();
+            for (final Object asset : (List<?>) Json.parse(args.get(2))) {
+                final Map<String, Object> d = new LinkedHashMap<>();
+                d.put("assetId", asset);
+                d.put("ownerMsp", owners.getOrDefault((String) asset, CPO));
+                d.put("zone", zones.getOrDefault((String) asset, "zone-1"));
+                d.put("deliveredMilliWh", deliveredWh.getOrDefault((String) asset, 0L) * 1000);
+                d.put("deliveredWh", deliveredWh.getOrDefault((String) asset, 0L));
+                d.put("baselineInputHash", "00".repeat(32));
+                out.add(d);
+            }
+            return Json.write(Map.of("programId", args.get(1), "assets", out)).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        });
         ledger.at(0);
         token.call("initialize", ledger.as(DSO, "admin").context(), "FlexLedger Reward", "FLEX", "0");
         token.call("mint", ledger.as(DSO, "admin").context(), Accounts.org(DSO), "1000000");
@@ -86,6 +110,7 @@ class FlexContractTest {
         m.put("windowEnd", 2 * WINDOW);
         m.put("mode", mode);
         m.put("payer", payer);
+        m.put("baselineProgram", "P1");
         return Json.write(m);
     }
 
@@ -160,6 +185,69 @@ class FlexContractTest {
         assertThat(call(token, "audit", ledger.as(CPO, "client").context())).containsEntry("consistent", true)
                 .containsEntry("escrow", expected.get("reserved"));
         refused("INVALID_STATE", "clearRequest", ledger.as(CPO, "client").context(), r.getString("id"));
+
+        // Delivery, measured by chaincode-dr from certified data (here: the vector's figures), then payment by MK1 step 5.
+        n = 0;
+        for (final Json.Obj o : accepted) {
+            owners.put("ev-" + o.getString("id"), n++ % 2 == 0 ? CPO : AGG);
+        }
+        final Json.Obj d = input.getObj("delivered");
+        for (final String offerId : d.names()) {
+            deliveredWh.put("ev-" + offerId, d.getLong(offerId));
+        }
+        refused("TOO_EARLY", "payRequest", ledger.as(DSO, "client").context(), r.getString("id"));
+        ledger.at(2 * WINDOW);
+        final Map<String, Object> payment = flex("payRequest", ledger.as(DSO, "client").context(), r.getString("id"));
+        final Map<String, Object> full = Json.Obj.of(vector.get("expected"), "expected").toMap();
+        assertThat(payment.get("payments")).isEqualTo(full.get("payments"));
+        assertThat(payment).containsEntry("refundAtDelivery", full.get("refundAtDelivery"));
+        // The stored input plus the delivered Wh give the vector's whole output through the spec's own code.
+        final Map<String, Object> mk1 = new LinkedHashMap<>(Json.Obj.of(payment.get("input"), "input").toMap());
+        final Map<String, Object> deliveredByOffer = new LinkedHashMap<>();
+        for (final Object od : (List<?>) payment.get("delivered")) {
+            deliveredByOffer.put((String) ((Map<?, ?>) od).get("offerId"), ((Map<?, ?>) od).get("deliveredWh"));
+        }
+        mk1.put("delivered", deliveredByOffer);
+        assertThat(SpecCommands.mk1(mk1)).isEqualTo(full);
+        long paidToCpo = 0;
+        long paidToAgg = 0;
+        for (final Object p : (List<?>) payment.get("payments")) {
+            final String offerId = (String) ((Map<?, ?>) p).get("offerId");
+            final long paid = (Long) ((Map<?, ?>) p).get("paid");
+            if (CPO.equals(owners.get("ev-" + offerId))) {
+                paidToCpo += paid;
+            } else {
+                paidToAgg += paid;
+            }
+        }
+        assertThat(balance(Accounts.org(CPO))).isEqualTo(paidToCpo);
+        assertThat(balance(Accounts.org(AGG))).isEqualTo(paidToAgg);
+        assertThat(balance(Accounts.org(DSO))).isEqualTo(1_000_000 - escrow + refund + (Long) full.get("refundAtDelivery"));
+        assertThat(balance(Accounts.escrow("flex", r.getString("id")))).isZero();
+        refused("INVALID_STATE", "payRequest", ledger.as(DSO, "client").context(), r.getString("id"));
+        assertThat(flex("getPayment", ledger.as(CPO, "client").context(), r.getString("id"))).isEqualTo(payment);
+        assertThat(call(token, "audit", ledger.as(CPO, "client").context())).containsEntry("consistent", true).containsEntry("escrow", 0L);
+    }
+
+    @Test
+    void onlyTheProvidersOwnOrRepresentedAssetsInTheZoneCount() {
+        ledger.at(10);
+        post("r1", 3000, 100, 5000, "MERIT");
+        offer(CPO, "r1", "o1", 3000, 50);
+        refused("INVALID_STATE", "payRequest", ledger.as(DSO, "client").context(), "r1");
+        ledger.at(5001);
+        reveal(CPO, "r1", "o1", 3000, 50);
+        flex("clearRequest", ledger.as(DSO, "client").context(), "r1");
+        // The CPO's asset delivered 2,000 Wh, but it belongs to the village: not the CPO's, nor represented by it.
+        owners.put("ev-o1", COMMUNITY);
+        deliveredWh.put("ev-o1", 2000L);
+        ledger.at(2 * WINDOW);
+        final Map<String, Object> payment = flex("payRequest", ledger.as(DSO, "client").context(), "r1");
+        assertThat(payment.get("payments")).isEqualTo(List.of(Map.of("offerId", "o1", "paid", 0L)));
+        assertThat(payment).containsEntry("refundAtDelivery", 150L);
+        assertThat(Json.write(payment)).contains("neither owned nor represented by " + CPO);
+        assertThat(balance(Accounts.org(DSO))).isEqualTo(1_000_000);
+        refused("NOT_FOUND", "getPayment", ledger.as(CPO, "client").context(), "r2");
     }
 
     @Test
@@ -205,6 +293,8 @@ class FlexContractTest {
         refused("ACCESS_DENIED", "postRequest", ledger.as(DSO, "client").context(), spec("r1", 1000, 10, 5000, "MERIT", "zone-1", Accounts.org(DSO)));
         refused("BAD_MODE", "postRequest", ledger.as(DSO, "admin").context(), spec("r1", 1000, 10, 5000, "CHEAPEST", "zone-1", Accounts.org(DSO)));
         refused("BAD_REQUEST", "postRequest", ledger.as(DSO, "admin").context(), spec("r1", 0, 10, 5000, "MERIT", "zone-1", Accounts.org(DSO)));
+        refused("NOT_FOUND", "postRequest", ledger.as(DSO, "admin").context(), spec("r1", 10, 10, 5000, "MERIT", "zone-1", Accounts.org(DSO))
+                .replace("\"P1\"", "\"P9\""));
         refused("DEADLINE_PASSED", "postRequest", ledger.as(DSO, "admin").context(), spec("r1", 1000, 10, 10, "MERIT", "zone-1", Accounts.org(DSO)));
         refused("INSUFFICIENT_FUNDS", "postRequest", ledger.as(DSO, "admin").context(),
                 spec("r1", 1_000_000, 10_000, 5000, "MERIT", "zone-1", Accounts.org(DSO)));

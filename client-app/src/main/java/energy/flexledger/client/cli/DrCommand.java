@@ -316,7 +316,8 @@ final class DrCommand implements Callable<Integer> {
     }
 
     @Command(name = "settlement", description = "show a settlement: the exact ST1 input and output (.input, .output) and the baseline's "
-            + "exact BL1 input and output (.baseline)")
+            + "exact BL1 input and output (.baseline), recomputed by the chaincode from certified data and checked against the hashes "
+            + "the settlement stored (readers of the asset's data); --summary: the public record every member reads")
     static final class SettlementShow extends Connected implements Callable<Integer> {
         @Parameters(index = "0", description = "show")
         String action;
@@ -327,13 +328,22 @@ final class DrCommand implements Callable<Integer> {
         @Option(names = "--asset", required = true, description = "the asset")
         String asset;
 
+        @Option(names = "--summary", description = "only the public record: figures and hashes")
+        boolean summary;
+
         @Override
         public Integer call() throws IOException, LedgerException {
             if (!"show".equals(action)) {
                 throw new ParameterException(spec.commandLine(), "unknown action '" + action + "': show");
             }
             try (LedgerConnection ledger = connect()) {
-                print(ledger.dr(root().channel).settlement(event, asset));
+                final DrLedger dr = ledger.dr(root().channel);
+                if (summary) {
+                    print(dr.settlement(event, asset));
+                } else {
+                    final Map<String, Object> detail = new LinkedHashMap<>(dr.settlementDetail(event, asset));
+                    print(detail);
+                }
             }
             return 0;
         }
@@ -366,7 +376,7 @@ final class DrCommand implements Callable<Integer> {
                 final long windowEnd = ((Number) e.get("windowEnd")).longValue();
                 Map<String, Object> settlement = null;
                 try {
-                    settlement = dr.settlement(event, asset);
+                    settlement = dr.settlementDetail(event, asset);
                 } catch (LedgerException notSettled) {
                     // Not settled yet: the chart shows the baseline and what is certified so far.
                 }
