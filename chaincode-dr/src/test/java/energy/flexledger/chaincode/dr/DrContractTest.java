@@ -260,6 +260,16 @@ class DrContractTest {
         final Map<String, Object> delivery = call("measureDelivery", ledger.as(DSO, "client").context(), "MTR-1", Long.toString(WINDOW_START),
                 Long.toString(WINDOW_END), terms(15, "Europe/Berlin", 14, List.of()));
         assertThat(delivery).containsEntry("deliveredMilliWh", 1_010_000L).containsEntry("deliveredWh", 1010L);
+        // What the market is told: figures and whose asset, never the averages.
+        final Map<String, Object> deliveries = call("measureDeliveries", ledger.as(DSO, "client").context(), "P1", "[\"MTR-1\"]",
+                Long.toString(WINDOW_START), Long.toString(WINDOW_END));
+        assertThat((List<Object>) deliveries.get("assets")).containsExactly(Map.of("assetId", "MTR-1", "ownerMsp", COMMUNITY, "zone", "zone-1",
+                "deliveredMilliWh", 1_010_000L, "deliveredWh", 1010L, "baselineInputHash",
+                DrContract.hash(Canonical.fromTree(((Map<String, Object>) delivery.get("baseline")).get("input"), Bl1Input.class, "in"))));
+        refused("BAD_REQUEST", "measureDeliveries", ledger.as(DSO, "client").context(), "P1", "[]", Long.toString(WINDOW_START),
+                Long.toString(WINDOW_END));
+        refused("ACCESS_DENIED", "measureDeliveries", ledger.as(CPO, "client").context(), "P1", "[\"MTR-1\"]", Long.toString(WINDOW_START),
+                Long.toString(WINDOW_END));
     }
 
     @Test
