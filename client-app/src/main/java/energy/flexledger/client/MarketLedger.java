@@ -32,7 +32,8 @@ public final class MarketLedger {
 
     /**
      * Posts a request; its escrow leaves {@code spec.payer} in the same transaction. {@code spec}: id,
-     * zone, quantityWh, maxPrice, deadline, revealBy, windowStart, windowEnd, mode, payer.
+     * zone, quantityWh, maxPrice, deadline, revealBy, windowStart, windowEnd, mode, payer,
+     * baselineProgram (the DR program whose baseline terms measure delivery).
      */
     public Map<String, Object> postRequest(final Map<String, Object> spec) throws LedgerException {
         return ChaincodeCalls.submitRetrying(TokenLedger.ATTEMPTS, contract, "PostRequest", Json.write(spec));
@@ -101,6 +102,15 @@ public final class MarketLedger {
 
     public Map<String, Object> clear(final String requestId) throws LedgerException {
         return ChaincodeCalls.submitRetrying(TokenLedger.ATTEMPTS, contract, "ClearRequest", requestId);
+    }
+
+    /** Pays a cleared request after its window from the delivery chaincode-dr measures (MK1 step 5). */
+    public Map<String, Object> pay(final String requestId) throws LedgerException {
+        return ChaincodeCalls.submitRetrying(TokenLedger.ATTEMPTS, contract, "PayRequest", requestId);
+    }
+
+    public Map<String, Object> payment(final String requestId) throws LedgerException {
+        return ChaincodeCalls.evaluate(contract, "GetPayment", requestId);
     }
 
     /** A cleared request's exact MK1 input and output. */

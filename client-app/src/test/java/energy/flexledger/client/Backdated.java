@@ -36,6 +36,13 @@ final class Backdated {
 
     static Map<String, Object> submit(final LedgerConnection connection, final Instant at, final String channel, final String chaincode,
             final String transaction, final String... args) throws Exception {
+        return submit(connection, at, channel, chaincode, transaction, Map.of(), java.util.List.of(), args);
+    }
+
+    /** {@link #submit} with transient data and, when {@code endorsers} is not empty, only those orgs asked to endorse. */
+    static Map<String, Object> submit(final LedgerConnection connection, final Instant at, final String channel, final String chaincode,
+            final String transaction, final Map<String, byte[]> transientData, final java.util.List<String> endorsers, final String... args)
+            throws Exception {
         final MemberProfile profile = connection.profile();
         final Signer signer;
         final X509Identity identity;
@@ -46,7 +53,12 @@ final class Backdated {
         }
         // No signer: every message is handed back to be signed here (offline signing).
         try (Gateway gateway = Gateway.newInstance().identity(identity).hash(Hash.SHA256).connection(connection.grpcChannel()).connect()) {
-            final Proposal unsigned = gateway.getNetwork(channel).getContract(chaincode).newProposal(transaction).addArguments(args).build();
+            final Proposal.Builder builder = gateway.getNetwork(channel).getContract(chaincode).newProposal(transaction).addArguments(args)
+                    .putAllTransient(transientData);
+            if (!endorsers.isEmpty()) {
+                builder.setEndorsingOrganizations(endorsers.toArray(new String[0]));
+            }
+            final Proposal unsigned = builder.build();
             final ProposedTransaction proposed = ProposedTransaction.parseFrom(unsigned.getBytes());
             final SignedProposal signedProposal = proposed.getProposal();
             final org.hyperledger.fabric.protos.peer.Proposal proposal =

@@ -74,7 +74,26 @@ class MarketIT {
             issuer.token("grid").initialize("FlexLedger Reward", "FLEX", 3);
         }
         issuer.token("grid").mint("org:" + dsoMsp, 10_000);
+        // The DR program whose BL1 terms measure the requests' delivery.
+        final Map<String, Object> baseline = new LinkedHashMap<>();
+        baseline.put("method", "BL1");
+        baseline.put("slotMinutes", 15L);
+        baseline.put("timezone", "Europe/Berlin");
+        baseline.put("weekday", Map.of("x", 3L, "y", 5L));
+        baseline.put("weekend", Map.of("x", 2L, "y", 3L));
+        baseline.put("lookbackDays", 14L);
+        baseline.put("holidays", List.of());
+        final Map<String, Object> program = new LinkedHashMap<>();
+        program.put("id", PROGRAM);
+        program.put("rewardRate", 100L);
+        program.put("penaltyRate", 50L);
+        program.put("capBps", 12_000L);
+        program.put("thresholdBps", 8000L);
+        program.put("baseline", baseline);
+        dso.dr("grid").createProgram(program);
     }
+
+    static final String PROGRAM = "MKT-" + Long.toString(System.currentTimeMillis(), 36);
 
     @AfterAll
     static void close() {
@@ -130,6 +149,7 @@ class MarketIT {
         terms.put("windowEnd", windowStart + 3_600_000);
         terms.put("mode", "MERIT");
         terms.put("payer", dsoAccount);
+        terms.put("baselineProgram", PROGRAM);
         assertThat(dso.market("grid").postRequest(terms)).containsEntry("escrow", 600L).containsEntry("status", "OPEN");
         assertThat(balance(dsoAccount)).isEqualTo(dsoBefore - 600);
         assertThat(balance(escrow)).isEqualTo(600);

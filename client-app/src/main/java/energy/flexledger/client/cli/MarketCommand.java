@@ -19,14 +19,16 @@ import picocli.CommandLine.Parameters;
 /** {@code flexledger market ...}: the flexibility marketplace (MK1) on the grid channel. */
 @Command(name = "market", description = "The flexibility marketplace (chaincode-market's flex contract, MK1, decision 0017): a DSO's "
         + "request with its escrow, sealed offers, reveal, clearing. JSON on stdout.",
-        subcommands = {MarketCommand.Request.class, MarketCommand.Offer.class, MarketCommand.Clear.class, MarketCommand.Show.class},
+        subcommands = {MarketCommand.Request.class, MarketCommand.Offer.class, MarketCommand.Clear.class, MarketCommand.Pay.class,
+            MarketCommand.Show.class},
         footer = {"", "A whole round (times: epoch ms, an ISO-8601 instant, or +N s|m|h from now):",
             "  flexledger --org dso --as admin market request create --id R1 --zone zone-1 --quantity-wh 3000 --max-price 200 \\",
-            "      --deadline +2m --mode MERIT --payer org",
+            "      --deadline +2m --mode MERIT --payer org --baseline-program P1",
             "  flexledger --org cpo market offer submit --request R1 --id cpo-1 --quantity-wh 2000 --price 150 --assets CS-1",
             "  flexledger --org cpo market offer reveal --request R1 --id cpo-1      # after the deadline",
             "  flexledger market clear --request R1                               # anyone, once offers are revealed",
-            "  flexledger market show --request R1 | jq .input | flexledger spec mk1  # recompute the clearing"})
+            "  flexledger --org dso market pay --request R1                       # after the window: pays metered delivery",
+            "  flexledger market show --request R1 | jq .input | flexledger spec mk1  # recompute clearing and payment"})
 final class MarketCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -61,7 +63,7 @@ final class MarketCommand implements Callable<Integer> {
 
     @Command(name = "request", description = "create|show|list flexibility requests", footer = {"", "Actions:",
         "  create --id R --zone Z --quantity-wh Q --max-price P --deadline T [--reveal-by T] [--window-start T] [--window-minutes M]",
-        "         [--mode SINGLE|MERIT] [--payer org|ACCOUNT]   a DSO (admin for its org's account) posts and locks the escrow",
+        "         [--mode SINGLE|MERIT] [--payer org|ACCOUNT] --baseline-program P   a DSO posts and locks the escrow",
         "  show --id R                  the request and its status",
         "  list [--page-size N] [--bookmark B]   requests in id order"})
     static final class Request extends Connected implements Callable<Integer> {
@@ -98,6 +100,9 @@ final class MarketCommand implements Callable<Integer> {
         @Option(names = "--payer", description = "the account the escrow comes from: 'org' (your org's, as an admin) or an account id "
                 + "(default: your identity account)")
         String payer;
+
+        @Option(names = "--baseline-program", description = "the DR program whose BL1 terms measure delivery (flexledger dr program)")
+        String baselineProgram;
 
         @Option(names = "--page-size", defaultValue = "50", description = "list: requests per page (1..200)")
         int pageSize;
@@ -141,6 +146,7 @@ final class MarketCommand implements Callable<Integer> {
             terms.put("mode", mode);
             terms.put("payer", payer == null ? (String) ledger.token(root().channel).myAccount().get("account")
                     : "org".equals(payer) ? "org:" + ledger.profile().mspId() : payer);
+            terms.put("baselineProgram", required(baselineProgram, "--baseline-program", action));
             return terms;
         }
     }
@@ -206,16 +212,53 @@ final class MarketCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "show", description = "a cleared request: the exact MK1 input the chaincode used and its output "
-            + "(pipe .input to 'flexledger spec mk1' to recompute .output)")
-    static final class Show extends Connected implements Callable<Integer> {
+    @Command(name = "pay", description = "pay a cleared request after its delivery window (MK1 step 5): chaincode-dr measures each "
+            + "awarded asset's delivery against its BL1 baseline; the winners are paid from the escrow, the rest returns (a member that "
+            + "reads the awarded assets' data: the requesting DSO)")
+    static final class Pay extends Connected implements Callable<Integer> {
         @Option(names = "--request", required = true, description = "the request id")
         String request;
 
         @Override
         public Integer call() throws IOException, LedgerException {
             try (LedgerConnection ledger = connect()) {
-                System.out.println(Json.write(ledger.market(root().channel).clearing(request)));
+                System.out.println(Json.write(ledger.market(root().channel).pay(request)));
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "show", description = "a cleared (and paid) request: {input, output, clearing, payment} where input is the exact "
+            + "MK1 input the chaincode used (with delivered Wh once paid) and output MK1's result: pipe .input to 'flexledger spec mk1'")
+    static final class Show extends Connected implements Callable<Integer> {
+        @Option(names = "--request", required = true, description = "the request id")
+        String request;
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public Integer call() throws IOException, LedgerException {
+            try (LedgerConnection ledger = connect()) {
+                final MarketLedger market = ledger.market(root().channel);
+                final Map<String, Object> clearing = market.clearing(request);
+                final Map<String, Object> input = new LinkedHashMap<>((Map<String, Object>) clearing.get("input"));
+                final Map<String, Object> output = new LinkedHashMap<>((Map<String, Object>) clearing.get("output"));
+                Map<String, Object> payment = null;
+                if ("PAID".equals(market.request(request).get("status"))) {
+                    payment = market.payment(request);
+                    final Map<String, Object> delivered = new LinkedHashMap<>();
+                    for (final Object d : (List<Object>) payment.get("delivered")) {
+                        delivered.put((String) ((Map<String, Object>) d).get("offerId"), ((Map<String, Object>) d).get("deliveredWh"));
+                    }
+                    input.put("delivered", delivered);
+                    output.put("payments", payment.get("payments"));
+                    output.put("refundAtDelivery", payment.get("refundAtDelivery"));
+                }
+                final Map<String, Object> out = new LinkedHashMap<>();
+                out.put("input", input);
+                out.put("output", output);
+                out.put("clearing", clearing);
+                out.put("payment", payment);
+                System.out.println(Json.write(out));
             }
             return 0;
         }
