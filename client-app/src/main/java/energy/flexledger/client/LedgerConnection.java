@@ -118,6 +118,11 @@ public final class LedgerConnection implements AutoCloseable {
         return new TokenLedger(gateway.getNetwork(channelName).getContract("market", "token"));
     }
 
+    /** The P2P double auction on {@code channelName}: chaincode-market's {@code auction} contract (DA1). */
+    public AuctionLedger auction(final String channelName) {
+        return new AuctionLedger(gateway.getNetwork(channelName).getContract("market", "auction"), profile.mspId());
+    }
+
     /** An evaluate (query) of any chaincode's transaction through this member's gateway peer; the result's bytes. */
     public byte[] evaluate(final String channelName, final String chaincode, final String transaction, final String... args)
             throws LedgerException {
