@@ -38,7 +38,9 @@ public final class LedgerConnection implements AutoCloseable {
         final ManagedChannel channel;
         try {
             final var credentials = TlsChannelCredentials.newBuilder().trustManager(profile.tlsCaCert().toFile()).build();
-            final var builder = Grpc.newChannelBuilder(profile.peerEndpoint(), credentials);
+            // An endorsement's answer holds the whole transaction: a clearing of thousands of orders
+            // (its write set) is larger than gRPC's default 4 MiB.
+            final var builder = Grpc.newChannelBuilder(profile.peerEndpoint(), credentials).maxInboundMessageSize(64 * 1024 * 1024);
             if (!profile.peerHostAlias().isEmpty()) {
                 builder.overrideAuthority(profile.peerHostAlias());
             }
