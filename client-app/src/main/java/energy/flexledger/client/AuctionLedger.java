@@ -84,13 +84,36 @@ public final class AuctionLedger {
         return ChaincodeCalls.submitRetrying(ATTEMPTS, contract, "SubmitOrder", auctionId, orderId);
     }
 
-    /** {@link #seal} then {@link #submit}: {@code {"seal": receipt, "order": the order on the channel}}. */
+    /**
+     * {@link #seal} then {@link #submit}: {@code {"seal": receipt, "order": the order on the channel}}.
+     * The seal committed on this member's peer; the other member's peer, which endorses the submission
+     * too, may not have its block yet and answer NOT_FOUND: the submission is sent again, a little
+     * later, for up to about {@link #SEAL_VISIBLE_MS} (it changed nothing).
+     */
     public Map<String, Object> order(final Map<String, Object> order) throws LedgerException {
         final Map<String, Object> out = new LinkedHashMap<>();
         out.put("seal", seal(order));
-        out.put("order", submit((String) order.get("auctionId"), (String) order.get("orderId")));
-        return out;
+        final long deadline = System.nanoTime() + SEAL_VISIBLE_MS * 1_000_000L;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                out.put("order", submit((String) order.get("auctionId"), (String) order.get("orderId")));
+                return out;
+            } catch (LedgerException e) {
+                if (e.code().orElse(null) != energy.flexledger.spec.ErrorCode.NOT_FOUND || System.nanoTime() - deadline > 0) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(Math.min(50L * attempt, 500L));
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
     }
+
+    /** How long {@link #order} waits for the other peers to have the block of its seal. */
+    public static final long SEAL_VISIBLE_MS = 15_000L;
 
     public Map<String, Object> withdraw(final String auctionId, final String orderId) throws LedgerException {
         return ChaincodeCalls.submitRetrying(ATTEMPTS, contract, "WithdrawOrder", auctionId, orderId);

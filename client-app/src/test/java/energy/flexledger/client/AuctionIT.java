@@ -149,6 +149,7 @@ class AuctionIT {
                 admin.token(CHANNEL).mint(account, 100);
             }
         }
+        PeerHeights.awaitSame(CHANNEL, List.of(admin, poor), PeerHeights.DEFAULT_WAIT);
         for (final String account : accountOf.values()) {
             before.put(account, balance(account));
         }
@@ -194,6 +195,7 @@ class AuctionIT {
         // b4 is still sealed and may be revealed until revealBy: no clearing before that.
         refused(ErrorCode.TOO_EARLY, () -> admin.auction(CHANNEL).clear(id));
         admin.token(CHANNEL).mint(accountOf.get("b4"), 1);
+        PeerHeights.awaitSame(CHANNEL, List.of(admin, poor), PeerHeights.DEFAULT_WAIT);
         assertThat(poor.auction(CHANNEL).reveal(id, "b4")).containsEntry("locked", poorBalance + 1);
 
         // Anyone clears: here an identity of the other member.
