@@ -73,7 +73,7 @@ if [ "${1:-}" = --auction ]; then
 50..150 per kWh, seeded); each order sealed (own peer), submitted, and after the gate closure
 revealed (BUYs lock funds); then \`ClearAuction\`: DA1 on every order within the capacity, the
 exact input and output stored, one escrow debit and one credit per account. The clearing column is
-its endorsement as the client sees it (both members' peers run it at once on this machine);
+its endorsement as the client sees it (both members' peers run it, on this one machine);
 ordering and commit apart. Target: at most 1 s for 10,000 orders. Machine: $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo), $(nproc) cores.
 
 | date | commit | orders | identities | sealed and submitted in | revealed in | ClearAuction endorsement | its ordering and commit | trades | audit consistent |
