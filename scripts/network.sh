@@ -60,11 +60,12 @@ fi
 # A policy that starts with /Channel/ names a channel policy: the consortium's governance is the
 # channel's MAJORITY Endorsement, which follows the channel's member orgs as they change.
 CHAINCODES=(consortium energy dr market)
-declare -A CC_CHANNELS=([consortium]="grid" [energy]="grid" [dr]="grid" [market]="grid community")
+declare -A CC_CHANNELS=([consortium]="grid community" [energy]="grid" [dr]="grid" [market]="grid community")
 # The others name the channel's AnyTwoMembers policy (the peers of any two member orgs, kept in the
 # channel configuration, network-config/configtx.yaml), which add-org extends with the new org.
 declare -A CC_POLICY=(
   [consortium/grid]="/Channel/Application/Endorsement"
+  [consortium/community]="/Channel/Application/Endorsement"
   [energy/grid]="/Channel/Application/AnyTwoMembers"
   [dr/grid]="/Channel/Application/AnyTwoMembers"
   [market/grid]="/Channel/Application/AnyTwoMembers"
@@ -681,12 +682,23 @@ deploy_chaincodes() {
   bootstrap_consortium
 }
 
-# The consortium's founding, from network-config/consortium.json: the Genesis ballot, cast by each
-# founder's admin (it applies once every founder voted), each transaction endorsed by every
-# member's peer (the chaincode's MAJORITY policy). A founded consortium refuses another Genesis,
-# so on later `up`s this only checks that it exists.
+# The consortium's founding on each channel it serves, from that channel's founding file
+# (network-config/consortium.json for grid, consortium-<channel>.json for the others): the Genesis
+# ballot, cast by each founder's admin (it applies once every founder voted), each transaction
+# endorsed by every member's peer of the channel (the chaincode's MAJORITY policy there). A founded
+# consortium refuses another Genesis, so on later `up`s this only checks that it exists.
 bootstrap_consortium() {
-  local ch=grid first peers=() org n=0 out ctor founders msp
+  local ch
+  for ch in ${CC_CHANNELS[consortium]}; do bootstrap_consortium_on "$ch"; done
+}
+
+consortium_file() {  # channel
+  if [ "$1" = grid ]; then echo "$FLEXLEDGER_ROOT/network-config/consortium.json"; else echo "$FLEXLEDGER_ROOT/network-config/consortium-$1.json"; fi
+}
+
+bootstrap_consortium_on() {  # channel
+  local ch=$1 first peers=() org n=0 out ctor founders msp file
+  file=$(consortium_file "$ch")
   for org in ${CHANNEL_ORGS[$ch]}; do
     peers+=(--peerAddresses "127.0.0.1:$(peer_port "$org")" --tlsRootCertFiles "$(peer_tlsca "$org")")
   done
@@ -694,13 +706,15 @@ bootstrap_consortium() {
   if (peer_cli_env "$first" admin; peer chaincode query -C "$ch" -n consortium -c '{"Args":["GetConsortium"]}' 2>/dev/null) | grep -q '"mspId"'; then
     return 0
   fi
-  out=$(java -cp "$(cc_jar consortium)" energy.flexledger.chaincode.consortium.Bootstrap "$FLEXLEDGER_ROOT/network-config/consortium.json") \
-    || die "network-config/consortium.json is not a consortium (see the error above)"
+  [ -f "$file" ] || die "the consortium on '$ch' has no founding file ($file)"
+  out=$(java -cp "$(cc_jar consortium)" energy.flexledger.chaincode.consortium.Bootstrap "$file") \
+    || die "$file is not a consortium (see the error above)"
   ctor=$(sed -n 1p <<<"$out")
   founders=$(sed -n 2p <<<"$out")
   for msp in $founders; do
-    org=$(org_of_msp "$msp") || die "network-config/consortium.json names $msp, which is not an org of this network (${MSP[*]})"
-    retry 5 consortium_invoke "$org" "$ch" "$ctor" "${peers[@]}" || die "$msp's vote for the consortium's genesis failed; see $LOGS/admin.log"
+    org=$(org_of_msp "$msp") || die "$file names $msp, which is not an org of this network (${MSP[*]})"
+    [[ " ${CHANNEL_ORGS[$ch]} " == *" $org "* ]] || die "$file names $msp, which is not in channel '$ch' (${CHANNEL_ORGS[$ch]})"
+    retry 5 consortium_invoke "$org" "$ch" "$ctor" "${peers[@]}" || die "$msp's vote for the consortium's genesis on '$ch' failed; see $LOGS/admin.log"
     n=$((n + 1))
   done
   log "consortium on '$ch' founded by the votes of its $n founders ($founders)"

@@ -2,6 +2,7 @@ package energy.flexledger.client;
 
 import energy.flexledger.spec.Json;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import org.hyperledger.fabric.client.CommitException;
 import org.hyperledger.fabric.client.CommitStatusException;
@@ -93,9 +94,27 @@ final class ChaincodeCalls {
      */
     static Map<String, Object> submitRetrying(final int attempts, final Contract contract, final String name, final String... args)
             throws LedgerException {
+        return submitRetrying(attempts, contract, name, Map.of(), List.of(), args);
+    }
+
+    /**
+     * {@link #submitRetrying(int, Contract, String, String...)} with transient data (never written into
+     * the block) and, when {@code endorsers} is not empty, only those orgs' peers endorsing (a write
+     * into an org's implicit collection is endorsed by that org alone).
+     */
+    static Map<String, Object> submitRetrying(final int attempts, final Contract contract, final String name,
+            final Map<String, byte[]> transientData, final List<String> endorsers, final String... args) throws LedgerException {
         for (int i = 1; ; i++) {
             try {
-                return parse(contract.submitTransaction(name, args));
+                if (transientData.isEmpty() && endorsers.isEmpty()) {
+                    return parse(contract.submitTransaction(name, args));
+                }
+                final org.hyperledger.fabric.client.Proposal.Builder proposal = contract.newProposal(name).addArguments(args)
+                        .putAllTransient(transientData);
+                if (!endorsers.isEmpty()) {
+                    proposal.setEndorsingOrganizations(endorsers.toArray(new String[0]));
+                }
+                return parse(proposal.build().endorse().submit());
             } catch (EndorseException e) {
                 // Endorsing peers at different heights read different rows and sign different
                 // results; nothing was submitted, so asking again (once they caught up) is safe.

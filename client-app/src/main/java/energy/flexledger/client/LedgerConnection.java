@@ -38,7 +38,9 @@ public final class LedgerConnection implements AutoCloseable {
         final ManagedChannel channel;
         try {
             final var credentials = TlsChannelCredentials.newBuilder().trustManager(profile.tlsCaCert().toFile()).build();
-            final var builder = Grpc.newChannelBuilder(profile.peerEndpoint(), credentials);
+            // An endorsement's answer holds the whole transaction: a clearing of thousands of orders
+            // (its write set) is larger than gRPC's default 4 MiB.
+            final var builder = Grpc.newChannelBuilder(profile.peerEndpoint(), credentials).maxInboundMessageSize(64 * 1024 * 1024);
             if (!profile.peerHostAlias().isEmpty()) {
                 builder.overrideAuthority(profile.peerHostAlias());
             }
@@ -136,6 +138,11 @@ public final class LedgerConnection implements AutoCloseable {
     /** The flexibility marketplace: chaincode-market's {@code flex} contract (MK1). */
     public MarketLedger market(final String channelName) {
         return new MarketLedger(gateway.getNetwork(channelName).getContract("market", "flex"), profile.mspId());
+    }
+
+    /** The P2P double auction on {@code channelName}: chaincode-market's {@code auction} contract (DA1). */
+    public AuctionLedger auction(final String channelName) {
+        return new AuctionLedger(gateway.getNetwork(channelName).getContract("market", "auction"), profile.mspId());
     }
 
     /** An evaluate (query) of any chaincode's transaction through this member's gateway peer; the result's bytes. */
