@@ -52,7 +52,7 @@ public final class MarketLedger {
     }
 
     /** The bid as it will be sealed: canonical JSON with a fresh 256-bit salt. */
-    static byte[] bid(final String requestId, final String offerId, final long quantityWh, final long price, final List<String> assets) {
+    public static byte[] bid(final String requestId, final String offerId, final long quantityWh, final long price, final List<String> assets) {
         final byte[] salt = new byte[32];
         RANDOM.nextBytes(salt);
         final Map<String, Object> bid = new LinkedHashMap<>();

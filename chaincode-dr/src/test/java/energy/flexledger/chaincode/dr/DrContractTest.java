@@ -361,6 +361,49 @@ class DrContractTest {
         assertThat((List<Object>) ((Map<String, Object>) preview.get("input")).get("readings")).isNotEmpty();
     }
 
+    /**
+     * The program's zone decides the days: in Europe/Berlin 2026-03-29 has 23 hours (never a candidate),
+     * and a holiday of the program is a weekend day (LOW X of Y), on the chaincode path with certified data.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void clockChangeDaysAndHolidaysBehaveAsBl1Says() {
+        final LocalDate from = LocalDate.of(2026, 3, 16);
+        final LocalDate target = LocalDate.of(2026, 4, 2);    // a Thursday after the clock change
+        final long start = from.atStartOfDay(BERLIN).toInstant().toEpochMilli();
+        final long end = target.atStartOfDay(BERLIN).toInstant().toEpochMilli();
+        final List<Object> readings = new ArrayList<>();
+        for (long t = start; t < end; t += QUARTER) {
+            final LocalDate day = java.time.Instant.ofEpochMilli(t).atZone(BERLIN).toLocalDate();
+            readings.add(List.of(t, 1_000_000L + day.getDayOfMonth() * 1000L));
+        }
+        ledger.withChaincode("energy", (args, ctx) -> {
+            final long lo = Long.parseLong(args.get(2));
+            final long hi = Long.parseLong(args.get(3));
+            final List<Object> inRange = readings.stream().filter(r -> (Long) ((List<?>) r).get(0) >= lo && (Long) ((List<?>) r).get(0) < hi).toList();
+            final Map<String, Object> meter = new LinkedHashMap<>();
+            meter.put("meterId", "MTR-D");
+            meter.put("ownerMsp", COMMUNITY);
+            meter.put("zone", "zone-1");
+            meter.put("dataDso", DSO);
+            meter.put("intervalMs", QUARTER);
+            meter.put("status", "ACTIVE");
+            meter.put("readings", inRange);
+            return Json.write(Map.of("meters", List.of(meter))).getBytes();
+        });
+        call("createProgram", ledger.as(DSO, "admin").context(), program("PD", terms(15, "Europe/Berlin", 17, List.of("2026-03-31"))));
+        // Weekday target: the clock-change Sunday is a weekend day anyway; the holiday Tuesday 03-31 is not a weekday candidate.
+        final Map<String, Object> weekday = (Map<String, Object>) call("previewBaseline", ledger.as(DSO, "client").context(), "MTR-D",
+                target.toString(), "PD").get("output");
+        assertThat((List<Object>) weekday.get("candidates")).containsExactly("2026-04-01", "2026-03-30", "2026-03-27", "2026-03-26", "2026-03-25");
+        assertThat((List<Object>) weekday.get("slots")).hasSize(96);
+        // Weekend target (Saturday 04-04): the holiday counts as a weekend day, the 23-hour Sunday 03-29 never qualifies.
+        final Map<String, Object> weekend = (Map<String, Object>) call("previewBaseline", ledger.as(DSO, "client").context(), "MTR-D",
+                "2026-04-04", "PD").get("output");
+        assertThat(weekend).containsEntry("dayType", "WEEKEND").containsEntry("method", "LOW");
+        assertThat((List<Object>) weekend.get("candidates")).contains("2026-03-31").doesNotContain("2026-03-29");
+    }
+
     /** The ST1 vector: the settlement step on the vector's input gives the vector's output. */
     @Test
     void theSt1VectorThroughTheSettlementStep() throws IOException {

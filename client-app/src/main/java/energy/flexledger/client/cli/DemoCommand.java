@@ -50,12 +50,16 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--intervals", defaultValue = "3", description = "quarter-hours to certify (default: ${DEFAULT-VALUE})")
     int intervals;
 
+    @Option(names = "--flexibility", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "go on with demand response and the flexibility market on three weeks of real load shapes (--no-flexibility: don't)")
+    boolean flexibility;
+
     @Option(names = "--hints", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "print the commands to look further (--no-hints: don't)")
     boolean hints;
 
     @Override
-    public Integer call() throws IOException, LedgerException {
+    public Integer call() throws Exception {
         final PrintStream out = System.out;
         final String owner = "community";
         final String meter = meterId != null ? meterId : "DEMO-" + Instant.now().getEpochSecond();
@@ -175,6 +179,9 @@ final class DemoCommand implements Callable<Integer> {
                 }
                 out.printf("   refused by the chaincode: %s%n", e.getMessage());
             }
+        }
+        if (flexibility) {
+            new FlexScenario(root.work, root.channel, out).run(8);
         }
 
         if (!hints) {

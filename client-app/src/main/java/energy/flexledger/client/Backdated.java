@@ -26,23 +26,24 @@ import org.hyperledger.fabric.protos.peer.SignedProposal;
 /**
  * Submits a transaction whose proposal carries an earlier time than now, through the real Fabric
  * Gateway and the member's own identity (the gateway's offline-signing flow: the proposal is built,
- * its channel header's timestamp set back, then signed). A transaction's time is what its client
- * says — peers do not check it — so an integration test can call a demand-response event "before" a
- * quarter-hour that has already passed instead of waiting for one; decision 0019 records what this
- * means for participants' commitments.
+ * its channel header's timestamp set, then signed). A transaction's time is what its client says —
+ * peers do not check it — so the demo replays a past day (calling an event, offering, clearing
+ * "before" quarter-hours that have already passed and whose data it certifies at once) and the
+ * integration tests do not wait for a quarter-hour; decision 0019 records what this means for
+ * participants' commitments. Not a command of its own: nothing a member runs in production uses it.
  */
-final class Backdated {
+public final class Backdated {
     private Backdated() {}
 
-    static Map<String, Object> submit(final LedgerConnection connection, final Instant at, final String channel, final String chaincode,
+    public static Map<String, Object> submit(final LedgerConnection connection, final Instant at, final String channel, final String chaincode,
             final String transaction, final String... args) throws Exception {
         return submit(connection, at, channel, chaincode, transaction, Map.of(), java.util.List.of(), args);
     }
 
     /** {@link #submit} with transient data and, when {@code endorsers} is not empty, only those orgs asked to endorse. */
-    static Map<String, Object> submit(final LedgerConnection connection, final Instant at, final String channel, final String chaincode,
-            final String transaction, final Map<String, byte[]> transientData, final java.util.List<String> endorsers, final String... args)
-            throws Exception {
+    public static Map<String, Object> submit(final LedgerConnection connection, final Instant at, final String channel,
+            final String chaincode, final String transaction, final Map<String, byte[]> transientData, final java.util.List<String> endorsers,
+            final String... args) throws Exception {
         final MemberProfile profile = connection.profile();
         final Signer signer;
         final X509Identity identity;
