@@ -84,6 +84,12 @@ class DrIT {
         }
     }
 
+    /** The participant's escrow account as chaincode-dr names it (a hash of event and asset). */
+    private static String participantEscrow(final String eventId, final String assetId) {
+        return "escrow:dr-part:" + Hex.encode(energy.flexledger.spec.Sha256.of((eventId + "\n" + assetId)
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8))).substring(0, 40);
+    }
+
     private static long balance(final String account) throws LedgerException {
         return (Long) dso.token("grid").balance(account).get("balance");
     }
@@ -175,7 +181,7 @@ class DrIT {
         assertThat(Backdated.submit(aggregator, before.plusSeconds(30), "grid", "dr", "Commit", eventId, meterId, "800000", aggAccount))
                 .containsEntry("committedMilliWh", 200_000L).containsEntry("collateral", 8L).containsEntry("maxReward", 24L);
         assertThat(balance(aggAccount)).isEqualTo(aggBefore - 8);
-        assertThat(balance("escrow:dr-part:" + eventId + "." + meterId)).isEqualTo(32);
+        assertThat(balance(participantEscrow(eventId, meterId))).isEqualTo(32);
 
         // The window's quarter-hour is not certified yet: the settlement names it. Then it is, and the DSO's gateway settles.
         final LedgerException incomplete = org.junit.jupiter.api.Assertions.assertThrows(LedgerException.class,
@@ -225,7 +231,7 @@ class DrIT {
         assertThat(reward).isEqualTo(Math.floorDiv(Math.min(delivered, 240_000L) * 100, 1_000_000L));
         assertThat(settlement).containsEntry("toParticipant", reward + 8 - penalty).containsEntry("toOwner", 24 - reward + penalty);
         assertThat(balance(aggAccount)).isEqualTo(aggBefore - 8 + reward + 8 - penalty);
-        assertThat(balance("escrow:dr-part:" + eventId + "." + meterId)).isZero();
+        assertThat(balance(participantEscrow(eventId, meterId))).isZero();
 
         // Once only: again, the stored settlement and no movement.
         assertThat(aggregator.dr("grid").settle(eventId, meterId)).isEqualTo(settlement);

@@ -45,6 +45,11 @@ final class Baselines {
         }
         spec(() -> new Bl1.Rules(zone(terms), terms.slotMinutes(), new Bl1.XofY(terms.weekday().x(), terms.weekday().y()),
                 new Bl1.XofY(terms.weekend().x(), terms.weekend().y()), terms.lookbackDays(), dates(terms.holidays(), "holidays")));
+        // A settlement reads the look-back window and the event day in one call to energy, which answers at most 9,600 intervals.
+        if ((terms.lookbackDays() + 1) * (1440 / terms.slotMinutes()) > 9_600) {
+            throw Failures.fail(ErrorCode.BAD_REQUEST, "lookbackDays must be at most " + (9_600 / (1440 / terms.slotMinutes()) - 1) + " with "
+                    + terms.slotMinutes() + "-minute slots");
+        }
         for (final XofY xy : List.of(terms.weekday(), terms.weekend())) {
             if (xy.x() < 1 || xy.x() > xy.y()) {
                 throw Failures.fail(ErrorCode.BAD_X_Y, "x and y must satisfy 1 <= x <= y, were " + xy.x() + " and " + xy.y());

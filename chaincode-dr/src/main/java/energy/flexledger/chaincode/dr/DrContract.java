@@ -63,7 +63,7 @@ public final class DrContract extends CheckedContract {
     public Describe describe(final Context ctx) {
         return Describe.of(ctx, "dr", "0.2.0", List.of("CreateProgram", "GetProgram", "ListPrograms", "Enrol", "AcceptEnrolment",
                 "GetEnrolment", "CreateEvent", "GetEvent", "ListEvents", "Commit", "GetCommitment", "ListCommitments", "CloseEvent", "Settle",
-                "GetSettlement", "GetSettlementDetail", "PreviewBaseline", "MeasureDelivery", "MeasureDeliveries"));
+                "GetSettlement", "GetSettlementDetail", "PreviewBaseline", "MeasureDelivery", "MeasureDeliveries", "CheckWindow"));
     }
 
     // ------------------------------------------------------------------ programs
@@ -216,6 +216,8 @@ public final class DrContract extends CheckedContract {
         if (state.read(key, DrEvent.class).isPresent()) {
             throw Failures.fail(ErrorCode.ALREADY_EXISTS, "event " + spec.id() + " already exists");
         }
+        // The payer is the caller's own account, checked here whatever the budget: Settle and CloseEvent pay back into it.
+        requireOwnAccount(caller, spec.payer());
         final String budgetAccount = "escrow:dr-budget:" + spec.id();
         if (spec.budget() > 0) {
             new OtherChaincodes(ctx.getStub()).move(List.of(new OtherChaincodes.Leg(spec.payer(), spec.budget(), "dr budget")),
@@ -269,8 +271,13 @@ public final class DrContract extends CheckedContract {
         }
         requireOwnAccount(caller, collateralFrom);
         final OtherChaincodes others = new OtherChaincodes(ctx.getStub());
-        final Map<String, Object> asset = others.asset(assetId);
-        final String owner = String.valueOf(asset.get("ownerMsp"));
+        // One energy call: the asset's facts, and whether any interval of the window is certified already — a commitment is
+        // ordered before the data by state too, not only by the proposal's time (which its client sets).
+        final OtherChaincodes.Meter asset = others.meter(assetId, event.windowStart(), event.windowEnd());
+        if (!asset.readings().isEmpty()) {
+            throw Failures.fail(ErrorCode.DEADLINE_PASSED, "asset " + assetId + " has certified data of the window already: too late to commit");
+        }
+        final String owner = asset.ownerMsp();
         final Consortium consortium = caller.consortium();
         if (!caller.mspId().equals(owner) && !consortium.representativesOf(owner).contains(caller.mspId())) {
             throw Failures.fail(ErrorCode.ACCESS_DENIED, caller.mspId() + " neither owns asset " + assetId + " nor represents its owner " + owner);
@@ -285,7 +292,7 @@ public final class DrContract extends CheckedContract {
         final long committedMilliWh = Baselines.committedMilliWh(committedPower, program.baseline().slotMinutes(), slots);
         final long maxReward = Baselines.maxReward(committedMilliWh, program);
         final long collateral = Baselines.maxPenalty(committedMilliWh, program);
-        final String escrow = "escrow:dr-part:" + eventId + "." + assetId;
+        final String escrow = participantEscrow(eventId, assetId);
         final List<OtherChaincodes.Leg> debits = new ArrayList<>();
         OtherChaincodes.Leg.of(collateralFrom, collateral, "dr collateral").ifPresent(debits::add);
         OtherChaincodes.Leg.of(event.budgetAccount(), maxReward, "dr reward reserve").ifPresent(debits::add);
@@ -298,7 +305,7 @@ public final class DrContract extends CheckedContract {
                 collateral, maxReward, collateralFrom, escrow, COMMITTED, now, txId, now, txId);
         state.write(key, commitment);
         // Settling it (the only later change) needs the DSO that keeps the asset's data and the owner or its aggregator.
-        state.requireEndorsement(key, settlementPolicy(consortium, owner, String.valueOf(asset.get("dataDso"))));
+        state.requireEndorsement(key, settlementPolicy(consortium, owner, asset.dataDso()));
         state.index(EVENT_DAY, assetId, event.localDate());
         ctx.getStub().setEvent("DrCommitted", Canonical.bytes(commitment));
         return commitment;
@@ -370,8 +377,8 @@ public final class DrContract extends CheckedContract {
             throw Failures.fail(ErrorCode.ACCESS_DENIED, caller.mspId() + " takes no part in settling asset " + assetId + " (who may: " + allowed + ")");
         }
         final long now = now(ctx);
-        final Delivery delivery = Baselines.measure(assetId, meter.readings(), program.baseline(), event.windowStart(), event.windowEnd(),
-                earlierEventDays(state, assetId, event.localDate()));
+        final List<String> excluded = earlierEventDays(state, assetId, event.localDate());
+        final Delivery delivery = Baselines.measure(assetId, meter.readings(), program.baseline(), event.windowStart(), event.windowEnd(), excluded);
         if (now < event.windowEnd()) {
             throw Failures.fail(ErrorCode.TOO_EARLY, "event " + eventId + "'s window ends at " + event.windowEnd() + "; now is " + now);
         }
@@ -397,8 +404,9 @@ public final class DrContract extends CheckedContract {
         final String txId = ctx.getStub().getTxId();
         final Settlement settlement = new Settlement(eventId, assetId, program.id(), commitment.committedPower(), output.deliveredMilliWh(),
                 output.committedMilliWh(), output.performanceBps(), output.reward(), output.penalty(), commitment.payTo(), toParticipant,
-                event.payer(), toOwner, hash(delivery.baseline().input()), hash(delivery.baseline().output()), hash(input), hash(output),
-                caller.mspId(), now, txId);
+                event.payer(), toOwner, excluded.toArray(new String[0]), hash(delivery.baseline().input()),
+                keyedHash(delivery.baseline().input(), delivery.baseline().output()), keyedHash(delivery.baseline().input(), input),
+                keyedHash(delivery.baseline().input(), output), caller.mspId(), now, txId);
         state.write(key, settlement);
         state.write(state.key(COMMITMENT, eventId, assetId), commitment.settled(now, txId));
         ctx.getStub().setEvent("DrSettled", Canonical.bytes(settlement));
@@ -428,12 +436,13 @@ public final class DrContract extends CheckedContract {
         final OtherChaincodes.Meter meter = new OtherChaincodes(ctx.getStub()).meter(assetId, Baselines.lookbackFrom(program.baseline(), target),
                 event.windowEnd());
         final Delivery delivery = Baselines.measure(assetId, meter.readings(), program.baseline(), event.windowStart(), event.windowEnd(),
-                earlierEventDays(state, assetId, event.localDate()));
+                List.of(settlement.excludedDates()));
         final St1Input input = new St1Input(program.baseline().slotMinutes(), delivery.windowBaseline(), delivery.actual(),
                 settlement.committedPower(), program.rewardRate(), program.penaltyRate(), program.capBps(), program.thresholdBps());
         final St1Output output = Baselines.settle(input);
-        if (!hash(delivery.baseline().input()).equals(settlement.baselineInputHash()) || !hash(delivery.baseline().output()).equals(settlement.baselineOutputHash())
-                || !hash(input).equals(settlement.st1InputHash()) || !hash(output).equals(settlement.st1OutputHash())) {
+        final Bl1Input bl1 = delivery.baseline().input();
+        if (!hash(bl1).equals(settlement.baselineInputHash()) || !keyedHash(bl1, delivery.baseline().output()).equals(settlement.baselineOutputHash())
+                || !keyedHash(bl1, input).equals(settlement.st1InputHash()) || !keyedHash(bl1, output).equals(settlement.st1OutputHash())) {
             throw Failures.fail(ErrorCode.INVALID_STATE, "the certified data no longer give the inputs settlement " + eventId + "/" + assetId
                     + " hashed: this peer's copy differs from the one it was settled on");
         }
@@ -448,6 +457,27 @@ public final class DrContract extends CheckedContract {
     /** The hex SHA-256 of a value's canonical JSON. */
     static String hash(final Object value) {
         return energy.flexledger.spec.Hex.encode(energy.flexledger.spec.Sha256.of(Canonical.bytes(value)));
+    }
+
+    /**
+     * The hex SHA-256 of a key and a value's canonical JSON, the key derived from the BL1 input (weeks
+     * of a meter's certified averages: only the asset's readers can compute it). A short window's ST1
+     * input or output has few unknowns; unkeyed, its public hash would let anyone find them by trying.
+     */
+    static String keyedHash(final Bl1Input keySource, final Object value) {
+        final byte[] key = energy.flexledger.spec.Sha256.of(("flexledger dr settlement key\n" + Canonical.write(keySource))
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        final byte[] body = Canonical.bytes(value);
+        final byte[] all = new byte[key.length + body.length];
+        System.arraycopy(key, 0, all, 0, key.length);
+        System.arraycopy(body, 0, all, key.length, body.length);
+        return energy.flexledger.spec.Hex.encode(energy.flexledger.spec.Sha256.of(all));
+    }
+
+    /** A participant's escrow account: a hash of event and asset, so that no two pairs share one and the name fits. */
+    static String participantEscrow(final String eventId, final String assetId) {
+        return "escrow:dr-part:" + energy.flexledger.spec.Hex.encode(energy.flexledger.spec.Sha256.of((eventId + "\n" + assetId)
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8))).substring(0, 40);
     }
 
     /** BL1 for an asset and a local date under a program's terms, as a settlement would compute it (an evaluate: stores nothing). */
@@ -486,6 +516,18 @@ public final class DrContract extends CheckedContract {
     }
 
     /**
+     * Whether program {@code programId} can measure delivery in [windowStart, windowEnd): its slots,
+     * one local day of its time zone. chaincode-market asks before it locks a request's escrow.
+     */
+    @Transaction(name = "CheckWindow", intent = Transaction.TYPE.EVALUATE)
+    public Program checkWindow(final Context ctx, final String programId, final long windowStart, final long windowEnd) {
+        Caller.of(ctx).requireMemberReader();
+        final Program program = program(new StateStore(ctx.getStub()), programId);
+        Baselines.requireWindow(program.baseline(), windowStart, windowEnd);
+        return program;
+    }
+
+    /**
      * Delivered energy of several assets (a JSON array of at most 100 ids) in [windowStart, windowEnd)
      * against their BL1 baselines under program {@code programId}'s terms, with whose assets they are:
      * what chaincode-market pays flexibility for, in its own transactions (one energy call; the caller
@@ -516,9 +558,20 @@ public final class DrContract extends CheckedContract {
                 windowEnd);
         final List<AssetDelivery> out = new ArrayList<>();
         for (final OtherChaincodes.Meter m : meters) {
-            final Delivery d = Baselines.measure(m.meterId(), m.readings(), program.baseline(), windowStart, windowEnd,
-                    earlierEventDays(state, m.meterId(), target.toString()));
-            out.add(new AssetDelivery(m.meterId(), m.ownerMsp(), m.zone(), d.deliveredMilliWh(), d.deliveredWh(), hash(d.baseline().input())));
+            if (m.error() != null) {
+                out.add(new AssetDelivery(m.meterId(), null, null, 0, 0, null, m.error(), m.message()));
+                continue;
+            }
+            try {
+                final Delivery d = Baselines.measure(m.meterId(), m.readings(), program.baseline(), windowStart, windowEnd,
+                        earlierEventDays(state, m.meterId(), target.toString()));
+                out.add(new AssetDelivery(m.meterId(), m.ownerMsp(), m.zone(), d.deliveredMilliWh(), d.deliveredWh(), hash(d.baseline().input()),
+                        null, null));
+            } catch (org.hyperledger.fabric.shim.ChaincodeException e) {
+                // This asset cannot be measured (history or window data missing): the others still are, and the caller decides.
+                out.add(new AssetDelivery(m.meterId(), m.ownerMsp(), m.zone(), 0, 0, null, new String(e.getPayload(),
+                        java.nio.charset.StandardCharsets.UTF_8), e.getMessage()));
+            }
         }
         return new DeliveryList(programId, windowStart, windowEnd, out.toArray(new AssetDelivery[0]));
     }

@@ -68,7 +68,17 @@ final class OtherChaincodes {
      * transaction id after it answered), by single-key reads (so the transaction may write).
      */
     Meter meter(final String meterId, final long from, final long to) {
-        return meters(List.of(meterId), from, to).get(0);
+        final Meter m = meters(List.of(meterId), from, to).get(0);
+        if (m.error() != null) {
+            ErrorCode code = ErrorCode.INVALID_STATE;
+            for (final ErrorCode c : ErrorCode.values()) {
+                if (c.name().equals(m.error())) {
+                    code = c;
+                }
+            }
+            throw Failures.fail(code, "energy GetAverages: " + m.message());
+        }
+        return m;
     }
 
     /** {@link #meter} for several meters, still in one call. */
@@ -77,6 +87,10 @@ final class OtherChaincodes {
         final List<Meter> out = new ArrayList<>();
         for (final Object item : (List<?>) list.get("meters")) {
             final Json.Obj m = Json.Obj.of(item, "meter");
+            if (m.has("error")) {
+                out.add(new Meter(m.getString("meterId"), null, null, null, 0, null, List.of(), m.getString("error"), m.getString("message")));
+                continue;
+            }
             final List<long[]> readings = new ArrayList<>();
             int i = 0;
             for (final Object r : m.getList("readings")) {
@@ -84,13 +98,14 @@ final class OtherChaincodes {
             }
             final Object dataDso = m.toMap().get("dataDso");
             out.add(new Meter(m.getString("meterId"), m.getString("ownerMsp"), m.getString("zone"), dataDso == null ? null : String.valueOf(dataDso),
-                    m.getLong("intervalMs"), m.getString("status"), readings));
+                    m.getLong("intervalMs"), m.getString("status"), readings, null, null));
         }
         return out;
     }
 
     /** What chaincode-energy says of a metering asset, and its certified averages in the range asked for. */
-    record Meter(String meterId, String ownerMsp, String zone, String dataDso, long intervalMs, String status, List<long[]> readings) {}
+    record Meter(String meterId, String ownerMsp, String zone, String dataDso, long intervalMs, String status, List<long[]> readings,
+            String error, String message) {}
 
     /** Moves the whole balance of a DR escrow account to {@code to} (one market call); returns the amount moved. */
     long drain(final String escrowAccount, final String to, final String reason) {

@@ -167,8 +167,11 @@ class DrContractTest {
         refused("ACCESS_DENIED", "acceptEnrolment", ledger.as(AGG, "admin").context(), "P1", "MTR-1");
         assertThat(call("acceptEnrolment", ledger.as(DSO, "admin").context(), "P1", "MTR-1")).containsEntry("status", "ACTIVE");
 
-        // The event locks its budget from the DSO's account in the same transaction.
+        // The event locks its budget from the DSO's account in the same transaction: its own, never an escrow or another's.
         refused("ACCESS_DENIED", "createEvent", ledger.as(AGG, "admin").context(), event("E1", 10_000));
+        refused("ACCESS_DENIED", "createEvent", ledger.as(DSO, "admin").context(), event("E1", 10_000).replace("org:" + DSO, "escrow:dr-budget:E0"));
+        refused("ACCESS_DENIED", "createEvent", ledger.as(DSO, "admin").context(), event("E1", 0).replace("org:" + DSO, "org:" + AGG));
+        refused("ACCESS_DENIED", "createEvent", ledger.as(DSO, "client").context(), event("E1", 10_000));
         assertThat(call("createEvent", ledger.as(DSO, "admin").context(), event("E1", 10_000))).containsEntry("localDate", "2026-01-12");
         assertThat(ledger.lastEventName()).isEqualTo("DrEventCreated");
         assertThat(balance("org:" + DSO)).isEqualTo(90_000);
@@ -183,7 +186,7 @@ class DrContractTest {
         assertThat(commitment).containsEntry("committedMilliWh", 800_000L).containsEntry("collateral", 32L).containsEntry("maxReward", 96L);
         assertThat(balance("org:" + AGG)).isEqualTo(1000 - 32);
         assertThat(balance("escrow:dr-budget:E1")).isEqualTo(10_000 - 96);
-        assertThat(balance("escrow:dr-part:E1.MTR-1")).isEqualTo(128);
+        assertThat(balance(DrContract.participantEscrow("E1", "MTR-1"))).isEqualTo(128);
         assertThat(ledger.policyOf(DrContract.COMMITMENT, "E1", "MTR-1")).contains(DSO).contains(COMMUNITY).contains(AGG);
         refused("ALREADY_EXISTS", "commit", ledger.as(AGG, "admin").context(), "E1", "MTR-1", "800000", "org:" + AGG);
 
@@ -199,6 +202,10 @@ class DrContractTest {
         ledger.at(WINDOW_END + 60_000);
         refused("DEADLINE_PASSED", "commit", ledger.as(AGG, "admin").context(), "E1", "MTR-1", "1", "org:" + AGG);
         certify("MTR-1", DAY_START, WINDOW_START + 2 * QUARTER);
+        // Stamped before the window, but the window's data are on the ledger: ordered by state, too late.
+        ledger.at(WINDOW_START - 60_000);
+        refused("DEADLINE_PASSED", "commit", ledger.as(COMMUNITY, "admin").context(), "E1", "MTR-1", "1", "org:" + COMMUNITY);
+        ledger.at(WINDOW_END + 60_000);
         assertThatThrownBy(() -> dr.call("settle", ledger.as(DSO, "client").context(), "E1", "MTR-1"))
                 .hasMessageStartingWith("INCOMPLETE_DATA:").hasMessageContaining(Long.toString(WINDOW_START + 2 * QUARTER))
                 .hasMessageContaining(Long.toString(WINDOW_START + 3 * QUARTER));
@@ -231,7 +238,10 @@ class DrContractTest {
         // Baseline of 17:00-18:00: the mean of days 9, 10, 11 of the history = 2,010,000 mW; actual 1,000,000 mW.
         final Map<String, Object> st1In = (Map<String, Object>) detail.get("input");
         final Map<String, Object> st1Out = (Map<String, Object>) detail.get("output");
-        assertThat(settlement).containsEntry("st1InputHash", DrContract.hash(Canonical.fromTree(st1In, St1Input.class, "in")))
+        final Bl1Input keySource = Canonical.fromTree(bl1In, Bl1Input.class, "bl1");
+        assertThat(settlement).containsEntry("baselineInputHash", DrContract.hash(keySource))
+                .containsEntry("st1InputHash", DrContract.keyedHash(keySource, Canonical.fromTree(st1In, St1Input.class, "in")))
+                .doesNotContainValue(DrContract.hash(Canonical.fromTree(st1In, St1Input.class, "in")))
                 .containsEntry("reward", 96L).containsEntry("deliveredMilliWh", 1_010_000L);
         assertThat(st1In.get("baseline")).isEqualTo(List.of(2_010_000L, 2_010_000L, 2_010_000L, 2_010_000L));
         assertThat(SpecCommands.st1(st1In)).isEqualTo(st1Out);
@@ -239,7 +249,7 @@ class DrContractTest {
         assertThat(st1Out).containsEntry("deliveredMilliWh", 1_010_000L).containsEntry("reward", 96L).containsEntry("penalty", 0L);
         assertThat(settlement).containsEntry("toParticipant", 128L).containsEntry("toOwner", 0L);
         assertThat(balance("org:" + AGG)).isEqualTo(1000 + 96);
-        assertThat(balance("escrow:dr-part:E1.MTR-1")).isZero();
+        assertThat(balance(DrContract.participantEscrow("E1", "MTR-1"))).isZero();
         assertThat(call("getCommitment", ledger.as(CPO, "client").context(), "E1", "MTR-1")).containsEntry("status", "SETTLED");
 
         // Settling again returns the stored settlement and moves nothing.
@@ -268,8 +278,18 @@ class DrContractTest {
                 DrContract.hash(Canonical.fromTree(((Map<String, Object>) delivery.get("baseline")).get("input"), Bl1Input.class, "in"))));
         refused("BAD_REQUEST", "measureDeliveries", ledger.as(DSO, "client").context(), "P1", "[]", Long.toString(WINDOW_START),
                 Long.toString(WINDOW_END));
-        refused("ACCESS_DENIED", "measureDeliveries", ledger.as(CPO, "client").context(), "P1", "[\"MTR-1\"]", Long.toString(WINDOW_START),
-                Long.toString(WINDOW_END));
+        // An asset that cannot be measured answers with its error; the others are still measured.
+        final List<Object> denied = (List<Object>) call("measureDeliveries", ledger.as(CPO, "client").context(), "P1", "[\"MTR-1\"]",
+                Long.toString(WINDOW_START), Long.toString(WINDOW_END)).get("assets");
+        assertThat((Map<String, Object>) denied.get(0)).containsEntry("error", "ACCESS_DENIED").containsEntry("deliveredWh", 0L);
+        final List<Object> early = (List<Object>) call("measureDeliveries", ledger.as(DSO, "client").context(), "P1", "[\"MTR-1\"]",
+                Long.toString(WINDOW_END), Long.toString(WINDOW_END + QUARTER)).get("assets");
+        assertThat((Map<String, Object>) early.get(0)).containsEntry("error", "INCOMPLETE_DATA");
+        assertThat(call("checkWindow", ledger.as(CPO, "client").context(), "P1", Long.toString(WINDOW_START), Long.toString(WINDOW_END)))
+                .containsEntry("id", "P1");
+        refused("MISALIGNED", "checkWindow", ledger.as(CPO, "client").context(), "P1", Long.toString(WINDOW_START + 1), Long.toString(WINDOW_END));
+        refused("BAD_REQUEST", "checkWindow", ledger.as(CPO, "client").context(), "P1", Long.toString(DAY_START + 23 * 4 * QUARTER),
+                Long.toString(DAY_START + 25 * 4 * QUARTER));
     }
 
     @Test
@@ -280,6 +300,7 @@ class DrContractTest {
         refused("BAD_X_Y", "createProgram", ledger.as(DSO, "admin").context(), program("P2", terms(15, "Europe/Berlin", 14, List.of())
                 .replace("\"x\":3", "\"x\":6")));
         refused("BAD_REQUEST", "createProgram", ledger.as(DSO, "admin").context(), program("P2", terms(15, "Mars/Olympus", 14, List.of())));
+        refused("BAD_REQUEST", "createProgram", ledger.as(DSO, "admin").context(), program("P2", terms(15, "Europe/Berlin", 100, List.of())));
         assertThat((List<?>) call("listPrograms", ledger.as(CPO, "client").context(), "10", "").get("programs")).hasSize(1);
         assertThat(call("getProgram", ledger.as(CPO, "client").context(), "P1")).containsEntry("owner", DSO);
         refused("NOT_FOUND", "getProgram", ledger.as(CPO, "client").context(), "P9");

@@ -147,7 +147,9 @@ public final class EnergyContract extends CheckedContract {
     /**
      * Certified averages {@code [start, avg]} of several meters (a JSON array of ids, at most 100) with
      * {@code from <= start < to}, and their registry facts, in one call and by single-key reads: what
-     * chaincode-dr's baselines and settlements read, inside transactions that write.
+     * chaincode-dr's baselines and settlements read, inside transactions that write. A meter that
+     * cannot be answered (unknown, not readable by the caller, not metering) gets an entry with its
+     * error code instead of failing the others.
      */
     @Transaction(name = "GetAverages", intent = Transaction.TYPE.EVALUATE)
     public AveragesList getAverages(final Context ctx, final String meterIds, final String from, final String to) {
@@ -159,9 +161,20 @@ public final class EnergyContract extends CheckedContract {
         final StateStore state = new StateStore(ctx.getStub());
         final long fromMs = Args.parseLong("from", from);
         final long toMs = Args.parseLong("to", to);
+        if (toMs <= fromMs) {
+            throw Failures.fail(ErrorCode.BAD_REQUEST, "to (" + toMs + ") must be after from (" + fromMs + ")");
+        }
         final List<Averages> out = new ArrayList<>();
         for (final Object id : ids) {
-            out.add(Intervals.averages(state, caller, Args.id("meterId", String.valueOf(id)), fromMs, toMs));
+            final String meterId = Args.id("meterId", String.valueOf(id));
+            try {
+                out.add(Intervals.averages(state, caller, meterId, fromMs, toMs));
+            } catch (org.hyperledger.fabric.shim.ChaincodeException e) {
+                // One meter that cannot be answered does not hide the others: its entry says why (it read nothing).
+                final String code = e.getPayload() == null ? ErrorCode.INVALID_STATE.name() : new String(e.getPayload(),
+                        java.nio.charset.StandardCharsets.UTF_8);
+                out.add(Averages.failed(meterId, code, e.getMessage()));
+            }
         }
         return new AveragesList(out.toArray(new Averages[0]));
     }

@@ -499,7 +499,8 @@ final class Intervals {
                 }
             }
         }
-        return new Averages(meterId, asset.ownerMsp(), asset.zone(), asset.dataDso(), intervalMs, asset.status(), readings.toArray(new long[0][]));
+        return new Averages(meterId, asset.ownerMsp(), asset.zone(), asset.dataDso(), intervalMs, asset.status(), readings.toArray(new long[0][]),
+                null, null);
     }
 
     /**

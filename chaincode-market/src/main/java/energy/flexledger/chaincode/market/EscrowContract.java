@@ -86,6 +86,9 @@ public final class EscrowContract extends CheckedContract {
             throw Failures.fail(ErrorCode.ACCESS_DENIED, account + " is not a DR escrow account");
         }
         Accounts.require(to, "to");
+        if (Accounts.isEscrow(to)) {
+            throw Failures.fail(ErrorCode.ACCESS_DENIED, "a drained escrow goes back to an ordinary account, not to " + to);
+        }
         final long balance = tokens.balance(account).balance();
         if (balance > 0) {
             tokens.move(account, to, balance, reason);

@@ -43,6 +43,10 @@ public final class FlexContract extends CheckedContract {
     /** The chaincode that measures delivered energy. */
     static final String DR = "dr";
     static final String OPEN = "OPEN";
+    /** Reveals have begun: from the first reveal on, the request takes no more offers, whatever a proposal's time says. */
+    static final String REVEALING = "REVEALING";
+    /** After the window, data not certified within this time counts as nothing delivered (so a payment cannot be blocked for ever). */
+    static final long GRACE_MS = 7 * 86_400_000L;
     static final String CLEARED = "CLEARED";
     static final String SEALED = "SEALED";
     static final String REVEALED = "REVEALED";
@@ -51,7 +55,7 @@ public final class FlexContract extends CheckedContract {
     static final String ESCROW_KIND = "flex";
     /** Delivery windows are whole quarter-hours: the finest interval the meters certify. */
     static final long WINDOW_STEP_MS = 15 * 60_000L;
-    static final int MAX_ASSETS = 64;
+    static final int MAX_ASSETS = 16;
     static final int MAX_PAGE = 200;
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
@@ -100,11 +104,9 @@ public final class FlexContract extends CheckedContract {
         Accounts.requireControl(caller, spec.payer(), "lock escrow");
         tokens.requireInfo();
         id(spec.baselineProgram(), "baselineProgram");
-        final long slotMinutes = programSlotMinutes(ctx, spec.baselineProgram());
-        if (spec.windowStart() % (slotMinutes * 60_000L) != 0 || spec.windowEnd() % (slotMinutes * 60_000L) != 0) {
-            throw Failures.fail(ErrorCode.MISALIGNED, "program " + spec.baselineProgram() + " measures " + slotMinutes
-                    + "-minute slots: the delivery window must start and end on them");
-        }
+        // chaincode-dr must be able to measure this window under the program's terms (its slots, one local day), or the
+        // escrow could never be paid out: it says so now (MISALIGNED, BAD_REQUEST, NOT_FOUND).
+        callDr(ctx, "CheckWindow", spec.baselineProgram(), Long.toString(spec.windowStart()), Long.toString(spec.windowEnd()));
         final String key = state.key(REQUEST, spec.id());
         if (state.read(key, FlexRequest.class).isPresent()) {
             throw Failures.fail(ErrorCode.ALREADY_EXISTS, "flexibility request " + spec.id() + " already exists");
@@ -154,13 +156,12 @@ public final class FlexContract extends CheckedContract {
         final FlexRequest request = open(state, requestId, now);
         id(offerId, "offerId");
         final SealedOffer bid = Seals.input(ctx, SealedOffer.class);
-        if (!requestId.equals(bid.requestId()) || !offerId.equals(bid.offerId())) {
-            throw Failures.fail(ErrorCode.BAD_REQUEST, "the sealed bid names request " + bid.requestId() + " offer " + bid.offerId()
-                    + ", not " + requestId + " " + offerId);
-        }
-        Seals.requireSalt(bid.salt());
-        assets(bid.assets());
+        requireWellFormed(bid, requestId, offerId);
         notOwnRequest(caller, request);
+        if (state.read(state.key(OFFER, requestId, offerId), FlexOffer.class).isPresent()) {
+            // Its hash is on the channel: a new bid under the same id could never be revealed.
+            throw Failures.fail(ErrorCode.ALREADY_EXISTS, "offer " + offerId + " of request " + requestId + " is already submitted");
+        }
         final Seals seals = new Seals(ctx.getStub());
         final String hash = seals.seal(caller.mspId(), seals.key(OFFER, requestId, offerId), bid);
         return new SealReceipt(requestId, offerId, caller.mspId(), Seals.collection(caller.mspId()), hash);
@@ -226,7 +227,7 @@ public final class FlexContract extends CheckedContract {
         final StateStore state = new StateStore(ctx.getStub());
         final long now = ctx.getStub().getTxTimestamp().toEpochMilli();
         final FlexRequest request = request(state, requestId);
-        if (!OPEN.equals(request.status())) {
+        if (!OPEN.equals(request.status()) && !REVEALING.equals(request.status())) {
             throw Failures.fail(ErrorCode.INVALID_STATE, "request " + requestId + " is " + request.status() + ": reveals are closed");
         }
         if (now <= request.deadline()) {
@@ -241,8 +242,14 @@ public final class FlexContract extends CheckedContract {
         }
         final SealedOffer bid = Seals.input(ctx, SealedOffer.class);
         Seals.requireMatch(bid, offer.sealHash(), "offer " + offerId);
+        requireWellFormed(bid, requestId, offerId);
         final FlexOffer revealed = offer.revealed(bid, now, ctx.getStub().getTxId());
         state.write(state.key(OFFER, requestId, offerId), revealed);
+        if (OPEN.equals(request.status())) {
+            // The first reveal closes the request to offers by state, not by time: a submission stamped before the deadline but
+            // sent after prices became public reads this key and is refused (or invalidated, if endorsed before this commits).
+            state.write(state.key(REQUEST, requestId), request.withStatus(REVEALING, now, ctx.getStub().getTxId()));
+        }
         return revealed;
     }
 
@@ -280,7 +287,7 @@ public final class FlexContract extends CheckedContract {
         final TokenLedger tokens = new TokenLedger(ctx.getStub());
         final long now = tokens.now();
         final FlexRequest request = request(state, requestId);
-        if (!OPEN.equals(request.status())) {
+        if (!OPEN.equals(request.status()) && !REVEALING.equals(request.status())) {
             throw Failures.fail(ErrorCode.INVALID_STATE, "request " + requestId + " is already " + request.status());
         }
         if (now <= request.deadline()) {
@@ -377,24 +384,38 @@ public final class FlexContract extends CheckedContract {
                 measured.put(d.getString("assetId"), d);
             }
         }
+        // Data still missing: wait for it during the grace period; after it, what is missing counts as nothing delivered.
+        for (final energy.flexledger.spec.Json.Obj d : measured.values()) {
+            if (ErrorCode.INCOMPLETE_DATA.name().equals(d.toMap().get("error")) && now < request.windowEnd() + GRACE_MS) {
+                throw Failures.fail(ErrorCode.INCOMPLETE_DATA, "asset " + d.getString("assetId") + " has not certified the whole window yet: "
+                        + d.toMap().get("message") + "; after " + (request.windowEnd() + GRACE_MS) + " it counts as nothing delivered");
+            }
+        }
         final energy.flexledger.chaincode.Consortium consortium = caller.consortium();
         final java.util.Map<String, Long> delivered = new java.util.HashMap<>();
+        final java.util.Map<String, String> countedFor = new java.util.HashMap<>();
         final List<OfferDelivery> deliveries = new ArrayList<>();
         for (final FlexOffer offer : offers.values()) {
             long wh = 0;
             final List<MeasuredAsset> measuredAssets = new ArrayList<>();
             for (final String assetId : offer.assets()) {
                 final energy.flexledger.spec.Json.Obj d = measured.get(assetId);
-                final String owner = d.getString("ownerMsp");
-                final String zone = d.getString("zone");
-                final String note = !zone.equals(request.zone()) ? "not in zone " + request.zone()
-                        : owner.equals(offer.provider()) || consortium.representativesOf(owner).contains(offer.provider()) ? ""
-                        : "neither owned nor represented by " + offer.provider();
+                final java.util.Map<String, Object> m = d.toMap();
+                final String owner = String.valueOf(m.getOrDefault("ownerMsp", ""));
+                final String zone = String.valueOf(m.getOrDefault("zone", ""));
+                final long assetWh = m.get("error") != null ? 0 : d.getLong("deliveredWh");
+                final String note = m.get("error") != null ? "not measured: " + m.get("error") + " " + m.get("message")
+                        : !zone.equals(request.zone()) ? "not in zone " + request.zone()
+                        : !(owner.equals(offer.provider()) || consortium.representativesOf(owner).contains(offer.provider()))
+                                ? "neither owned nor represented by " + offer.provider()
+                        : countedFor.containsKey(assetId) ? "counted for offer " + countedFor.get(assetId) : "";
                 final boolean counted = note.isEmpty();
                 if (counted) {
-                    wh = Math.addExact(wh, d.getLong("deliveredWh"));
+                    wh = Math.addExact(wh, assetWh);
+                    countedFor.put(assetId, offer.offerId());
                 }
-                measuredAssets.add(new MeasuredAsset(assetId, owner, zone, d.getLong("deliveredWh"), counted, note, d.getString("baselineInputHash")));
+                measuredAssets.add(new MeasuredAsset(assetId, owner, zone, assetWh, counted, note,
+                        String.valueOf(m.getOrDefault("baselineInputHash", ""))));
             }
             delivered.put(offer.offerId(), wh);
             deliveries.add(new OfferDelivery(offer.offerId(), wh, measuredAssets.toArray(new MeasuredAsset[0])));
@@ -455,11 +476,6 @@ public final class FlexContract extends CheckedContract {
         final energy.flexledger.spec.Json.Obj out = callDr(ctx, "MeasureDeliveries", request.baselineProgram(),
                 energy.flexledger.spec.Json.write(assets), Long.toString(request.windowStart()), Long.toString(request.windowEnd()));
         return out.getList("assets");
-    }
-
-    /** The slot length of a DR program's baseline terms (one call to chaincode-dr). */
-    private static long programSlotMinutes(final Context ctx, final String programId) {
-        return callDr(ctx, "GetProgram", programId).getObj("baseline").getLong("slotMinutes");
     }
 
     private static energy.flexledger.spec.Json.Obj callDr(final Context ctx, final String... args) {
@@ -534,11 +550,28 @@ public final class FlexContract extends CheckedContract {
     }
 
     private static void assets(final String[] assets) {
-        if (assets.length == 0 || assets.length > MAX_ASSETS) {
-            throw Failures.fail(ErrorCode.BAD_REQUEST, "an offer names 1.." + MAX_ASSETS + " assets that will deliver, had " + assets.length);
+        if (assets == null || assets.length == 0 || assets.length > MAX_ASSETS) {
+            throw Failures.fail(ErrorCode.BAD_REQUEST, "an offer names 1.." + MAX_ASSETS + " assets that will deliver, had "
+                    + (assets == null ? 0 : assets.length));
         }
+        final java.util.Set<String> seen = new java.util.HashSet<>();
         for (final String a : assets) {
-            id(a, "asset");
+            if (!seen.add(id(a, "asset"))) {
+                throw Failures.fail(ErrorCode.BAD_REQUEST, "asset " + a + " is named twice in one offer");
+            }
+        }
+    }
+
+    /** What SealOffer checks, checked again at reveal: the provider's own peer alone wrote the sealed value. */
+    private static void requireWellFormed(final SealedOffer bid, final String requestId, final String offerId) {
+        if (!requestId.equals(bid.requestId()) || !offerId.equals(bid.offerId())) {
+            throw Failures.fail(ErrorCode.BAD_REQUEST, "the bid names request " + bid.requestId() + " offer " + bid.offerId() + ", not "
+                    + requestId + " " + offerId);
+        }
+        Seals.requireSalt(bid.salt());
+        assets(bid.assets());
+        if (bid.quantityWh() <= 0 || bid.price() < 0) {
+            throw Failures.fail(ErrorCode.BAD_REQUEST, "an offer's quantityWh must be positive and its price not negative");
         }
     }
 

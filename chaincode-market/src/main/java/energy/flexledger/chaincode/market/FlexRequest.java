@@ -7,8 +7,9 @@ import org.hyperledger.fabric.contract.annotation.Property;
 /**
  * A flexibility request on the ledger ({@code flex.request/<id>}): the DSO's terms, the escrow it
  * locked in {@code escrowAccount} when posting, and its status: OPEN (taking offers until the
- * deadline, reveals until {@code revealBy}), CLEARED (awards fixed, the unused escrow returned),
- * PAID (winners paid for metered delivery, the rest refunded).
+ * deadline, reveals until {@code revealBy}), REVEALING (from the first reveal on: no more offers,
+ * whatever a proposal's time says), CLEARED (awards fixed, the unused escrow returned), PAID
+ * (winners paid for metered delivery, the rest refunded).
  */
 @DataType
 public record FlexRequest(
@@ -26,7 +27,7 @@ public record FlexRequest(
         @Property String escrowAccount,
         @Property String baselineProgram,
         @Property long escrow,
-        @Property(schema = {"enum", "OPEN,CLEARED,PAID"}) String status,
+        @Property(schema = {"enum", "OPEN,REVEALING,CLEARED,PAID"}) String status,
         @Property long createdAt,
         @Property String createdTx,
         @Property long updatedAt,

@@ -41,6 +41,7 @@ class FlexContractTest {
     private final Map<String, Long> deliveredWh = new java.util.HashMap<>();
     private final Map<String, String> owners = new java.util.HashMap<>();
     private final Map<String, String> zones = new java.util.HashMap<>();
+    private final Map<String, String> errors = new java.util.HashMap<>();
 
     @BeforeEach
     void consortium() {
@@ -52,7 +53,7 @@ class FlexContractTest {
             FakeLedger.member(COMMUNITY, new String[] {"COMMUNITY"}, new String[0], new String[0]),
         }, 5, 0, "genesis"));
         ledger.withChaincode("dr", (args, ctx) -> {
-            if ("GetProgram".equals(args.get(0))) {
+            if ("CheckWindow".equals(args.get(0))) {
                 if (!"P1".equals(args.get(1))) {
                     throw energy.flexledger.chaincode.Failures.fail(energy.flexledger.spec.ErrorCode.NOT_FOUND, "no program " + args.get(1));
                 }
@@ -62,6 +63,12 @@ class FlexContractTest {
             for (final Object asset : (List<?>) Json.parse(args.get(2))) {
                 final Map<String, Object> d = new LinkedHashMap<>();
                 d.put("assetId", asset);
+                if (errors.containsKey((String) asset)) {
+                    d.put("error", errors.get((String) asset));
+                    d.put("message", "fake");
+                    out.add(d);
+                    continue;
+                }
                 d.put("ownerMsp", owners.getOrDefault((String) asset, CPO));
                 d.put("zone", zones.getOrDefault((String) asset, "zone-1"));
                 d.put("deliveredMilliWh", deliveredWh.getOrDefault((String) asset, 0L) * 1000);
@@ -377,5 +384,62 @@ class FlexContractTest {
         refused("INVALID_STATE", "submitOffer", ledger.as(CPO, "client").context(), "r1", "o1");
         // Non-members read nothing.
         refused("ACCESS_DENIED", "listOffers", ledger.as("StrangerMSP", "client").context(), "r1");
+    }
+
+    @Test
+    void offersCloseByStateAtTheFirstRevealAndEachAssetCountsOnce() {
+        ledger.at(10);
+        post("r1", 4000, 100, 5000, "MERIT");
+        // Duplicate assets, and a second seal of a submitted offer, are refused.
+        ledger.as(CPO, "client").transientData(Seals.TRANSIENT, Canonical.write(new SealedOffer("r1", "o9", 10, 1, new String[] {"a", "a"}, SALT)));
+        refused("BAD_REQUEST", "sealOffer", ledger.as(CPO, "client").context(), "r1", "o9");
+        offer(CPO, "r1", "o1", 2000, 50);
+        ledger.as(CPO, "client").transientData(Seals.TRANSIENT, bid("r1", "o1", 2000, 40, SALT));
+        refused("ALREADY_EXISTS", "sealOffer", ledger.as(CPO, "client").context(), "r1", "o1");
+        // The aggregator names the same asset as the CPO (it represents the village, which owns it).
+        flex("sealOffer", ledger.as(AGG, "client").transientData(Seals.TRANSIENT, bid("r1", "o2", 2000, 60, SALT)
+                .replace("ev-o2", "ev-o1")).context(), "r1", "o2");
+        flex("submitOffer", ledger.as(AGG, "client").context(), "r1", "o2");
+        // A value the provider's own peer sealed unchecked (altered chaincode) is checked again at reveal.
+        final String crafted = Canonical.write(new SealedOffer("r1", "o3", 1000, 10, new String[] {"x", "x"}, SALT));
+        ledger.plantPrivate(Seals.collection(CPO), new Seals(ledger.as(CPO, "client").context().getStub()).key(FlexContract.OFFER, "r1", "o3"),
+                crafted);
+        flex("submitOffer", ledger.as(CPO, "client").context(), "r1", "o3");
+        ledger.at(5001);
+        refused("BAD_REQUEST", "revealOffer", ledger.as(CPO, "client").transientData(Seals.TRANSIENT, crafted).context(), "r1", "o3");
+        reveal(CPO, "r1", "o1", 2000, 50);
+        assertThat(flex("getRequest", ledger.as(DSO, "client").context(), "r1")).containsEntry("status", "REVEALING");
+        // Even a submission stamped before the deadline is refused now: the request closed by state.
+        ledger.at(4999);
+        refused("INVALID_STATE", "submitOffer", ledger.as(AGG, "client").context(), "r1", "o4");
+        ledger.at(5002);
+        flex("revealOffer", ledger.as(AGG, "client").transientData(Seals.TRANSIENT, bid("r1", "o2", 2000, 60, SALT).replace("ev-o2", "ev-o1"))
+                .context(), "r1", "o2");
+        ledger.at(6001);
+        flex("clearRequest", ledger.as(DSO, "client").context(), "r1");
+        owners.put("ev-o1", COMMUNITY);
+        deliveredWh.put("ev-o1", 1500L);
+        ledger.at(2 * WINDOW);
+        // The CPO does not own or represent ev-o1; the aggregator does, so it counts — once, for the aggregator's offer only.
+        final Map<String, Object> payment = flex("payRequest", ledger.as(DSO, "client").context(), "r1");
+        assertThat(payment.get("payments")).isEqualTo(List.of(Map.of("offerId", "o1", "paid", 0L), Map.of("offerId", "o2", "paid", 90L)));
+        assertThat(Json.write(payment)).contains("neither owned nor represented by " + CPO);
+    }
+
+    @Test
+    void missingDataWaitsForTheGracePeriodThenCountsAsNothing() {
+        ledger.at(10);
+        post("r1", 1000, 100, 5000, "SINGLE");
+        offer(CPO, "r1", "o1", 1000, 50);
+        ledger.at(5001);
+        reveal(CPO, "r1", "o1", 1000, 50);
+        flex("clearRequest", ledger.as(DSO, "client").context(), "r1");
+        errors.put("ev-o1", "INCOMPLETE_DATA");
+        ledger.at(2 * WINDOW);
+        refused("INCOMPLETE_DATA", "payRequest", ledger.as(DSO, "client").context(), "r1");
+        ledger.at(2 * WINDOW + FlexContract.GRACE_MS);
+        final Map<String, Object> payment = flex("payRequest", ledger.as(DSO, "client").context(), "r1");
+        assertThat(payment).containsEntry("refundAtDelivery", 50L);
+        assertThat(Json.write(payment)).contains("not measured: INCOMPLETE_DATA");
     }
 }
