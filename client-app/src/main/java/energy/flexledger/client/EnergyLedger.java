@@ -293,7 +293,7 @@ public final class EnergyLedger {
 
     /** The orgs that read every one of the meters' data (their collections' common members), in the first meter's order. */
     @SuppressWarnings("unchecked")
-    private List<String> readersOf(final java.util.Collection<String> meterIds) throws LedgerException {
+    List<String> readersOf(final java.util.Collection<String> meterIds) throws LedgerException {
         List<String> common = null;
         for (final String meter : meterIds) {
             List<String> r = readers.get(meter);
@@ -311,7 +311,7 @@ public final class EnergyLedger {
         return common == null ? List.of() : common;
     }
 
-    private static boolean noPlan(final GatewayException e) {
+    static boolean noPlan(final GatewayException e) {
         return e.getStatus().getCode() == Status.Code.FAILED_PRECONDITION
                 && String.valueOf(e.getStatus().getDescription()).contains("no combination of peers");
     }

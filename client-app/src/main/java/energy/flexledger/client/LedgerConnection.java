@@ -137,7 +137,7 @@ public final class LedgerConnection implements AutoCloseable {
 
     /** The flexibility marketplace: chaincode-market's {@code flex} contract (MK1). */
     public MarketLedger market(final String channelName) {
-        return new MarketLedger(gateway.getNetwork(channelName).getContract("market", "flex"), profile.mspId());
+        return new MarketLedger(gateway.getNetwork(channelName).getContract("market", "flex"), profile.mspId(), energy(channelName));
     }
 
     /** The P2P double auction on {@code channelName}: chaincode-market's {@code auction} contract (DA1). */

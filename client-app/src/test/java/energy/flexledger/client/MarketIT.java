@@ -206,7 +206,7 @@ class MarketIT {
                 () -> ChaincodeCalls.submitPrivately(dso.gatewayContract("grid", "market", "flex"), "ClearRequest", Map.of(), List.of(dsoMsp),
                         requestId));
         assertThat(alone.getMessage()).contains("ENDORSEMENT_POLICY_FAILURE");
-        assertThat(dso.market("grid").request(requestId)).containsEntry("status", "OPEN");
+        assertThat(dso.market("grid").request(requestId)).containsEntry("status", "REVEALING");
 
         // 5. Anyone clears: agg-1 (120) takes 1,500 Wh, cpo-1 (150) the other 1,500; 405 stay reserved, 195 return at once.
         final Map<String, Object> clearing = aggregator.market("grid").clear(requestId);

@@ -61,41 +61,70 @@ final class FlexScenario {
         return LedgerConnection.open(MemberProfile.fromWork(work, org, who));
     }
 
-    /** Certifies {@code series} (shaped by {@code reduce}) for a new meter of {@code org} through that member's store and outbox. */
-    private void certify(final LedgerConnection ownerAdmin, final LedgerConnection gateway, final LedgerConnection device, final String org,
-            final String meter, final String type, final LoadSeries series, final long cutFrom, final long cutTo, final int percentDuringCut)
-            throws Exception {
-        final Path data = work.resolve("members").resolve(org);
-        final byte[] salt = new SaltStore(data.resolve("salts")).create(meter);
-        final Map<String, Object> spec = new LinkedHashMap<>();
-        spec.put("assetId", meter);
-        spec.put("type", type);
-        spec.put("zone", "zone-1");
-        spec.put("deviceId", device.energy(channel).whoAmI().get("id"));
-        spec.put("gatewayId", gateway.energy(channel).whoAmI().get("id"));
-        spec.put("saltCommitment", Hex.encode(Fp1.saltCommitment(salt)));
-        spec.put("earliestStart", series.slotStart(0));
-        ownerAdmin.energy(channel).registerAsset(spec);
-        final List<long[]> samples = new ArrayList<>();
-        for (int i = 0; i < series.size(); i++) {
-            final long t = series.slotStart(i);
-            long mw = series.milliWatts(i);
-            if (t >= cutFrom && t < cutTo) {
-                mw = mw * percentDuringCut / 100;
+    /** A meter of {@code org} whose load follows {@code series}, cut to {@code percentDuringCut} % in [cutFrom, cutTo). */
+    private final class Meter {
+        final String org;
+        final String meter;
+        final String type;
+        final LoadSeries series;
+        final LedgerConnection device;
+        final byte[] salt;
+        final Path data;
+
+        Meter(final LedgerConnection ownerAdmin, final LedgerConnection gateway, final LedgerConnection device, final String org, final String meter,
+                final String type, final LoadSeries series, final long cutFrom, final long cutTo, final int percentDuringCut) throws Exception {
+            this.org = org;
+            this.meter = meter;
+            this.type = type;
+            this.series = series;
+            this.device = device;
+            this.data = work.resolve("members").resolve(org);
+            this.salt = new SaltStore(data.resolve("salts")).create(meter);
+            final Map<String, Object> spec = new LinkedHashMap<>();
+            spec.put("assetId", meter);
+            spec.put("type", type);
+            spec.put("zone", "zone-1");
+            spec.put("deviceId", device.energy(channel).whoAmI().get("id"));
+            spec.put("gatewayId", gateway.energy(channel).whoAmI().get("id"));
+            spec.put("saltCommitment", Hex.encode(Fp1.saltCommitment(salt)));
+            spec.put("earliestStart", series.slotStart(0));
+            ownerAdmin.energy(channel).registerAsset(spec);
+            final List<long[]> samples = new ArrayList<>();
+            for (int i = 0; i < series.size(); i++) {
+                final long t = series.slotStart(i);
+                long mw = series.milliWatts(i);
+                if (t >= cutFrom && t < cutTo) {
+                    mw = mw * percentDuringCut / 100;
+                }
+                samples.add(new long[] {t + QUARTER, mw});   // one reading per quarter-hour, at its end: the average is the reading
             }
-            samples.add(new long[] {t + QUARTER, mw});   // one reading per quarter-hour, at its end: the average is the reading
+            this.samples = samples;
+            try (MemberStore store = MemberStore.open(data.resolve("member.db"))) {
+                store.track(meter, salt, QUARTER, series.slotStart(0));
+            }
         }
-        final long end = series.slotStart(series.size() - 1) + QUARTER;
-        try (MemberStore store = MemberStore.open(data.resolve("member.db"))) {
-            store.track(meter, salt, QUARTER, series.slotStart(0));
-            store.ingest(meter, salt, samples);
-            store.closeUntil(meter, salt, end);
-            final OutboxSubmitter.Report sent = new OutboxSubmitter(store, device.energy(channel)::recordIntervals, 500, meter).drain();
-            if (sent.stoppedBy() != null) {
-                throw sent.stoppedBy();
+
+        private final List<long[]> samples;
+        private int ingested;
+
+        /**
+         * The readings up to {@code until} arrive at the member's store (which fingerprints them and closes each
+         * interval as the next reading comes), then the closed intervals are certified through its outbox.
+         */
+        long certifyUntil(final long until) throws Exception {
+            try (MemberStore store = MemberStore.open(data.resolve("member.db"))) {
+                final List<long[]> next = new ArrayList<>();
+                while (ingested < samples.size() && samples.get(ingested)[0] <= until) {
+                    next.add(samples.get(ingested++));
+                }
+                store.ingest(meter, salt, next);
+                store.closeUntil(meter, salt, Math.min(until, series.slotStart(series.size() - 1) + QUARTER));
+                final OutboxSubmitter.Report sent = new OutboxSubmitter(store, device.energy(channel)::recordIntervals, 500, meter).drain();
+                if (sent.stoppedBy() != null) {
+                    throw sent.stoppedBy();
+                }
+                return sent.committed();
             }
-            out.printf("   %-14s %s, %s: %d quarter-hours certified in %d transactions%n", meter, type.toLowerCase(java.util.Locale.ROOT),
-                    series.description(), sent.committed(), sent.transactions());
         }
     }
 
@@ -136,10 +165,16 @@ final class FlexScenario {
                     + "   certified through the member stores: three households of the community and the CPO's charging hub. On %s the%n"
                     + "   households cut to 60 %% from 18:00 to 20:00 (the DR event) and the hub to 50 %% from 19:00 to 20:00 (its market offer):%n",
                     step++, loads.firstDate(), loads.lastDate(), zone, EVENT_DAY);
-            certify(communityAdmin, community, communityDevice, "community", hh1, "METER", loads.series("hh-1"), drFrom, drTo, 60);
-            certify(communityAdmin, community, communityDevice, "community", hh2, "METER", loads.series("hh-2"), drFrom, drTo, 60);
-            certify(communityAdmin, community, communityDevice, "community", hh3, "METER", loads.series("hh-3"), 0, 0, 100);
-            certify(cpoAdmin, cpo, cpoDevice, "cpo", hub, "CHARGING_STATION", loads.series("shop-1"), mkFrom, mkTo, 50);
+            final List<Meter> meters = List.of(
+                    new Meter(communityAdmin, community, communityDevice, "community", hh1, "METER", loads.series("hh-1"), drFrom, drTo, 60),
+                    new Meter(communityAdmin, community, communityDevice, "community", hh2, "METER", loads.series("hh-2"), drFrom, drTo, 60),
+                    new Meter(communityAdmin, community, communityDevice, "community", hh3, "METER", loads.series("hh-3"), 0, 0, 100),
+                    new Meter(cpoAdmin, cpo, cpoDevice, "cpo", hub, "CHARGING_STATION", loads.series("shop-1"), mkFrom, mkTo, 50));
+            // Up to the day before the event now; the event day once the event is called (a commitment comes before its window's data).
+            for (final Meter m : meters) {
+                out.printf("   %-14s %s, %s: %d quarter-hours certified%n", m.meter, m.type.toLowerCase(java.util.Locale.ROOT),
+                        m.series.description(), m.certifyUntil(EVENT_DAY.atStartOfDay(zone).toInstant().toEpochMilli()));
+            }
 
             // Tokens: the issuer (the DSO) names the token once and funds the DSO's and the aggregator's accounts.
             try {
@@ -199,6 +234,11 @@ final class FlexScenario {
             out.printf("%d. On %s the DSO calls event %s for 18:00-20:00 on %s (budget 2000 locked); the aggregator, which represents the%n"
                     + "   community, commits 300 W per household and locks the collateral:%n", step++, EVENT_DAY.minusDays(1), eventId, EVENT_DAY);
             balances(dso, "after the commitments", accounts);
+            long dayRecords = 0;
+            for (final Meter m : meters) {
+                dayRecords += m.certifyUntil(Long.MAX_VALUE);
+            }
+            out.printf("   then the members' stores certify the rest, %s to %s: %d more quarter-hours%n", EVENT_DAY, loads.lastDate(), dayRecords);
             PeerHeights.awaitSame(channel, List.of(dso, aggregator, community), PeerHeights.DEFAULT_WAIT);
             out.printf("%d. After the event the DSO settles each household on the ledger (BL1 and ST1 computed by chaincode-dr from the%n"
                     + "   certified data; tokens moved in the same transaction):%n", step++);
