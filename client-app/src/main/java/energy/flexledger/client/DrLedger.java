@@ -75,6 +75,11 @@ public final class DrLedger {
         return submit("Settle", eventId, assetId);
     }
 
+    /** Settles up to 100 participants of one event in one transaction (chaincode-dr's SettleMany). */
+    public Map<String, Object> settleMany(final String eventId, final java.util.List<String> assetIds) throws LedgerException {
+        return submit("SettleMany", eventId, Json.write(assetIds));
+    }
+
     public Map<String, Object> settlement(final String eventId, final String assetId) throws LedgerException {
         return ChaincodeCalls.evaluate(contract, "GetSettlement", eventId, assetId);
     }

@@ -63,7 +63,7 @@ public final class DrContract extends CheckedContract {
     public Describe describe(final Context ctx) {
         return Describe.of(ctx, "dr", "0.2.0", List.of("CreateProgram", "GetProgram", "ListPrograms", "Enrol", "AcceptEnrolment",
                 "GetEnrolment", "CreateEvent", "GetEvent", "ListEvents", "Commit", "GetCommitment", "ListCommitments", "CloseEvent", "Settle",
-                "GetSettlement", "GetSettlementDetail", "PreviewBaseline", "MeasureDelivery", "MeasureDeliveries", "CheckWindow"));
+                "GetSettlement", "GetSettlementDetail", "PreviewBaseline", "MeasureDelivery", "MeasureDeliveries", "CheckWindow", "SettleMany"));
     }
 
     // ------------------------------------------------------------------ programs
@@ -354,63 +354,137 @@ public final class DrContract extends CheckedContract {
      */
     @Transaction(name = "Settle", intent = Transaction.TYPE.SUBMIT)
     public Settlement settle(final Context ctx, final String eventId, final String assetId) {
+        return settleAll(ctx, eventId, List.of(id(assetId, "assetId"))).get(0);
+    }
+
+    /**
+     * {@link #settle} for up to {@value #MAX_BATCH} participants of one event in one transaction (one
+     * call to energy for all their data, one balanced movement in the market): how a DSO settles an
+     * event with a thousand participants in a few transactions. Participants settled before are
+     * returned as stored; the others must all be settleable, or nothing is.
+     */
+    @Transaction(name = "SettleMany", intent = Transaction.TYPE.SUBMIT)
+    public SettlementList settleMany(final Context ctx, final String eventId, final String assetIds) {
+        final Object parsed;
+        try {
+            parsed = Json.parse(assetIds);
+        } catch (energy.flexledger.spec.SpecException e) {
+            throw Failures.from(e);
+        }
+        if (!(parsed instanceof List<?> ids) || ids.isEmpty() || ids.size() > MAX_BATCH) {
+            throw Failures.fail(ErrorCode.BAD_REQUEST, "assetIds must be a JSON array of 1.." + MAX_BATCH + " asset ids");
+        }
+        final List<String> assets = new ArrayList<>();
+        for (final Object id : ids) {
+            if (assets.contains(String.valueOf(id))) {
+                throw Failures.fail(ErrorCode.BAD_REQUEST, "asset " + id + " is listed twice");
+            }
+            assets.add(id(String.valueOf(id), "asset"));
+        }
+        return new SettlementList(eventId, settleAll(ctx, eventId, assets).toArray(new Settlement[0]));
+    }
+
+    /** The participants a batch settles at most: what one call to energy answers. */
+    static final int MAX_BATCH = 100;
+
+    private List<Settlement> settleAll(final Context ctx, final String eventId, final List<String> assetIds) {
         final Caller caller = Caller.of(ctx);
         caller.requireMemberWriter("settle an event");
         final StateStore state = new StateStore(ctx.getStub());
-        final String key = state.key(SETTLEMENT, eventId, id(assetId, "assetId"));
-        final Optional<Settlement> done = state.read(key, Settlement.class);
-        if (done.isPresent()) {
-            return done.get();
-        }
         final DrEvent event = event(state, eventId);
+        final Settlement[] out = new Settlement[assetIds.size()];
+        final List<String> open = new ArrayList<>();
+        for (int i = 0; i < assetIds.size(); i++) {
+            final Optional<Settlement> done = state.read(state.key(SETTLEMENT, eventId, assetIds.get(i)), Settlement.class);
+            if (done.isPresent()) {
+                out[i] = done.get();
+            } else {
+                open.add(assetIds.get(i));
+            }
+        }
+        if (open.isEmpty()) {
+            return List.of(out);
+        }
         final Program program = program(state, event.programId());
-        final Commitment commitment = state.read(state.key(COMMITMENT, eventId, assetId), Commitment.class)
-                .orElseThrow(() -> Failures.fail(ErrorCode.NOT_FOUND, "asset " + assetId + " has no commitment to event " + eventId));
-        // One call to energy: the asset's facts and its averages from the look-back window to the window's end.
+        final long now = now(ctx);
+        final java.util.Map<String, Commitment> commitments = new java.util.HashMap<>();
+        for (final String assetId : open) {
+            commitments.put(assetId, state.read(state.key(COMMITMENT, eventId, assetId), Commitment.class)
+                    .orElseThrow(() -> Failures.fail(ErrorCode.NOT_FOUND, "asset " + assetId + " has no commitment to event " + eventId)));
+        }
+        // One call to energy: the assets' facts and their averages from the look-back window to the window's end.
         final OtherChaincodes others = new OtherChaincodes(ctx.getStub());
         final LocalDate target = LocalDate.parse(event.localDate());
-        final OtherChaincodes.Meter meter = others.meter(assetId, Baselines.lookbackFrom(program.baseline(), target), event.windowEnd());
-        final String owner = meter.ownerMsp();
-        final Set<String> allowed = new LinkedHashSet<>(List.of(program.owner(), owner, String.valueOf(meter.dataDso())));
-        allowed.addAll(caller.consortium().representativesOf(owner));
-        if (!allowed.contains(caller.mspId())) {
-            throw Failures.fail(ErrorCode.ACCESS_DENIED, caller.mspId() + " takes no part in settling asset " + assetId + " (who may: " + allowed + ")");
-        }
-        final long now = now(ctx);
-        final List<String> excluded = earlierEventDays(state, assetId, event.localDate());
-        final Delivery delivery = Baselines.measure(assetId, meter.readings(), program.baseline(), event.windowStart(), event.windowEnd(), excluded);
-        if (now < event.windowEnd()) {
-            throw Failures.fail(ErrorCode.TOO_EARLY, "event " + eventId + "'s window ends at " + event.windowEnd() + "; now is " + now);
-        }
-        final St1Input input = new St1Input(program.baseline().slotMinutes(), delivery.windowBaseline(), delivery.actual(),
-                commitment.committedPower(), program.rewardRate(), program.penaltyRate(), program.capBps(), program.thresholdBps());
-        final St1Output output = Baselines.settle(input);
-        if (output.reward() > commitment.maxReward() || output.penalty() > commitment.collateral()) {
-            throw Failures.fail(ErrorCode.INVALID_STATE, "ST1 gives reward " + output.reward() + " and penalty " + output.penalty()
-                    + ", beyond what commitment locked (" + commitment.maxReward() + ", " + commitment.collateral() + ")");
-        }
-        final long toParticipant = output.reward() + (commitment.collateral() - output.penalty());
-        final long toOwner = (commitment.maxReward() - output.reward()) + output.penalty();
-        final List<OtherChaincodes.Leg> credits = new ArrayList<>();
-        if (commitment.payTo().equals(event.payer())) {
-            OtherChaincodes.Leg.of(event.payer(), toParticipant + toOwner, "dr settlement").ifPresent(credits::add);
-        } else {
-            OtherChaincodes.Leg.of(commitment.payTo(), toParticipant, "dr settlement").ifPresent(credits::add);
-            OtherChaincodes.Leg.of(event.payer(), toOwner, "dr settlement").ifPresent(credits::add);
-        }
-        if (!credits.isEmpty()) {
-            others.move(List.of(new OtherChaincodes.Leg(commitment.escrowAccount(), toParticipant + toOwner, "dr settlement")), credits);
-        }
+        final List<OtherChaincodes.Meter> meters = others.meters(open, Baselines.lookbackFrom(program.baseline(), target), event.windowEnd());
+        final Consortium consortium = caller.consortium();
+        final List<OtherChaincodes.Leg> debits = new ArrayList<>();
+        final java.util.Map<String, Long> credits = new java.util.TreeMap<>();
         final String txId = ctx.getStub().getTxId();
-        final Settlement settlement = new Settlement(eventId, assetId, program.id(), commitment.committedPower(), output.deliveredMilliWh(),
-                output.committedMilliWh(), output.performanceBps(), output.reward(), output.penalty(), commitment.payTo(), toParticipant,
-                event.payer(), toOwner, excluded.toArray(new String[0]), hash(delivery.baseline().input()),
-                keyedHash(delivery.baseline().input(), delivery.baseline().output()), keyedHash(delivery.baseline().input(), input),
-                keyedHash(delivery.baseline().input(), output), caller.mspId(), now, txId);
-        state.write(key, settlement);
-        state.write(state.key(COMMITMENT, eventId, assetId), commitment.settled(now, txId));
-        ctx.getStub().setEvent("DrSettled", Canonical.bytes(settlement));
-        return settlement;
+        for (final OtherChaincodes.Meter meter : meters) {
+            final String assetId = meter.meterId();
+            if (meter.error() != null) {
+                throw Failures.fail(codeOf(meter.error()), "asset " + assetId + ": " + meter.message());
+            }
+            final Commitment commitment = commitments.get(assetId);
+            final String owner = meter.ownerMsp();
+            final Set<String> allowed = new LinkedHashSet<>(List.of(program.owner(), owner, String.valueOf(meter.dataDso())));
+            allowed.addAll(consortium.representativesOf(owner));
+            if (!allowed.contains(caller.mspId())) {
+                throw Failures.fail(ErrorCode.ACCESS_DENIED, caller.mspId() + " takes no part in settling asset " + assetId + " (who may: " + allowed
+                        + ")");
+            }
+            final List<String> excluded = earlierEventDays(state, assetId, event.localDate());
+            final Delivery delivery = Baselines.measure(assetId, meter.readings(), program.baseline(), event.windowStart(), event.windowEnd(),
+                    excluded);
+            if (now < event.windowEnd()) {
+                throw Failures.fail(ErrorCode.TOO_EARLY, "event " + eventId + "'s window ends at " + event.windowEnd() + "; now is " + now);
+            }
+            final St1Input input = new St1Input(program.baseline().slotMinutes(), delivery.windowBaseline(), delivery.actual(),
+                    commitment.committedPower(), program.rewardRate(), program.penaltyRate(), program.capBps(), program.thresholdBps());
+            final St1Output output = Baselines.settle(input);
+            if (output.reward() > commitment.maxReward() || output.penalty() > commitment.collateral()) {
+                throw Failures.fail(ErrorCode.INVALID_STATE, "ST1 gives reward " + output.reward() + " and penalty " + output.penalty()
+                        + ", beyond what commitment locked (" + commitment.maxReward() + ", " + commitment.collateral() + ")");
+            }
+            final long toParticipant = output.reward() + (commitment.collateral() - output.penalty());
+            final long toOwner = (commitment.maxReward() - output.reward()) + output.penalty();
+            OtherChaincodes.Leg.of(commitment.escrowAccount(), toParticipant + toOwner, "dr settlement").ifPresent(debits::add);
+            if (toParticipant > 0) {
+                credits.merge(commitment.payTo(), toParticipant, Math::addExact);
+            }
+            if (toOwner > 0) {
+                credits.merge(event.payer(), toOwner, Math::addExact);
+            }
+            final Settlement settlement = new Settlement(eventId, assetId, program.id(), commitment.committedPower(), output.deliveredMilliWh(),
+                    output.committedMilliWh(), output.performanceBps(), output.reward(), output.penalty(), commitment.payTo(), toParticipant,
+                    event.payer(), toOwner, excluded.toArray(new String[0]), hash(delivery.baseline().input()),
+                    keyedHash(delivery.baseline().input(), delivery.baseline().output()), keyedHash(delivery.baseline().input(), input),
+                    keyedHash(delivery.baseline().input(), output), caller.mspId(), now, txId);
+            state.write(state.key(SETTLEMENT, eventId, assetId), settlement);
+            state.write(state.key(COMMITMENT, eventId, assetId), commitment.settled(now, txId));
+            out[assetIds.indexOf(assetId)] = settlement;
+        }
+        if (!debits.isEmpty()) {
+            final List<OtherChaincodes.Leg> legs = new ArrayList<>();
+            credits.forEach((account, amount) -> legs.add(new OtherChaincodes.Leg(account, amount, "dr settlement")));
+            others.move(debits, legs);
+        }
+        // One event per transaction (Fabric keeps the last): the settlement alone, or the batch's summary.
+        if (assetIds.size() == 1) {
+            ctx.getStub().setEvent("DrSettled", Canonical.bytes(out[0]));
+        } else {
+            ctx.getStub().setEvent("DrSettledMany", Canonical.bytes(new SettlementList(eventId, new Settlement[0])));
+        }
+        return List.of(out);
+    }
+
+    private static ErrorCode codeOf(final String name) {
+        for (final ErrorCode c : ErrorCode.values()) {
+            if (c.name().equals(name)) {
+                return c;
+            }
+        }
+        return ErrorCode.INVALID_STATE;
     }
 
     /** The public record of a settlement: the figures that moved tokens and the hashes of its exact inputs and outputs. */

@@ -293,6 +293,38 @@ class DrContractTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void aBatchSettlesSeveralParticipantsInOneTransaction() {
+        meter("MTR-1");
+        meter("MTR-2");
+        ledger.at(DAY_START + 60_000);
+        certify("MTR-1", HISTORY_FROM, DAY_START);
+        certify("MTR-2", HISTORY_FROM, DAY_START);
+        call("createProgram", ledger.as(DSO, "admin").context(), program("P1", terms(15, "Europe/Berlin", 14, List.of())));
+        for (final String m : List.of("MTR-1", "MTR-2")) {
+            call("enrol", ledger.as(COMMUNITY, "admin").context(), "P1", m);
+            call("acceptEnrolment", ledger.as(DSO, "admin").context(), "P1", m);
+        }
+        call("createEvent", ledger.as(DSO, "admin").context(), event("E1", 1000).replace("[\"MTR-1\"]", "[\"MTR-1\",\"MTR-2\"]"));
+        call("commit", ledger.as(AGG, "admin").context(), "E1", "MTR-1", "800000", "org:" + AGG);
+        call("commit", ledger.as(AGG, "admin").context(), "E1", "MTR-2", "800000", "org:" + AGG);
+        ledger.at(WINDOW_END + 60_000);
+        certify("MTR-1", DAY_START, WINDOW_END);
+        refused("INCOMPLETE_DATA", "settleMany", ledger.as(DSO, "client").context(), "E1", "[\"MTR-1\",\"MTR-2\"]");
+        certify("MTR-2", DAY_START, WINDOW_END);
+        refused("BAD_REQUEST", "settleMany", ledger.as(DSO, "client").context(), "E1", "[\"MTR-1\",\"MTR-1\"]");
+        refused("BAD_REQUEST", "settleMany", ledger.as(DSO, "client").context(), "E1", "[]");
+        final Map<String, Object> first = call("settle", ledger.as(DSO, "client").context(), "E1", "MTR-1");
+        final List<Object> both = (List<Object>) call("settleMany", ledger.as(DSO, "client").context(), "E1", "[\"MTR-1\",\"MTR-2\"]")
+                .get("settlements");
+        assertThat(both.get(0)).isEqualTo(first);
+        assertThat((Map<String, Object>) both.get(1)).containsEntry("assetId", "MTR-2").containsEntry("reward", 96L);
+        assertThat(balance("org:" + AGG)).isEqualTo(1000 + 96 + 96);
+        assertThat(balance(DrContract.participantEscrow("E1", "MTR-2"))).isZero();
+        assertThat(ledger.lastEventName()).isEqualTo("DrSettledMany");
+    }
+
+    @Test
     void listsAndRefusals() {
         meter("MTR-1");
         call("createProgram", ledger.as(DSO, "admin").context(), program("P1", terms(15, "Europe/Berlin", 14, List.of())));

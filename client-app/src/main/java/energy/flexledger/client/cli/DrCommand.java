@@ -297,19 +297,34 @@ final class DrCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "settle", description = "settle a participant once the window is over and its intervals are certified (once; again "
-            + "returns the stored settlement)")
+    @Command(name = "settle", description = "settle participants once the window is over and their intervals are certified (once; again "
+            + "returns the stored settlement); several assets are settled 100 to a transaction, progress on standard error")
     static final class Settle extends Connected implements Callable<Integer> {
         @Option(names = "--event", required = true, description = "the event id")
         String event;
 
-        @Option(names = "--asset", required = true, description = "the asset")
-        String asset;
+        @Option(names = "--asset", required = true, split = ",", description = "the asset(s), comma-separated")
+        List<String> assets;
 
         @Override
+        @SuppressWarnings("unchecked")
         public Integer call() throws IOException, LedgerException {
             try (LedgerConnection ledger = connect()) {
-                print(ledger.dr(root().channel).settle(event, asset));
+                final DrLedger dr = ledger.dr(root().channel);
+                if (assets.size() == 1) {
+                    print(dr.settle(event, assets.get(0)));
+                    return 0;
+                }
+                final List<Object> settled = new ArrayList<>();
+                for (int i = 0; i < assets.size(); i += 100) {
+                    final List<String> batch = assets.subList(i, Math.min(assets.size(), i + 100));
+                    settled.addAll((List<Object>) dr.settleMany(event, batch).get("settlements"));
+                    System.err.printf("settled %d of %d%n", settled.size(), assets.size());
+                }
+                final Map<String, Object> out = new LinkedHashMap<>();
+                out.put("eventId", event);
+                out.put("settlements", settled);
+                print(out);
             }
             return 0;
         }
