@@ -207,6 +207,13 @@ class IntervalBatchTest extends Fixture {
         assertThat(a.get(0)).containsExactly(T0 - 150 * QUARTER, 1050L);
         assertThat(meters.get(1)).containsEntry("ownerMsp", COMMUNITY).containsEntry("zone", "zone-1").containsEntry("intervalMs", QUARTER);
         assertThat((List<?>) meters.get(1).get("readings")).hasSize(3);
+        // A range that ends inside the certified history; a meter with nothing certified yet.
+        final Map<String, Object> part = Json.parseObject(call("getAverages", ledger.context(), "[\"MTR-A\"]", Long.toString(T0 - 100 * QUARTER),
+                Long.toString(T0 - 90 * QUARTER)));
+        assertThat((List<?>) ((List<Map<String, Object>>) part.get("meters")).get(0).get("readings")).hasSize(10);
+        meter("MTR-C");
+        final Map<String, Object> none = Json.parseObject(call("getAverages", ledger.context(), "[\"MTR-C\"]", "0", Long.toString(T0)));
+        assertThat((List<?>) ((List<Map<String, Object>>) none.get("meters")).get(0).get("readings")).isEmpty();
         rejects("BAD_REQUEST", () -> call("getAverages", ledger.context(), "[]", "0", "1"));
         rejects("BAD_REQUEST", () -> call("getAverages", ledger.context(), "[\"MTR-A\"]", "5", "1"));
         assertThat(call("getAverages", ledger.context(), "[\"MTR-A\"]", "0", Long.toString(T0))).contains("\"error\":\"BAD_REQUEST\"");

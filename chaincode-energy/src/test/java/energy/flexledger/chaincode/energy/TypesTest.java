@@ -11,6 +11,16 @@ class TypesTest {
     private static final String LINK = "ab".repeat(32);
 
     @Test
+    void averagesCopyTheirReadings() {
+        final long[][] readings = {{0, 5}};
+        final Averages a = new Averages("M", "O", "z", null, 900_000, "ACTIVE", readings, null, null);
+        readings[0] = new long[] {1, 1};
+        assertThat(a.readings()[0]).containsExactly(0, 5);
+        assertThat(new AveragesList(new Averages[] {a}).meters()).hasSize(1);
+        assertThat(Averages.failed("M", "NOT_FOUND", "m").readings()).isEmpty();
+    }
+
+    @Test
     void arrayMembersAreCopiedInAndOut() {
         final IntervalRecord r = new IntervalRecord("M", 0, 900_000, 1, 5, 5, LINK, LINK, LINK, 7, "tx");
         final IntervalRecord[] records = {r};
