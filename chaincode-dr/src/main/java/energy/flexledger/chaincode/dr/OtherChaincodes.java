@@ -4,13 +4,11 @@ import energy.flexledger.chaincode.Failures;
 import energy.flexledger.spec.Canonical;
 import energy.flexledger.spec.ErrorCode;
 import energy.flexledger.spec.Json;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.hyperledger.fabric.shim.Chaincode;
 import org.hyperledger.fabric.shim.ChaincodeStub;
 
 /**
@@ -37,22 +35,7 @@ final class OtherChaincodes {
             // first and lose its task ("Task map missing entry"). Each rule asks each chaincode once.
             throw Failures.fail(ErrorCode.INVALID_STATE, "chaincode '" + chaincode + "' is called twice in one transaction (" + args[0] + ")");
         }
-        final Chaincode.Response response;
-        try {
-            response = stub.invokeChaincodeWithStringArgs(chaincode, List.of(args), stub.getChannelId());
-        } catch (RuntimeException e) {
-            throw Failures.fail(ErrorCode.INVALID_STATE, "chaincode '" + chaincode + "' could not be called for " + args[0] + ": " + e.getMessage());
-        }
-        final String payload = response.getPayload() == null ? "" : new String(response.getPayload(), StandardCharsets.UTF_8);
-        if (response.getStatus() != Chaincode.Response.Status.SUCCESS) {
-            final String message = String.valueOf(response.getMessage());
-            for (final ErrorCode code : ErrorCode.values()) {
-                if (message.startsWith(code.name() + ":")) {
-                    throw Failures.fail(code, chaincode + " " + args[0] + ": " + message.substring(code.name().length() + 1).trim());
-                }
-            }
-            throw Failures.fail(ErrorCode.INVALID_STATE, chaincode + " " + args[0] + " failed: " + message);
-        }
+        final String payload = energy.flexledger.chaincode.ChaincodeCall.call(stub, chaincode, args);
         return Json.parseObject(payload);
     }
 

@@ -479,23 +479,8 @@ public final class FlexContract extends CheckedContract {
     }
 
     private static energy.flexledger.spec.Json.Obj callDr(final Context ctx, final String... args) {
-        final org.hyperledger.fabric.shim.Chaincode.Response response;
-        try {
-            response = ctx.getStub().invokeChaincodeWithStringArgs(DR, List.of(args), ctx.getStub().getChannelId());
-        } catch (RuntimeException e) {
-            throw Failures.fail(ErrorCode.INVALID_STATE, "chaincode '" + DR + "' could not be called for " + args[0] + ": " + e.getMessage());
-        }
-        if (response.getStatus() != org.hyperledger.fabric.shim.Chaincode.Response.Status.SUCCESS) {
-            final String message = String.valueOf(response.getMessage());
-            for (final ErrorCode code : ErrorCode.values()) {
-                if (message.startsWith(code.name() + ":")) {
-                    throw Failures.fail(code, DR + " " + args[0] + ": " + message.substring(code.name().length() + 1).trim());
-                }
-            }
-            throw Failures.fail(ErrorCode.INVALID_STATE, DR + " " + args[0] + " failed: " + message);
-        }
-        return energy.flexledger.spec.Json.Obj.of(energy.flexledger.spec.Json.parse(new String(response.getPayload(),
-                java.nio.charset.StandardCharsets.UTF_8)), DR + " " + args[0]);
+        return energy.flexledger.spec.Json.Obj.of(energy.flexledger.spec.Json.parse(
+                energy.flexledger.chaincode.ChaincodeCall.call(ctx.getStub(), DR, args)), DR + " " + args[0]);
     }
 
     // ------------------------------------------------------------------ rules
