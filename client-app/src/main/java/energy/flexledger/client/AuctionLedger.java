@@ -93,27 +93,12 @@ public final class AuctionLedger {
     public Map<String, Object> order(final Map<String, Object> order) throws LedgerException {
         final Map<String, Object> out = new LinkedHashMap<>();
         out.put("seal", seal(order));
-        final long deadline = System.nanoTime() + SEAL_VISIBLE_MS * 1_000_000L;
-        for (int attempt = 1; ; attempt++) {
-            try {
-                out.put("order", submit((String) order.get("auctionId"), (String) order.get("orderId")));
-                return out;
-            } catch (LedgerException e) {
-                if (e.code().orElse(null) != energy.flexledger.spec.ErrorCode.NOT_FOUND || System.nanoTime() - deadline > 0) {
-                    throw e;
-                }
-                try {
-                    Thread.sleep(Math.min(50L * attempt, 500L));
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    throw e;
-                }
-            }
-        }
+        out.put("order", ChaincodeCalls.onceVisible(() -> submit((String) order.get("auctionId"), (String) order.get("orderId"))));
+        return out;
     }
 
     /** How long {@link #order} waits for the other peers to have the block of its seal. */
-    public static final long SEAL_VISIBLE_MS = 15_000L;
+    public static final long SEAL_VISIBLE_MS = ChaincodeCalls.VISIBLE_WAIT_MS;
 
     public Map<String, Object> withdraw(final String auctionId, final String orderId) throws LedgerException {
         return ChaincodeCalls.submitRetrying(ATTEMPTS, contract, "WithdrawOrder", auctionId, orderId);

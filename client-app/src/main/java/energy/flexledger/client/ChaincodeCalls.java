@@ -132,6 +132,34 @@ final class ChaincodeCalls {
         }
     }
 
+    /** How long a submission that reads what this member's previous transaction wrote waits for the other peers to have that block. */
+    static final long VISIBLE_WAIT_MS = 15_000L;
+
+    /** A submission of ours that may endorse on a peer behind ours. */
+    @FunctionalInterface
+    interface Submission {
+        Map<String, Object> run() throws LedgerException;
+    }
+
+    /**
+     * Runs {@code submission} again while it answers NOT_FOUND, for up to {@link #VISIBLE_WAIT_MS}: what it
+     * reads committed on this member's peer, but another endorsing peer may not have that block yet
+     * (a NOT_FOUND refusal changed nothing, so asking again is safe).
+     */
+    static Map<String, Object> onceVisible(final Submission submission) throws LedgerException {
+        final long deadline = System.nanoTime() + VISIBLE_WAIT_MS * 1_000_000L;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return submission.run();
+            } catch (LedgerException e) {
+                if (e.code().orElse(null) != energy.flexledger.spec.ErrorCode.NOT_FOUND || System.nanoTime() - deadline > 0) {
+                    throw e;
+                }
+                pause(attempt);
+            }
+        }
+    }
+
     private static boolean resultsDiffer(final EndorseException e) {
         if (String.valueOf(e.getMessage()).contains("ProposalResponsePayloads do not match")) {
             return true;

@@ -75,7 +75,9 @@ public final class MarketLedger {
             final List<String> assets) throws LedgerException {
         final Map<String, Object> seal = ChaincodeCalls.submitPrivately(contract, "SealOffer",
                 Map.of(SEALED, bid(requestId, offerId, quantityWh, price, assets)), List.of(mspId), requestId, offerId);
-        final Map<String, Object> offer = ChaincodeCalls.submitRetrying(TokenLedger.ATTEMPTS, contract, "SubmitOffer", requestId, offerId);
+        // The seal committed on this member's peer; the other endorsing peer may not have its block yet (NOT_FOUND): again.
+        final Map<String, Object> offer = ChaincodeCalls.onceVisible(
+                () -> ChaincodeCalls.submitRetrying(TokenLedger.ATTEMPTS, contract, "SubmitOffer", requestId, offerId));
         final Map<String, Object> out = new LinkedHashMap<>();
         out.put("seal", seal);
         out.put("offer", offer);
