@@ -176,13 +176,13 @@ final class BenchDrCommand extends Connected implements Callable<Integer> {
                 batch.add(EnergyLedger.record(meterId, Fp1.interval(SALT, meterId, t, t + QUARTER).add(t + 60_000, load(meter, t)).digest()));
                 if (batch.size() == 500 || t + QUARTER >= to) {
                     // The previous batch committed on the gateway's peer; the other endorser may not have it yet (NOT_CONTIGUOUS,
-                    // nothing ordered): the same batch again, a little later.
+                    // or the two endorsers' results differ; nothing ordered): the same batch again, a little later.
                     for (int attempt = 1;; attempt++) {
                         try {
                             community.energy(CHANNEL).recordIntervals(batch);
                             break;
                         } catch (LedgerException e) {
-                            if (attempt >= 10 || e.getMessage() == null || !e.getMessage().contains("NOT_CONTIGUOUS")) {
+                            if (attempt >= 10 || e.getMessage() == null || !(e.getMessage().contains("NOT_CONTIGUOUS") || e.getMessage().contains("do not match"))) {
                                 throw e;
                             }
                             sleep(300L * attempt);
