@@ -11,6 +11,12 @@
 #   scripts/bench.sh --auction [N]  one double auction on community with N orders (default 10,000)
 #                                 sealed, submitted and revealed, then the ClearAuction endorsement
 #                                 timed; one row in docs/benchmarks.md (needs python3)
+#   scripts/bench.sh --market [N] one flexibility request on grid with N offers (default 1,000) sealed,
+#                                 submitted and revealed, then the ClearRequest (MK1) endorsement
+#                                 timed; one row in docs/benchmarks.md (needs python3)
+#   scripts/bench.sh --dr [N]     PreviewBaseline (BL1) over 45 days for one meter, then an event with
+#                                 N participants (default 100) settled by SettleMany in batches of
+#                                 100; one row each in docs/benchmarks.md (needs python3)
 #   scripts/bench.sh --add-org    single-record tx/s with the four founders, the time of
 #                                 `network.sh add-org` (a fifth member, an aggregator), single-record
 #                                 tx/s again with five; one row in docs/benchmarks.md (needs python3)
@@ -81,6 +87,30 @@ ordering and commit apart. Target: at most 1 s for 10,000 orders. Machine: $(awk
 MD
   python3 scripts/lib/add_row.py docs/benchmarks.md "## A double auction cleared inside one endorsement (issue 10)" "$row" "$intro" \
     "## Batched certification and the no-op baseline"
+  log "added to docs/benchmarks.md: $row"
+  exit 0
+fi
+if [ "${1:-}" = --market ]; then
+  command -v python3 >/dev/null || die "--market needs python3 to write docs/benchmarks.md"
+  offers=${2:-1000}
+  result=$(scripts/flexledger bench-market --offers "$offers" --deadline-seconds $((30 + offers / 20))); echo "$result"
+  row=$(jq -r --arg date "$(date -u +%Y-%m-%d)" --arg commit "$(git rev-parse --short HEAD)" --arg cmd "scripts/bench.sh --market $offers" \
+    '"| \($date) | \($commit) | \(.offers) | \(.identities) | \(.submitSeconds) s | \(.revealSeconds) s | \(.clearEndorseMs) ms | \(.clearCommitMs) ms | \(.awards) | \(.mk1Matches) | \(.audit.consistent) | `\($cmd)` |"' <<<"$result")
+  python3 scripts/lib/add_row.py docs/benchmarks.md "## Flexibility requests cleared by MK1 inside one endorsement (issue 10)" "$row"
+  log "added to docs/benchmarks.md: $row"
+  exit 0
+fi
+if [ "${1:-}" = --dr ]; then
+  command -v python3 >/dev/null || die "--dr needs python3 to write docs/benchmarks.md"
+  participants=${2:-100}
+  result=$(scripts/flexledger bench-dr --baseline); echo "$result"
+  row=$(jq -r --arg date "$(date -u +%Y-%m-%d)" --arg commit "$(git rev-parse --short HEAD)" \
+    '"| \($date) | \($commit) | \(.lookbackDays) | \(.records) | \(.certifySeconds) s | \(.previewMs | length) | \(.previewMedianMs) ms | \(.previewMaxMs) ms | `scripts/bench.sh --dr` |"' <<<"$result")
+  python3 scripts/lib/add_row.py docs/benchmarks.md "## BL1 over 45 days of quarter-hours in one call (issue 11)" "$row"
+  result=$(scripts/flexledger bench-dr --participants "$participants"); echo "$result"
+  row=$(jq -r --arg date "$(date -u +%Y-%m-%d)" --arg commit "$(git rev-parse --short HEAD)" --arg cmd "scripts/bench.sh --dr $participants" \
+    '"| \($date) | \($commit) | \(.participants) | \(.lookbackDays) | \(.historyRecords) | \(.historyCertifySeconds) s | \(.commitSeconds) s | \(.windowCertifySeconds) s | \(.settleManyTxs) | \(.settleManyMs | map(tostring) | join(", ")) ms | \(.settleSeconds) s | \(.settledPerSecond) | \(.settleTxPerSecond) | \(.audit.consistent) | `\($cmd)` |"' <<<"$result")
+  python3 scripts/lib/add_row.py docs/benchmarks.md "## An event's settlement with many participants, batched (issue 11)" "$row"
   log "added to docs/benchmarks.md: $row"
   exit 0
 fi

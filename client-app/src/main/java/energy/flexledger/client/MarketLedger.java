@@ -108,6 +108,33 @@ public final class MarketLedger {
         return ChaincodeCalls.submitRetrying(TokenLedger.ATTEMPTS, contract, "ClearRequest", requestId);
     }
 
+    /**
+     * {@link #clear}, timed for a measurement: {@code endorseMs} is the endorsement as this client sees it (every
+     * endorsing peer runs MK1), {@code commitMs} ordering and commit. Returns {@code {"result", "endorseMs", "commitMs"}};
+     * no retry (a measurement of one transaction).
+     */
+    public Map<String, Object> clearTimed(final String requestId) throws LedgerException {
+        final long start = System.nanoTime();
+        try {
+            final org.hyperledger.fabric.client.Transaction tx = contract.newProposal("ClearRequest").addArguments(requestId).build().endorse();
+            final long endorsed = System.nanoTime();
+            final org.hyperledger.fabric.client.SubmittedTransaction submitted = tx.submitAsync();
+            final org.hyperledger.fabric.client.Status status = submitted.getStatus();
+            final long committed = System.nanoTime();
+            if (!status.isSuccessful()) {
+                throw new LedgerException(null, "ClearRequest was ordered but not committed: " + status.getCode().name(), status.getTransactionId(),
+                        false, null);
+            }
+            final Map<String, Object> out = new LinkedHashMap<>();
+            out.put("result", Json.parseObject(new String(submitted.getResult(), StandardCharsets.UTF_8)));
+            out.put("endorseMs", (endorsed - start) / 1_000_000L);
+            out.put("commitMs", (committed - endorsed) / 1_000_000L);
+            return out;
+        } catch (org.hyperledger.fabric.client.GatewayException e) {
+            throw EnergyLedger.translate("ClearRequest", e);
+        }
+    }
+
     /** Pays a cleared request after its window from the delivery chaincode-dr measures (MK1 step 5). */
     public Map<String, Object> pay(final String requestId) throws LedgerException {
         try {
