@@ -96,12 +96,24 @@ public final class MarketLedger {
     /** Reveals a sealed offer after the deadline: the bid, read back from this member's peer, checked against its hash on the channel. */
     public Map<String, Object> revealOffer(final String requestId, final String offerId) throws LedgerException {
         final byte[] bid = Canonical.write(sealedOffer(requestId, offerId)).getBytes(StandardCharsets.UTF_8);
-        return ChaincodeCalls.submitPrivately(contract, "RevealOffer", Map.of(SEALED, bid), List.of(), requestId, offerId);
+        return revealOffer(requestId, offerId, bid);
     }
 
-    /** Reveals exactly {@code bid} (a provider that kept its bid elsewhere, or a test of a mismatch). */
+    /**
+     * Reveals exactly {@code bid} (a provider that kept its bid elsewhere, or a test of a mismatch). The
+     * first reveal of a request also closes it to offers, so reveals sent at once can be invalidated by
+     * a read conflict: such a reveal changed nothing and is sent again.
+     */
     public Map<String, Object> revealOffer(final String requestId, final String offerId, final byte[] bid) throws LedgerException {
-        return ChaincodeCalls.submitPrivately(contract, "RevealOffer", Map.of(SEALED, bid), List.of(), requestId, offerId);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return ChaincodeCalls.submitPrivately(contract, "RevealOffer", Map.of(SEALED, bid), List.of(), requestId, offerId);
+            } catch (LedgerException e) {
+                if (!e.retryable() || e.code().isPresent() || attempt >= TokenLedger.ATTEMPTS) {
+                    throw e;
+                }
+            }
+        }
     }
 
     public Map<String, Object> clear(final String requestId) throws LedgerException {
