@@ -58,6 +58,13 @@ class EscrowContractTest {
         refused("ACCESS_DENIED", move("escrow:flex:R1", 10, "org:" + DSO, 10));
         refused("ACCESS_DENIED", move("org:" + DSO, 10, "escrow:flex:R1", 10));
         refused("INSUFFICIENT_FUNDS", move("escrow:dr-budget:E1", 1000, "org:CpoMSP", 1000));
+        // Not asking the consortium again (dr did, in this transaction): a peer identity still moves nothing.
+        final int consortiumReads = ledger.consortiumReads();
+        assertThatThrownBy(() -> escrow.call("move", ledger.as(DSO, "peer").context(), move("escrow:dr-budget:E1", 10, "org:CpoMSP", 10)))
+                .hasMessageStartingWith("ACCESS_DENIED:");
+        ledger.abort();
+        escrow.call("move", ledger.as(DSO, "client").context(), move("escrow:dr-budget:E1", 10, "org:CpoMSP", 10));
+        assertThat(ledger.consortiumReads()).isEqualTo(consortiumReads);
         escrow.call("drain", ledger.as(DSO, "client").context(), "escrow:dr-budget:E1", "org:" + DSO, "unused");
         assertThat(balance("escrow:dr-budget:E1")).isZero();
         assertThat(Json.parseObject(escrow.call("drain", ledger.as(DSO, "client").context(), "escrow:dr-budget:E1", "org:" + DSO, "unused")))
