@@ -20,6 +20,32 @@ public final class DrLedger {
         return ChaincodeCalls.submitRetrying(TokenLedger.ATTEMPTS, contract, name, args);
     }
 
+    /**
+     * A program's terms with BL1 baselines, as {@link #createProgram} takes them: ST1's rates (token units
+     * per kWh), cap and threshold (basis points), slot length, the customers' time zone, X of Y
+     * ({@code {x, y}}) for weekdays and for weekends and holidays, look-back days and holidays.
+     */
+    public static Map<String, Object> bl1Program(final String id, final long rewardRate, final long penaltyRate, final long capBps,
+            final long thresholdBps, final long slotMinutes, final String timezone, final long[] weekday, final long[] weekend,
+            final long lookbackDays, final java.util.List<String> holidays) {
+        final Map<String, Object> baseline = new java.util.LinkedHashMap<>();
+        baseline.put("method", "BL1");
+        baseline.put("slotMinutes", slotMinutes);
+        baseline.put("timezone", timezone);
+        baseline.put("weekday", Map.of("x", weekday[0], "y", weekday[1]));
+        baseline.put("weekend", Map.of("x", weekend[0], "y", weekend[1]));
+        baseline.put("lookbackDays", lookbackDays);
+        baseline.put("holidays", holidays);
+        final Map<String, Object> program = new java.util.LinkedHashMap<>();
+        program.put("id", id);
+        program.put("rewardRate", rewardRate);
+        program.put("penaltyRate", penaltyRate);
+        program.put("capBps", capBps);
+        program.put("thresholdBps", thresholdBps);
+        program.put("baseline", baseline);
+        return program;
+    }
+
     /** {@code spec}: id, rewardRate, penaltyRate, capBps, thresholdBps, baseline {method, slotMinutes, timezone, weekday, weekend, lookbackDays, holidays}. */
     public Map<String, Object> createProgram(final Map<String, Object> spec) throws LedgerException {
         return submit("CreateProgram", Json.write(spec));

@@ -129,21 +129,7 @@ class DrIT {
         certify(meterId, historyFrom, windowStart);
 
         // The DSO's program: BL1 high 3 of 5 on weekdays, low 2 of 3 on weekends, 14 days back; the community enrols, the DSO accepts.
-        final Map<String, Object> baseline = new LinkedHashMap<>();
-        baseline.put("method", "BL1");
-        baseline.put("slotMinutes", 15L);
-        baseline.put("timezone", ZONE_ID);
-        baseline.put("weekday", Map.of("x", 3L, "y", 5L));
-        baseline.put("weekend", Map.of("x", 2L, "y", 3L));
-        baseline.put("lookbackDays", 14L);
-        baseline.put("holidays", List.of());
-        final Map<String, Object> program = new LinkedHashMap<>();
-        program.put("id", programId);
-        program.put("rewardRate", 100L);
-        program.put("penaltyRate", 50L);
-        program.put("capBps", 12_000L);
-        program.put("thresholdBps", 8000L);
-        program.put("baseline", baseline);
+        final Map<String, Object> program = DrLedger.bl1Program(programId, 100, 50, 12_000, 8000, 15, ZONE_ID, new long[] {3, 5}, new long[] {2, 3}, 14, List.of());
         dso.dr("grid").createProgram(program);
         assertThat(communityAdmin.dr("grid").enrol(programId, meterId)).containsEntry("status", "PENDING");
         assertThat(dso.dr("grid").acceptEnrolment(programId, meterId)).containsEntry("status", "ACTIVE");

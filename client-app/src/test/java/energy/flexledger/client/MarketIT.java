@@ -75,21 +75,7 @@ class MarketIT {
         }
         issuer.token("grid").mint("org:" + dsoMsp, 10_000);
         // The DR program whose BL1 terms measure the requests' delivery.
-        final Map<String, Object> baseline = new LinkedHashMap<>();
-        baseline.put("method", "BL1");
-        baseline.put("slotMinutes", 15L);
-        baseline.put("timezone", "Europe/Berlin");
-        baseline.put("weekday", Map.of("x", 3L, "y", 5L));
-        baseline.put("weekend", Map.of("x", 2L, "y", 3L));
-        baseline.put("lookbackDays", 14L);
-        baseline.put("holidays", List.of());
-        final Map<String, Object> program = new LinkedHashMap<>();
-        program.put("id", PROGRAM);
-        program.put("rewardRate", 100L);
-        program.put("penaltyRate", 50L);
-        program.put("capBps", 12_000L);
-        program.put("thresholdBps", 8000L);
-        program.put("baseline", baseline);
+        final Map<String, Object> program = DrLedger.bl1Program(PROGRAM, 100, 50, 12_000, 8000, 15, "Europe/Berlin", new long[] {3, 5}, new long[] {2, 3}, 14, List.of());
         dso.dr("grid").createProgram(program);
     }
 

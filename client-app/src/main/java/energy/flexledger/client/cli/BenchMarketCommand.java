@@ -109,21 +109,7 @@ final class BenchMarketCommand extends Connected implements Callable<Integer> {
     private int run(final LedgerConnection dso, final String zone, final List<LedgerConnection> providers) throws Exception {
         final String tag = Long.toString(System.currentTimeMillis(), 36);
         final String program = "BENCH-MKT-" + tag;
-        final Map<String, Object> baseline = new LinkedHashMap<>();
-        baseline.put("method", "BL1");
-        baseline.put("slotMinutes", 15L);
-        baseline.put("timezone", "Europe/Berlin");
-        baseline.put("weekday", Map.of("x", 3L, "y", 5L));
-        baseline.put("weekend", Map.of("x", 2L, "y", 3L));
-        baseline.put("lookbackDays", 14L);
-        baseline.put("holidays", List.of());
-        final Map<String, Object> terms = new LinkedHashMap<>();
-        terms.put("id", program);
-        terms.put("rewardRate", 100L);
-        terms.put("penaltyRate", 50L);
-        terms.put("capBps", 12_000L);
-        terms.put("thresholdBps", 8000L);
-        terms.put("baseline", baseline);
+        final Map<String, Object> terms = energy.flexledger.client.DrLedger.bl1Program(program, 100, 50, 12_000, 8000, 15, "Europe/Berlin", new long[] {3, 5}, new long[] {2, 3}, 14, List.of());
         dso.dr(CHANNEL).createProgram(terms);
 
         final java.util.Random random = new java.util.Random(20261203L);
@@ -137,7 +123,7 @@ final class BenchMarketCommand extends Connected implements Callable<Integer> {
         }
         final long wanted = Math.max(1, total / 2);
         final long maxPrice = 150;
-        final long escrow = -Math.floorDiv(-wanted * maxPrice, 1000L);
+        final long escrow = energy.flexledger.spec.Exact.ceilDiv(wanted * maxPrice, 1000L);
         final TokenLedger token = dso.token(CHANNEL);
         try {
             token.info();

@@ -118,11 +118,11 @@ final class DrCommand implements Callable<Integer> {
             return 0;
         }
 
-        private Map<String, Object> xOfY(final String text, final String option) {
+        private long[] xOfY(final String text, final String option) {
             final String[] parts = text.split("/");
             try {
                 if (parts.length == 2) {
-                    return Map.of("x", Long.parseLong(parts[0]), "y", Long.parseLong(parts[1]));
+                    return new long[] {Long.parseLong(parts[0]), Long.parseLong(parts[1])};
                 }
             } catch (NumberFormatException e) {
                 // reported below
@@ -131,22 +131,8 @@ final class DrCommand implements Callable<Integer> {
         }
 
         private Map<String, Object> terms() {
-            final Map<String, Object> baseline = new LinkedHashMap<>();
-            baseline.put("method", "BL1");
-            baseline.put("slotMinutes", slotMinutes);
-            baseline.put("timezone", timezone);
-            baseline.put("weekday", xOfY(weekday, "--weekday"));
-            baseline.put("weekend", xOfY(weekend, "--weekend"));
-            baseline.put("lookbackDays", lookbackDays);
-            baseline.put("holidays", holidays);
-            final Map<String, Object> p = new LinkedHashMap<>();
-            p.put("id", required(id, "--id", action));
-            p.put("rewardRate", rewardRate);
-            p.put("penaltyRate", penaltyRate);
-            p.put("capBps", capBps);
-            p.put("thresholdBps", thresholdBps);
-            p.put("baseline", baseline);
-            return p;
+            return DrLedger.bl1Program(required(id, "--id", action), rewardRate, penaltyRate, capBps, thresholdBps, slotMinutes, timezone,
+                    xOfY(weekday, "--weekday"), xOfY(weekend, "--weekend"), lookbackDays, holidays);
         }
     }
 

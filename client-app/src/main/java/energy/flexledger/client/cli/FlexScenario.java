@@ -1,6 +1,7 @@
 package energy.flexledger.client.cli;
 
 import energy.flexledger.client.Backdated;
+import energy.flexledger.client.DrLedger;
 import energy.flexledger.client.LedgerConnection;
 import energy.flexledger.client.LedgerException;
 import energy.flexledger.client.MarketLedger;
@@ -194,21 +195,8 @@ final class FlexScenario {
 
             // Demand response.
             final String programId = "P-" + tag;
-            final Map<String, Object> baseline = new LinkedHashMap<>();
-            baseline.put("method", "BL1");
-            baseline.put("slotMinutes", 15L);
-            baseline.put("timezone", zone.getId());
-            baseline.put("weekday", Map.of("x", 5L, "y", 10L));
-            baseline.put("weekend", Map.of("x", 2L, "y", 3L));
-            baseline.put("lookbackDays", 20L);
-            baseline.put("holidays", loads.holidays().stream().map(LocalDate::toString).toList());
-            final Map<String, Object> program = new LinkedHashMap<>();
-            program.put("id", programId);
-            program.put("rewardRate", 200L);
-            program.put("penaltyRate", 100L);
-            program.put("capBps", 12_000L);
-            program.put("thresholdBps", 8000L);
-            program.put("baseline", baseline);
+            final Map<String, Object> program = DrLedger.bl1Program(programId, 200, 100, 12_000, 8000, 15, zone.getId(), new long[] {5, 10},
+                    new long[] {2, 3}, 20, loads.holidays().stream().map(LocalDate::toString).toList());
             dso.dr(channel).createProgram(program);
             for (final String meter : List.of(hh1, hh2)) {
                 communityAdmin.dr(channel).enrol(programId, meter);
