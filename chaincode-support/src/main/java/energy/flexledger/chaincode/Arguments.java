@@ -40,7 +40,13 @@ public final class Arguments {
         if (expected == null) {
             return; // not one of ours (Fabric's system contract, or unknown: Fabric answers that)
         }
-        final int given = args.size() - 1;
+        // A chaincode of this transaction may hand its consortium down as one extra, last argument
+        // (Membership): it is no argument of the function, and only a handing chaincode may add it.
+        final boolean handOff = Membership.hasHandOff(args);
+        if (handOff) {
+            Membership.requireHandedByChaincode(stub);
+        }
+        final int given = args.size() - 1 - (handOff ? 1 : 0);
         if (given != expected) {
             throw Failures.fail(ErrorCode.BAD_REQUEST, name + " takes " + expected + " argument" + (expected == 1 ? "" : "s") + ", got " + given);
         }

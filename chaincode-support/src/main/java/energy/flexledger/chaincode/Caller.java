@@ -11,8 +11,8 @@ import org.hyperledger.fabric.contract.Context;
 
 /**
  * Who submitted the transaction: MSP, NodeOU role and the unique identity id, and what the
- * consortium on the ledger says of the caller's org ({@link Membership}, read once, when first
- * needed). Rights come only from here, never from argument values, and never from MSP ids
+ * consortium on the ledger says of the caller's org ({@link Membership}: read once per transaction,
+ * when first needed, or handed down by the chaincode that called this one). Rights come only from here, never from argument values, and never from MSP ids
  * written into code.
  */
 public final class Caller {
@@ -35,7 +35,7 @@ public final class Caller {
                 () -> Membership.load(ctx.getStub()));
     }
 
-    /** The consortium as this transaction reads it (one chaincode-to-chaincode query, on first use). */
+    /** The consortium as this transaction reads it (at most one chaincode-to-chaincode query per transaction, on first use). */
     public Consortium consortium() {
         if (consortium == null) {
             consortium = source.get();

@@ -12,16 +12,20 @@ import org.hyperledger.fabric.shim.ChaincodeStub;
  *
  * <p>Call each chaincode at most once per transaction: the Java shim keys a chaincode's running tasks
  * by transaction id and removes a finished one after it answered, so a second call right after the
- * first can arrive in between and lose its task ("Task map missing entry"; decision 0019).
+ * first can arrive in between and lose its task ("Task map missing entry"; decision 0019). For the
+ * same reason the call hands this transaction's consortium to the callee ({@link Membership#handOff}),
+ * so that the consortium chaincode is asked once in the whole transaction, whoever needs it.
  */
 public final class ChaincodeCall {
     private ChaincodeCall() {}
 
     /** The callee's answer as text; its refusal as a ChaincodeException with the callee's code (INVALID_STATE when it gave none). */
     public static String call(final ChaincodeStub stub, final String chaincode, final String... args) {
+        final List<String> withConsortium = new java.util.ArrayList<>(List.of(args));
+        withConsortium.add(Membership.handOff(stub));
         final Chaincode.Response response;
         try {
-            response = stub.invokeChaincodeWithStringArgs(chaincode, List.of(args), stub.getChannelId());
+            response = stub.invokeChaincodeWithStringArgs(chaincode, withConsortium, stub.getChannelId());
         } catch (RuntimeException e) {
             throw Failures.fail(ErrorCode.INVALID_STATE, "chaincode '" + chaincode + "' could not be called for " + args[0] + ": " + e.getMessage());
         }

@@ -34,6 +34,28 @@ public final class Invocation {
         }
     }
 
+    /** The arguments (function first) of the client's signed proposal: what the top-level invocation received. */
+    public static java.util.List<byte[]> proposedArgs(final ChaincodeStub stub) {
+        final SignedProposal signed = stub.getSignedProposal();
+        if (signed == null) {
+            throw Failures.fail(ErrorCode.INVALID_STATE, "the peer gave no signed proposal");
+        }
+        try {
+            final Proposal proposal = Proposal.parseFrom(signed.getProposalBytes());
+            final org.hyperledger.fabric.protos.peer.ChaincodeProposalPayload payload =
+                    org.hyperledger.fabric.protos.peer.ChaincodeProposalPayload.parseFrom(proposal.getPayload());
+            final org.hyperledger.fabric.protos.peer.ChaincodeInvocationSpec spec =
+                    org.hyperledger.fabric.protos.peer.ChaincodeInvocationSpec.parseFrom(payload.getInput());
+            final java.util.List<byte[]> out = new java.util.ArrayList<>();
+            for (final com.google.protobuf.ByteString arg : spec.getChaincodeSpec().getInput().getArgsList()) {
+                out.add(arg.toByteArray());
+            }
+            return out;
+        } catch (InvalidProtocolBufferException e) {
+            throw Failures.fail(ErrorCode.INVALID_STATE, "the transaction's proposal does not parse: " + e.getMessage());
+        }
+    }
+
     /** Requires that the transaction is one of {@code chaincode}'s (ACCESS_DENIED otherwise, naming {@code action}). */
     public static void requireProposedBy(final ChaincodeStub stub, final String chaincode, final String action) {
         final String proposed = proposedChaincode(stub);

@@ -37,22 +37,31 @@ class ConsortiumTest {
 
     @Test
     void isReadFromTheConsortiumChaincodeOrFailsWithInvalidState() {
-        final ChaincodeStub stub = mock(ChaincodeStub.class);
-        when(stub.getChannelId()).thenReturn("grid");
-        when(stub.invokeChaincodeWithStringArgs(anyString(), org.mockito.ArgumentMatchers.<List<String>>any(), anyString()))
-                .thenReturn(ResponseUtils.newSuccessResponse(Canonical.bytes(consortium)));
+        final ChaincodeStub stub = answering(ResponseUtils.newSuccessResponse(Canonical.bytes(consortium)));
         assertThat(Membership.load(stub).withRole(MemberRole.CPO)).containsExactly("CpoMSP");
+        // Read once per invocation: asking again does not call the consortium chaincode again.
+        assertThat(Membership.load(stub).withRole(MemberRole.CPO)).containsExactly("CpoMSP");
+        org.mockito.Mockito.verify(stub, org.mockito.Mockito.times(1)).invokeChaincodeWithStringArgs(anyString(),
+                org.mockito.ArgumentMatchers.<List<String>>any(), anyString());
 
-        when(stub.invokeChaincodeWithStringArgs(anyString(), org.mockito.ArgumentMatchers.<List<String>>any(), anyString())).thenReturn(ResponseUtils.newErrorResponse("no chaincode"));
-        assertThatThrownBy(() -> Membership.load(stub)).hasMessageStartingWith("INVALID_STATE: the consortium chaincode 'consortium' on channel grid")
+        assertThatThrownBy(() -> Membership.load(answering(ResponseUtils.newErrorResponse("no chaincode"))))
+                .hasMessageStartingWith("INVALID_STATE: the consortium chaincode 'consortium' on channel grid")
                 .hasMessageContaining("no chaincode");
         // What shim 2.5 does when the peer refuses the call: it throws.
-        when(stub.invokeChaincodeWithStringArgs(anyString(), org.mockito.ArgumentMatchers.<List<String>>any(), anyString()))
+        final ChaincodeStub refusing = mock(ChaincodeStub.class);
+        when(refusing.getChannelId()).thenReturn("grid");
+        when(refusing.invokeChaincodeWithStringArgs(anyString(), org.mockito.ArgumentMatchers.<List<String>>any(), anyString()))
                 .thenThrow(new RuntimeException("Unsuccessful response received."));
-        assertThatThrownBy(() -> Membership.load(stub)).hasMessageStartingWith("INVALID_STATE: the consortium chaincode 'consortium' on channel grid could not be asked")
+        assertThatThrownBy(() -> Membership.load(refusing)).hasMessageStartingWith("INVALID_STATE: the consortium chaincode 'consortium' on channel grid could not be asked")
                 .hasMessageContaining("Unsuccessful response received.");
-        org.mockito.Mockito.doReturn(ResponseUtils.newSuccessResponse("[1]".getBytes(java.nio.charset.StandardCharsets.UTF_8))).when(stub)
-                .invokeChaincodeWithStringArgs(anyString(), org.mockito.ArgumentMatchers.<List<String>>any(), anyString());
-        assertThatThrownBy(() -> Membership.load(stub)).hasMessageStartingWith("INVALID_STATE: the consortium chaincode answered what is not a consortium");
+        assertThatThrownBy(() -> Membership.load(answering(ResponseUtils.newSuccessResponse("[1]".getBytes(java.nio.charset.StandardCharsets.UTF_8)))))
+                .hasMessageStartingWith("INVALID_STATE: the consortium chaincode's answer is not a consortium");
+    }
+
+    private static ChaincodeStub answering(final org.hyperledger.fabric.shim.Chaincode.Response response) {
+        final ChaincodeStub stub = mock(ChaincodeStub.class);
+        when(stub.getChannelId()).thenReturn("grid");
+        when(stub.invokeChaincodeWithStringArgs(anyString(), org.mockito.ArgumentMatchers.<List<String>>any(), anyString())).thenReturn(response);
+        return stub;
     }
 }

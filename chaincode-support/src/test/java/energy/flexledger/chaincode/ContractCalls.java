@@ -54,7 +54,13 @@ public final class ContractCalls {
      * client or another chaincode names it) and returns the result's bytes: what a chaincode-to-chaincode
      * call receives.
      */
-    public byte[] invoke(final String transaction, final Context ctx, final String... args) {
+    public byte[] invoke(final String transaction, final Context ctx, final String... given) {
+        String[] args = given;
+        if (args.length > 0 && args[args.length - 1].startsWith(Membership.HAND_OFF)) {
+            // As on a peer: the routing ignores the handed-down consortium (Arguments allows it only from a handing chaincode).
+            Membership.requireHandedByChaincode(ctx.getStub());
+            args = java.util.Arrays.copyOf(args, args.length - 1);
+        }
         for (final Method m : contract.getClass().getMethods()) {
             final Transaction t = m.getAnnotation(Transaction.class);
             if (t != null && transaction.equals(t.name()) && m.getParameterCount() == args.length + 1) {

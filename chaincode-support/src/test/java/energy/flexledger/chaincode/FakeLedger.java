@@ -258,7 +258,7 @@ public final class FakeLedger {
             final java.util.function.BiFunction<List<String>, Context, byte[]> other = chaincodes.get(inv.<String>getArgument(0));
             if (other != null) {
                 try {
-                    return org.hyperledger.fabric.shim.ResponseUtils.newSuccessResponse(other.apply(inv.getArgument(1), self[0]));
+                    return org.hyperledger.fabric.shim.ResponseUtils.newSuccessResponse(other.apply(inv.getArgument(1), nested(self[0], inv.getArgument(1))));
                 } catch (org.hyperledger.fabric.shim.ChaincodeException e) {
                     return org.hyperledger.fabric.shim.ResponseUtils.newErrorResponse(e.getMessage());
                 }
@@ -291,13 +291,43 @@ public final class FakeLedger {
         return ctx;
     }
 
-    private static org.hyperledger.fabric.protos.peer.SignedProposal signedProposal(final String chaincode) {
+    /**
+     * The callee's context of a chaincode-to-chaincode call: the same transaction (state, identity,
+     * time, proposal) with the call's own arguments, as the peer gives the callee its own stub.
+     */
+    private static Context nested(final Context caller, final List<String> args) {
+        final ChaincodeStub outer = caller.getStub();
+        final ChaincodeStub stub = mock(ChaincodeStub.class, org.mockito.AdditionalAnswers.delegatesTo(outer));
+        final List<byte[]> bytes = new ArrayList<>();
+        for (final String a : args) {
+            bytes.add(a.getBytes(StandardCharsets.UTF_8));
+        }
+        org.mockito.Mockito.doReturn(bytes).when(stub).getArgs();
+        org.mockito.Mockito.doReturn(args).when(stub).getStringArgs();
+        final Context ctx = mock(Context.class);
+        when(ctx.getStub()).thenReturn(stub);
+        final ClientIdentity identity = caller.getClientIdentity();
+        when(ctx.getClientIdentity()).thenReturn(identity);
+        return ctx;
+    }
+
+    /** A signed proposal (no signature) that invokes {@code chaincode} with {@code args}, function first. */
+    public static org.hyperledger.fabric.protos.peer.SignedProposal signedProposal(final String chaincode, final String... args) {
         final var extension = org.hyperledger.fabric.protos.peer.ChaincodeHeaderExtension.newBuilder()
                 .setChaincodeId(org.hyperledger.fabric.protos.peer.ChaincodeID.newBuilder().setName(chaincode)).build();
         final var channelHeader = org.hyperledger.fabric.protos.common.ChannelHeader.newBuilder().setChannelId("grid")
                 .setExtension(extension.toByteString()).build();
         final var header = org.hyperledger.fabric.protos.common.Header.newBuilder().setChannelHeader(channelHeader.toByteString()).build();
-        final var proposal = org.hyperledger.fabric.protos.peer.Proposal.newBuilder().setHeader(header.toByteString()).build();
+        final var input = org.hyperledger.fabric.protos.peer.ChaincodeInput.newBuilder();
+        for (final String arg : args) {
+            input.addArgs(com.google.protobuf.ByteString.copyFromUtf8(arg));
+        }
+        final var spec = org.hyperledger.fabric.protos.peer.ChaincodeInvocationSpec.newBuilder()
+                .setChaincodeSpec(org.hyperledger.fabric.protos.peer.ChaincodeSpec.newBuilder()
+                        .setChaincodeId(org.hyperledger.fabric.protos.peer.ChaincodeID.newBuilder().setName(chaincode)).setInput(input)).build();
+        final var payload = org.hyperledger.fabric.protos.peer.ChaincodeProposalPayload.newBuilder().setInput(spec.toByteString()).build();
+        final var proposal = org.hyperledger.fabric.protos.peer.Proposal.newBuilder().setHeader(header.toByteString())
+                .setPayload(payload.toByteString()).build();
         return org.hyperledger.fabric.protos.peer.SignedProposal.newBuilder().setProposalBytes(proposal.toByteString()).build();
     }
 

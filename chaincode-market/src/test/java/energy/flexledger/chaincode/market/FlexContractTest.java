@@ -45,6 +45,7 @@ class FlexContractTest {
 
     @BeforeEach
     void consortium() {
+        ledger.proposing("market");
         ledger.withConsortium(new Consortium(new Member[] {
             FakeLedger.member(CPO, new String[] {"CPO"}, new String[0], new String[0]),
             FakeLedger.member(AGG, new String[] {"AGGREGATOR"}, new String[0], new String[] {COMMUNITY}),
