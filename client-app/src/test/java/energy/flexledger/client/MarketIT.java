@@ -210,4 +210,159 @@ class MarketIT {
         assertThat(audit).containsEntry("consistent", true);
         assertThat(Json.write(audit)).isNotEmpty();
     }
+
+    private static Map<String, Object> requestTerms(final String requestId, final long quantityWh, final long deadline, final long revealBy) {
+        final long windowStart = energy.flexledger.spec.Exact.ceilDiv(revealBy + 60_000, 900_000L) * 900_000L;
+        final Map<String, Object> terms = new LinkedHashMap<>();
+        terms.put("id", requestId);
+        terms.put("zone", zone);
+        terms.put("quantityWh", quantityWh);
+        terms.put("maxPrice", 200L);
+        terms.put("deadline", deadline);
+        terms.put("revealBy", revealBy);
+        terms.put("windowStart", windowStart);
+        terms.put("windowEnd", windowStart + 3_600_000);
+        terms.put("mode", "MERIT");
+        terms.put("payer", "org:" + dsoMsp);
+        terms.put("baselineProgram", PROGRAM);
+        return terms;
+    }
+
+    /**
+     * Conservation under concurrency: token transfers between three members in a ring, two
+     * requests revealed and cleared, a third request posted and offered on, all at once from eight
+     * threads and seven client connections; afterwards every balance is what the committed
+     * operations say, every offer is on the ledger, and minted − burned = balances + escrow exactly.
+     * Nothing is lost to a read conflict: the clients submit again what the ledger invalidated. The
+     * two cleared requests were posted and offered on "earlier" ({@link Backdated}), so their
+     * deadlines have passed without the test waiting for them.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void transfersOffersRevealsAndClearingsAtOnceConserveEveryToken() throws Exception {
+        final String tag = Long.toString(System.currentTimeMillis(), 36);
+        final long now = System.currentTimeMillis();
+        final long t0 = now - 20 * 60_000L;
+        final long deadline = now - 5 * 60_000L;
+        final long revealBy = now + 30 * 60_000L;
+        final String dsoAccount = "org:" + dsoMsp;
+        final String cpoAccount = "org:" + cpo.profile().mspId();
+        final String aggAccount = "org:" + aggregator.profile().mspId();
+        final TokenLedger token = issuer.token("grid");
+        issuer.token("grid").mint(cpoAccount, 500);
+        issuer.token("grid").mint(aggAccount, 500);
+        final Map<String, Object> audit0 = token.audit();
+        assertThat(audit0).containsEntry("consistent", true);
+        final Map<String, Long> start = new LinkedHashMap<>();
+        for (final String a : List.of(dsoAccount, cpoAccount, aggAccount)) {
+            start.put(a, balance(a));
+        }
+
+        // Before: two requests posted and offered on "20 minutes ago" (deadline 5 minutes ago).
+        final List<String> cleared = List.of("cc1-" + tag, "cc2-" + tag);
+        long locked = 0;
+        for (final String id : cleared) {
+            final Map<String, Object> posted = Backdated.submit(dso, java.time.Instant.ofEpochMilli(t0), "grid", "market", "flex:PostRequest",
+                    Json.write(requestTerms(id, 2000, deadline, revealBy)));
+            locked += (Long) posted.get("escrow");
+            int n = 0;
+            for (final LedgerConnection provider : List.of(cpo, aggregator)) {
+                final String offerId = "o" + n;
+                final byte[] bid = MarketLedger.bid(id, offerId, 1200, 90 + 30L * n++, List.of("A-" + offerId));
+                Backdated.submit(provider, java.time.Instant.ofEpochMilli(t0 + 60_000), "grid", "market", "flex:SealOffer", Map.of("sealed", bid),
+                        List.of(provider.profile().mspId()), id, offerId);
+                Backdated.submit(provider, java.time.Instant.ofEpochMilli(t0 + 120_000), "grid", "market", "flex:SubmitOffer", Map.of(), List.of(),
+                        id, offerId);
+            }
+        }
+        final String open = "co-" + tag;
+
+        // At once: a ring of transfers, both cleared requests revealed and cleared, a third posted and offered on.
+        final Path work = EnergyRoleMatrix.work();
+        final Map<String, String> orgs = EnergyRoleMatrix.orgsByMsp(work);
+        final List<LedgerConnection> extra = new ArrayList<>();
+        for (final LedgerConnection c : List.of(dso, cpo, aggregator)) {
+            extra.add(LedgerConnection.open(MemberProfile.fromWork(work, orgs.get(c.profile().mspId()), "admin")));
+        }
+        final int rounds = 6;
+        final ExecutorService pool = Executors.newFixedThreadPool(8);
+        final List<Future<?>> work8 = new ArrayList<>();
+        final List<String> ring = List.of(dsoAccount, cpoAccount, aggAccount);
+        final long[] amounts = {7, 5, 3};
+        for (int i = 0; i < ring.size(); i++) {
+            final String from = ring.get(i);
+            final String to = ring.get((i + 1) % ring.size());
+            final long amount = amounts[i];
+            final LedgerConnection as = extra.get(i);
+            work8.add(pool.submit(() -> {
+                for (int r = 0; r < rounds; r++) {
+                    as.token("grid").transfer(from, to, amount);
+                }
+                return null;
+            }));
+        }
+        final Map<String, Map<String, Object>> clearings = new java.util.concurrent.ConcurrentHashMap<>();
+        for (final String id : cleared) {
+            work8.add(pool.submit(() -> {
+                cpo.market("grid").revealOffer(id, "o0");
+                aggregator.market("grid").revealOffer(id, "o1");
+                clearings.put(id, dso.market("grid").clear(id));
+                return null;
+            }));
+        }
+        final long[] openEscrow = new long[1];
+        work8.add(pool.submit(() -> {
+            openEscrow[0] = (Long) dso.market("grid").postRequest(requestTerms(open, 3000, revealBy - 60_000, revealBy)).get("escrow");
+            return null;
+        }));
+        final List<String> openOffers = new java.util.concurrent.CopyOnWriteArrayList<>();
+        for (final LedgerConnection provider : List.of(cpo, aggregator)) {
+            work8.add(pool.submit(() -> {
+                // The request may not be on the ledger yet: its offers start once it is.
+                for (int k = 0; k < 3; k++) {
+                    final String offerId = provider.profile().mspId() + "-" + k;
+                    while (true) {
+                        try {
+                            provider.market("grid").submitOffer(open, offerId, 500, 100 + k, List.of("A-" + offerId));
+                            break;
+                        } catch (LedgerException e) {
+                            if (!e.code().equals(java.util.Optional.of(ErrorCode.NOT_FOUND))) {
+                                throw e;
+                            }
+                            Thread.sleep(200);
+                        }
+                    }
+                    openOffers.add(offerId);
+                }
+                return null;
+            }));
+        }
+        pool.shutdown();
+        for (final Future<?> f : work8) {
+            f.get(5, java.util.concurrent.TimeUnit.MINUTES);   // each operation committed (or the test fails here)
+        }
+        extra.forEach(LedgerConnection::close);
+        PeerHeights.awaitSame("grid", admins.values(), PeerHeights.DEFAULT_WAIT);
+
+        // Every balance is what the committed operations say.
+        long refunds = 0;
+        for (final String id : cleared) {
+            final Map<String, Object> output = (Map<String, Object>) clearings.get(id).get("output");
+            assertThat(output).containsEntry("status", "FILLED").containsEntry("awardedWh", 2000L);
+            assertThat(SpecCommands.mk1(clearings.get(id).get("input"))).isEqualTo(output);
+            assertThat(balance("escrow:flex:" + id)).isEqualTo((Long) output.get("reserved"));
+            refunds += (Long) output.get("refundAtClearing");
+        }
+        assertThat(balance("escrow:flex:" + open)).isEqualTo(openEscrow[0]).isEqualTo(600L);
+        assertThat(balance(dsoAccount)).isEqualTo(start.get(dsoAccount) - locked + refunds - openEscrow[0] - rounds * 7L + rounds * 3L);
+        assertThat(balance(cpoAccount)).isEqualTo(start.get(cpoAccount) - rounds * 5L + rounds * 7L);
+        assertThat(balance(aggAccount)).isEqualTo(start.get(aggAccount) - rounds * 3L + rounds * 5L);
+        assertThat((List<Object>) dso.market("grid").offers(open).get("offers")).hasSize(6)
+                .extracting(o -> ((Map<String, Object>) o).get("offerId")).containsExactlyInAnyOrderElementsOf(openOffers);
+        final Map<String, Object> audit = token.audit();
+        assertThat(audit).containsEntry("consistent", true);
+        assertThat((Long) audit.get("minted") - (Long) audit.get("burned")).isEqualTo((Long) audit.get("balances") + (Long) audit.get("escrow"));
+        assertThat((Long) audit.get("minted") - (Long) audit0.get("minted")).isZero();
+        assertThat((Long) audit.get("escrow") - (Long) audit0.get("escrow")).isEqualTo(locked - refunds + openEscrow[0]);
+    }
 }
