@@ -79,6 +79,10 @@ cc_sequence() { cat "$WORK/chaincode/$1/sequence-$2" 2>/dev/null || echo 1; }  #
 CC_JAVA_OPTS="${FLEXLEDGER_CC_JAVA_OPTS:--Xms8m -Xmx64m -Xss256k -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 \
 -XX:ReservedCodeCacheSize=24m -XX:MaxMetaspaceSize=96m \
 -Dio.grpc.netty.shaded.io.netty.allocator.numDirectArenas=1 -Dio.grpc.netty.shaded.io.netty.allocator.numHeapArenas=1}"
+# dr and market hold whole settlements and clearings in memory (100 participants' 45 days of
+# averages, 10,000 orders and a clearing record of megabytes): a larger ceiling for them only
+# (the last -Xmx wins; resident memory grows only as far as it is used).
+cc_heap() { case $1 in dr|market) echo "${FLEXLEDGER_CC_LARGE_HEAP:--Xmx256m}" ;; esac; }
 
 # ---------------------------------------------------------------------------- layout
 
@@ -547,7 +551,7 @@ start_chaincode() {  # cc org
   # shellcheck disable=SC2086
   start_proc "$name" "$dir" env -i "PATH=$PATH" "HOME=$HOME" \
     CHAINCODE_SERVER_ADDRESS="127.0.0.1:$(cc_port "$cc" "$org")" CORE_CHAINCODE_ID_NAME="$pkgid" \
-    java $CC_JAVA_OPTS -jar chaincode.jar
+    java $CC_JAVA_OPTS $(cc_heap "$cc") -jar chaincode.jar
 }
 
 cc_install() {  # org cc: succeeds when the package is (or already was) installed

@@ -22,8 +22,11 @@ import org.hyperledger.fabric.shim.ledger.QueryResultsIterator;
  * one account at once without touching a common key. A debit reads all the account's rows (a
  * range, which Fabric re-checks at validation: a concurrent change of the account invalidates the
  * later transaction, so an overdraft cannot commit), refuses if they sum to less than the amount,
- * and replaces them by one row holding the new balance: every debit compacts. The supply is the
- * sum of one row per mint or burn ({@code tok.supply/<txId>}).
+ * and folds them into one row: the first {@link #FOLD} rows (all of them, usually) are deleted and
+ * one row holds their sum less the amount, which may be negative when more rows remain, so a debit
+ * costs at most {@link #FOLD} deletions however many credits an account has received (an auction's
+ * escrow holds one row per buyer's reveal). Every debit compacts what it folds; {@code Compact}
+ * folds the rest. The supply is the sum of one row per mint or burn ({@code tok.supply/<txId>}).
  *
  * <p>Within one transaction an account may be debited once and is not read after it was written:
  * Fabric's reads do not see the transaction's own writes.
@@ -33,6 +36,9 @@ final class TokenLedger {
     static final String DELTA = "tok.delta";
     static final String SUPPLY = "tok.supply";
     static final String ALLOWANCE = "tok.allowance";
+
+    /** The most rows one debit deletes (each deletion is one exchange with the peer). */
+    static final int FOLD = 128;
 
     private final ChaincodeStub stub;
     private final StateStore store;
@@ -129,8 +135,9 @@ final class TokenLedger {
     }
 
     /**
-     * Takes {@code amount} (> 0) from {@code account}, or INSUFFICIENT_FUNDS; the account's rows
-     * become one row with the new balance (none when it is zero). Returns the new balance.
+     * Takes {@code amount} (> 0) from {@code account}, or INSUFFICIENT_FUNDS (checked against all its
+     * rows); its first {@link #FOLD} rows become one row holding their sum less the amount (none when
+     * that is zero). Returns the new balance.
      */
     long debit(final String account, final long amount, final String reason, final String counterparty) {
         touch(account);
@@ -139,14 +146,24 @@ final class TokenLedger {
         if (balance < amount) {
             throw Failures.fail(ErrorCode.INSUFFICIENT_FUNDS, account + " holds " + balance + ", less than the " + amount + " to " + reason);
         }
-        for (final String key : rows.keySet()) {
-            stub.delState(key);
+        final java.util.List<Delta> folded = new java.util.ArrayList<>();
+        for (final Map.Entry<String, Delta> row : rows.entrySet()) {
+            if (folded.size() == FOLD) {
+                break;
+            }
+            stub.delState(row.getKey());
+            folded.add(row.getValue());
         }
-        final long rest = balance - amount;
-        if (rest > 0) {
-            writeRow(account, rest, "balance", reason + (counterparty.isEmpty() ? "" : " " + counterparty));
+        final long kept;
+        try {
+            kept = Math.subtractExact(sum(folded, account), amount);
+        } catch (ArithmeticException e) {
+            throw Failures.fail(ErrorCode.INVALID_STATE, "the rows of " + account + " overflow a long: the ledger is corrupt");
         }
-        return rest;
+        if (kept != 0) {
+            writeRow(account, kept, "balance", reason + (counterparty.isEmpty() ? "" : " " + counterparty));
+        }
+        return balance - amount;
     }
 
     /** Folds the account's rows into one; changes no balance. Returns the balance and the rows folded. */

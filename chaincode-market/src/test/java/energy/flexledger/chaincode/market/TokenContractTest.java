@@ -143,6 +143,34 @@ class TokenContractTest {
         assertThat(call("balanceOf", ledger.as(AGG, "client").context(), hot)).containsEntry("balance", 29L).containsEntry("rows", 1L);
     }
 
+    /**
+     * A debit deletes at most FOLD rows however many an account holds (an auction's escrow holds one
+     * per buyer's reveal): the folded rows become one row of their sum less the amount, negative
+     * when rows remain, and the balance, an overdraft check and the audit still count every row.
+     */
+    @Test
+    void aDebitFoldsAtMostFoldRowsAndTheBalanceStaysExact() {
+        initialized();
+        final String many = Accounts.org(COMMUNITY);
+        final int credits = TokenLedger.FOLD + 22;
+        for (int i = 0; i < credits; i++) {
+            call("mint", ledger.as(ISSUER, "admin").context(), many, "2");
+        }
+        final long keysBefore = ledger.snapshot().keySet().stream().filter(k -> k.contains(many)).count();
+        assertThat(keysBefore).isEqualTo(credits);
+        refused("INSUFFICIENT_FUNDS", "transfer", ledger.as(COMMUNITY, "admin").context(), many, Accounts.org(AGG), Long.toString(2L * credits + 1));
+        call("transfer", ledger.as(COMMUNITY, "admin").context(), many, Accounts.org(AGG), Long.toString(2L * credits - 10));
+        // 128 rows (256) folded into one row of 256 - 290 = -34; 22 rows (44) remain: 10 in all.
+        assertThat(call("balanceOf", ledger.as(AGG, "client").context(), many)).containsEntry("balance", 10L).containsEntry("rows", 23L);
+        assertThat(ledger.snapshot().entrySet().stream().filter(e -> e.getKey().contains(many))
+                .filter(e -> e.getValue().contains("\"amount\":-34")).count()).isEqualTo(1);
+        refused("INSUFFICIENT_FUNDS", "transfer", ledger.as(COMMUNITY, "admin").context(), many, Accounts.org(AGG), "11");
+        // The next debit folds all 23 (fewer than FOLD) and leaves one row.
+        call("transfer", ledger.as(COMMUNITY, "admin").context(), many, Accounts.org(AGG), "4");
+        assertThat(call("balanceOf", ledger.as(AGG, "client").context(), many)).containsEntry("balance", 6L).containsEntry("rows", 1L);
+        assertThat(call("audit", ledger.as(AGG, "client").context())).containsEntry("supply", 2L * credits).containsEntry("consistent", true);
+    }
+
     @Test
     void compactionFoldsRowsAndChangesNoBalance() {
         initialized();
