@@ -158,7 +158,18 @@ class DrIT {
         event.put("budget", 5000L);
         event.put("payer", dsoAccount);
         assertThat(refusal(() -> dso.dr("grid").createEvent(event))).isEqualTo(ErrorCode.DEADLINE_PASSED);
-        Backdated.submit(dso, before, "grid", "dr", "CreateEvent", energy.flexledger.spec.Json.write(event));
+        // The aggregator's gateway follows dr's events (from the next block, keeping its position in a checkpoint file).
+        final java.nio.file.Path checkpoint = java.nio.file.Files.createTempDirectory("dr-events").resolve("dr.checkpoint");
+        final java.util.concurrent.BlockingQueue<Map<String, Object>> received = new java.util.concurrent.LinkedBlockingQueue<>();
+        final long height = aggregator.blockHeight("grid");
+        try (ChaincodeEventFeed feed = ChaincodeEventFeed.start(aggregator, "grid", "dr", checkpoint, height, received::add)) {
+            Backdated.submit(dso, before, "grid", "dr", "CreateEvent", energy.flexledger.spec.Json.write(event));
+            final Map<String, Object> created = received.poll(60, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(feed.failure()).isEmpty();
+            assertThat(created).as("DrEventCreated reached the aggregator's gateway").isNotNull().containsEntry("event", "DrEventCreated")
+                    .containsEntry("chaincode", "dr");
+            assertThat((Map<String, Object>) created.get("payload")).containsEntry("id", eventId).containsEntry("budget", 5000L);
+        }
         assertThat(balance(dsoAccount)).isEqualTo(dsoBefore - 5000);
         assertThat(balance("escrow:dr-budget:" + eventId)).isEqualTo(5000);
         // Committing now, after the window started, is refused; before it, it locks the collateral.
@@ -168,6 +179,13 @@ class DrIT {
                 .containsEntry("committedMilliWh", 200_000L).containsEntry("collateral", 8L).containsEntry("maxReward", 24L);
         assertThat(balance(aggAccount)).isEqualTo(aggBefore - 8);
         assertThat(balance(participantEscrow(eventId, meterId))).isEqualTo(32);
+        // A restarted feed resumes after what it delivered: the commitment next, not the event again.
+        try (ChaincodeEventFeed feed = ChaincodeEventFeed.start(aggregator, "grid", "dr", checkpoint, height, received::add)) {
+            final Map<String, Object> next = received.poll(60, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(feed.failure()).isEmpty();
+            assertThat(next).as("the next dr event after the checkpoint").isNotNull().containsEntry("event", "DrCommitted");
+            assertThat((Map<String, Object>) next.get("payload")).containsEntry("assetId", meterId);
+        }
 
         // The window's quarter-hour is not certified yet: the settlement names it. Then it is, and the DSO's gateway settles.
         final LedgerException incomplete = org.junit.jupiter.api.Assertions.assertThrows(LedgerException.class,

@@ -25,7 +25,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "dr", description = "Demand response (chaincode-dr, decision 0019): programs, enrolment, events, commitments, BL1 baselines and "
         + "ST1 settlements computed on the ledger from certified data. JSON on stdout.",
         subcommands = {DrCommand.Program.class, DrCommand.Enrol.class, DrCommand.Accept.class, DrCommand.Event.class, DrCommand.Commit.class,
-            DrCommand.Baseline.class, DrCommand.Settle.class, DrCommand.SettlementShow.class, DrCommand.Chart.class},
+            DrCommand.Baseline.class, DrCommand.Settle.class, DrCommand.SettlementShow.class, DrCommand.Chart.class,
+            DrCommand.Watch.class},
         footer = {"", "A whole event (times: epoch ms, an ISO-8601 instant, or +N s|m|h from now):",
             "  flexledger --org dso --as admin dr program create --id P1 --reward-rate 100 --penalty-rate 50 --timezone Europe/Berlin",
             "  flexledger --org community --as admin dr enrol --program P1 --asset MTR-1",
@@ -35,14 +36,15 @@ import picocli.CommandLine.Parameters;
             "  flexledger --org aggregator --as admin dr commit --event E1 --asset MTR-1 --power-mw 800000 --from org",
             "  flexledger --org dso dr settle --event E1 --asset MTR-1           # after the window, once its intervals are certified",
             "  flexledger dr settlement show --event E1 --asset MTR-1 | jq .input | flexledger spec st1",
-            "  flexledger --org dso dr chart --event E1 --asset MTR-1 --out e1.svg"})
+            "  flexledger --org dso dr chart --event E1 --asset MTR-1 --out e1.svg",
+            "  flexledger --org aggregator dr watch                              # each DR event as it commits, one JSON line"})
 final class DrCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {
-        throw new ParameterException(spec.commandLine(), "say what to do: program, enrol, accept, event, commit, baseline, settle, settlement or chart");
+        throw new ParameterException(spec.commandLine(), "say what to do: program, enrol, accept, event, commit, baseline, settle, settlement, chart or watch");
     }
 
     static void print(final Map<String, Object> result) {
@@ -133,6 +135,58 @@ final class DrCommand implements Callable<Integer> {
         private Map<String, Object> terms() {
             return DrLedger.bl1Program(required(id, "--id", action), rewardRate, penaltyRate, capBps, thresholdBps, slotMinutes, timezone,
                     xOfY(weekday, "--weekday"), xOfY(weekend, "--weekend"), lookbackDays, holidays);
+        }
+    }
+
+    @Command(name = "watch", description = "print chaincode-dr's events (DrEventCreated, DrCommitted, DrSettled, ...) as they commit, one JSON "
+            + "line each ({block, txId, chaincode, event, payload}); with --checkpoint a restarted watch resumes after the last event printed",
+            footer = {"", "Runs until stopped (Ctrl-C, SIGTERM) or for --for seconds. The member's gateway receives the same stream."})
+    static final class Watch extends Connected implements Callable<Integer> {
+        @Option(names = "--from-block", defaultValue = "-1", description = "start at this block (default: the next one; ignored once a checkpoint exists)")
+        long fromBlock;
+
+        @Option(names = "--checkpoint", description = "file that keeps the position, to resume after a restart (default: <member data>/dr-events.checkpoint)")
+        java.nio.file.Path checkpoint;
+
+        @Option(names = "--no-checkpoint", description = "keep no position: start at --from-block or the next block every time")
+        boolean noCheckpoint;
+
+        @Option(names = "--for", defaultValue = "0", description = "stop after this many seconds (default: run until stopped)")
+        long runFor;
+
+        @Override
+        public Integer call() throws Exception {
+            if (runFor < 0) {
+                throw new ParameterException(spec.commandLine(), "--for must be 0 (run until stopped) or more");
+            }
+            final java.nio.file.Path file = noCheckpoint ? null : checkpoint != null ? checkpoint : root().dataDir().resolve("dr-events.checkpoint");
+            final java.util.concurrent.CountDownLatch stop = new java.util.concurrent.CountDownLatch(1);
+            final Thread hook = new Thread(stop::countDown, "flexledger-dr-watch-stop");
+            Runtime.getRuntime().addShutdownHook(hook);
+            try (LedgerConnection ledger = connect();
+                    energy.flexledger.client.ChaincodeEventFeed feed = energy.flexledger.client.ChaincodeEventFeed.start(ledger, root().channel, "dr",
+                            file, fromBlock, e -> {
+                                synchronized (System.out) {
+                                    System.out.println(Json.write(e));
+                                    System.out.flush();
+                                }
+                            })) {
+                final long until = runFor == 0 ? Long.MAX_VALUE : System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(runFor);
+                while (feed.running() && System.nanoTime() < until && !stop.await(200, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                    // the feed prints from its own thread
+                }
+                if (feed.failure().isPresent()) {
+                    System.err.println("flexledger: the event stream ended: " + feed.failure().get().getMessage());
+                    return 1;
+                }
+                return 0;
+            } finally {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException shuttingDown) {
+                    // the JVM is stopping: the hook runs
+                }
+            }
         }
     }
 
