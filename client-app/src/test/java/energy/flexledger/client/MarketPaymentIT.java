@@ -117,6 +117,23 @@ class MarketPaymentIT {
                     .containsEntry("refundAtClearing", 4L);
             assertThat(balance(dso, dsoAccount)).isEqualTo(dsoBefore - 16);
 
+            // The provider cannot pay itself out of the escrow: not by a transfer, not by the escrow's own moves
+            // (only a transaction of chaincode-dr may make those), nor by a payment before the window is over.
+            final String escrow = "escrow:flex:" + requestId;
+            final LedgerException byTransfer = org.junit.jupiter.api.Assertions.assertThrows(LedgerException.class,
+                    () -> cpo.token("grid").transfer(escrow, cpoAccount, 16));
+            assertThat(byTransfer.code()).contains(ErrorCode.ACCESS_DENIED);
+            final Map<String, Object> move = Map.of("debits", List.of(Map.of("account", escrow, "amount", 16L, "reason", "mine")),
+                    "credits", List.of(Map.of("account", cpoAccount, "amount", 16L, "reason", "mine")), "txId", "");
+            final LedgerException byEscrowMove = org.junit.jupiter.api.Assertions.assertThrows(LedgerException.class,
+                    () -> ChaincodeCalls.submit(cpo.gatewayContract("grid", "market", "escrow"), "Move", Json.write(move)));
+            assertThat(byEscrowMove.code()).contains(ErrorCode.ACCESS_DENIED);
+            final LedgerException byDrain = org.junit.jupiter.api.Assertions.assertThrows(LedgerException.class,
+                    () -> ChaincodeCalls.submit(cpo.gatewayContract("grid", "market", "escrow"), "Drain", escrow, cpoAccount, "mine"));
+            assertThat(byDrain.code()).contains(ErrorCode.ACCESS_DENIED);
+            assertThat(balance(dso, escrow)).isEqualTo(16);
+            assertThat(balance(dso, cpoAccount)).isEqualTo(cpoBefore);
+
             // After the window the DSO pays (it reads every awarded asset's data, as the DSO of their zone).
             final Map<String, Object> payment = dso.market("grid").pay(requestId);
             final Map<String, Object> delivered = (Map<String, Object>) ((List<Object>) payment.get("delivered")).get(0);
