@@ -134,9 +134,22 @@ public final class AuctionLedger {
      * of its ordering and commit measured apart: {@code {"result", "endorseMs", "commitMs"}}.
      */
     public Map<String, Object> clearTimed(final String auctionId) throws LedgerException {
+        return clearTimed(auctionId, List.of());
+    }
+
+    /**
+     * {@link #clearTimed(String)} endorsed by {@code endorsingOrgs} when not empty: the gateway then
+     * asks their peers at once, instead of its own peer first (to learn what the transaction
+     * touches) and the others after it, so a long clearing costs one chaincode run, not two in a row.
+     */
+    public Map<String, Object> clearTimed(final String auctionId, final List<String> endorsingOrgs) throws LedgerException {
         final long start = System.nanoTime();
         try {
-            final org.hyperledger.fabric.client.Transaction tx = contract.newProposal("ClearAuction").addArguments(auctionId).build().endorse();
+            final org.hyperledger.fabric.client.Proposal.Builder proposal = contract.newProposal("ClearAuction").addArguments(auctionId);
+            if (!endorsingOrgs.isEmpty()) {
+                proposal.setEndorsingOrganizations(endorsingOrgs.toArray(new String[0]));
+            }
+            final org.hyperledger.fabric.client.Transaction tx = proposal.build().endorse();
             final long endorsed = System.nanoTime();
             final byte[] result = tx.submit();
             final long committed = System.nanoTime();

@@ -167,17 +167,29 @@ public final class TokenContract extends CheckedContract {
     }
 
     /**
-     * Folds an account's rows into one; changes no balance. Only whoever controls the account: a
-     * fold invalidates that account's concurrent debits, so no one else may cause it (escrow is
-     * folded by the market's rules when they debit it).
+     * Folds up to {@link TokenLedger#FOLD} of an account's rows into one; changes no balance; the
+     * answer's {@code rows} says how many remain (call again while more than one does). Only
+     * whoever controls the account, since a fold invalidates that account's concurrent debits — or,
+     * for an escrow account, any member once it is empty: a cleared auction's or a drained DR
+     * escrow's zero-sum rows (a debit folds at most FOLD of them) are swept so, and an escrow still
+     * in use cannot be disturbed by anyone.
      */
     @Transaction(name = "Compact", intent = Transaction.TYPE.SUBMIT)
     public Balance compact(final Context ctx, final String account) {
         final Caller caller = Caller.of(ctx);
         caller.requireMemberWriter("compact an account");
         Accounts.require(account, "account");
-        Accounts.requireControl(caller, account, "compact");
-        return new TokenLedger(ctx.getStub()).compact(account);
+        final TokenLedger ledger = new TokenLedger(ctx.getStub());
+        if (Accounts.isEscrow(account)) {
+            final long balance = ledger.balance(account).balance();
+            if (balance != 0) {
+                throw Failures.fail(ErrorCode.ACCESS_DENIED, "escrow account " + account + " holds " + balance
+                        + ": it is folded by the market's rules while in use, and swept by anyone once empty");
+            }
+        } else {
+            Accounts.requireControl(caller, account, "compact");
+        }
+        return ledger.compact(account);
     }
 
     /** The whole ledger summed: minted, burned, balances, escrow, supply (evaluate; reads every row). */

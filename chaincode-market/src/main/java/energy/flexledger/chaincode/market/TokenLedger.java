@@ -98,16 +98,20 @@ final class TokenLedger {
         }
     }
 
+    /**
+     * The exact sum of rows (a fold may leave a negative row among positive ones, so partial sums
+     * may leave a long where the total does not): INVALID_STATE only when the total itself does.
+     */
     private static long sum(final Iterable<Delta> rows, final String account) {
-        long total = 0;
+        java.math.BigInteger total = java.math.BigInteger.ZERO;
         for (final Delta d : rows) {
-            try {
-                total = Math.addExact(total, d.amount());
-            } catch (ArithmeticException e) {
-                throw Failures.fail(ErrorCode.INVALID_STATE, "the rows of " + account + " overflow a long: the ledger is corrupt");
-            }
+            total = total.add(java.math.BigInteger.valueOf(d.amount()));
         }
-        return total;
+        try {
+            return total.longValueExact();
+        } catch (ArithmeticException e) {
+            throw Failures.fail(ErrorCode.INVALID_STATE, "the rows of " + account + " overflow a long: the ledger is corrupt");
+        }
     }
 
     Balance balance(final String account) {
@@ -161,25 +165,36 @@ final class TokenLedger {
             throw Failures.fail(ErrorCode.INVALID_STATE, "the rows of " + account + " overflow a long: the ledger is corrupt");
         }
         if (kept != 0) {
-            writeRow(account, kept, "balance", reason + (counterparty.isEmpty() ? "" : " " + counterparty));
+            writeRow(account, kept, rows.size() > folded.size() ? "fold" : "balance", reason + (counterparty.isEmpty() ? "" : " " + counterparty));
         }
         return balance - amount;
     }
 
-    /** Folds the account's rows into one; changes no balance. Returns the balance and the rows folded. */
+    /**
+     * Folds the account's first {@link #FOLD} rows into one row of their sum (none when it is zero);
+     * changes no balance. Returns the balance and the rows left, so that a caller repeats while
+     * more than one remains.
+     */
     Balance compact(final String account) {
         touch(account);
         final Map<String, Delta> rows = rows(account);
         final long balance = sum(rows.values(), account);
-        if (rows.size() > 1) {
-            for (final String key : rows.keySet()) {
-                stub.delState(key);
-            }
-            if (balance > 0) {
-                writeRow(account, balance, "balance", "compacted");
-            }
+        if (rows.size() <= 1 && balance != 0) {
+            return new Balance(account, balance, rows.size());
         }
-        return new Balance(account, balance, rows.size());
+        final java.util.List<Delta> folded = new java.util.ArrayList<>();
+        for (final Map.Entry<String, Delta> row : rows.entrySet()) {
+            if (folded.size() == FOLD) {
+                break;
+            }
+            stub.delState(row.getKey());
+            folded.add(row.getValue());
+        }
+        final long kept = sum(folded, account);
+        if (kept != 0) {
+            writeRow(account, kept, "fold", "compacted");
+        }
+        return new Balance(account, balance, rows.size() - folded.size() + (kept != 0 ? 1 : 0));
     }
 
     Supply supply() {
@@ -236,13 +251,15 @@ final class TokenLedger {
 
     /** The whole ledger summed (an evaluate: it reads every row). */
     Audit audit() {
-        final Map<String, Long> perAccount = new TreeMap<>();
+        final Map<String, java.math.BigInteger> exact = new TreeMap<>();
         final long[] rows = {0};
+        scan(Delta.class, (key, d) -> {
+            exact.merge(d.account(), java.math.BigInteger.valueOf(d.amount()), java.math.BigInteger::add);
+            rows[0]++;
+        }, DELTA);
+        final Map<String, Long> perAccount = new TreeMap<>();
         try {
-            scan(Delta.class, (key, d) -> {
-                perAccount.merge(d.account(), d.amount(), Math::addExact);
-                rows[0]++;
-            }, DELTA);
+            exact.forEach((account, total) -> perAccount.put(account, total.longValueExact()));
         } catch (ArithmeticException e) {
             throw Failures.fail(ErrorCode.INVALID_STATE, "the token rows overflow a long: the ledger is corrupt");
         }

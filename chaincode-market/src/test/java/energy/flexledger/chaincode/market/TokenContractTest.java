@@ -171,6 +171,28 @@ class TokenContractTest {
         assertThat(call("audit", ledger.as(AGG, "client").context())).containsEntry("supply", 2L * credits).containsEntry("consistent", true);
     }
 
+    /**
+     * An escrow debited whole by the market's rules keeps the rows a debit did not fold (they sum to
+     * zero): any member sweeps them with Compact once the escrow is empty, FOLD rows a call; nobody
+     * may compact an escrow still in use.
+     */
+    @Test
+    void anEmptyEscrowIsSweptByAnyMemberAndAnEscrowInUseByNone() {
+        initialized();
+        final String escrow = "escrow:auction:A1";
+        final int credits = TokenLedger.FOLD + 5;
+        for (int i = 0; i < credits; i++) {
+            new TokenLedger(ledger.as(AGG, "admin").context().getStub()).credit(escrow, 3, "auction bid", "");
+        }
+        refused("ACCESS_DENIED", "compact", ledger.as(COMMUNITY, "client").context(), escrow);
+        new TokenLedger(ledger.as(AGG, "admin").context().getStub()).debit(escrow, 3L * credits, "auction clearing", "");
+        assertThat(call("balanceOf", ledger.as(AGG, "client").context(), escrow)).containsEntry("balance", 0L).containsEntry("rows", 6L);
+        // Not a controller of the escrow, any member: the five rows left and the fold row (sum 0) go.
+        assertThat(call("compact", ledger.as(COMMUNITY, "client").context(), escrow)).containsEntry("balance", 0L).containsEntry("rows", 0L);
+        assertThat(ledger.snapshot().keySet().stream().filter(k -> k.contains(escrow)).count()).isZero();
+        refused("ACCESS_DENIED", "compact", ledger.as(COMMUNITY, "client").context(), Accounts.org(AGG));
+    }
+
     @Test
     void compactionFoldsRowsAndChangesNoBalance() {
         initialized();
@@ -180,7 +202,7 @@ class TokenContractTest {
         }
         refused("ACCESS_DENIED", "compact", ledger.as(AGG, "client").context(), target);
         assertThat(call("compact", ledger.as(COMMUNITY, "client", "meter-owner").context(), target)).containsEntry("balance", 28L)
-                .containsEntry("rows", 4L);
+                .containsEntry("rows", 1L);
         assertThat(call("balanceOf", ledger.as(AGG, "client").context(), target)).containsEntry("balance", 28L).containsEntry("rows", 1L);
         assertThat(call("audit", ledger.as(AGG, "client").context())).containsEntry("supply", 28L).containsEntry("balances", 28L)
                 .containsEntry("consistent", true);
