@@ -40,7 +40,7 @@ log "measuring: scripts/flexledger bench $*"
 if [ "${1:-}" = --token ]; then
   command -v python3 >/dev/null || die "--token needs python3 to write docs/benchmarks.md"
   result=$(scripts/flexledger bench-token --payers 12 --transfers 20); echo "$result"
-  row=$(jq -r --arg date "$(date -u +%Y-%m-%d)" --arg commit "$(git rev-parse --short HEAD)" \
+  row=$(jq -r --arg date "$(date -u +%Y-%m-%d)" --arg commit "$(git describe --always --dirty --abbrev=7)" \
     '"| \($date) | \($commit) | \(.payers) | \(.transfersPerPayerAndRound) | \(.distinctTransfersPerSecond) | \(.hotTransfersPerSecond) | \(.hotOverDistinct) | \(.audit.consistent) |"' <<<"$result")
   intro=$(mktemp)
   trap 'rm -f "$intro"; scripts/network.sh down --purge' EXIT
@@ -67,7 +67,7 @@ if [ "${1:-}" = --auction ]; then
   command -v python3 >/dev/null || die "--auction needs python3 to write docs/benchmarks.md"
   orders=${2:-10000}
   result=$(scripts/flexledger bench-auction --orders "$orders" --gate-seconds $((60 + orders / 20))); echo "$result"
-  row=$(jq -r --arg date "$(date -u +%Y-%m-%d)" --arg commit "$(git rev-parse --short HEAD)" \
+  row=$(jq -r --arg date "$(date -u +%Y-%m-%d)" --arg commit "$(git describe --always --dirty --abbrev=7)" \
     '"| \($date) | \($commit) | \(.orders) | \(.traders) | \(.submitSeconds) s | \(.revealSeconds) s | \(.clearEndorseMs) ms | \(.clearCommitMs) ms | \(.cleared.trades) | \(.audit.consistent) |"' <<<"$result")
   intro=$(mktemp)
   trap 'rm -f "$intro"; scripts/network.sh down --purge' EXIT
@@ -94,7 +94,7 @@ if [ "${1:-}" = --market ]; then
   command -v python3 >/dev/null || die "--market needs python3 to write docs/benchmarks.md"
   offers=${2:-1000}
   result=$(scripts/flexledger bench-market --offers "$offers" --deadline-seconds $((30 + offers / 20))); echo "$result"
-  row=$(jq -r --arg date "$(date -u +%Y-%m-%d)" --arg commit "$(git rev-parse --short HEAD)" --arg cmd "scripts/bench.sh --market $offers" \
+  row=$(jq -r --arg date "$(date -u +%Y-%m-%d)" --arg commit "$(git describe --always --dirty --abbrev=7)" --arg cmd "scripts/bench.sh --market $offers" \
     '"| \($date) | \($commit) | \(.offers) | \(.identities) | \(.submitSeconds) s | \(.revealSeconds) s | \(.clearEndorseMs) ms | \(.clearCommitMs) ms | \(.awards) | \(.mk1Matches) | \(.audit.consistent) | `\($cmd)` |"' <<<"$result")
   python3 scripts/lib/add_row.py docs/benchmarks.md "## Flexibility requests cleared by MK1 inside one endorsement (issue 10)" "$row"
   log "added to docs/benchmarks.md: $row"
@@ -104,11 +104,11 @@ if [ "${1:-}" = --dr ]; then
   command -v python3 >/dev/null || die "--dr needs python3 to write docs/benchmarks.md"
   participants=${2:-100}
   result=$(scripts/flexledger bench-dr --baseline); echo "$result"
-  row=$(jq -r --arg date "$(date -u +%Y-%m-%d)" --arg commit "$(git rev-parse --short HEAD)" \
+  row=$(jq -r --arg date "$(date -u +%Y-%m-%d)" --arg commit "$(git describe --always --dirty --abbrev=7)" \
     '"| \($date) | \($commit) | \(.lookbackDays) | \(.records) | \(.certifySeconds) s | \(.previewMs | length) | \(.previewMedianMs) ms | \(.previewMaxMs) ms | `scripts/bench.sh --dr` |"' <<<"$result")
   python3 scripts/lib/add_row.py docs/benchmarks.md "## BL1 over 45 days of quarter-hours in one call (issue 11)" "$row"
   result=$(scripts/flexledger bench-dr --participants "$participants"); echo "$result"
-  row=$(jq -r --arg date "$(date -u +%Y-%m-%d)" --arg commit "$(git rev-parse --short HEAD)" --arg cmd "scripts/bench.sh --dr $participants" \
+  row=$(jq -r --arg date "$(date -u +%Y-%m-%d)" --arg commit "$(git describe --always --dirty --abbrev=7)" --arg cmd "scripts/bench.sh --dr $participants" \
     '"| \($date) | \($commit) | \(.participants) | \(.lookbackDays) | \(.historyRecords) | \(.historyCertifySeconds) s | \(.commitSeconds) s | \(.windowCertifySeconds) s | \(.settleManyTxs) | \(.settleManyMs | map(tostring) | join(", ")) ms | \(.settleSeconds) s | \(.settledPerSecond) | \(.settleTxPerSecond) | \(.audit.consistent) | `\($cmd)` |"' <<<"$result")
   python3 scripts/lib/add_row.py docs/benchmarks.md "## An event's settlement with many participants, batched (issue 11)" "$row"
   log "added to docs/benchmarks.md: $row"
@@ -126,7 +126,7 @@ if [ "${1:-}" = --add-org ]; then
   log "single-record transactions with five members: scripts/flexledger bench $single"
   # shellcheck disable=SC2086
   after=$(scripts/flexledger bench $single); echo "$after"
-  row="| $(date -u +%Y-%m-%d) | $(git rev-parse --short HEAD) | $(jq -r .txPerSecond <<<"$before") | $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.0f", b - a }') | $(jq -r .txPerSecond <<<"$after") | $(jq -r .latencyP50Ms <<<"$before") / $(jq -r .latencyP50Ms <<<"$after") |"
+  row="| $(date -u +%Y-%m-%d) | $(git describe --always --dirty --abbrev=7) | $(jq -r .txPerSecond <<<"$before") | $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.0f", b - a }') | $(jq -r .txPerSecond <<<"$after") | $(jq -r .latencyP50Ms <<<"$before") / $(jq -r .latencyP50Ms <<<"$after") |"
   intro=$(mktemp)
   trap 'rm -f "$intro"; scripts/network.sh down --purge' EXIT
   cat > "$intro" <<MD
@@ -171,7 +171,7 @@ MD
     # shellcheck disable=SC2086 # the spec is a list of options
     result=$(scripts/flexledger bench $spec)
     echo "$result"
-    row=$(jq -r --arg date "$(date -u +%Y-%m-%d)" --arg commit "$(git rev-parse --short HEAD)" \
+    row=$(jq -r --arg date "$(date -u +%Y-%m-%d)" --arg commit "$(git describe --always --dirty --abbrev=7)" \
       '"| \($date) | \($commit) | \(.mode) | \(.meters) | \(.recordsPerTransaction) | \(.transactions) | \(.txPerSecond) | \(.recordsPerSecond) | \(.latencyP50Ms) | \(.latencyP95Ms) |"' <<<"$result")
     python3 scripts/lib/add_row.py docs/benchmarks.md "## Batched certification and the no-op baseline" "$row" "$intro" \
       "## RecordInterval through the gateway"
@@ -184,7 +184,7 @@ result=$(scripts/flexledger bench "$@")
 echo "$result"
 
 cpu=$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)
-row=$(jq -r --arg date "$(date -u +%Y-%m-%d)" --arg commit "$(git rev-parse --short HEAD)" \
+row=$(jq -r --arg date "$(date -u +%Y-%m-%d)" --arg commit "$(git describe --always --dirty --abbrev=7)" \
   '"| \($date) | \($commit) | \(.meters) | \(.intervalsPerMeter) | \(.samplesPerInterval) | \(.transactions) | \(.txPerSecond) | \(.latencyP50Ms) | \(.latencyP95Ms) | \(.latencyMaxMs) |"' <<<"$result")
 file=docs/benchmarks.md
 grep -q '^## RecordInterval through the gateway' "$file" || cat >> "$file" <<MD

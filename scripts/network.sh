@@ -81,8 +81,9 @@ CC_JAVA_OPTS="${FLEXLEDGER_CC_JAVA_OPTS:--Xms8m -Xmx64m -Xss256k -XX:+UseSerialG
 -Dio.grpc.netty.shaded.io.netty.allocator.numDirectArenas=1 -Dio.grpc.netty.shaded.io.netty.allocator.numHeapArenas=1}"
 # dr and market hold whole settlements and clearings in memory (100 participants' 45 days of
 # averages, 10,000 orders and a clearing record of megabytes): a larger ceiling for them only
-# (the last -Xmx wins; resident memory grows only as far as it is used).
-cc_heap() { case $1 in dr|market) echo "${FLEXLEDGER_CC_LARGE_HEAP:--Xmx256m}" ;; esac; }
+# (the last -Xmx wins; resident memory grows only as far as it is used). FLEXLEDGER_CC_JAVA_OPTS, when set,
+# is taken as it is; FLEXLEDGER_CC_LARGE_HEAP= (empty) keeps their ceiling at the others'.
+cc_heap() { [ -n "${FLEXLEDGER_CC_JAVA_OPTS:-}" ] && return 0; case $1 in dr|market) echo "${FLEXLEDGER_CC_LARGE_HEAP--Xmx256m}" ;; esac; }
 
 # ---------------------------------------------------------------------------- layout
 

@@ -34,6 +34,20 @@ public final class Invocation {
         }
     }
 
+    /** The channel the client's signed proposal was made on. */
+    public static String proposedChannel(final ChaincodeStub stub) {
+        final SignedProposal signed = stub.getSignedProposal();
+        if (signed == null) {
+            throw Failures.fail(ErrorCode.INVALID_STATE, "the peer gave no signed proposal");
+        }
+        try {
+            final Proposal proposal = Proposal.parseFrom(signed.getProposalBytes());
+            return ChannelHeader.parseFrom(Header.parseFrom(proposal.getHeader()).getChannelHeader()).getChannelId();
+        } catch (InvalidProtocolBufferException e) {
+            throw Failures.fail(ErrorCode.INVALID_STATE, "the transaction's proposal does not parse: " + e.getMessage());
+        }
+    }
+
     /** The arguments (function first) of the client's signed proposal: what the top-level invocation received. */
     public static java.util.List<byte[]> proposedArgs(final ChaincodeStub stub) {
         final SignedProposal signed = stub.getSignedProposal();

@@ -25,9 +25,12 @@ import org.hyperledger.fabric.shim.ChaincodeStub;
  * transaction of dr or market that calls energy or dr therefore hands the consortium it read down
  * as one extra, last argument ({@link #HAND_OFF} + its canonical JSON, as the consortium chaincode
  * answered it) instead of letting every callee ask again. A callee trusts a handed consortium only
- * when the client's signed proposal invoked one of {@link #HANDING} and carries no hand-off itself:
- * then the argument was written by chaincode code the channel approved, in this transaction, from
- * its own read (which is in the read set).
+ * when the client's signed proposal invoked one of {@link #HANDING} on this same channel and carries
+ * no hand-off itself: then the argument was written in this transaction, on this peer, by the
+ * chaincode the channel defined under that name (as installed by this peer's org: the same trust as
+ * every other step of the transaction, which the endorsement policy checks across orgs), from its own
+ * read (which is in the read set). Arguments starting with {@link #HAND_OFF} are reserved: a client
+ * that sends one is refused.
  */
 public final class Membership {
     /** The chaincode that keeps the consortium. */
@@ -95,6 +98,12 @@ public final class Membership {
         if (!HANDING.contains(proposed)) {
             throw Failures.fail(ErrorCode.ACCESS_DENIED, "a consortium is handed down only within transactions of " + new java.util.TreeSet<>(HANDING)
                     + "; this transaction invoked '" + proposed + "'");
+        }
+        final String channel = Invocation.proposedChannel(stub);
+        if (!channel.equals(stub.getChannelId())) {
+            // A chaincode-to-chaincode call from another channel only reads: it reads this channel's consortium itself.
+            throw Failures.fail(ErrorCode.ACCESS_DENIED, "a consortium is handed down only within one channel; this call comes from channel '"
+                    + channel + "' into '" + stub.getChannelId() + "'");
         }
         for (final byte[] arg : Invocation.proposedArgs(stub)) {
             if (startsWithHandOff(arg)) {

@@ -85,6 +85,11 @@ class HandOffTest {
         // One argument too many is still one too many when it is not a hand-off.
         assertThatThrownBy(() -> new OneArgument().createContext(stub(List.of("F", "a", "b"), FakeLedger.signedProposal("market", "F", "a", "b"))))
                 .hasMessage("BAD_REQUEST: F takes 1 argument, got 2");
+        // From a dr or market transaction on another channel (a cross-channel call only reads): refused too.
+        final ChaincodeStub elsewhere = stub(List.of("F", "a", handOff), FakeLedger.signedProposal("market", "PayRequest", "R1"));
+        when(elsewhere.getChannelId()).thenReturn("community");
+        assertThatThrownBy(() -> Membership.load(elsewhere))
+                .hasMessage("ACCESS_DENIED: a consortium is handed down only within one channel; this call comes from channel 'grid' into 'community'");
         // A broken hand-off is the calling chaincode's fault: INVALID_STATE, nothing read from it.
         assertThatThrownBy(() -> Membership.load(stub(List.of("F", "a", Membership.HAND_OFF + "[1]"), FakeLedger.signedProposal("dr", "Settle"))))
                 .hasMessageStartingWith("INVALID_STATE: the handed-down consortium is not a consortium");

@@ -38,17 +38,21 @@ public final class ChaincodeEventFeed implements AutoCloseable {
             try {
                 while (events.hasNext()) {
                     final ChaincodeEvent event = events.next();
+                    // A sink that throws has not taken the event: it is not checkpointed, and comes again after a restart.
                     sink.accept(describe(event));
                     if (checkpointer != null) {
                         checkpointer.checkpointChaincodeEvent(event);
                     }
                 }
+                if (!closing) {
+                    failure = new IOException("the peer ended the event stream");
+                }
             } catch (GatewayRuntimeException e) {
                 if (!closing) {
                     failure = e;
                 }
-            } catch (IOException | RuntimeException e) {
-                failure = e;
+            } catch (Exception | Error e) {   // the sink's, the checkpoint file's, or the JVM's trouble: reported, never lost
+                failure = e instanceof Exception x ? x : new IllegalStateException(e);
             }
         }, name);
         reader.setDaemon(true);
@@ -62,22 +66,49 @@ public final class ChaincodeEventFeed implements AutoCloseable {
      */
     public static ChaincodeEventFeed start(final LedgerConnection connection, final String channel, final String chaincode,
             final Path checkpointFile, final long startBlock, final Consumer<Map<String, Object>> sink) throws IOException {
-        Checkpointer checkpointer = null;
-        ChaincodeEventsRequest.Builder request = connection.network(channel).newChaincodeEventsRequest(chaincode);
-        if (checkpointFile != null) {
-            if (checkpointFile.getParent() != null) {
-                Files.createDirectories(checkpointFile.getParent());
+        FileCheckpointer checkpointer = null;
+        try {
+            ChaincodeEventsRequest.Builder request = connection.network(channel).newChaincodeEventsRequest(chaincode);
+            if (checkpointFile != null) {
+                if (checkpointFile.getParent() != null) {
+                    Files.createDirectories(checkpointFile.getParent());
+                }
+                checkpointer = new FileCheckpointer(checkpointFile);
+                if (checkpointer.getBlockNumber().isEmpty()) {
+                    // A first run keeps its starting point at once: events committed while it is down before its first
+                    // event still come after a restart.
+                    final long from = startBlock >= 0 ? startBlock : connection.blockHeight(channel);
+                    if (from > 0) {
+                        checkpointer.checkpointBlock(from - 1);
+                    } else {
+                        request = request.startBlock(0);
+                    }
+                }
+                request = request.checkpoint(checkpointer);
+            } else if (startBlock >= 0) {
+                request = request.startBlock(startBlock);
             }
-            checkpointer = new FileCheckpointer(checkpointFile);
-            request = request.checkpoint(checkpointer);
+            final ChaincodeEventFeed feed = new ChaincodeEventFeed(request.build().getEvents(), checkpointer, sink,
+                    "flexledger-events-" + chaincode);
+            feed.reader.start();
+            return feed;
+        } catch (LedgerException e) {
+            closeQuietly(checkpointer);
+            throw new IOException(e.getMessage(), e);
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(checkpointer);
+            throw e;
         }
-        if (startBlock >= 0 && (checkpointer == null || checkpointer.getBlockNumber().isEmpty())) {
-            request = request.startBlock(startBlock);
+    }
+
+    private static void closeQuietly(final FileCheckpointer checkpointer) {
+        if (checkpointer != null) {
+            try {
+                checkpointer.close();
+            } catch (IOException e) {
+                // nothing was written beyond what the file already holds
+            }
         }
-        final ChaincodeEventFeed feed = new ChaincodeEventFeed(request.build().getEvents(), checkpointer, sink,
-                "flexledger-events-" + chaincode);
-        feed.reader.start();
-        return feed;
     }
 
     /** The event as a map; its payload parsed when it is JSON (every FlexLedger event is), else as text. */
@@ -113,9 +144,12 @@ public final class ChaincodeEventFeed implements AutoCloseable {
         closing = true;
         events.close();
         try {
-            reader.join(5_000);
+            reader.join(10_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (reader.isAlive()) {
+            return;   // still in the sink or writing the checkpoint: the file stays open rather than be cut
         }
         if (checkpointer instanceof AutoCloseable c) {
             try {

@@ -251,12 +251,36 @@ class MarketIT {
         final TokenLedger token = issuer.token("grid");
         issuer.token("grid").mint(cpoAccount, 500);
         issuer.token("grid").mint(aggAccount, 500);
+        // A contested account: five debits of 30 at once from an account holding exactly 100 (its earlier rows swept
+        // first): three commit, two are refused INSUFFICIENT_FUNDS, whatever the interleaving.
+        final LedgerConnection contestedOwner = admins.values().stream()
+                .filter(c -> c != dso && c != cpo && c != aggregator && c != issuer).findFirst().orElseThrow();
+        final String contested = "org:" + contestedOwner.profile().mspId();
+        final long contestedHad = balance(contested);
+        if (contestedHad > 0) {
+            contestedOwner.token("grid").transfer(contested, cpoAccount, contestedHad);
+        }
+        issuer.token("grid").mint(contested, 100);
+        // The CPO's account gets more rows than one debit folds (TokenLedger.FOLD = 128): its debits below fold in parts.
+        final ExecutorService minting = Executors.newFixedThreadPool(6);
+        final List<Future<?>> mints = new ArrayList<>();
+        for (int i = 0; i < 130; i++) {
+            mints.add(minting.submit(() -> issuer.token("grid").mint(cpoAccount, 1)));
+        }
+        try {
+            for (final Future<?> f : mints) {
+                f.get(5, java.util.concurrent.TimeUnit.MINUTES);
+            }
+        } finally {
+            minting.shutdownNow();
+        }
         final Map<String, Object> audit0 = token.audit();
         assertThat(audit0).containsEntry("consistent", true);
         final Map<String, Long> start = new LinkedHashMap<>();
         for (final String a : List.of(dsoAccount, cpoAccount, aggAccount)) {
             start.put(a, balance(a));
         }
+        assertThat((Long) token.balance(cpoAccount).get("rows")).isGreaterThan(128L);
 
         // Before: two requests posted and offered on "20 minutes ago" (deadline 5 minutes ago).
         final List<String> cleared = List.of("cc1-" + tag, "cc2-" + tag);
@@ -284,8 +308,16 @@ class MarketIT {
         for (final LedgerConnection c : List.of(dso, cpo, aggregator)) {
             extra.add(LedgerConnection.open(MemberProfile.fromWork(work, orgs.get(c.profile().mspId()), "admin")));
         }
+        final List<LedgerConnection> contestants = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            contestants.add(LedgerConnection.open(MemberProfile.fromWork(work, orgs.get(contestedOwner.profile().mspId()), "admin")));
+        }
         final int rounds = 6;
-        final ExecutorService pool = Executors.newFixedThreadPool(8);
+        final Map<String, Map<String, Object>> clearings = new java.util.concurrent.ConcurrentHashMap<>();
+        final long[] openEscrow = new long[1];
+        final List<String> openOffers = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final ExecutorService pool = Executors.newFixedThreadPool(13);
+        try {
         final List<Future<?>> work8 = new ArrayList<>();
         final List<String> ring = List.of(dsoAccount, cpoAccount, aggAccount);
         final long[] amounts = {7, 5, 3};
@@ -301,32 +333,50 @@ class MarketIT {
                 return null;
             }));
         }
-        final Map<String, Map<String, Object>> clearings = new java.util.concurrent.ConcurrentHashMap<>();
+        final List<Future<String>> contests = new ArrayList<>();
+        for (final LedgerConnection c : contestants) {
+            contests.add(pool.submit(() -> {
+                try {
+                    c.token("grid").transfer(contested, dsoAccount, 30);
+                    return "committed";
+                } catch (LedgerException e) {
+                    return e.code().map(Enum::name).orElse("ERROR " + e.getMessage());
+                }
+            }));
+        }
         for (final String id : cleared) {
             work8.add(pool.submit(() -> {
                 cpo.market("grid").revealOffer(id, "o0");
                 aggregator.market("grid").revealOffer(id, "o1");
-                clearings.put(id, dso.market("grid").clear(id));
-                return null;
+                // The DSO's gateway may ask a peer that has not committed the last reveal yet (TOO_EARLY): again, a few times.
+                for (int attempt = 1; ; attempt++) {
+                    try {
+                        clearings.put(id, dso.market("grid").clear(id));
+                        return null;
+                    } catch (LedgerException e) {
+                        if (attempt >= 10 || !e.code().equals(java.util.Optional.of(ErrorCode.TOO_EARLY))) {
+                            throw e;
+                        }
+                        Thread.sleep(300);
+                    }
+                }
             }));
         }
-        final long[] openEscrow = new long[1];
         work8.add(pool.submit(() -> {
             openEscrow[0] = (Long) dso.market("grid").postRequest(requestTerms(open, 3000, revealBy - 60_000, revealBy)).get("escrow");
             return null;
         }));
-        final List<String> openOffers = new java.util.concurrent.CopyOnWriteArrayList<>();
         for (final LedgerConnection provider : List.of(cpo, aggregator)) {
             work8.add(pool.submit(() -> {
-                // The request may not be on the ledger yet: its offers start once it is.
+                // The request may not be on the ledger yet: its offers start once it is (a bounded wait).
                 for (int k = 0; k < 3; k++) {
                     final String offerId = provider.profile().mspId() + "-" + k;
-                    while (true) {
+                    for (int attempt = 1; ; attempt++) {
                         try {
                             provider.market("grid").submitOffer(open, offerId, 500, 100 + k, List.of("A-" + offerId));
                             break;
                         } catch (LedgerException e) {
-                            if (!e.code().equals(java.util.Optional.of(ErrorCode.NOT_FOUND))) {
+                            if (attempt >= 150 || !e.code().equals(java.util.Optional.of(ErrorCode.NOT_FOUND))) {
                                 throw e;
                             }
                             Thread.sleep(200);
@@ -337,11 +387,20 @@ class MarketIT {
                 return null;
             }));
         }
-        pool.shutdown();
         for (final Future<?> f : work8) {
             f.get(5, java.util.concurrent.TimeUnit.MINUTES);   // each operation committed (or the test fails here)
         }
-        extra.forEach(LedgerConnection::close);
+        final List<String> outcomes = new ArrayList<>();
+        for (final Future<String> f : contests) {
+            outcomes.add(f.get(5, java.util.concurrent.TimeUnit.MINUTES));
+        }
+        assertThat(outcomes).as("five debits of 30 from 100").containsOnly("committed", ErrorCode.INSUFFICIENT_FUNDS.name())
+                .filteredOn("committed"::equals).hasSize(3);
+        } finally {
+            pool.shutdownNow();
+            extra.forEach(LedgerConnection::close);
+            contestants.forEach(LedgerConnection::close);
+        }
         PeerHeights.awaitSame("grid", admins.values(), PeerHeights.DEFAULT_WAIT);
 
         // Every balance is what the committed operations say.
@@ -354,7 +413,8 @@ class MarketIT {
             refunds += (Long) output.get("refundAtClearing");
         }
         assertThat(balance("escrow:flex:" + open)).isEqualTo(openEscrow[0]).isEqualTo(600L);
-        assertThat(balance(dsoAccount)).isEqualTo(start.get(dsoAccount) - locked + refunds - openEscrow[0] - rounds * 7L + rounds * 3L);
+        assertThat(balance(dsoAccount)).isEqualTo(start.get(dsoAccount) - locked + refunds - openEscrow[0] - rounds * 7L + rounds * 3L + 90);
+        assertThat(balance(contested)).isEqualTo(10);
         assertThat(balance(cpoAccount)).isEqualTo(start.get(cpoAccount) - rounds * 5L + rounds * 7L);
         assertThat(balance(aggAccount)).isEqualTo(start.get(aggAccount) - rounds * 3L + rounds * 5L);
         assertThat((List<Object>) dso.market("grid").offers(open).get("offers")).hasSize(6)
@@ -363,6 +423,7 @@ class MarketIT {
         assertThat(audit).containsEntry("consistent", true);
         assertThat((Long) audit.get("minted") - (Long) audit.get("burned")).isEqualTo((Long) audit.get("balances") + (Long) audit.get("escrow"));
         assertThat((Long) audit.get("minted") - (Long) audit0.get("minted")).isZero();
+        assertThat((Long) token.balance(cpoAccount).get("rows")).as("the CPO's debits folded its rows").isLessThan(128L);
         assertThat((Long) audit.get("escrow") - (Long) audit0.get("escrow")).isEqualTo(locked - refunds + openEscrow[0]);
     }
 }

@@ -118,7 +118,7 @@ class MarketPaymentIT {
             assertThat(balance(dso, dsoAccount)).isEqualTo(dsoBefore - 16);
 
             // The provider cannot pay itself out of the escrow: not by a transfer, not by the escrow's own moves
-            // (only a transaction of chaincode-dr may make those), nor by a payment before the window is over.
+            // (only a transaction of chaincode-dr may make those).
             final String escrow = "escrow:flex:" + requestId;
             final LedgerException byTransfer = org.junit.jupiter.api.Assertions.assertThrows(LedgerException.class,
                     () -> cpo.token("grid").transfer(escrow, cpoAccount, 16));

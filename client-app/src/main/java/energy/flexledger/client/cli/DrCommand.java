@@ -145,7 +145,7 @@ final class DrCommand implements Callable<Integer> {
         @Option(names = "--from-block", defaultValue = "-1", description = "start at this block (default: the next one; ignored once a checkpoint exists)")
         long fromBlock;
 
-        @Option(names = "--checkpoint", description = "file that keeps the position, to resume after a restart (default: <member data>/dr-events.checkpoint)")
+        @Option(names = "--checkpoint", description = "file that keeps the position, to resume after a restart (default: <member data>/dr-events-<channel>.checkpoint)")
         java.nio.file.Path checkpoint;
 
         @Option(names = "--no-checkpoint", description = "keep no position: start at --from-block or the next block every time")
@@ -159,9 +159,19 @@ final class DrCommand implements Callable<Integer> {
             if (runFor < 0) {
                 throw new ParameterException(spec.commandLine(), "--for must be 0 (run until stopped) or more");
             }
-            final java.nio.file.Path file = noCheckpoint ? null : checkpoint != null ? checkpoint : root().dataDir().resolve("dr-events.checkpoint");
+            final java.nio.file.Path file = noCheckpoint ? null
+                    : checkpoint != null ? checkpoint : root().dataDir().resolve("dr-events-" + root().channel + ".checkpoint");
             final java.util.concurrent.CountDownLatch stop = new java.util.concurrent.CountDownLatch(1);
-            final Thread hook = new Thread(stop::countDown, "flexledger-dr-watch-stop");
+            final java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+            // On SIGTERM or Ctrl-C: stop the loop and let it close the feed (its checkpoint file) before the JVM halts.
+            final Thread hook = new Thread(() -> {
+                stop.countDown();
+                try {
+                    done.await(15, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "flexledger-dr-watch-stop");
             Runtime.getRuntime().addShutdownHook(hook);
             try (LedgerConnection ledger = connect();
                     energy.flexledger.client.ChaincodeEventFeed feed = energy.flexledger.client.ChaincodeEventFeed.start(ledger, root().channel, "dr",
@@ -169,6 +179,10 @@ final class DrCommand implements Callable<Integer> {
                                 synchronized (System.out) {
                                     System.out.println(Json.write(e));
                                     System.out.flush();
+                                    if (System.out.checkError()) {
+                                        // Nobody took the line (a closed pipe, a full disk): not checkpointed, printed again next time.
+                                        throw new java.io.UncheckedIOException(new java.io.IOException("standard output is closed or failing"));
+                                    }
                                 }
                             })) {
                 final long until = runFor == 0 ? Long.MAX_VALUE : System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(runFor);
@@ -181,6 +195,7 @@ final class DrCommand implements Callable<Integer> {
                 }
                 return 0;
             } finally {
+                done.countDown();
                 try {
                     Runtime.getRuntime().removeShutdownHook(hook);
                 } catch (IllegalStateException shuttingDown) {
