@@ -251,29 +251,37 @@ class MarketIT {
         final TokenLedger token = issuer.token("grid");
         issuer.token("grid").mint(cpoAccount, 500);
         issuer.token("grid").mint(aggAccount, 500);
-        // A contested account: five debits of 30 at once from an account holding exactly 100 (its earlier rows swept
-        // first): three commit, two are refused INSUFFICIENT_FUNDS, whatever the interleaving.
+        // The CPO's account gets more rows than one debit folds (TokenLedger.FOLD = 128), so that its debits below fold in
+        // parts: three payers credit it one unit at a time (credits from distinct payers never conflict; mints would:
+        // each reads the supply).
         final LedgerConnection contestedOwner = admins.values().stream()
                 .filter(c -> c != dso && c != cpo && c != aggregator && c != issuer).findFirst().orElseThrow();
         final String contested = "org:" + contestedOwner.profile().mspId();
-        final long contestedHad = balance(contested);
-        if (contestedHad > 0) {
-            contestedOwner.token("grid").transfer(contested, cpoAccount, contestedHad);
-        }
-        issuer.token("grid").mint(contested, 100);
-        // The CPO's account gets more rows than one debit folds (TokenLedger.FOLD = 128): its debits below fold in parts.
-        final ExecutorService minting = Executors.newFixedThreadPool(6);
-        final List<Future<?>> mints = new ArrayList<>();
-        for (int i = 0; i < 130; i++) {
-            mints.add(minting.submit(() -> issuer.token("grid").mint(cpoAccount, 1)));
+        issuer.token("grid").mint(contested, 50);
+        final ExecutorService crediting = Executors.newFixedThreadPool(3);
+        final List<Future<?>> credits = new ArrayList<>();
+        for (final LedgerConnection payer : List.of(dso, aggregator, contestedOwner)) {
+            credits.add(crediting.submit(() -> {
+                for (int i = 0; i < 44; i++) {
+                    payer.token("grid").transfer("org:" + payer.profile().mspId(), cpoAccount, 1);
+                }
+                return null;
+            }));
         }
         try {
-            for (final Future<?> f : mints) {
+            for (final Future<?> f : credits) {
                 f.get(5, java.util.concurrent.TimeUnit.MINUTES);
             }
         } finally {
-            minting.shutdownNow();
+            crediting.shutdownNow();
         }
+        // A contested account: five debits of 30 at once from an account holding exactly 100: three commit, two are
+        // refused INSUFFICIENT_FUNDS, whatever the interleaving.
+        final long contestedHad = balance(contested);
+        if (contestedHad > 0) {
+            contestedOwner.token("grid").transfer(contested, aggAccount, contestedHad);
+        }
+        issuer.token("grid").mint(contested, 100);
         final Map<String, Object> audit0 = token.audit();
         assertThat(audit0).containsEntry("consistent", true);
         final Map<String, Long> start = new LinkedHashMap<>();
