@@ -177,6 +177,13 @@ class DrIT {
         }
         assertThat(balance(dsoAccount)).isEqualTo(dsoBefore - 5000);
         assertThat(balance("escrow:dr-budget:" + eventId)).isEqualTo(5000);
+        // The meter's owner commits from an account holding nothing: it cannot lock the collateral, so it cannot commit.
+        final String emptyAccount = (String) communityAdmin.token("grid").myAccount().get("account");
+        assertThat(balance(emptyAccount)).isZero();
+        final org.hyperledger.fabric.client.EndorseException noCollateral = org.junit.jupiter.api.Assertions.assertThrows(
+                org.hyperledger.fabric.client.EndorseException.class,
+                () -> Backdated.submit(communityAdmin, before.plusSeconds(20), "grid", "dr", "Commit", eventId, meterId, "800000", emptyAccount));
+        assertThat(EnergyLedger.translate("Commit", noCollateral).code()).contains(ErrorCode.INSUFFICIENT_FUNDS);
         // Committing now, after the window started, is refused; before it, it locks the collateral.
         assertThat(refusal(() -> aggregator.dr("grid").commit(eventId, meterId, 800_000, aggAccount))).isEqualTo(ErrorCode.DEADLINE_PASSED);
         // 800 W for the quarter-hour: 200,000 mWh committed; collateral = 80 % at 50 per kWh = 8; reward reserve = 120 % at 100 = 24.
@@ -198,6 +205,11 @@ class DrIT {
         assertThat(incomplete.code()).contains(ErrorCode.INCOMPLETE_DATA);
         assertThat(incomplete.getMessage()).contains(Long.toString(windowStart));
         certify(meterId, windowStart, windowEnd);
+        // An outsider (a CPO, which neither runs the program nor reads the meter) cannot settle; nothing moves.
+        try (LedgerConnection outsider = LedgerConnection.open(MemberProfile.fromWork(EnergyRoleMatrix.work(), "cpo", "admin"))) {
+            assertThat(refusal(() -> outsider.dr("grid").settle(eventId, meterId))).isEqualTo(ErrorCode.ACCESS_DENIED);
+        }
+        assertThat(balance(participantEscrow(eventId, meterId))).isEqualTo(32);
         final Map<String, Object> settlement = dso.dr("grid").settle(eventId, meterId);
 
         // The public record: figures and hashes; the exact inputs only for the asset's readers, recomputed and checked.
