@@ -30,7 +30,7 @@ import picocli.CommandLine.ScopeType;
         version = "FlexLedger 0.1.0",
         description = "FlexLedger member client: spec functions, meters and certified intervals on the ledger.",
         subcommands = {SpecCommand.class, WhoAmICommand.class, AssetCommand.class, MeterCommand.class, IntervalCommand.class,
-            AuditCommand.class, IngestCommand.class, OutboxCommand.class, GatewayCommand.class, BatchCommand.class, SubscriptionCommand.class, ConsortiumCommand.class, TokenCommand.class, MarketCommand.class, DrCommand.class, AuctionCommand.class, BenchTokenCommand.class, BenchAuctionCommand.class, BenchMarketCommand.class, BenchDrCommand.class, DeviceCommand.class, DemoCommand.class,
+            AuditCommand.class, IngestCommand.class, OutboxCommand.class, GatewayCommand.class, BatchCommand.class, SubscriptionCommand.class, ConsortiumCommand.class, TokenCommand.class, MarketCommand.class, DrCommand.class, AuctionCommand.class, BenchTokenCommand.class, BenchAuctionCommand.class, BenchMarketCommand.class, BenchDrCommand.class, DeviceCommand.class, CredentialCommand.class, DemoCommand.class,
             BenchCommand.class, MqttLoadCommand.class})
 public final class FlexLedgerCli {
     // Held here: java.util.logging keeps loggers only weakly, and a collected one forgets its level.

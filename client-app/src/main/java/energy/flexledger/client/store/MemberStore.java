@@ -69,12 +69,7 @@ public final class MemberStore implements AutoCloseable {
         if (parent != null) {
             Files.createDirectories(parent);
         }
-        final String url = "jdbc:sqlite:" + file.toAbsolutePath();
-        try {
-            Flyway.configure().dataSource(url, null, null).locations("classpath:db/migration").failOnMissingLocations(true).load().migrate();
-        } catch (FlywayException e) {
-            throw new IOException("cannot migrate the member store " + file + ": " + e.getMessage(), e);
-        }
+        final String url = migrate(file);
         try {
             final Connection db = DriverManager.getConnection(url);
             try (Statement s = db.createStatement()) {
@@ -88,6 +83,24 @@ public final class MemberStore implements AutoCloseable {
         } catch (SQLException e) {
             throw new IOException("cannot open the member store " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Creates or migrates the store's schema in {@code file} (Flyway, {@code db/migration}); returns
+     * its JDBC URL. For other parts of the client app that keep their own tables in the same file.
+     */
+    public static String migrate(final Path file) throws IOException {
+        final Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        final String url = "jdbc:sqlite:" + file.toAbsolutePath();
+        try {
+            Flyway.configure().dataSource(url, null, null).locations("classpath:db/migration").failOnMissingLocations(true).load().migrate();
+        } catch (FlywayException e) {
+            throw new IOException("cannot migrate the member store " + file + ": " + e.getMessage(), e);
+        }
+        return url;
     }
 
     // ------------------------------------------------------------------ meters
@@ -780,6 +793,20 @@ public final class MemberStore implements AutoCloseable {
     }
 
     /** How many records are in each state, and the open interval of each tracked meter. */
+    /**
+     * The outbox's backlog for metrics: {@code [pending records, end of the oldest pending interval
+     * (epoch ms, or -1 when none is pending)]}.
+     */
+    public long[] outboxBacklog() throws IOException {
+        return transaction(() -> {
+            try (Statement st = db.createStatement();
+                    ResultSet rs = st.executeQuery("SELECT count(*), coalesce(min(\"end\"), -1) FROM outbox WHERE status = 'PENDING'")) {
+                rs.next();
+                return new long[] {rs.getLong(1), rs.getLong(2)};
+            }
+        });
+    }
+
     public Map<String, Object> status() throws IOException {
         return transaction(() -> {
             final Map<String, Object> out = new LinkedHashMap<>();
