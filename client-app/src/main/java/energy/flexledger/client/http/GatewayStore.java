@@ -277,9 +277,10 @@ public final class GatewayStore implements AutoCloseable {
         for (final Object a : (List<?>) Json.parse(r.getString(3))) {
             assets.add((String) a);
         }
-        final long revoked = r.getLong(6);
+        final long revokedAt = r.getLong(6);
+        final Long revoked = r.wasNull() ? null : revokedAt;
         return new Credential(r.getString(1), Kind.valueOf(r.getString(2).toUpperCase(java.util.Locale.ROOT)), List.copyOf(assets),
-                r.getString(4), r.getLong(5), r.wasNull() ? null : revoked);
+                r.getString(4), r.getLong(5), revoked);
     }
 
     public static byte[] sha256(final byte[] data) {

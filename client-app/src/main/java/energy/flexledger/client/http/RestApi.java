@@ -404,6 +404,7 @@ public final class RestApi implements AutoCloseable {
         }
         final long declared = ctx.contentLength();
         if (declared > maxBodyBytes) {
+            drain(ctx, declared);
             throw tooLarge();
         }
         final byte[] body = ctx.bodyAsBytes();
@@ -411,6 +412,26 @@ public final class RestApi implements AutoCloseable {
             throw tooLarge();
         }
         return body;
+    }
+
+    /** The most a refused body is read (and dropped) so that the client hears the 413 instead of a reset connection. */
+    static final long DRAIN_LIMIT = 64L * 1024 * 1024;
+
+    private static void drain(final Context ctx, final long declared) {
+        ctx.header("Connection", "close");
+        if (declared > DRAIN_LIMIT) {
+            return;
+        }
+        try (InputStream in = ctx.req().getInputStream()) {
+            final byte[] buffer = new byte[64 * 1024];
+            long read = 0;
+            int n;
+            while (read < DRAIN_LIMIT && (n = in.read(buffer)) >= 0) {
+                read += n;
+            }
+        } catch (IOException e) {
+            // the client went away: nobody hears the answer anyway
+        }
     }
 
     /** One meter's samples: the body is MQTT's payload, {@code [[t, v], ...]}. */
@@ -491,12 +512,12 @@ public final class RestApi implements AutoCloseable {
         final String meterId = call.path("meterId");
         final long from = longParam(call.ctx(), "from", 0L);
         final long to = longParam(call.ctx(), "to", Long.MAX_VALUE);
-        if (!salts.exists(meterId)) {
-            throw new Problem(ErrorCode.NOT_FOUND, "meter '" + meterId + "' was not registered from this member: its samples are not here");
-        }
         final List<Map<String, Object>> stored = call.reads().allIntervals(meterId, from, to);
         if (stored.isEmpty()) {
             throw new Problem(ErrorCode.NOT_FOUND, "meter '" + meterId + "' has no certified interval in [" + from + ", " + to + ")");
+        }
+        if (!salts.exists(meterId)) {
+            throw new Problem(ErrorCode.NOT_FOUND, "meter '" + meterId + "' was not registered from this member: its samples are not here");
         }
         final List<Fp1Verifier.CertifiedInterval> records = new ArrayList<>();
         for (final Map<String, Object> r : stored) {
