@@ -28,8 +28,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * the content type must be the declared one, and a JSON body must satisfy the declared schema
  * (JSON Schema 2020-12, the dialect of OpenAPI 3.1).
  */
-final class ApiContract {
-    static final ObjectMapper JSON = new ObjectMapper();
+public final class ApiContract {
+    public static final ObjectMapper JSON = new ObjectMapper();
     private static final List<String> METHODS = List.of("get", "post", "put", "patch", "delete");
     static final JsonNode DOC;
 
@@ -104,7 +104,7 @@ final class ApiContract {
      * it. Returns the messages (empty: conforms) rather than failing, so a test can also show
      * that a wrong answer would be caught.
      */
-    static List<String> violations(final String method, final String route, final int status, final String contentType, final byte[] body) {
+    public static List<String> violations(final String method, final String route, final int status, final String contentType, final byte[] body) {
         final List<String> out = new ArrayList<>();
         final JsonNode r = response(method, route, status);
         final JsonNode content = r.get("content");
