@@ -17,6 +17,9 @@ import java.util.Map;
  */
 final class FakeLedger implements LedgerReads.Source {
     volatile boolean down;
+    /** A read of batch "slow-1" says it arrived here and waits for {@link #release}. */
+    final java.util.concurrent.CountDownLatch arrived = new java.util.concurrent.CountDownLatch(1);
+    final java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
     final List<String> identitiesUsed = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @Override
@@ -128,7 +131,18 @@ final class FakeLedger implements LedgerReads.Source {
             return out;
         }
 
-        @Override public Map<String, Object> batch(final String id) throws LedgerException { check(id); return withId("batchId", id, "root", "00"); }
+        @Override public Map<String, Object> batch(final String id) throws LedgerException {
+            check(id);
+            if (id.equals("slow-1")) {
+                arrived.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return withId("batchId", id, "root", "00");
+        }
 
         @Override public Map<String, Object> batches(final String by, final String value, final int pageSize, final String bookmark)
                 throws LedgerException {
