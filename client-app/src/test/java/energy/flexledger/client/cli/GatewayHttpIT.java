@@ -20,8 +20,9 @@ import picocli.CommandLine;
 
 /**
  * {@code flexledger gateway --http} on the real network, in this JVM: a meter registered from the
- * community, a device credential for it and an EMS credential made with {@code flexledger
- * credential}; the device posts samples and the answer comes once they are in the member store; the
+ * community, a device enrolled at the community's CA for it, the device's credential (acting as the
+ * device's own Fabric identity) and an EMS credential made with {@code flexledger credential}; the
+ * device posts samples and the answer comes once they are in the member store; the
  * device reads its asset, the EMS a token balance and readiness; another asset is forbidden to the
  * device. Every answer is checked against the OpenAPI document. Waits are for conditions (the port
  * bound, the command's end), never for time.
@@ -53,8 +54,12 @@ class GatewayHttpIT {
         final String run = Long.toString(System.nanoTime(), 36);
         final String meter = "IT-HTTP-" + run;
         InProcessCli.ok("--org", "community", "meter", "register", "--meter", meter, "--zone", "zone-1");
-        final String device = InProcessCli.ok("--org", "community", "credential", "create", "--name", "it-dev-" + run, "--kind", "device",
-                "--asset", meter).get("token").toString();
+        // The device's own Fabric identity (enrolled at the community's CA): its credential acts as it.
+        InProcessCli.ok("--org", "community", "device", "enroll", "--device", "it-dev-" + run, "--asset", meter);
+        final Map<String, Object> credential = InProcessCli.ok("--org", "community", "credential", "create", "--name", "it-dev-" + run,
+                "--kind", "device", "--asset", meter);
+        assertThat(credential).containsEntry("identity", "it-dev-" + run).containsEntry("kind", "device");
+        final String device = credential.get("token").toString();
         final String ems = InProcessCli.ok("--org", "community", "credential", "create", "--name", "it-ems-" + run, "--kind", "ems")
                 .get("token").toString();
 
