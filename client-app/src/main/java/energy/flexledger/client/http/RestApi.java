@@ -216,6 +216,7 @@ public final class RestApi implements AutoCloseable {
             final Problem p = e.getStatus() == 413 ? tooLarge() : new Problem(e.getStatus() == 404 ? "NOT_FOUND" : "BAD_REQUEST", e.getMessage());
             write(ctx, problem(p, ctx.path()));
         });
+        config.routes.exception(Exception.class, (e, ctx) -> write(ctx, problem(asProblem(e), ctx.path())));
         config.routes.error(404, "*", ctx -> {
             if (ctx.result() == null || ctx.result().isEmpty()) {
                 write(ctx, problem(new Problem(ErrorCode.NOT_FOUND, "no operation " + ctx.method() + " " + ctx.path()
