@@ -478,9 +478,11 @@ public final class RestApi implements AutoCloseable {
         for (final String id : ids) {
             mayWrite(call.credential(), id);
         }
+        // All meters in one store transaction: one commit for the request, answered after it.
+        final List<String> topics = ids.stream().map(SampleMessages::topicOf).toList();
         final List<Object> results = new ArrayList<>();
-        for (int i = 0; i < ids.size(); i++) {
-            results.add(handle(ids.get(i), payloads.get(i)));
+        for (final Map<String, Object> r : messages.handleAll(topics, payloads, TRANSPORT)) {
+            results.add(shaped(r));
         }
         return Reply.ok(Map.of("results", results));
     }
@@ -496,7 +498,11 @@ public final class RestApi implements AutoCloseable {
     }
 
     private Map<String, Object> handle(final String meterId, final byte[] payload) throws IOException {
-        final Map<String, Object> result = messages.handle(SampleMessages.topicOf(meterId), payload, TRANSPORT);
+        return shaped(messages.handle(SampleMessages.topicOf(meterId), payload, TRANSPORT));
+    }
+
+    /** A result as the API answers it: no MQTT topic, and every member of its kind. */
+    private static Map<String, Object> shaped(final Map<String, Object> result) {
         result.remove("topic");
         if (!result.containsKey("error") && !result.containsKey("parked")) {
             // an empty message answers only "accepted": every answer of the kind has the same members

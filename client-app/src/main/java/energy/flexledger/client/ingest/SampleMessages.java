@@ -83,6 +83,24 @@ public final class SampleMessages {
         return out;
     }
 
+    /**
+     * Several messages (of different meters) as {@link #handle(String, byte[], String)} would take
+     * them one after the other, but committed together: one store transaction, one fsync. Returns
+     * once all are committed; when it throws, none was kept (answer none).
+     */
+    public synchronized List<Map<String, Object>> handleAll(final List<String> topics, final List<byte[]> payloads, final String transport)
+            throws IOException {
+        final List<Map<String, Object>> out = store.group(() -> {
+            final List<Map<String, Object>> results = new ArrayList<>();
+            for (int i = 0; i < topics.size(); i++) {
+                results.add(handleOne(topics.get(i), payloads.get(i)));
+            }
+            return results;
+        });
+        out.forEach(r -> observer.handled(transport, r));
+        return out;
+    }
+
     private Map<String, Object> handleOne(final String topic, final byte[] payload) throws IOException {
         final Map<String, Object> out = new LinkedHashMap<>();
         out.put("topic", topic);

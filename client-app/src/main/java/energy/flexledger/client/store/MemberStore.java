@@ -863,8 +863,43 @@ public final class MemberStore implements AutoCloseable {
         T run() throws SQLException, IOException;
     }
 
+    /** Work of several store calls that commits as one ({@link #group}). */
+    @FunctionalInterface
+    public interface Group<T> {
+        T run() throws IOException;
+    }
+
+    /** How many {@link #group} calls this thread is in (the monitor is held throughout, so only one thread is). */
+    private int grouped;
+
+    /**
+     * Runs several of this store's calls as one database transaction (one commit, one fsync): each
+     * call inside is a savepoint, undone alone when it fails, and nothing is committed before
+     * {@code work} returns. No other thread's call runs in between. Callers answer (acknowledge)
+     * only after this returns; when it throws, nothing of {@code work} was kept.
+     */
+    public synchronized <T> T group(final Group<T> work) throws IOException {
+        grouped++;
+        try {
+            final T result = work.run();
+            db.commit();
+            return result;
+        } catch (SQLException e) {
+            rollback();
+            throw new IOException("member store " + file + ": " + e.getMessage(), e);
+        } catch (IOException | RuntimeException e) {
+            rollback();
+            throw e;
+        } finally {
+            grouped--;
+        }
+    }
+
     /** Runs {@code work} in one database transaction: committed when it returns, rolled back when it throws. */
     private synchronized <T> T transaction(final Work<T> work) throws IOException {
+        if (grouped > 0) {
+            return savepoint(work);
+        }
         try {
             final T result = work.run();
             db.commit();
@@ -877,6 +912,36 @@ public final class MemberStore implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             rollback();
             throw e;
+        }
+    }
+
+    /** Inside a {@link #group}: {@code work} as a savepoint, undone alone when it throws. */
+    private <T> T savepoint(final Work<T> work) throws IOException {
+        final java.sql.Savepoint point;
+        try {
+            point = db.setSavepoint();
+        } catch (SQLException e) {
+            throw new IOException("member store " + file + ": " + e.getMessage(), e);
+        }
+        try {
+            final T result = work.run();
+            db.releaseSavepoint(point);
+            return result;
+        } catch (SQLException e) {
+            undo(point);
+            throw new IOException("member store " + file + ": " + e.getMessage(), e);
+        } catch (IOException | RuntimeException e) {
+            undo(point);
+            throw e;
+        }
+    }
+
+    private void undo(final java.sql.Savepoint point) throws IOException {
+        try {
+            db.rollback(point);
+            db.releaseSavepoint(point);
+        } catch (SQLException e) {
+            throw new IOException("member store " + file + ": cannot undo a failed step: " + e.getMessage(), e);
         }
     }
 
