@@ -70,7 +70,7 @@ final class GatewayCommand extends Connected implements java.util.concurrent.Cal
     @Option(names = "--batch", defaultValue = "500", description = "records per ledger transaction (default: ${DEFAULT-VALUE})")
     int batch;
 
-    @Option(names = "--quiet", description = "no log line per message (refusals and problems are still logged); for load tests")
+    @Option(names = "--quiet", description = "no log line per MQTT message or HTTP request (MQTT refusals and problems are still logged); for load tests")
     boolean quiet;
 
     private volatile MqttGateway gateway;
@@ -134,7 +134,7 @@ final class GatewayCommand extends Connected implements java.util.concurrent.Cal
             try (MqttGateway gateway = brokerUrl == null ? null : MqttGateway.start(brokerUrl,
                     clientId != null ? clientId : "flexledger-" + root().org, messages, GatewayCommand::print, quiet);
                     RestApi rest = hostPort == null ? null : new RestApi(credentials, store, salts, messages, reads, metrics, maxBody)
-                            .start(hostPort[0], Integer.parseInt(hostPort[1]))) {
+                            .logTo(quiet ? line -> { } : GatewayCommand::print).start(hostPort[0], Integer.parseInt(hostPort[1]))) {
                 this.gateway = gateway;
                 this.api = rest;
                 final Map<String, Object> started = new LinkedHashMap<>();

@@ -102,6 +102,14 @@ public final class RestApi implements AutoCloseable {
     /** Writes one at a time: an idempotency key's check and its answer's storing are one step. */
     private final ReentrantLock writes = new ReentrantLock();
     private Javalin app;
+    /** Where the access log goes: one JSON line per request (the gateway's standard output), or nowhere. */
+    private volatile java.util.function.Consumer<Map<String, Object>> accessLog = line -> { };
+
+    /** One structured line per request: time is added by the log; method, route, path, status, ms, credential, code of a problem. */
+    public RestApi logTo(final java.util.function.Consumer<Map<String, Object>> log) {
+        this.accessLog = log;
+        return this;
+    }
 
     public RestApi(final GatewayStore credentials, final MemberStore store, final SaltStore salts, final SampleMessages messages,
             final LedgerReads.Source ledger, final GatewayMetrics metrics, final long maxBodyBytes) {
@@ -243,20 +251,39 @@ public final class RestApi implements AutoCloseable {
     private void serve(final Context ctx, final String route, final Access access, final Operation op) {
         final long start = System.nanoTime();
         Reply reply;
+        Credential credential = null;
+        String code = null;
         try {
-            final Credential credential = access == Access.ANONYMOUS ? null : authenticate(ctx);
+            credential = access == Access.ANONYMOUS ? null : authenticate(ctx);
             if (credential != null) {
                 authorize(ctx, credential, access);
             }
             reply = op.run(new Call(ctx, credential, ledger));
         } catch (Exception e) {
-            reply = problem(asProblem(e), ctx.path());
+            final Problem p = asProblem(e);
+            code = p.code();
+            reply = problem(p, ctx.path());
             if (reply.status() == 401) {
                 ctx.header("WWW-Authenticate", "Bearer realm=\"flexledger\"");
             }
         }
         write(ctx, reply);
-        metrics.request(ctx.method().name(), route, reply.status(), System.nanoTime() - start);
+        final long nanos = System.nanoTime() - start;
+        metrics.request(ctx.method().name(), route, reply.status(), nanos);
+        final Map<String, Object> line = new LinkedHashMap<>();
+        line.put("event", "http");
+        line.put("method", ctx.method().name());
+        line.put("route", route);
+        line.put("path", ctx.path());
+        line.put("status", (long) reply.status());
+        line.put("ms", String.format(java.util.Locale.ROOT, "%.2f", nanos / 1e6));
+        if (credential != null) {
+            line.put("credential", credential.name());
+        }
+        if (code != null) {
+            line.put("error", code);
+        }
+        accessLog.accept(line);
     }
 
     private static void write(final Context ctx, final Reply reply) {

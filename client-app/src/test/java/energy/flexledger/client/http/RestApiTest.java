@@ -107,6 +107,12 @@ class RestApiTest {
         assertThat(h.get("raw:Bearer flx_nope", "/v1/whoami", "").json().path("detail").asText()).contains("unknown token");
 
         assertThat(h.post("devA", "/v1/meters/{meterId}/samples", samples(T0 + 1, 5, T0 + 2, 6), Map.of(), "MTR-A").status()).isEqualTo(200);
+        // one structured access-log line per request, never the token
+        assertThat(h.log).anySatisfy(line -> assertThat(line).containsEntry("route", "/v1/meters/{meterId}/samples")
+                .containsEntry("status", 200L).containsEntry("credential", "meter-a"));
+        assertThat(h.log).anySatisfy(line -> assertThat(line).containsEntry("route", "/v1/whoami").containsEntry("status", 401L)
+                .containsEntry("error", "UNAUTHENTICATED"));
+        assertThat(h.log.toString()).doesNotContain(h.tokens.get("devA"));
         final String metrics = h.get("ems", "/metrics", "").text();
         assertThat(metrics).contains("flexledger_samples_ingested_total{transport=\"http\"} 2.0")
                 .contains("flexledger_http_requests_total{method=\"POST\",route=\"/v1/meters/{meterId}/samples\",status=\"200\"} 1.0")
