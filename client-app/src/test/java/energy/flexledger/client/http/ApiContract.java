@@ -157,11 +157,18 @@ public final class ApiContract {
 
     private static JsonSchema schema(final String cacheKey, final JsonNode schema) {
         return SCHEMAS.computeIfAbsent(cacheKey, k -> {
-            // The schema inside the whole document, so that its #/components/... references resolve.
-            final ObjectNode root = DOC.deepCopy();
+            // The schema with the document's component schemas as its $defs, so that its references resolve
+            // (#/components/schemas/X becomes #/$defs/X: the same schemas, in a plain JSON Schema document).
+            final ObjectNode root = JSON.createObjectNode();
             root.put("$schema", "https://json-schema.org/draft/2020-12/schema");
-            root.setAll((ObjectNode) schema);
-            return JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(root);
+            root.set("$defs", DOC.at("/components/schemas").deepCopy());
+            root.setAll((ObjectNode) schema.deepCopy());
+            try {
+                final JsonNode rewritten = JSON.readTree(JSON.writeValueAsString(root).replace("\"#/components/schemas/", "\"#/$defs/"));
+                return JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(rewritten);
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException(e);
+            }
         });
     }
 
