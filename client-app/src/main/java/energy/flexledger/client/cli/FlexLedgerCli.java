@@ -30,12 +30,14 @@ import picocli.CommandLine.ScopeType;
         version = "FlexLedger 0.1.0",
         description = "FlexLedger member client: spec functions, meters and certified intervals on the ledger.",
         subcommands = {SpecCommand.class, WhoAmICommand.class, AssetCommand.class, MeterCommand.class, IntervalCommand.class,
-            AuditCommand.class, IngestCommand.class, OutboxCommand.class, GatewayCommand.class, BatchCommand.class, SubscriptionCommand.class, ConsortiumCommand.class, TokenCommand.class, MarketCommand.class, DrCommand.class, AuctionCommand.class, BenchTokenCommand.class, BenchAuctionCommand.class, BenchMarketCommand.class, BenchDrCommand.class, DeviceCommand.class, DemoCommand.class,
-            BenchCommand.class, MqttLoadCommand.class})
+            AuditCommand.class, IngestCommand.class, OutboxCommand.class, GatewayCommand.class, BatchCommand.class, SubscriptionCommand.class, ConsortiumCommand.class, TokenCommand.class, MarketCommand.class, DrCommand.class, AuctionCommand.class, BenchTokenCommand.class, BenchAuctionCommand.class, BenchMarketCommand.class, BenchDrCommand.class, DeviceCommand.class, CredentialCommand.class, DemoCommand.class,
+            BenchCommand.class, MqttLoadCommand.class, HttpLoadCommand.class})
 public final class FlexLedgerCli {
     // Held here: java.util.logging keeps loggers only weakly, and a collected one forgets its level.
     private static final java.util.logging.Logger GRPC_LOG = java.util.logging.Logger.getLogger("io.grpc");
     private static final java.util.logging.Logger FLYWAY_LOG = java.util.logging.Logger.getLogger("org.flywaydb");
+    private static final java.util.logging.Logger JETTY_LOG = java.util.logging.Logger.getLogger("org.eclipse.jetty");
+    private static final java.util.logging.Logger JAVALIN_LOG = java.util.logging.Logger.getLogger("io.javalin");
     static final int EXIT_CODE_ERROR = 3;
     static final int EXIT_OTHER_ERROR = 4;
 
@@ -77,6 +79,9 @@ public final class FlexLedgerCli {
         GRPC_LOG.setLevel(java.util.logging.Level.WARNING);
         // Flyway reports each migration check at INFO; the store's migrations are not the user's business.
         FLYWAY_LOG.setLevel(java.util.logging.Level.WARNING);
+        // Jetty and Javalin (gateway --http) report their start and stop at INFO; the gateway prints its own JSON lines.
+        JETTY_LOG.setLevel(java.util.logging.Level.WARNING);
+        JAVALIN_LOG.setLevel(java.util.logging.Level.WARNING);
         System.exit(run(args));
     }
 

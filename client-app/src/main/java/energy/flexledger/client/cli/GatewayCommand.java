@@ -3,6 +3,11 @@ package energy.flexledger.client.cli;
 import energy.flexledger.client.LedgerConnection;
 import energy.flexledger.client.LedgerException;
 import energy.flexledger.client.SaltStore;
+import energy.flexledger.client.http.FabricLedgerReads;
+import energy.flexledger.client.http.GatewayMetrics;
+import energy.flexledger.client.http.GatewayStore;
+import energy.flexledger.client.http.LedgerReads;
+import energy.flexledger.client.http.RestApi;
 import energy.flexledger.client.ingest.MqttGateway;
 import energy.flexledger.client.ingest.SampleMessages;
 import energy.flexledger.client.store.MemberStore;
@@ -20,19 +25,34 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
 /**
- * {@code flexledger gateway}: the member's long-running ingestion. Device samples from MQTT into
- * the member store (acknowledged after commit); every {@code --submit-every} seconds the intervals
- * that ended at least {@code --close-after} seconds ago are closed (empty ones too) and the outbox
- * is drained to the ledger. One JSON line per message and per submission on standard output.
+ * {@code flexledger gateway}: the member's long-running service. Device samples from MQTT and from
+ * the HTTP API into the member store (acknowledged, or answered, after commit); every {@code
+ * --submit-every} seconds the intervals that ended at least {@code --close-after} seconds ago are
+ * closed (empty ones too) and the outbox is drained to the ledger. With {@code --http} it serves the
+ * REST API (decision 0021), its OpenAPI document, /health, /ready and /metrics. One JSON line per
+ * message and per submission on standard output.
  */
 @Command(name = "gateway", description = {
-    "Take device samples from MQTT into the member store and send closed intervals to the ledger.",
-    "Topic flexledger/meters/<meterId>/samples, payload [[t, v], ...], QoS 1; each message is acknowledged after it is",
-    "committed. Finished intervals are closed and the outbox sent periodically. Runs until stopped (SIGTERM, Ctrl-C)",
-    "or for --for seconds."})
+    "Take device samples from MQTT (--mqtt) and/or HTTP (--http) into the member store and send closed intervals to the ledger.",
+    "MQTT: topic flexledger/meters/<meterId>/samples, payload [[t, v], ...], QoS 1; each message is acknowledged after it is committed.",
+    "HTTP: the REST API on HOST:PORT: POST /v1/meters/<meterId>/samples and /v1/samples, reads of the member's ledger data under /v1,",
+    "/health, /ready, /metrics (Prometheus), the OpenAPI document /openapi.json and its page /docs; bearer tokens from",
+    "'flexledger credential create'. Finished intervals are closed and the outbox sent periodically. Runs until stopped (SIGTERM,",
+    "Ctrl-C: stops accepting, finishes requests in flight, submits the outbox once more) or for --for seconds."},
+    footer = {"", "Examples:",
+        "  flexledger --org community gateway --mqtt tcp://127.0.0.1:1883",
+        "  flexledger --org community gateway --http 127.0.0.1:8080",
+        "  flexledger --org community gateway --http 0.0.0.0:8080 --mqtt tcp://127.0.0.1:1883 --submit-every 30"})
 final class GatewayCommand extends Connected implements java.util.concurrent.Callable<Integer> {
-    @Option(names = "--mqtt", required = true, description = "broker URL, for example tcp://127.0.0.1:1883")
+    @Option(names = "--mqtt", description = "broker URL, for example tcp://127.0.0.1:1883 (at least one of --mqtt and --http)")
     String brokerUrl;
+
+    @Option(names = "--http", paramLabel = "HOST:PORT", description = "serve the REST API on HOST:PORT, for example 127.0.0.1:8080 (port 0: any free"
+            + " port, printed in the 'started' line)")
+    String http;
+
+    @Option(names = "--http-max-body", defaultValue = "1048576", description = "largest HTTP request body in bytes (default: ${DEFAULT-VALUE})")
+    long maxBody;
 
     @Option(names = "--client-id", description = "MQTT client id; the broker keeps its session (default: flexledger-<org>)")
     String clientId;
@@ -50,18 +70,39 @@ final class GatewayCommand extends Connected implements java.util.concurrent.Cal
     @Option(names = "--batch", defaultValue = "500", description = "records per ledger transaction (default: ${DEFAULT-VALUE})")
     int batch;
 
-    @Option(names = "--quiet", description = "no log line per message (refusals and problems are still logged); for load tests")
+    @Option(names = "--quiet", description = "no log line per MQTT message or HTTP request (MQTT refusals and problems are still logged); for load tests")
     boolean quiet;
 
-    private MqttGateway gateway;
+    private volatile MqttGateway gateway;
     private Map<String, Object> lastLatencies = Map.of();
+
+    /** The REST API while it runs (tests read its port). */
+    private volatile RestApi api;
+    private final CountDownLatch stop = new CountDownLatch(1);
+
+    /** Stops the gateway as SIGTERM does (for in-process tests). */
+    void stop() {
+        stop.countDown();
+    }
+
+    /** The HTTP port once serving, else -1. */
+    int httpPort() {
+        final RestApi a = api;
+        return a == null ? -1 : a.port();
+    }
 
     @Override
     public Integer call() throws IOException, MqttException, InterruptedException {
         if (submitEvery < 1 || closeAfter < 0 || runFor < 0 || batch < 1 || batch > 2_000) {
             throw new ParameterException(spec.commandLine(), "--submit-every >= 1, --close-after >= 0, --for >= 0, --batch 1..2000");
         }
-        final CountDownLatch stop = new CountDownLatch(1);
+        if (brokerUrl == null && http == null) {
+            throw new ParameterException(spec.commandLine(), "give --mqtt URL, --http HOST:PORT or both: where do samples come from?");
+        }
+        if (maxBody < 1024) {
+            throw new ParameterException(spec.commandLine(), "--http-max-body must be at least 1024 bytes");
+        }
+        final String[] hostPort = http == null ? null : hostPort(http);
         final CountDownLatch done = new CountDownLatch(1);
         // On SIGTERM or Ctrl-C: let the loop finish its last submission and disconnect cleanly.
         final Thread hook = new Thread(() -> {
@@ -74,10 +115,14 @@ final class GatewayCommand extends Connected implements java.util.concurrent.Cal
         }, "flexledger-gateway-stop");
         Runtime.getRuntime().addShutdownHook(hook);
         try (MemberStore store = MemberStore.open(root().storeFile());
-                LedgerConnection ledger = connect()) {
+                GatewayStore credentials = GatewayStore.open(root().storeFile());
+                LedgerConnection ledger = connect();
+                LedgerReads.Source reads = FabricLedgerReads.source(root().work, root().org, root().channel)) {
             final SaltStore salts = root().salts();
+            final GatewayMetrics metrics = new GatewayMetrics(store, System::currentTimeMillis);
             final SampleMessages messages = new SampleMessages(store, salts,
                     (s, salt, meterId, first) -> MeterTracking.fromLedger(s, salt, ledger.energy(root().channel), meterId, first));
+            messages.observe(metrics::sampled);
             // Meters tracked by an older store know no plausible range yet: ask the ledger once.
             for (final String meter : store.metersWithoutBound()) {
                 try {
@@ -86,19 +131,38 @@ final class GatewayCommand extends Connected implements java.util.concurrent.Cal
                     print(Map.of("event", "bound unknown", "meterId", meter, "message", String.valueOf(e.getMessage())));
                 }
             }
-            try (MqttGateway gateway = MqttGateway.start(brokerUrl, clientId != null ? clientId : "flexledger-" + root().org, messages,
-                    GatewayCommand::print, quiet)) {
+            try (MqttGateway gateway = brokerUrl == null ? null : MqttGateway.start(brokerUrl,
+                    clientId != null ? clientId : "flexledger-" + root().org, messages, GatewayCommand::print, quiet);
+                    RestApi rest = hostPort == null ? null : new RestApi(credentials, store, salts, messages, reads, metrics, maxBody)
+                            .logTo(quiet ? line -> { } : GatewayCommand::print).start(hostPort[0], Integer.parseInt(hostPort[1]))) {
                 this.gateway = gateway;
-                print(Map.of("event", "started", "mqtt", brokerUrl, "topics", SampleMessages.TOPIC_FILTER, "clientId", gateway.clientId()));
+                this.api = rest;
+                final Map<String, Object> started = new LinkedHashMap<>();
+                started.put("event", "started");
+                if (gateway != null) {
+                    started.put("mqtt", brokerUrl);
+                    started.put("topics", SampleMessages.TOPIC_FILTER);
+                    started.put("clientId", gateway.clientId());
+                }
+                if (rest != null) {
+                    final String url = "http://" + hostPort[0] + ":" + rest.port();
+                    started.put("http", url);
+                    started.put("openapi", url + "/openapi.json");
+                    started.put("docs", url + "/docs");
+                }
+                print(started);
                 final long until = runFor == 0 ? Long.MAX_VALUE : System.nanoTime() + TimeUnit.SECONDS.toNanos(runFor);
                 while (!stop.await(Math.min(TimeUnit.SECONDS.toNanos(submitEvery), Math.max(0, until - System.nanoTime())), TimeUnit.NANOSECONDS)) {
-                    submit(store, salts, messages, ledger);
+                    submit(store, salts, messages, ledger, metrics);
                     if (System.nanoTime() >= until) {
                         break;
                     }
                 }
+                // Closing (in reverse order): the REST API stops accepting and finishes its requests in flight, then MQTT disconnects.
+            } finally {
+                this.api = null;
             }
-            submit(store, salts, messages, ledger);
+            submit(store, salts, messages, ledger, metrics);
             print(Map.of("event", "stopped", "ackLatency", lastLatencies));
             return 0;
         } finally {
@@ -111,12 +175,30 @@ final class GatewayCommand extends Connected implements java.util.concurrent.Cal
         }
     }
 
+    private String[] hostPort(final String value) {
+        final int colon = value.lastIndexOf(':');
+        if (colon <= 0 || colon == value.length() - 1) {
+            throw new ParameterException(spec.commandLine(), "--http must be HOST:PORT, for example 127.0.0.1:8080, was '" + value + "'");
+        }
+        final String port = value.substring(colon + 1);
+        try {
+            final int p = Integer.parseInt(port);
+            if (p < 0 || p > 65_535) {
+                throw new NumberFormatException();
+            }
+        } catch (NumberFormatException e) {
+            throw new ParameterException(spec.commandLine(), "--http's port must be 0..65535, was '" + port + "'");
+        }
+        return new String[] {value.substring(0, colon), port};
+    }
+
     /**
      * Closes what the clock finished, meter by meter (one meter's trouble does not stop the others),
      * and drains the outbox; the store's own lock keeps this apart from incoming messages, and the
      * ledger calls hold no lock, so messages keep flowing while a submission waits for the ledger.
      */
-    private void submit(final MemberStore store, final SaltStore salts, final SampleMessages messages, final LedgerConnection ledger) {
+    private void submit(final MemberStore store, final SaltStore salts, final SampleMessages messages, final LedgerConnection ledger,
+            final GatewayMetrics metrics) {
         final Map<String, Object> out = new LinkedHashMap<>();
         out.put("event", "submit");
         final java.util.List<Object> problems = new java.util.ArrayList<>();
@@ -146,7 +228,15 @@ final class GatewayCommand extends Connected implements java.util.concurrent.Cal
                 }
             }
             out.put("closed", closed);
-            out.putAll(new OutboxSubmitter(store, ledger.energy(root().channel)::recordIntervals, batch).drain().toMap());
+            final energy.flexledger.client.EnergyLedger energy = ledger.energy(root().channel);
+            out.putAll(new OutboxSubmitter(store, records -> {
+                final long start = System.nanoTime();
+                try {
+                    return energy.recordIntervals(records);
+                } finally {
+                    metrics.submitted(System.nanoTime() - start);
+                }
+            }, batch).drain().toMap());
         } catch (IOException | RuntimeException e) {
             out.put("error", String.valueOf(e.getMessage()));
         }

@@ -18,7 +18,8 @@ import java.util.Map;
  * meter's samples: the meter id comes from the topic {@code flexledger/meters/<meterId>/samples},
  * the payload is a JSON array of {@code [t, v]} pairs. {@link #handle} returns once the samples are
  * committed; only then may the transport acknowledge the message. It throws when nothing could be
- * decided (the store failed): the message must then stay unacknowledged, for redelivery.
+ * decided (the store failed): the message must then stay unacknowledged, for redelivery. One
+ * message at a time (MQTT's and the HTTP API's share one instance): a meter's order is kept.
  */
 public final class SampleMessages {
     public static final String TOPIC_PREFIX = "flexledger/meters/";
@@ -61,6 +62,46 @@ public final class SampleMessages {
      * @throws IOException when the store could not commit: do not acknowledge
      */
     public Map<String, Object> handle(final String topic, final byte[] payload) throws IOException {
+        return handle(topic, payload, "mqtt");
+    }
+
+    /** Who hears of every handled message: the gateway's metrics. */
+    public interface Observer {
+        void handled(String transport, Map<String, Object> result);
+    }
+
+    private volatile Observer observer = (transport, result) -> { };
+
+    public void observe(final Observer o) {
+        this.observer = o;
+    }
+
+    /** {@link #handle(String, byte[])} from {@code transport} (mqtt, http): told to the {@link Observer}. */
+    public synchronized Map<String, Object> handle(final String topic, final byte[] payload, final String transport) throws IOException {
+        final Map<String, Object> out = handleOne(topic, payload);
+        observer.handled(transport, out);
+        return out;
+    }
+
+    /**
+     * Several messages (of different meters) as {@link #handle(String, byte[], String)} would take
+     * them one after the other, but committed together: one store transaction, one fsync. Returns
+     * once all are committed; when it throws, none was kept (answer none).
+     */
+    public synchronized List<Map<String, Object>> handleAll(final List<String> topics, final List<byte[]> payloads, final String transport)
+            throws IOException {
+        final List<Map<String, Object>> out = store.group(() -> {
+            final List<Map<String, Object>> results = new ArrayList<>();
+            for (int i = 0; i < topics.size(); i++) {
+                results.add(handleOne(topics.get(i), payloads.get(i)));
+            }
+            return results;
+        });
+        out.forEach(r -> observer.handled(transport, r));
+        return out;
+    }
+
+    private Map<String, Object> handleOne(final String topic, final byte[] payload) throws IOException {
         final Map<String, Object> out = new LinkedHashMap<>();
         out.put("topic", topic);
         if (!topic.startsWith(TOPIC_PREFIX) || !topic.endsWith(TOPIC_SUFFIX) || topic.length() <= TOPIC_PREFIX.length() + TOPIC_SUFFIX.length()) {
@@ -99,7 +140,7 @@ public final class SampleMessages {
      * Takes up the parked messages again, oldest first per meter; a meter whose head still cannot
      * be read stays parked, and the others go on. Returns what happened to each message taken up.
      */
-    public List<Map<String, Object>> retryParked() throws IOException {
+    public synchronized List<Map<String, Object>> retryParked() throws IOException {
         final List<Map<String, Object>> out = new ArrayList<>();
         final java.util.Set<String> stillParked = new java.util.HashSet<>();
         for (final MemberStore.InboxMessage m : store.parked()) {

@@ -69,12 +69,7 @@ public final class MemberStore implements AutoCloseable {
         if (parent != null) {
             Files.createDirectories(parent);
         }
-        final String url = "jdbc:sqlite:" + file.toAbsolutePath();
-        try {
-            Flyway.configure().dataSource(url, null, null).locations("classpath:db/migration").failOnMissingLocations(true).load().migrate();
-        } catch (FlywayException e) {
-            throw new IOException("cannot migrate the member store " + file + ": " + e.getMessage(), e);
-        }
+        final String url = migrate(file);
         try {
             final Connection db = DriverManager.getConnection(url);
             try (Statement s = db.createStatement()) {
@@ -88,6 +83,24 @@ public final class MemberStore implements AutoCloseable {
         } catch (SQLException e) {
             throw new IOException("cannot open the member store " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Creates or migrates the store's schema in {@code file} (Flyway, {@code db/migration}); returns
+     * its JDBC URL. For other parts of the client app that keep their own tables in the same file.
+     */
+    public static String migrate(final Path file) throws IOException {
+        final Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        final String url = "jdbc:sqlite:" + file.toAbsolutePath();
+        try {
+            Flyway.configure().dataSource(url, null, null).locations("classpath:db/migration").failOnMissingLocations(true).load().migrate();
+        } catch (FlywayException e) {
+            throw new IOException("cannot migrate the member store " + file + ": " + e.getMessage(), e);
+        }
+        return url;
     }
 
     // ------------------------------------------------------------------ meters
@@ -780,6 +793,20 @@ public final class MemberStore implements AutoCloseable {
     }
 
     /** How many records are in each state, and the open interval of each tracked meter. */
+    /**
+     * The outbox's backlog for metrics: {@code [pending records, end of the oldest pending interval
+     * (epoch ms, or -1 when none is pending)]}.
+     */
+    public long[] outboxBacklog() throws IOException {
+        return transaction(() -> {
+            try (Statement st = db.createStatement();
+                    ResultSet rs = st.executeQuery("SELECT count(*), coalesce(min(\"end\"), -1) FROM outbox WHERE status = 'PENDING'")) {
+                rs.next();
+                return new long[] {rs.getLong(1), rs.getLong(2)};
+            }
+        });
+    }
+
     public Map<String, Object> status() throws IOException {
         return transaction(() -> {
             final Map<String, Object> out = new LinkedHashMap<>();
@@ -836,8 +863,43 @@ public final class MemberStore implements AutoCloseable {
         T run() throws SQLException, IOException;
     }
 
+    /** Work of several store calls that commits as one ({@link #group}). */
+    @FunctionalInterface
+    public interface Group<T> {
+        T run() throws IOException;
+    }
+
+    /** How many {@link #group} calls this thread is in (the monitor is held throughout, so only one thread is). */
+    private int grouped;
+
+    /**
+     * Runs several of this store's calls as one database transaction (one commit, one fsync): each
+     * call inside is a savepoint, undone alone when it fails, and nothing is committed before
+     * {@code work} returns. No other thread's call runs in between. Callers answer (acknowledge)
+     * only after this returns; when it throws, nothing of {@code work} was kept.
+     */
+    public synchronized <T> T group(final Group<T> work) throws IOException {
+        grouped++;
+        try {
+            final T result = work.run();
+            db.commit();
+            return result;
+        } catch (SQLException e) {
+            rollback();
+            throw new IOException("member store " + file + ": " + e.getMessage(), e);
+        } catch (IOException | RuntimeException e) {
+            rollback();
+            throw e;
+        } finally {
+            grouped--;
+        }
+    }
+
     /** Runs {@code work} in one database transaction: committed when it returns, rolled back when it throws. */
     private synchronized <T> T transaction(final Work<T> work) throws IOException {
+        if (grouped > 0) {
+            return savepoint(work);
+        }
         try {
             final T result = work.run();
             db.commit();
@@ -850,6 +912,36 @@ public final class MemberStore implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             rollback();
             throw e;
+        }
+    }
+
+    /** Inside a {@link #group}: {@code work} as a savepoint, undone alone when it throws. */
+    private <T> T savepoint(final Work<T> work) throws IOException {
+        final java.sql.Savepoint point;
+        try {
+            point = db.setSavepoint();
+        } catch (SQLException e) {
+            throw new IOException("member store " + file + ": " + e.getMessage(), e);
+        }
+        try {
+            final T result = work.run();
+            db.releaseSavepoint(point);
+            return result;
+        } catch (SQLException e) {
+            undo(point);
+            throw new IOException("member store " + file + ": " + e.getMessage(), e);
+        } catch (IOException | RuntimeException e) {
+            undo(point);
+            throw e;
+        }
+    }
+
+    private void undo(final java.sql.Savepoint point) throws IOException {
+        try {
+            db.rollback(point);
+            db.releaseSavepoint(point);
+        } catch (SQLException e) {
+            throw new IOException("member store " + file + ": cannot undo a failed step: " + e.getMessage(), e);
         }
     }
 

@@ -120,6 +120,50 @@ class FlexLedgerCliTest {
     }
 
     @Test
+    void credentialsAreCreatedOnceShownOnceStoredHashedAndRevoked(@org.junit.jupiter.api.io.TempDir final Path dir) throws Exception {
+        final Path work = Files.createDirectories(dir.resolve("work/clients"));
+        Files.writeString(work.resolve("community-client.properties"), "org=community\n");
+        final String[] base = {"--work", dir.resolve("work").toString(), "--org", "community"};
+        final java.util.function.Function<String[], String[]> with = a -> java.util.stream.Stream.concat(java.util.Arrays.stream(base),
+                java.util.Arrays.stream(a)).toArray(String[]::new);
+        assertThat(run("", with.apply(new String[] {"credential", "create", "--name", "ems-1", "--kind", "ems"}))).isZero();
+        final Map<String, Object> ems = Json.parseObject(captured.toString(StandardCharsets.UTF_8).trim());
+        assertThat(ems).containsEntry("kind", "ems").containsEntry("identity", "client").containsEntry("revoked", false);
+        final String token = (String) ems.get("token");
+        assertThat(token).startsWith("flx_").hasSizeGreaterThan(40);
+        // the token is not in the store, only its hash
+        assertThat(new String(Files.readAllBytes(dir.resolve("work/members/community/member.db")), StandardCharsets.ISO_8859_1)).doesNotContain(token);
+        captured.reset();
+        assertThat(run("", with.apply(new String[] {"credential", "create", "--name", "ems-1", "--kind", "bms"}))).isEqualTo(3);
+        assertThat(captured.toString(StandardCharsets.UTF_8)).contains("ALREADY_EXISTS");
+        assertThat(run("", with.apply(new String[] {"credential", "create", "--name", "m-1", "--kind", "device"}))).isEqualTo(3);
+        assertThat(run("", with.apply(new String[] {"credential", "create", "--name", "bad name", "--kind", "ems"}))).isEqualTo(3);
+        assertThat(run("", with.apply(new String[] {"credential", "create", "--name", "x", "--kind", "robot"}))).isEqualTo(2);
+        assertThat(run("", with.apply(new String[] {"credential", "create", "--kind", "ems"}))).isEqualTo(2);
+        assertThat(run("", with.apply(new String[] {"credential", "create", "--name", "m-1", "--kind", "device", "--asset", "MTR-1"}))).isZero();
+        captured.reset();
+        assertThat(run("", with.apply(new String[] {"credential", "revoke", "--name", "m-1"}))).isZero();
+        assertThat(Json.parseObject(captured.toString(StandardCharsets.UTF_8).trim())).containsEntry("revoked", true);
+        assertThat(run("", with.apply(new String[] {"credential", "revoke", "--name", "nobody"}))).isEqualTo(3);
+        captured.reset();
+        assertThat(run("", with.apply(new String[] {"credential", "list"}))).isZero();
+        final String list = captured.toString(StandardCharsets.UTF_8);
+        assertThat(list).contains("\"ems-1\"", "\"m-1\"", "MTR-1").doesNotContain("flx_");
+        try (energy.flexledger.client.http.GatewayStore store = energy.flexledger.client.http.GatewayStore.open(
+                dir.resolve("work/members/community/member.db"))) {
+            assertThat(store.authenticate(token)).isPresent();
+            assertThat(store.authenticate(token + "x")).isEmpty();
+        }
+    }
+
+    @Test
+    void gatewayNeedsASourceOfSamples() {
+        assertThat(run("", "gateway")).isEqualTo(2);
+        assertThat(run("", "gateway", "--http", "nowhere")).isEqualTo(2);
+        assertThat(run("", "gateway", "--http", "127.0.0.1:99999")).isEqualTo(2);
+    }
+
+    @Test
     void usageErrorsExitTwo() {
         assertThat(run("", "meter", "register")).isEqualTo(2);
         assertThat(run("", "device", "frobnicate")).isEqualTo(2);

@@ -38,6 +38,29 @@ class MemberStoreTest {
     }
 
     @Test
+    void aGroupCommitsOnceAFailedStepIsUndoneAloneAndAFailedGroupKeepsNothing() throws Exception {
+        try (MemberStore store = MemberStore.open(dir.resolve("member.db"))) {
+            store.track("A", SALT, Q, T0);
+            store.track("B", SALT, Q, T0);
+            store.group(() -> {
+                store.ingest("A", SALT, samples(T0 + 1, 10));
+                assertThatThrownBy(() -> store.ingest("NOT-TRACKED", SALT, samples(T0 + 1, 10))).isInstanceOf(SpecException.class);
+                store.ingest("B", SALT, samples(T0 + 1, 20));
+                return null;
+            });
+            assertThat(store.samples("A", T0, T0 + Q)).hasSize(1);
+            assertThat(store.samples("B", T0, T0 + Q)).hasSize(1);
+            assertThatThrownBy(() -> store.group(() -> {
+                store.ingest("A", SALT, samples(T0 + 2, 11));
+                throw new java.io.IOException("the disk is full");
+            })).hasMessageContaining("disk is full");
+            assertThat(store.samples("A", T0, T0 + Q)).as("nothing of a failed group").hasSize(1);
+            // and the store goes on as before
+            assertThat(store.ingest("A", SALT, samples(T0 + 2, 11)).accepted()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void samplesCloseIntervalsIntoTheOutboxWithExplicitGapsAndTheDigestsAreFp1s() throws Exception {
         try (MemberStore store = MemberStore.open(dir.resolve("member.db"))) {
             store.track("M", SALT, Q, T0);

@@ -1,0 +1,614 @@
+package energy.flexledger.client.http;
+
+import energy.flexledger.client.LedgerException;
+import energy.flexledger.client.SaltStore;
+import energy.flexledger.client.http.GatewayStore.Credential;
+import energy.flexledger.client.http.GatewayStore.Kind;
+import energy.flexledger.client.ingest.SampleMessages;
+import energy.flexledger.client.store.MemberStore;
+import energy.flexledger.spec.ErrorCode;
+import energy.flexledger.spec.Fp1Verifier;
+import energy.flexledger.spec.Hex;
+import energy.flexledger.spec.Json;
+import energy.flexledger.spec.SpecException;
+import io.javalin.Javalin;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.regex.Pattern;
+
+/**
+ * The member gateway's REST API (docs/decisions/0021-gateway-rest-api.md), on Javalin. The contract
+ * is the hand-written OpenAPI 3.1 document {@code /openapi.json} (resource {@code http/openapi.json});
+ * the API tests hold every answer of this class against it.
+ *
+ * <p>Every request but {@code /health}, {@code /openapi.json} and {@code /docs} carries a bearer
+ * token: its credential decides what the request may do (an EMS or BMS acts for the member, a device
+ * only for its own assets) and which of the member's Fabric identities reads the ledger. Samples are
+ * answered only after the member store committed them ({@link SampleMessages#handle}), as MQTT
+ * messages are acknowledged.
+ */
+public final class RestApi implements AutoCloseable {
+    /** The largest request body taken by default: a batch of about 40,000 samples. */
+    public static final long DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+    /** Meters in one batch at most. */
+    public static final int MAX_BATCH_METERS = 1000;
+    public static final int DEFAULT_PAGE_SIZE = 100;
+    public static final int MAX_PAGE_SIZE = 1000;
+    static final String TRANSPORT = "http";
+    private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7e]{1,128}");
+    private static final Pattern DATE = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
+
+    /** Who may call an operation. */
+    enum Access {
+        /** anyone, without a credential */
+        ANONYMOUS,
+        /** any valid credential */
+        ANY,
+        /** EMS and BMS credentials: the member's data */
+        MEMBER,
+        /** EMS and BMS credentials, and a device credential bound to the asset named by the path parameter */
+        ASSET
+    }
+
+    @FunctionalInterface
+    interface Operation {
+        Reply run(Call call) throws Exception;
+    }
+
+    /** One request as an operation sees it. */
+    record Call(Context ctx, Credential credential, LedgerReads.Source ledger) {
+        LedgerReads reads() throws IOException {
+            return ledger.as(credential.identity());
+        }
+
+        String path(final String name) {
+            return ctx.pathParam(name);
+        }
+    }
+
+    /** An answer: status, content type, body. */
+    record Reply(int status, String contentType, byte[] body) {
+        static Reply json(final int status, final Object value) {
+            return new Reply(status, "application/json", Json.write(value).getBytes(StandardCharsets.UTF_8));
+        }
+
+        static Reply ok(final Object value) {
+            return json(200, value);
+        }
+    }
+
+    private final GatewayStore credentials;
+    private final MemberStore store;
+    private final SaltStore salts;
+    private final SampleMessages messages;
+    private final LedgerReads.Source ledger;
+    private final GatewayMetrics metrics;
+    private final long maxBodyBytes;
+    private final byte[] openApi;
+    private final byte[] docsHtml;
+    /** Writes one at a time: an idempotency key's check and its answer's storing are one step. */
+    private final ReentrantLock writes = new ReentrantLock();
+    private Javalin app;
+    /** Where the access log goes: one JSON line per request (the gateway's standard output), or nowhere. */
+    private volatile java.util.function.Consumer<Map<String, Object>> accessLog = line -> { };
+
+    /** One structured line per request: time is added by the log; method, route, path, status, ms, credential, code of a problem. */
+    public RestApi logTo(final java.util.function.Consumer<Map<String, Object>> log) {
+        this.accessLog = log;
+        return this;
+    }
+
+    public RestApi(final GatewayStore credentials, final MemberStore store, final SaltStore salts, final SampleMessages messages,
+            final LedgerReads.Source ledger, final GatewayMetrics metrics, final long maxBodyBytes) {
+        this.credentials = credentials;
+        this.store = store;
+        this.salts = salts;
+        this.messages = messages;
+        this.ledger = ledger;
+        this.metrics = metrics;
+        this.maxBodyBytes = maxBodyBytes;
+        this.openApi = openApiDocument();
+        this.docsHtml = ApiDocs.render(new String(openApi, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The OpenAPI document as the gateway serves it (a resource of the jar). */
+    public static byte[] openApiDocument() {
+        try (InputStream in = RestApi.class.getResourceAsStream("/http/openapi.json")) {
+            if (in == null) {
+                throw new IllegalStateException("the resource http/openapi.json is missing from the build");
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Starts serving on {@code host:port} (port 0: any free port, see {@link #port()}). */
+    public RestApi start(final String host, final int port) {
+        app = Javalin.create(config -> {
+            config.startup.showJavalinBanner = false;
+            config.startup.showOldJavalinVersionWarning = false;
+            config.http.maxRequestSize = maxBodyBytes;
+            // Graceful stop: Jetty stops accepting, lets requests in flight finish (up to 20 s), then stops.
+            config.jetty.modifyServer(server -> server.setStopTimeout(20_000));
+            routes(config);
+        });
+        app.start(host, port);
+        return this;
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    /** Stops accepting, finishes the requests in flight, then returns. */
+    @Override
+    public void close() {
+        if (app != null) {
+            app.stop();
+            app = null;
+        }
+    }
+
+    // ------------------------------------------------------------------ routes
+
+    private void routes(final JavalinConfig config) {
+        get(config, "/health", Access.ANONYMOUS, call -> Reply.ok(Map.of("status", "UP")));
+        get(config, "/ready", Access.ANY, this::ready);
+        get(config, "/metrics", Access.MEMBER, call -> new Reply(200, GatewayMetrics.CONTENT_TYPE, metrics.scrape()));
+        get(config, "/openapi.json", Access.ANONYMOUS, call -> new Reply(200, "application/json", openApi));
+        get(config, "/docs", Access.ANONYMOUS, call -> new Reply(200, "text/html; charset=utf-8", docsHtml));
+        get(config, "/v1/whoami", Access.ANY, call -> Reply.ok(call.credential().toMap()));
+
+        post(config, "/v1/meters/{meterId}/samples", this::samples);
+        post(config, "/v1/samples", this::batch);
+
+        get(config, "/v1/assets", Access.MEMBER, call -> {
+            final String by = by(call.ctx(), List.of("owner", "zone", "type"));
+            return Reply.ok(call.reads().assets(by, required(call.ctx(), "value"), pageSize(call.ctx()), bookmark(call.ctx())));
+        });
+        get(config, "/v1/assets/{assetId}", Access.ASSET, call -> Reply.ok(call.reads().asset(call.path("assetId"))));
+        get(config, "/v1/meters/{meterId}", Access.ASSET, call -> Reply.ok(call.reads().meter(call.path("meterId"))));
+        get(config, "/v1/meters/{meterId}/intervals", Access.ASSET, call -> {
+            final long from = longParam(call.ctx(), "from", 0L);
+            final long to = longParam(call.ctx(), "to", Long.MAX_VALUE);
+            return Reply.ok(call.reads().intervals(call.path("meterId"), from, to, pageSize(call.ctx()), bookmark(call.ctx())));
+        });
+        get(config, "/v1/meters/{meterId}/audit", Access.ASSET, this::audit);
+
+        get(config, "/v1/batches", Access.MEMBER, call -> Reply.ok(call.reads().batches(by(call.ctx(), null), required(call.ctx(), "value"),
+                pageSize(call.ctx()), bookmark(call.ctx()))));
+        get(config, "/v1/batches/{batchId}", Access.MEMBER, call -> Reply.ok(call.reads().batch(call.path("batchId"))));
+        get(config, "/v1/subscriptions", Access.MEMBER, call -> Reply.ok(call.reads().subscriptions(
+                by(call.ctx(), List.of("topic", "provider", "consumer")), required(call.ctx(), "value"), pageSize(call.ctx()), bookmark(call.ctx()))));
+        get(config, "/v1/subscriptions/{subscriptionId}", Access.MEMBER, call -> Reply.ok(call.reads().subscription(call.path("subscriptionId"))));
+
+        get(config, "/v1/dr/programs", Access.MEMBER, call -> Reply.ok(call.reads().programs(pageSize(call.ctx()), bookmark(call.ctx()))));
+        get(config, "/v1/dr/programs/{programId}", Access.MEMBER, call -> Reply.ok(call.reads().program(call.path("programId"))));
+        get(config, "/v1/dr/events", Access.MEMBER, call -> Reply.ok(call.reads().events(pageSize(call.ctx()), bookmark(call.ctx()))));
+        get(config, "/v1/dr/events/{eventId}", Access.MEMBER, call -> Reply.ok(call.reads().event(call.path("eventId"))));
+        get(config, "/v1/dr/events/{eventId}/commitments", Access.MEMBER, call -> Reply.ok(call.reads().commitments(call.path("eventId"))));
+        get(config, "/v1/dr/events/{eventId}/settlements/{assetId}", Access.ASSET,
+                call -> Reply.ok(call.reads().settlement(call.path("eventId"), call.path("assetId"))));
+        get(config, "/v1/dr/baselines/{assetId}", Access.ASSET, call -> {
+            final String date = required(call.ctx(), "date");
+            if (!DATE.matcher(date).matches()) {
+                throw new Problem(ErrorCode.BAD_REQUEST, "date must be a local date YYYY-MM-DD, was '" + date + "'");
+            }
+            return Reply.ok(call.reads().baseline(call.path("assetId"), date, required(call.ctx(), "program")));
+        });
+
+        get(config, "/v1/market/requests", Access.MEMBER, call -> Reply.ok(call.reads().requests(pageSize(call.ctx()), bookmark(call.ctx()))));
+        get(config, "/v1/market/requests/{requestId}", Access.MEMBER, call -> Reply.ok(call.reads().request(call.path("requestId"))));
+        get(config, "/v1/market/requests/{requestId}/offers", Access.MEMBER, call -> Reply.ok(call.reads().offers(call.path("requestId"))));
+        get(config, "/v1/market/requests/{requestId}/clearing", Access.MEMBER, call -> Reply.ok(call.reads().clearing(call.path("requestId"))));
+        get(config, "/v1/market/requests/{requestId}/payment", Access.MEMBER, call -> Reply.ok(call.reads().payment(call.path("requestId"))));
+
+        get(config, "/v1/tokens/balances/{account}", Access.MEMBER, call -> Reply.ok(call.reads().balance(call.path("account"))));
+
+        // What no route matches, and what Javalin itself refuses (a body over the limit), as problems too.
+        config.routes.exception(HttpResponseException.class, (e, ctx) -> {
+            final Problem p = e.getStatus() == 413 ? tooLarge() : new Problem(e.getStatus() == 404 ? "NOT_FOUND" : "BAD_REQUEST", e.getMessage());
+            write(ctx, problem(p, ctx.path()));
+        });
+        config.routes.exception(Exception.class, (e, ctx) -> write(ctx, problem(asProblem(e), ctx.path())));
+        config.routes.error(404, "*", ctx -> {
+            if (ctx.result() == null || ctx.result().isEmpty()) {
+                write(ctx, problem(new Problem(ErrorCode.NOT_FOUND, "no operation " + ctx.method() + " " + ctx.path()
+                        + "; /openapi.json lists them"), ctx.path()));
+            }
+        });
+        config.routes.error(405, "*", ctx -> {
+            if (ctx.result() == null || ctx.result().isEmpty()) {
+                write(ctx, problem(new Problem(ErrorCode.NOT_FOUND, "no operation " + ctx.method() + " " + ctx.path()
+                        + "; /openapi.json lists them"), ctx.path()));
+            }
+        });
+    }
+
+    private void get(final JavalinConfig config, final String route, final Access access, final Operation op) {
+        config.routes.get(route, ctx -> serve(ctx, route, access, op));
+    }
+
+    /** Writes: authenticated (ASSET rules are the operation's own: they name meters in the body), idempotent by key. */
+    private void post(final JavalinConfig config, final String route, final Operation op) {
+        config.routes.post(route, ctx -> serve(ctx, route, Access.ANY, call -> idempotent(call, op)));
+    }
+
+    private void serve(final Context ctx, final String route, final Access access, final Operation op) {
+        final long start = System.nanoTime();
+        Reply reply;
+        Credential credential = null;
+        String code = null;
+        try {
+            credential = access == Access.ANONYMOUS ? null : authenticate(ctx);
+            if (credential != null) {
+                authorize(ctx, credential, access);
+            }
+            reply = op.run(new Call(ctx, credential, ledger));
+        } catch (Exception e) {
+            final Problem p = asProblem(e);
+            code = p.code();
+            reply = problem(p, ctx.path());
+            if (reply.status() == 401) {
+                ctx.header("WWW-Authenticate", "Bearer realm=\"flexledger\"");
+            }
+        }
+        write(ctx, reply);
+        final long nanos = System.nanoTime() - start;
+        metrics.request(ctx.method().name(), route, reply.status(), nanos);
+        final Map<String, Object> line = new LinkedHashMap<>();
+        line.put("event", "http");
+        line.put("method", ctx.method().name());
+        line.put("route", route);
+        line.put("path", ctx.path());
+        line.put("status", (long) reply.status());
+        line.put("ms", String.format(java.util.Locale.ROOT, "%.2f", nanos / 1e6));
+        if (credential != null) {
+            line.put("credential", credential.name());
+        }
+        if (code != null) {
+            line.put("error", code);
+        }
+        accessLog.accept(line);
+    }
+
+    private static void write(final Context ctx, final Reply reply) {
+        ctx.status(reply.status());
+        ctx.contentType(reply.contentType());
+        ctx.result(reply.body());
+    }
+
+    static Reply problem(final Problem p, final String instance) {
+        return new Reply(p.status(), Problem.CONTENT_TYPE, Json.write(p.toMap(instance)).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** What went wrong, as a problem: the ledger's and the spec's codes kept as they are. */
+    static Problem asProblem(final Exception e) {
+        if (e instanceof Problem p) {
+            return p;
+        }
+        if (e instanceof SpecException s) {
+            return new Problem(s.code(), s.detail());
+        }
+        if (e instanceof LedgerException l) {
+            return l.code().isPresent() ? new Problem(l.code().get(), l.getMessage())
+                    : new Problem(Problem.UNAVAILABLE, "the ledger did not answer: " + l.getMessage());
+        }
+        if (e instanceof HttpResponseException h && h.getStatus() == 413) {
+            return tooLarge();
+        }
+        if (e instanceof IOException) {
+            return new Problem(Problem.INTERNAL, "the gateway could not complete the request (nothing was acknowledged): " + e.getMessage());
+        }
+        return new Problem(Problem.INTERNAL, "the gateway failed (nothing was acknowledged): " + e);
+    }
+
+    private static Problem tooLarge() {
+        return new Problem(Problem.PAYLOAD_TOO_LARGE, "the request body is larger than the gateway takes (--http-max-body)");
+    }
+
+    // ------------------------------------------------------------------ authentication and rights
+
+    private Credential authenticate(final Context ctx) throws IOException {
+        final String header = ctx.header("Authorization");
+        if (header == null || header.isBlank()) {
+            throw new Problem(Problem.UNAUTHENTICATED, "this operation needs a bearer token: Authorization: Bearer <token>"
+                    + " (flexledger credential create makes one)");
+        }
+        if (!header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            throw new Problem(Problem.UNAUTHENTICATED, "the Authorization header must be 'Bearer <token>'");
+        }
+        final String token = header.substring(7).trim();
+        final Optional<Credential> c = credentials.authenticate(token);
+        if (c.isEmpty()) {
+            throw new Problem(Problem.UNAUTHENTICATED, credentials.isRevokedToken(token) ? "the credential of this token is revoked"
+                    : "unknown token");
+        }
+        return c.get();
+    }
+
+    private static void authorize(final Context ctx, final Credential c, final Access access) {
+        if (c.kind() != Kind.DEVICE || access == Access.ANY) {
+            return;
+        }
+        if (access == Access.ASSET) {
+            final String asset = ctx.pathParamMap().containsKey("assetId") ? ctx.pathParam("assetId") : ctx.pathParam("meterId");
+            if (c.assets().contains(asset)) {
+                return;
+            }
+            throw new Problem(ErrorCode.ACCESS_DENIED, "device credential '" + c.name() + "' reads only its own assets " + c.assets());
+        }
+        throw new Problem(ErrorCode.ACCESS_DENIED, "device credential '" + c.name() + "' reads only its own assets' data; this operation"
+                + " needs an ems or bms credential");
+    }
+
+    /** A device writes only its own assets' samples; the meter must be one of the member's (its salt is here). */
+    private void mayWrite(final Credential c, final String meterId) throws IOException {
+        if (c.kind() == Kind.DEVICE && !c.assets().contains(meterId)) {
+            throw new Problem(ErrorCode.ACCESS_DENIED, "device credential '" + c.name() + "' writes only the samples of its own assets "
+                    + c.assets() + ", not of '" + meterId + "'");
+        }
+        if (!salts.exists(meterId)) {
+            throw new Problem(ErrorCode.NOT_FOUND, "meter '" + meterId + "' was not registered from this member (no salt for it)");
+        }
+    }
+
+    // ------------------------------------------------------------------ operations
+
+    private Reply ready(final Call call) {
+        try {
+            final long height = call.reads().height();
+            return Reply.ok(Map.of("status", "READY", "height", height));
+        } catch (LedgerException | IOException e) {
+            throw new Problem(Problem.UNAVAILABLE, "the ledger is not reachable: " + e.getMessage());
+        }
+    }
+
+    /** Repeats the first answer to a key, refuses the key with another body, or runs and remembers (unless the gateway failed). */
+    private Reply idempotent(final Call call, final Operation op) throws Exception {
+        final Context ctx = call.ctx();
+        final byte[] body = body(ctx);
+        final String key = ctx.header("Idempotency-Key");
+        writes.lock();
+        try {
+            if (key == null) {
+                return op.run(call);
+            }
+            if (!IDEMPOTENCY_KEY.matcher(key).matches()) {
+                throw new Problem(ErrorCode.BAD_REQUEST, "Idempotency-Key must be 1 to 128 visible ASCII characters");
+            }
+            final byte[] hash = requestHash(ctx.method().name(), ctx.path(), body);
+            final Optional<GatewayStore.Remembered> seen = credentials.remembered(call.credential().name(), key);
+            if (seen.isPresent()) {
+                if (!java.security.MessageDigest.isEqual(seen.get().requestHash(), hash)) {
+                    throw new Problem(ErrorCode.CONFLICT, "Idempotency-Key '" + key + "' was used for another request; use a new key for a"
+                            + " new request");
+                }
+                ctx.header("Idempotent-Replayed", "true");
+                final GatewayStore.Answer a = seen.get().answer();
+                return new Reply(a.status(), a.contentType(), a.body());
+            }
+            Reply reply;
+            try {
+                reply = op.run(call);
+            } catch (Exception e) {
+                reply = problem(asProblem(e), ctx.path());
+            }
+            if (reply.status() < 500) {
+                credentials.remember(call.credential().name(), key, hash, new GatewayStore.Answer(reply.status(), reply.contentType(), reply.body()));
+            }
+            return reply;
+        } finally {
+            writes.unlock();
+        }
+    }
+
+    static byte[] requestHash(final String method, final String path, final byte[] body) {
+        final byte[] head = (method + " " + path + "\n").getBytes(StandardCharsets.UTF_8);
+        final byte[] all = new byte[head.length + body.length];
+        System.arraycopy(head, 0, all, 0, head.length);
+        System.arraycopy(body, 0, all, head.length, body.length);
+        return GatewayStore.sha256(all);
+    }
+
+    private byte[] body(final Context ctx) {
+        final String type = ctx.contentType();
+        if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
+            throw new Problem(Problem.UNSUPPORTED_MEDIA_TYPE, "a write's body must be application/json, was " + (type == null ? "none" : "'" + type + "'"));
+        }
+        final long declared = ctx.contentLength();
+        if (declared > maxBodyBytes) {
+            drain(ctx, declared);
+            throw tooLarge();
+        }
+        final byte[] body = ctx.bodyAsBytes();
+        if (body.length > maxBodyBytes) {
+            throw tooLarge();
+        }
+        return body;
+    }
+
+    /** The most a refused body is read (and dropped) so that the client hears the 413 instead of a reset connection. */
+    static final long DRAIN_LIMIT = 64L * 1024 * 1024;
+
+    private static void drain(final Context ctx, final long declared) {
+        ctx.header("Connection", "close");
+        if (declared > DRAIN_LIMIT) {
+            return;
+        }
+        try (InputStream in = ctx.req().getInputStream()) {
+            final byte[] buffer = new byte[64 * 1024];
+            long read = 0;
+            int n;
+            while (read < DRAIN_LIMIT && (n = in.read(buffer)) >= 0) {
+                read += n;
+            }
+        } catch (IOException e) {
+            // the client went away: nobody hears the answer anyway
+        }
+    }
+
+    /** One meter's samples: the body is MQTT's payload, {@code [[t, v], ...]}. */
+    private Reply samples(final Call call) throws IOException {
+        final String meterId = call.path("meterId");
+        mayWrite(call.credential(), meterId);
+        final byte[] body = call.ctx().bodyAsBytes();
+        if (body.length > SampleMessages.MAX_PAYLOAD_BYTES) {
+            throw new Problem(Problem.PAYLOAD_TOO_LARGE, "one meter's samples take at most " + SampleMessages.MAX_PAYLOAD_BYTES
+                    + " bytes (about 20,000 samples); send several requests or use POST /v1/samples");
+        }
+        checkSamples(Json.parse(new String(body, StandardCharsets.UTF_8)), "body");
+        final Map<String, Object> result = handle(meterId, body);
+        if (result.get("error") instanceof String code) {
+            throw new Problem(code, String.valueOf(result.get("message")));
+        }
+        return Reply.json(Boolean.TRUE.equals(result.get("parked")) ? 202 : 200, result);
+    }
+
+    /** Several meters' samples: {@code {"meters": [{"meterId", "samples": [[t, v], ...]}, ...]}}; all checked before any is stored. */
+    private Reply batch(final Call call) throws IOException {
+        final Object parsed = Json.parse(new String(call.ctx().bodyAsBytes(), StandardCharsets.UTF_8));
+        if (!(parsed instanceof Map<?, ?> doc) || !(doc.get("meters") instanceof List<?> meters)) {
+            throw new SpecException(ErrorCode.BAD_JSON, "body must be {\"meters\": [{\"meterId\": ..., \"samples\": [[t, v], ...]}, ...]}");
+        }
+        if (meters.isEmpty() || meters.size() > MAX_BATCH_METERS) {
+            throw new Problem(ErrorCode.BAD_REQUEST, "meters must hold 1 to " + MAX_BATCH_METERS + " entries, held " + meters.size());
+        }
+        final List<String> ids = new ArrayList<>();
+        final List<byte[]> payloads = new ArrayList<>();
+        final Set<String> seen = new HashSet<>();
+        for (int i = 0; i < meters.size(); i++) {
+            if (!(meters.get(i) instanceof Map<?, ?> m) || !(m.get("meterId") instanceof String id) || id.isEmpty()) {
+                throw new SpecException(ErrorCode.BAD_JSON, "meters[" + i + "] must be {\"meterId\": string, \"samples\": [[t, v], ...]}");
+            }
+            if (!seen.add(id)) {
+                throw new Problem(ErrorCode.BAD_REQUEST, "meters[" + i + "]: meter '" + id + "' appears twice; put all its samples in one entry");
+            }
+            checkSamples(m.get("samples"), "meters[" + i + "].samples");
+            ids.add(id);
+            payloads.add(Json.write(m.get("samples")).getBytes(StandardCharsets.UTF_8));
+        }
+        for (final String id : ids) {
+            mayWrite(call.credential(), id);
+        }
+        // All meters in one store transaction: one commit for the request, answered after it.
+        final List<String> topics = ids.stream().map(SampleMessages::topicOf).toList();
+        final List<Object> results = new ArrayList<>();
+        for (final Map<String, Object> r : messages.handleAll(topics, payloads, TRANSPORT)) {
+            results.add(shaped(r));
+        }
+        return Reply.ok(Map.of("results", results));
+    }
+
+    /** The shape of a samples array, checked before anything is stored: bad input changes nothing. */
+    private static void checkSamples(final Object samples, final String where) {
+        if (!(samples instanceof List<?> list)) {
+            throw new SpecException(ErrorCode.BAD_JSON, where + " must be a JSON array of [t, v] pairs");
+        }
+        for (int i = 0; i < list.size(); i++) {
+            Json.pair(list.get(i), where + "[" + i + "]", "[t, v]");
+        }
+    }
+
+    private Map<String, Object> handle(final String meterId, final byte[] payload) throws IOException {
+        return shaped(messages.handle(SampleMessages.topicOf(meterId), payload, TRANSPORT));
+    }
+
+    /** A result as the API answers it: no MQTT topic, and every member of its kind. */
+    private static Map<String, Object> shaped(final Map<String, Object> result) {
+        result.remove("topic");
+        if (!result.containsKey("error") && !result.containsKey("parked")) {
+            // an empty message answers only "accepted": every answer of the kind has the same members
+            result.putIfAbsent("duplicates", 0L);
+            result.putIfAbsent("rejected", List.of());
+            result.putIfAbsent("quarantined", 0L);
+            result.putIfAbsent("closed", 0L);
+        }
+        return result;
+    }
+
+    /** FP1 audit of the member store's samples against the certified intervals (the CLI's {@code audit}, from the store). */
+    private Reply audit(final Call call) throws IOException, LedgerException {
+        final String meterId = call.path("meterId");
+        final long from = longParam(call.ctx(), "from", 0L);
+        final long to = longParam(call.ctx(), "to", Long.MAX_VALUE);
+        final List<Map<String, Object>> stored = call.reads().allIntervals(meterId, from, to);
+        if (stored.isEmpty()) {
+            throw new Problem(ErrorCode.NOT_FOUND, "meter '" + meterId + "' has no certified interval in [" + from + ", " + to + ")");
+        }
+        if (!salts.exists(meterId)) {
+            throw new Problem(ErrorCode.NOT_FOUND, "meter '" + meterId + "' was not registered from this member: its samples are not here");
+        }
+        final List<Fp1Verifier.CertifiedInterval> records = new ArrayList<>();
+        for (final Map<String, Object> r : stored) {
+            records.add(Fp1Verifier.CertifiedInterval.fromRecord(r));
+        }
+        final Fp1Verifier verifier = new Fp1Verifier(salts.read(meterId), meterId, Hex.decode((String) stored.get(0).get("previousLink")), records);
+        for (final Map<String, Object> r : stored) {
+            for (final long[] s : store.samples(meterId, (Long) r.get("start"), (Long) r.get("end"))) {
+                verifier.add(s[0], s[1]);
+            }
+        }
+        final Map<String, Object> report = new LinkedHashMap<>(verifier.finish().toMap());
+        report.put("meterId", meterId);
+        report.put("intervals", (long) stored.size());
+        return Reply.ok(report);
+    }
+
+    // ------------------------------------------------------------------ parameters
+
+    private static String required(final Context ctx, final String name) {
+        final String v = ctx.queryParam(name);
+        if (v == null || v.isEmpty()) {
+            throw new Problem(ErrorCode.BAD_REQUEST, "query parameter '" + name + "' is required");
+        }
+        return v;
+    }
+
+    private static String by(final Context ctx, final List<String> allowed) {
+        final String by = required(ctx, "by");
+        if (allowed != null && !allowed.contains(by)) {
+            throw new Problem(ErrorCode.BAD_REQUEST, "by must be one of " + allowed + ", was '" + by + "'");
+        }
+        return by;
+    }
+
+    static int pageSize(final Context ctx) {
+        final long n = longParam(ctx, "pageSize", DEFAULT_PAGE_SIZE);
+        if (n < 1 || n > MAX_PAGE_SIZE) {
+            throw new Problem(ErrorCode.BAD_REQUEST, "pageSize must be 1.." + MAX_PAGE_SIZE + ", was " + n);
+        }
+        return (int) n;
+    }
+
+    static String bookmark(final Context ctx) {
+        final String b = ctx.queryParam("bookmark");
+        return b == null ? "" : b;
+    }
+
+    static long longParam(final Context ctx, final String name, final long fallback) {
+        final String v = ctx.queryParam(name);
+        if (v == null || v.isEmpty()) {
+            return fallback;
+        }
+        try {
+            return Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            throw new Problem(ErrorCode.BAD_REQUEST, "query parameter '" + name + "' must be an integer, was '" + v + "'");
+        }
+    }
+}
