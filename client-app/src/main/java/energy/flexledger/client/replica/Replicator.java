@@ -19,26 +19,35 @@ import org.hyperledger.fabric.protos.common.Block;
  * checkpoint. {@link #stop} ends it after the block being written, from any thread.
  */
 public final class Replicator {
-    private static final long MAX_BACKOFF_SECONDS = 30;
+    private static final long MAX_BACKOFF_MS = 30_000;
 
     private final Network network;
     private final ReplicaStore store;
     private final Consumer<Map<String, Object>> progress;
     private final CountDownLatch stopped = new CountDownLatch(1);
+    private final long firstBackoffMs;
     private volatile CloseableIterator<Block> stream;
 
-    /** {@code progress} receives one map per event worth a log line (started, block, stream error). */
+    /**
+     * {@code progress} receives one map per event worth a log line (streaming, block, stream error);
+     * after a failed stream the replica waits 1 s, then twice as long each time, at most 30 s.
+     */
     public Replicator(final Network network, final ReplicaStore store, final Consumer<Map<String, Object>> progress) {
+        this(network, store, progress, 1_000);
+    }
+
+    Replicator(final Network network, final ReplicaStore store, final Consumer<Map<String, Object>> progress, final long firstBackoffMs) {
         this.network = network;
         this.store = store;
         this.progress = progress;
+        this.firstBackoffMs = firstBackoffMs;
     }
 
     /** Runs until {@link #stop}; returns the checkpoint (next block) it leaves. */
     public long run() throws IOException, InterruptedException {
         final String channel = network.getName();
         final TableCheckpointer checkpointer = store.checkpointer(channel);
-        long backoff = 1;
+        long backoff = firstBackoffMs;
         while (stopped.getCount() > 0) {
             final long from = checkpointer.getBlockNumber().orElse(0);
             final CloseableIterator<Block> blocks;
@@ -58,7 +67,7 @@ public final class Replicator {
             try {
                 while (blocks.hasNext()) {
                     final ReplicaStore.Applied a = store.apply(BlockDecoder.decode(channel, blocks.next()));
-                    backoff = 1;
+                    backoff = firstBackoffMs;
                     final Map<String, Object> out = line("event", "block", "block", a.block(), "written", a.written());
                     if (a.written()) {
                         out.put("transactions", (long) a.transactions());
@@ -70,9 +79,9 @@ public final class Replicator {
                 }
                 if (stopped.getCount() > 0) {
                     // The peer ended the stream without an error: open a new one, but not in a tight loop.
-                    progress.accept(line("event", "stream ended", "retryInSeconds", backoff));
-                    stopped.await(backoff, TimeUnit.SECONDS);
-                    backoff = Math.min(backoff * 2, MAX_BACKOFF_SECONDS);
+                    progress.accept(line("event", "stream ended", "retryInMs", backoff));
+                    stopped.await(backoff, TimeUnit.MILLISECONDS);
+                    backoff = Math.min(Math.max(1, backoff * 2), MAX_BACKOFF_MS);
                 }
             } catch (GatewayRuntimeException e) {
                 if (stopped.getCount() == 0) {
@@ -89,9 +98,9 @@ public final class Replicator {
 
     private long retry(final GatewayRuntimeException e, final long backoff) throws InterruptedException {
         progress.accept(line("event", "stream error", "status", e.getStatus().getCode().name(), "message", String.valueOf(e.getMessage()),
-                "retryInSeconds", backoff));
-        stopped.await(backoff, TimeUnit.SECONDS);
-        return Math.min(backoff * 2, MAX_BACKOFF_SECONDS);
+                "retryInMs", backoff));
+        stopped.await(backoff, TimeUnit.MILLISECONDS);
+        return Math.min(Math.max(1, backoff * 2), MAX_BACKOFF_MS);
     }
 
     /** Ends {@link #run} once the block being written is committed (or at once when it waits for one). */
