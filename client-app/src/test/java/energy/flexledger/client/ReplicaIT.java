@@ -65,7 +65,9 @@ class ReplicaIT {
         } catch (LedgerException e) {
             issuer.token(CHANNEL).initialize("FlexLedger Reward", "FLEX", 3);
         }
+        phase("setup", "starting PostgreSQL");
         postgres = ThrowawayPostgres.start(work.resolve("replica-postgres"));
+        phase("setup", "PostgreSQL up, PID " + postgres.pid());
     }
 
     @AfterAll
@@ -94,34 +96,43 @@ class ReplicaIT {
         killAndResume(postgres.jdbcUrl(), "postgresql");
     }
 
+    private static void phase(final String label, final String what) {
+        System.out.println(java.time.Instant.now() + " ReplicaIT " + label + ": " + what);
+    }
+
     private void killAndResume(final String url, final String label) throws Exception {
         final String account = "org:replica-it-" + label + "-" + Long.toString(System.nanoTime(), 36);
         final Map<String, Long> minted = new LinkedHashMap<>();
+        phase(label, "minting");
         mint(account, minted, 1, 3);
+        phase(label, "replica 1");
 
         // First run: killed (SIGKILL) as soon as it has written a block, while it streams the channel's history.
         final Replica first = Replica.start(url, label + "-1");
         final Map<String, Object> written = first.awaitLine(l -> "block".equals(l.get("event")) && Boolean.TRUE.equals(l.get("written")));
-        first.process.destroyForcibly();
+        first.process.toHandle().destroyForcibly(); // SIGKILL (Process.destroy* would also close our end of its output)
         assertThat(first.process.waitFor(1, TimeUnit.MINUTES)).isTrue();
         final long killedAfter = (Long) written.get("block");
 
+        phase(label, "killed after block " + written.get("block"));
         mint(account, minted, 4, 3); // while no replica runs
         final long heightWhileDown = issuer.blockHeight(CHANNEL);
         try (ReplicaStore store = ReplicaStore.open(url, null, null)) {
             final long checkpoint = store.nextBlock(CHANNEL).orElse(0);
+            phase(label, "checkpoint after the kill: " + checkpoint + " of " + heightWhileDown + " blocks");
             assertThat(checkpoint).as("the killed replica had written block %d and stopped before the end", killedAfter)
                     .isGreaterThan(killedAfter).isLessThan(heightWhileDown);
         }
 
         // Second run: resumes at the checkpoint, catches up, takes new blocks live, stops on SIGTERM.
+        phase(label, "replica 2");
         final Replica second = Replica.start(url, label + "-2");
         final Map<String, Object> startedAt = second.awaitLine(l -> "started".equals(l.get("event")));
         second.awaitLine(l -> "block".equals(l.get("event")) && (Long) l.get("block") >= heightWhileDown - 1);
         mint(account, minted, 7, 2); // while it runs
         final long height = issuer.blockHeight(CHANNEL);
         second.awaitLine(l -> "block".equals(l.get("event")) && (Long) l.get("block") >= height - 1);
-        second.process.destroy(); // SIGTERM: graceful
+        second.process.toHandle().destroy(); // SIGTERM: graceful
         final Map<String, Object> stopped = second.awaitLine(l -> "stopped".equals(l.get("event")));
         assertThat(second.process.waitFor(1, TimeUnit.MINUTES)).isTrue();
         assertThat(second.process.exitValue()).as("exit code after SIGTERM; stderr: %s", second.stderr()).isIn(0, 143);
@@ -129,6 +140,7 @@ class ReplicaIT {
         assertThat(checkpoint).isGreaterThanOrEqualTo(height);
         assertThat((Long) startedAt.get("checkpoint")).isGreaterThan(killedAfter);
 
+        phase(label, "stopped at checkpoint " + checkpoint);
         final List<String> ledger = ledgerEvents(checkpoint);
         try (ReplicaStore store = ReplicaStore.open(url, null, null)) {
             assertThat(store.nextBlock(CHANNEL)).hasValue(checkpoint);

@@ -132,8 +132,15 @@ final class ThrowawayPostgres implements AutoCloseable {
                 Thread.currentThread().interrupt();
             } finally {
                 final Optional<ProcessHandle> left = ProcessHandle.of(pid);
-                if (left.isPresent() && left.get().isAlive()) {
-                    left.get().destroyForcibly(); // the PID this cluster recorded, nothing else
+                if (left.isPresent()) {
+                    // pg_ctl returns once the postmaster removed its PID file; the process itself ends just after.
+                    try {
+                        left.get().onExit().get(30, TimeUnit.SECONDS);
+                    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                        left.get().destroyForcibly(); // the PID this cluster recorded, nothing else
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
                 }
             }
         }
