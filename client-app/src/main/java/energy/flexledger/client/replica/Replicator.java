@@ -66,7 +66,8 @@ public final class Replicator {
             progress.accept(line("event", "streaming", "channel", channel, "from", from));
             try {
                 while (blocks.hasNext()) {
-                    final ReplicaStore.Applied a = store.apply(BlockDecoder.decode(channel, blocks.next()));
+                    final ReplicaBlock block = BlockDecoder.decode(channel, blocks.next());
+                    final ReplicaStore.Applied a = store.apply(block);
                     backoff = firstBackoffMs;
                     final Map<String, Object> out = line("event", "block", "block", a.block(), "written", a.written());
                     if (a.written()) {
@@ -74,6 +75,10 @@ public final class Replicator {
                         out.put("invalid", (long) a.invalid());
                         out.put("events", (long) a.events());
                         out.put("typedRows", (long) a.typed());
+                        // From the newest transaction's own timestamp (its client's clock) to its rows' commit:
+                        // the replica's lag once it is live (large while it catches up on history).
+                        block.transactions().stream().map(ReplicaBlock.Tx::timeMs).filter(java.util.Objects::nonNull)
+                                .max(Long::compare).ifPresent(t -> out.put("lagMs", System.currentTimeMillis() - t));
                     }
                     progress.accept(out);
                 }

@@ -258,4 +258,22 @@ class ReplicaStoreTest {
             }
         }
     }
+
+    /** Two replica processes on one database: whichever writes a block first has it; the other skips it. */
+    @Test
+    void twoStoresOnOneDatabaseWriteEachBlockOnce() throws Exception {
+        try (ReplicaStore a = open(); ReplicaStore b = open()) {
+            final List<ReplicaBlock> blocks = chain();
+            assertThat(a.apply(blocks.get(0)).written()).isTrue();
+            assertThat(b.apply(blocks.get(0)).written()).isFalse();
+            assertThat(b.apply(blocks.get(1)).written()).isTrue();
+            assertThat(a.apply(blocks.get(1)).written()).isFalse();
+            assertThat(a.apply(blocks.get(2)).written()).isTrue();
+            assertThat(b.apply(blocks.get(2)).written()).isFalse();
+            assertThat(b.apply(blocks.get(3)).written()).isTrue();
+            assertThat(a.count("events", "grid")).isEqualTo(6);
+            assertThat(a.count("transactions", "grid")).isEqualTo(8);
+            assertThat(b.nextBlock("grid")).hasValue(4);
+        }
+    }
 }

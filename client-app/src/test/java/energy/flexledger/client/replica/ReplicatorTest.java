@@ -102,6 +102,8 @@ class ReplicatorTest {
             assertThat(second.closed).isTrue();
             assertThat(store.count("events", "grid")).isEqualTo(3);
             assertThat(store.count("token_transfers", "grid")).isEqualTo(3);
+            assertThat(lines.get(2)).containsKey("lagMs"); // block 1: its transaction's timestamp is in the past
+            assertThat((Long) lines.get(2).get("lagMs")).isPositive();
             assertThat(lines.get(4)).containsEntry("status", "UNAVAILABLE").containsEntry("retryInMs", 0L);
             assertThat(lines).extracting(l -> l.get("event") + ":" + l.getOrDefault("block", "") + ":" + l.getOrDefault("written", ""))
                     .containsExactly("streaming::", "block:0:true", "block:1:true", "block:2:true", "stream error::",
