@@ -31,8 +31,9 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * The analytics replica on the real network, as a member runs it: {@code flexledger replica} in its
- * own JVM, killed with SIGKILL in the middle of the stream, tokens minted while it is down, started
- * again, more tokens minted while it runs, then stopped with SIGTERM. Its rows must equal the
+ * own JVM, killed with SIGKILL in the middle of the live stream while tokens are being minted, the
+ * mints going on while it is down, started again, more tokens minted while it runs, then stopped
+ * with SIGTERM. Its rows must equal the
  * ledger's events exactly once: every event of every valid transaction of the blocks it covers (an
  * uninterrupted read of the same blocks from the peer), in ledger order, no row twice, and each
  * mint this test submitted once with its amount. Against SQLite and a throwaway PostgreSQL
@@ -104,18 +105,26 @@ class ReplicaIT {
         final String account = "org:replica-it-" + label + "-" + Long.toString(System.nanoTime(), 36);
         final Map<String, Long> minted = new LinkedHashMap<>();
         phase(label, "minting");
-        mint(account, minted, 1, 3);
-        phase(label, "replica 1");
+        mint(account, minted, 1, 2);
+        final long before = issuer.blockHeight(CHANNEL);
 
-        // First run: killed (SIGKILL) as soon as it has written a block, while it streams the channel's history.
+        // First run: catches up on the channel's history, then is killed (SIGKILL) on the first block it writes
+        // live, while mints keep coming: the kill lands wherever the process is, blocks keep being cut.
+        phase(label, "replica 1");
         final Replica first = Replica.start(url, label + "-1");
-        final Map<String, Object> written = first.awaitLine(l -> "block".equals(l.get("event")) && Boolean.TRUE.equals(l.get("written")));
+        first.awaitLine(l -> "block".equals(l.get("event")) && (Long) l.get("block") >= before - 1);
+        final java.util.concurrent.ExecutorService minter = java.util.concurrent.Executors.newSingleThreadExecutor();
+        final java.util.concurrent.Future<?> minting = minter.submit(() -> {
+            mint(account, minted, 3, 6);
+            return null;
+        });
+        final Map<String, Object> written = first.awaitLine(l -> "block".equals(l.get("event")) && (Long) l.get("block") >= before);
         first.process.toHandle().destroyForcibly(); // SIGKILL (Process.destroy* would also close our end of its output)
         assertThat(first.process.waitFor(1, TimeUnit.MINUTES)).isTrue();
         final long killedAfter = (Long) written.get("block");
-
-        phase(label, "killed after block " + written.get("block"));
-        mint(account, minted, 4, 3); // while no replica runs
+        minting.get(2, TimeUnit.MINUTES); // the mints go on while no replica runs
+        minter.shutdown();
+        phase(label, "killed after block " + killedAfter);
         final long heightWhileDown = issuer.blockHeight(CHANNEL);
         try (ReplicaStore store = ReplicaStore.open(url, null, null)) {
             final long checkpoint = store.nextBlock(CHANNEL).orElse(0);
@@ -129,7 +138,7 @@ class ReplicaIT {
         final Replica second = Replica.start(url, label + "-2");
         final Map<String, Object> startedAt = second.awaitLine(l -> "started".equals(l.get("event")));
         second.awaitLine(l -> "block".equals(l.get("event")) && (Long) l.get("block") >= heightWhileDown - 1);
-        mint(account, minted, 7, 2); // while it runs
+        mint(account, minted, 9, 2); // while it runs
         final long height = issuer.blockHeight(CHANNEL);
         second.awaitLine(l -> "block".equals(l.get("event")) && (Long) l.get("block") >= height - 1);
         second.process.toHandle().destroy(); // SIGTERM: graceful
@@ -162,7 +171,9 @@ class ReplicaIT {
     private static void mint(final String account, final Map<String, Long> minted, final long firstAmount, final int n) throws LedgerException {
         for (long a = firstAmount; a < firstAmount + n; a++) {
             final Map<String, Object> t = issuer.token(CHANNEL).mint(account, a);
-            minted.put((String) t.get("txId"), a);
+            synchronized (minted) {
+                minted.put((String) t.get("txId"), a);
+            }
         }
     }
 
