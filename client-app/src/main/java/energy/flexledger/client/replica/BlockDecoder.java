@@ -88,7 +88,7 @@ public final class BlockDecoder {
         final SignatureHeader signature = SignatureHeader.parseFrom(payload.getHeader().getSignatureHeader());
         String creatorMsp = null;
         if (!signature.getCreator().isEmpty()) {
-            creatorMsp = SerializedIdentity.parseFrom(signature.getCreator()).getMspid();
+            creatorMsp = text(SerializedIdentity.parseFrom(signature.getCreator()).getMspid());
         }
         final Long timeMs = header.hasTimestamp()
                 ? header.getTimestamp().getSeconds() * 1000L + header.getTimestamp().getNanos() / 1_000_000
@@ -106,7 +106,7 @@ public final class BlockDecoder {
                         actionPayload.getAction().getProposalResponsePayload());
                 final ChaincodeAction chaincodeAction = ChaincodeAction.parseFrom(response.getExtension());
                 if (chaincode == null && !chaincodeAction.getChaincodeId().getName().isEmpty()) {
-                    chaincode = chaincodeAction.getChaincodeId().getName();
+                    chaincode = text(chaincodeAction.getChaincodeId().getName());
                 }
                 if (chaincodeAction.getEvents().isEmpty()) {
                     continue;
@@ -116,12 +116,20 @@ public final class BlockDecoder {
                     continue; // the peer's placeholder for "no event"
                 }
                 final byte[] bytes = event.getPayload().toByteArray();
-                events.add(new ReplicaBlock.Event(number, index, a, header.getTxId(),
-                        event.getChaincodeId().isEmpty() ? chaincodeAction.getChaincodeId().getName() : event.getChaincodeId(),
-                        event.getEventName(), bytes, timeMs, jsonText(bytes)));
+                events.add(new ReplicaBlock.Event(number, index, a, text(header.getTxId()),
+                        text(event.getChaincodeId().isEmpty() ? chaincodeAction.getChaincodeId().getName() : event.getChaincodeId()),
+                        text(event.getEventName()), bytes, timeMs, jsonText(bytes)));
             }
         }
-        return new ReplicaBlock.Tx(index, header.getTxId(), typeName, code, chaincode, creatorMsp, timeMs, events);
+        return new ReplicaBlock.Tx(index, text(header.getTxId()), typeName, code, chaincode, creatorMsp, timeMs, events);
+    }
+
+    /**
+     * A name from the block as a column can hold it: PostgreSQL's text cannot hold U+0000, which a
+     * protobuf string may, so it becomes U+FFFD (a block must never stop the replica for good).
+     */
+    static String text(final String s) {
+        return s.indexOf('\u0000') < 0 ? s : s.replace('\u0000', '\uFFFD');
     }
 
     /** {@code bytes} as text when they are UTF-8 and one JSON document, otherwise null. */

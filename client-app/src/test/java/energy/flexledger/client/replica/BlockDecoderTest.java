@@ -72,4 +72,14 @@ class BlockDecoderTest {
         assertThatThrownBy(() -> BlockDecoder.decode("grid", bad)).isInstanceOf(BlockDecoder.MalformedBlockException.class)
                 .hasMessageContaining("block 3 of channel grid, transaction 0");
     }
+
+    @Test
+    void aNulInANameBecomesAReplacementCharacterSincePostgresqlTextCannotHoldIt() {
+        final ReplicaBlock b = BlockDecoder.decode("grid", Blocks.block(1, Blocks.Tx.valid("tx\u0000a", "market", "Odd\u0000Name", "{}")));
+        assertThat(b.events()).singleElement().satisfies(e -> {
+            assertThat(e.name()).isEqualTo("Odd\uFFFDName");
+            assertThat(e.txId()).isEqualTo("tx\uFFFDa");
+        });
+        assertThat(BlockDecoder.text("plain")).isEqualTo("plain");
+    }
 }
