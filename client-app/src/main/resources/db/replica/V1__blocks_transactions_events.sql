@@ -16,9 +16,12 @@ CREATE TABLE checkpoints (
     updated_at   TEXT   NOT NULL
 );
 
+-- header_hash is what the next block names as its previous_hash: the replica checks that every block
+-- follows the one it holds (a database kept across a network created anew is refused, not mixed).
 CREATE TABLE blocks (
     channel       TEXT   NOT NULL,
     block_number  BIGINT NOT NULL,
+    header_hash   TEXT   NOT NULL,
     tx_count      BIGINT NOT NULL,
     data_hash     TEXT   NOT NULL,
     previous_hash TEXT   NOT NULL,

@@ -159,6 +159,9 @@ class ReplicaIT {
             assertThat(rows(store, "SELECT block_number FROM blocks WHERE channel = 'grid' ORDER BY block_number"))
                     .as("every block once").hasSize((int) checkpoint).doesNotHaveDuplicates();
             assertThat(rows(store, "SELECT tx_id FROM events WHERE channel = 'grid' GROUP BY tx_id HAVING COUNT(*) > 1")).isEmpty();
+            // The blocks form Fabric's hash chain: each one's previous_hash is the header hash the replica computed for the one before.
+            assertThat(rows(store, "SELECT COUNT(*) FROM blocks b JOIN blocks p ON p.channel = b.channel AND p.block_number = b.block_number - 1"
+                    + " WHERE b.channel = 'grid' AND b.previous_hash = p.header_hash")).containsExactly(Long.toString(checkpoint - 1));
             final Map<String, Long> replicated = new HashMap<>();
             for (final String row : rows(store, "SELECT tx_id, amount FROM token_transfers WHERE to_account = '" + account + "'")) {
                 final String[] f = row.split("\\|");

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import org.hyperledger.fabric.protos.common.Block;
+import org.hyperledger.fabric.protos.common.BlockHeader;
 import org.hyperledger.fabric.protos.common.BlockMetadataIndex;
 import org.hyperledger.fabric.protos.common.ChannelHeader;
 import org.hyperledger.fabric.protos.common.Envelope;
@@ -63,8 +64,46 @@ public final class BlockDecoder {
             }
         }
         final HexFormat hex = HexFormat.of();
-        return new ReplicaBlock(channel, number, hex.formatHex(block.getHeader().getDataHash().toByteArray()),
-                hex.formatHex(block.getHeader().getPreviousHash().toByteArray()), txs);
+        return new ReplicaBlock(channel, number, hex.formatHex(headerHash(block.getHeader())),
+                hex.formatHex(block.getHeader().getDataHash().toByteArray()), hex.formatHex(block.getHeader().getPreviousHash().toByteArray()), txs);
+    }
+
+    /**
+     * The hash by which the next block names this one ({@code previous_hash}): Fabric hashes the
+     * header as the DER encoding of {@code SEQUENCE {INTEGER number, OCTET STRING previous_hash,
+     * OCTET STRING data_hash}} with SHA-256.
+     */
+    static byte[] headerHash(final BlockHeader header) {
+        final byte[] body = concat(der(0x02, java.math.BigInteger.valueOf(header.getNumber()).toByteArray()),
+                der(0x04, header.getPreviousHash().toByteArray()), der(0x04, header.getDataHash().toByteArray()));
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256").digest(der(0x30, body));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+    }
+
+    private static byte[] der(final int tag, final byte[] content) {
+        final java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.write(tag);
+        if (content.length < 0x80) {
+            out.write(content.length);
+        } else {
+            final byte[] len = java.math.BigInteger.valueOf(content.length).toByteArray();
+            final int skip = len[0] == 0 ? 1 : 0;
+            out.write(0x80 | (len.length - skip));
+            out.write(len, skip, len.length - skip);
+        }
+        out.write(content, 0, content.length);
+        return out.toByteArray();
+    }
+
+    private static byte[] concat(final byte[]... parts) {
+        final java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (final byte[] p : parts) {
+            out.write(p, 0, p.length);
+        }
+        return out.toByteArray();
     }
 
     /**

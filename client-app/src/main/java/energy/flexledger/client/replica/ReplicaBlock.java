@@ -5,9 +5,10 @@ import java.util.List;
 /**
  * One block of a channel as the replica keeps it: its transactions in ledger order, each with its
  * validation code, and the chaincode events of the valid ones. Positions ({@code number},
- * {@code txIndex}, {@code actionIndex}) are the rows' keys.
+ * {@code txIndex}, {@code actionIndex}) are the rows' keys. {@code headerHash} is the hash the next
+ * block names as its {@code previousHash} (hex, like the other hashes).
  */
-public record ReplicaBlock(String channel, long number, String dataHash, String previousHash, List<Tx> transactions) {
+public record ReplicaBlock(String channel, long number, String headerHash, String dataHash, String previousHash, List<Tx> transactions) {
     public ReplicaBlock {
         transactions = List.copyOf(transactions);
     }

@@ -32,8 +32,9 @@ import org.flywaydb.core.api.FlywayException;
  * all in one SQL transaction: after a crash either the block and its checkpoint are both there or
  * neither is, so the replica resumes exactly at the first block it does not have. A block below the
  * checkpoint is skipped (it is already there), every insert is {@code ON CONFLICT DO NOTHING} on a
- * positional primary key, and a block beyond the checkpoint is refused: rows are never duplicated
- * and never skipped. One connection; not thread-safe.
+ * positional primary key, a block beyond the checkpoint is refused, and so is a block whose
+ * {@code previous_hash} is not the hash of the block before it in the database (another chain):
+ * rows are never duplicated, never skipped and never mixed. One connection; not thread-safe.
  */
 public final class ReplicaStore implements AutoCloseable {
     /** Which engine a JDBC URL names. */
@@ -208,15 +209,23 @@ public final class ReplicaStore implements AutoCloseable {
                     throw new SpecException(ErrorCode.INVALID_STATE, "the replica of channel " + block.channel() + " needs block " + next
                             + " next, not block " + block.number() + ": blocks in between would be missing");
                 }
+                final Optional<String> previous = headerHash(block.channel(), block.number() - 1);
+                if (previous.isPresent() && !previous.get().equals(block.previousHash())) {
+                    db.rollback();
+                    throw new SpecException(ErrorCode.INVALID_STATE, "block " + block.number() + " of channel " + block.channel()
+                            + " does not follow the block " + (block.number() - 1) + " this database holds: it replicates another chain"
+                            + " (a network created anew?); give the replica a new database");
+                }
                 final String now = Instant.now().toString();
-                try (PreparedStatement ps = db.prepareStatement("INSERT INTO blocks (channel, block_number, tx_count, data_hash, previous_hash,"
-                        + " replicated_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
+                try (PreparedStatement ps = db.prepareStatement("INSERT INTO blocks (channel, block_number, header_hash, tx_count, data_hash,"
+                        + " previous_hash, replicated_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
                     ps.setString(1, block.channel());
                     ps.setLong(2, block.number());
-                    ps.setLong(3, block.transactions().size());
-                    ps.setString(4, block.dataHash());
-                    ps.setString(5, block.previousHash());
-                    ps.setString(6, now);
+                    ps.setString(3, block.headerHash());
+                    ps.setLong(4, block.transactions().size());
+                    ps.setString(5, block.dataHash());
+                    ps.setString(6, block.previousHash());
+                    ps.setString(7, now);
                     ps.executeUpdate();
                 }
                 int invalid = 0;
@@ -276,6 +285,19 @@ public final class ReplicaStore implements AutoCloseable {
                 throw e;
             }
         }, "write block " + block.number() + " of " + block.channel());
+    }
+
+    private Optional<String> headerHash(final String channel, final long number) throws SQLException {
+        if (number < 0) {
+            return Optional.empty();
+        }
+        try (PreparedStatement ps = db.prepareStatement("SELECT header_hash FROM blocks WHERE channel = ? AND block_number = ?")) {
+            ps.setString(1, channel);
+            ps.setLong(2, number);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+            }
+        }
     }
 
     private long current(final String channel) throws SQLException {

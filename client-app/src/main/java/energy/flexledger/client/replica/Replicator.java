@@ -65,7 +65,7 @@ public final class Replicator {
             }
             progress.accept(line("event", "streaming", "channel", channel, "from", from));
             try {
-                while (blocks.hasNext()) {
+                while (stopped.getCount() > 0 && blocks.hasNext()) {
                     final ReplicaBlock block = BlockDecoder.decode(channel, blocks.next());
                     final ReplicaStore.Applied a = store.apply(block);
                     backoff = firstBackoffMs;

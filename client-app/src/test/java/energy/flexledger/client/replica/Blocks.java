@@ -55,6 +55,20 @@ final class Blocks {
                 .build();
     }
 
+    /** The blocks as a chain: each one's previous_hash the header hash of the one before. */
+    static List<Block> linked(final Block... blocks) {
+        final List<Block> out = new ArrayList<>();
+        for (final Block b : blocks) {
+            if (out.isEmpty()) {
+                out.add(b);
+                continue;
+            }
+            final byte[] previous = BlockDecoder.headerHash(out.get(out.size() - 1).getHeader());
+            out.add(b.toBuilder().setHeader(b.getHeader().toBuilder().setPreviousHash(ByteString.copyFrom(previous))).build());
+        }
+        return out;
+    }
+
     /** A block with one configuration transaction and no filter, like a genesis block. */
     static Block config(final long number) {
         final ChannelHeader ch = ChannelHeader.newBuilder().setType(HeaderType.CONFIG_VALUE).setChannelId("grid").build();

@@ -43,14 +43,14 @@ class ReplicaStoreTest {
     }
 
     private static List<ReplicaBlock> chain() {
-        return List.of(
-                decode(Blocks.config(0)),
-                decode(Blocks.block(1, Blocks.Tx.valid("t1", "market", "Transfer", TRANSFER),
-                        new Blocks.Tx("t1b", "market", "Transfer", TRANSFER, TxValidationCode.MVCC_READ_CONFLICT))),
-                decode(Blocks.block(2, Blocks.Tx.valid("t2", "dr", "DrSettled", SETTLED), Blocks.Tx.valid("t3", "energy", "IntervalsRecorded", RECORDED))),
-                decode(Blocks.block(3, Blocks.Tx.valid("t4", "market", "FlexRequestCleared", CLEARED),
+        return Blocks.linked(
+                Blocks.config(0),
+                Blocks.block(1, Blocks.Tx.valid("t1", "market", "Transfer", TRANSFER),
+                        new Blocks.Tx("t1b", "market", "Transfer", TRANSFER, TxValidationCode.MVCC_READ_CONFLICT)),
+                Blocks.block(2, Blocks.Tx.valid("t2", "dr", "DrSettled", SETTLED), Blocks.Tx.valid("t3", "energy", "IntervalsRecorded", RECORDED)),
+                Blocks.block(3, Blocks.Tx.valid("t4", "market", "FlexRequestCleared", CLEARED),
                         Blocks.Tx.valid("t5", "market", "Transfer", "{\"amount\":\"not a number\"}"),
-                        Blocks.Tx.valid("t6", "consortium", "Raw", "\u0001binary"))));
+                        Blocks.Tx.valid("t6", "consortium", "Raw", "\u0001binary"))).stream().map(ReplicaStoreTest::decode).toList();
     }
 
     private static List<String> rows(final ReplicaStore store, final String sql) throws SQLException {
@@ -274,6 +274,22 @@ class ReplicaStoreTest {
             assertThat(a.count("events", "grid")).isEqualTo(6);
             assertThat(a.count("transactions", "grid")).isEqualTo(8);
             assertThat(b.nextBlock("grid")).hasValue(4);
+        }
+    }
+
+    /** A database kept across a network created anew: the new chain's block does not follow the one held. */
+    @Test
+    void aBlockOfAnotherChainIsRefused() throws Exception {
+        try (ReplicaStore store = open()) {
+            store.apply(chain().get(0));
+            store.apply(chain().get(1));
+            final ReplicaBlock other = decode(Blocks.block(2, Blocks.Tx.valid("x", "market", "Transfer", TRANSFER)));
+            assertThatThrownBy(() -> store.apply(other)).isInstanceOfSatisfying(SpecException.class, e -> {
+                assertThat(e.code()).isEqualTo(ErrorCode.INVALID_STATE);
+                assertThat(e.getMessage()).contains("another chain");
+            });
+            assertThat(store.nextBlock("grid")).hasValue(2);
+            assertThat(store.apply(chain().get(2)).written()).isTrue();
         }
     }
 }

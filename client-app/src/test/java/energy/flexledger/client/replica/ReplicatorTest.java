@@ -90,8 +90,9 @@ class ReplicatorTest {
         try (ReplicaStore store = ReplicaStore.open(ReplicaStore.sqliteUrl(dir.resolve("r.db")), null, null)) {
             final Replicator[] replicator = new Replicator[1];
             // First stream: blocks 0..2, then the peer fails. Second: it resends block 2 (already there) and 3, then we stop.
-            final Stream first = new Stream(List.of(Blocks.config(0), transfer(1), transfer(2)), () -> { }, true);
-            final Stream second = new Stream(List.of(transfer(2), transfer(3)), () -> replicator[0].stop(), false);
+            final List<Block> chain = Blocks.linked(Blocks.config(0), transfer(1), transfer(2), transfer(3));
+            final Stream first = new Stream(chain.subList(0, 3), () -> { }, true);
+            final Stream second = new Stream(chain.subList(2, 4), () -> replicator[0].stop(), false);
             final Deque<Stream> streams = new ArrayDeque<>(List.of(first, second));
             when(request.getEvents()).thenAnswer(inv -> streams.removeFirst());
             replicator[0] = new Replicator(network, store, lines::add, 0); // no pause before the retry: nothing to wait for here
