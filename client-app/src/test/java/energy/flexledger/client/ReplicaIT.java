@@ -105,7 +105,7 @@ class ReplicaIT {
         final String account = "org:replica-it-" + label + "-" + Long.toString(System.nanoTime(), 36);
         final Map<String, Long> minted = new LinkedHashMap<>();
         phase(label, "minting");
-        mint(account, minted, 1, 2);
+        mint(account, minted, 1, 1);
         final long before = issuer.blockHeight(CHANNEL);
 
         // First run: catches up on the channel's history, then is killed (SIGKILL) on the first block it writes
@@ -115,7 +115,7 @@ class ReplicaIT {
         first.awaitLine(l -> "block".equals(l.get("event")) && (Long) l.get("block") >= before - 1);
         final java.util.concurrent.ExecutorService minter = java.util.concurrent.Executors.newSingleThreadExecutor();
         final java.util.concurrent.Future<?> minting = minter.submit(() -> {
-            mint(account, minted, 3, 6);
+            mint(account, minted, 2, 4);
             return null;
         });
         final Map<String, Object> written = first.awaitLine(l -> "block".equals(l.get("event")) && (Long) l.get("block") >= before);
@@ -138,7 +138,7 @@ class ReplicaIT {
         final Replica second = Replica.start(url, label + "-2");
         final Map<String, Object> startedAt = second.awaitLine(l -> "started".equals(l.get("event")));
         second.awaitLine(l -> "block".equals(l.get("event")) && (Long) l.get("block") >= heightWhileDown - 1);
-        mint(account, minted, 9, 2); // while it runs
+        mint(account, minted, 6, 1); // while it runs
         final long height = issuer.blockHeight(CHANNEL);
         second.awaitLine(l -> "block".equals(l.get("event")) && (Long) l.get("block") >= height - 1);
         second.process.toHandle().destroy(); // SIGTERM: graceful
