@@ -23,7 +23,7 @@ import java.util.stream.Stream;
  * <p>PostgreSQL refuses to run as root: as root, every command runs as the {@code postgres} user
  * ({@code $FLEXLEDGER_PG_OS_USER}) through {@code runuser}, and the folder is given to that user.
  */
-final class ThrowawayPostgres implements AutoCloseable {
+public final class ThrowawayPostgres implements AutoCloseable {
     static final String DB_USER = "flexledger";
     static final String DATABASE = "replica";
 
@@ -60,7 +60,7 @@ final class ThrowawayPostgres implements AutoCloseable {
                 + " package (apt-get install postgresql) or set FLEXLEDGER_PG_BIN");
     }
 
-    static ThrowawayPostgres start(final Path folder) throws IOException, InterruptedException {
+    public static ThrowawayPostgres start(final Path folder) throws IOException, InterruptedException {
         final Path bin = binaries();
         if (Files.exists(folder.resolve("data/postmaster.pid"))) {
             // A cluster an earlier, interrupted run left in this very folder: stop it before deleting its files.
@@ -97,12 +97,23 @@ final class ThrowawayPostgres implements AutoCloseable {
         return started;
     }
 
-    String jdbcUrl() {
+    public String jdbcUrl() {
         return "jdbc:postgresql://127.0.0.1:" + port + "/" + DATABASE + "?user=" + DB_USER;
     }
 
-    long pid() {
+    public long pid() {
         return pid;
+    }
+
+    /** A new, empty database in this cluster (one per test that needs a clean slate); its JDBC URL. */
+    public String createDatabase(final String name) throws java.sql.SQLException {
+        if (!name.matches("[a-z][a-z0-9_]{0,62}")) {
+            throw new IllegalArgumentException("not a database name: " + name);
+        }
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(jdbcUrl()); java.sql.Statement st = c.createStatement()) {
+            st.execute("CREATE DATABASE " + name);
+        }
+        return "jdbc:postgresql://127.0.0.1:" + port + "/" + name + "?user=" + DB_USER;
     }
 
     private void run(final String tool, final String... args) throws IOException, InterruptedException {

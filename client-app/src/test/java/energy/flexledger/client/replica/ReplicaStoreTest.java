@@ -34,8 +34,27 @@ class ReplicaStoreTest {
             + "\"escrow\":500,\"refundAtClearing\":340,\"reserved\":160,\"status\":\"CLEARED\"},\"refundedTo\":\"org:DsoMSP\",\"requestId\":\"R1\","
             + "\"txId\":\"t4\",\"unrevealed\":[]}";
 
+    /** The database under test: an SQLite file here, a PostgreSQL database in {@link ReplicaStorePostgresIT}. */
+    String url() {
+        return ReplicaStore.sqliteUrl(dir.resolve("sub/replica.db"));
+    }
+
+    ReplicaStore.Engine engine() {
+        return ReplicaStore.Engine.SQLITE;
+    }
+
+    /** A trigger that aborts the checkpoint's move to block 3: the process "dies" between a block's rows and its commit. */
+    void createCrashTrigger(final Statement s) throws SQLException {
+        s.execute("CREATE TRIGGER crash BEFORE UPDATE ON checkpoints WHEN NEW.block_number = 3"
+                + " BEGIN SELECT RAISE(ABORT, 'crash before commit'); END");
+    }
+
+    void dropCrashTrigger(final Statement s) throws SQLException {
+        s.execute("DROP TRIGGER crash");
+    }
+
     private ReplicaStore open() throws IOException {
-        return ReplicaStore.open(ReplicaStore.sqliteUrl(dir.resolve("sub/replica.db")), null, null);
+        return ReplicaStore.open(url(), null, null);
     }
 
     private static ReplicaBlock decode(final Block b) {
@@ -72,7 +91,7 @@ class ReplicaStoreTest {
     @Test
     void everyBlockOnceWithItsCheckpointAndAgainChangesNothing() throws Exception {
         try (ReplicaStore store = open()) {
-            assertThat(store.engine()).isEqualTo(ReplicaStore.Engine.SQLITE);
+            assertThat(store.engine()).isEqualTo(engine());
             assertThat(store.nextBlock("grid")).isEmpty();
             for (final ReplicaBlock b : chain()) {
                 assertThat(store.apply(b).written()).isTrue();
@@ -154,8 +173,7 @@ class ReplicaStoreTest {
             store.apply(chain().get(0));
             store.apply(chain().get(1));
             try (Statement s = store.connection().createStatement()) {
-                s.execute("CREATE TRIGGER crash BEFORE UPDATE ON checkpoints WHEN NEW.block_number = 3"
-                        + " BEGIN SELECT RAISE(ABORT, 'crash before commit'); END");
+                createCrashTrigger(s);
             }
             store.connection().commit();
             assertThatThrownBy(() -> store.apply(chain().get(2))).isInstanceOf(IOException.class).hasMessageContaining("crash before commit");
@@ -164,7 +182,7 @@ class ReplicaStoreTest {
             assertThat(store.count("dr_settlements", "grid")).isZero();
             assertThat(store.count("transactions", "grid")).isEqualTo(3);
             try (Statement s = store.connection().createStatement()) {
-                s.execute("DROP TRIGGER crash");
+                dropCrashTrigger(s);
             }
             store.connection().commit();
         }
@@ -251,7 +269,7 @@ class ReplicaStoreTest {
         }
         try (ReplicaStore store = open()) {
             assertThat(store.count("events", "grid")).isEqualTo(1);
-            try (PreparedStatement ps = store.connection().prepareStatement("SELECT COUNT(*) FROM replica_schema_history WHERE success = 1");
+            try (PreparedStatement ps = store.connection().prepareStatement("SELECT COUNT(*) FROM replica_schema_history WHERE success");
                     ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 assertThat(rs.getLong(1)).isGreaterThanOrEqualTo(1);
