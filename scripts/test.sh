@@ -83,6 +83,17 @@ if [ ! -x /usr/sbin/mosquitto ]; then
   fi
 fi
 
+# PostgreSQL's server binaries, from Debian's packages: ReplicaIT starts a throwaway cluster of its own.
+if ! compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null && [ -z "${FLEXLEDGER_PG_BIN:-}" ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    log "installing postgresql (Debian package) for the replica's integration test"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql >/dev/null
+  else
+    log "ERROR: the replica's integration test needs PostgreSQL's server binaries: sudo apt-get install postgresql"
+    exit 1
+  fi
+fi
+
 log "1/3 unit tests and build (mvn clean package)"
 # clean: coverage must come from this run alone (the integration tests append to target/jacoco.exec).
 "${MVN[@]}" clean package

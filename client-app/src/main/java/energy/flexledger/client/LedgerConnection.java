@@ -120,6 +120,11 @@ public final class LedgerConnection implements AutoCloseable {
         }
     }
 
+    /** {@code channelName} as the Fabric Gateway gives it: for block and chaincode event streams. */
+    public org.hyperledger.fabric.client.Network network(final String channelName) {
+        return gateway.getNetwork(channelName);
+    }
+
     /** chaincode-consortium on {@code channelName}: the members and their roles, and governance. */
     public ConsortiumLedger consortium(final String channelName) {
         return new ConsortiumLedger(gateway.getNetwork(channelName).getContract("consortium"));

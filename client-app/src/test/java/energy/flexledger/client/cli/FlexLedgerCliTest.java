@@ -300,4 +300,23 @@ class FlexLedgerCliTest {
         assertThat(run("", "--data", dir.toString(), "outbox", "close", "--meter", "M-GAP", "--until", Long.toString(t0 + 200 * q))).isZero();
         assertThat(Json.parseObject(captured.toString(StandardCharsets.UTF_8).trim())).containsEntry("closed", 190L).containsKey("warning");
     }
+
+    @Test
+    void replicaRefusesAnUnsupportedDatabaseAndANegativeTime(@org.junit.jupiter.api.io.TempDir final Path dir) {
+        final PrintStream stderr = System.err;
+        final ByteArrayOutputStream err = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            assertThat(run("", "--work", dir.toString(), "replica", "--jdbc", "jdbc:mysql://127.0.0.1/replica")).isEqualTo(3);
+            assertThat(captured.toString(StandardCharsets.UTF_8).trim()).isEqualTo("{\"error\":\"BAD_REQUEST\"}");
+            assertThat(err.toString(StandardCharsets.UTF_8)).contains("jdbc:sqlite:FILE or jdbc:postgresql://");
+            assertThat(run("", "--work", dir.toString(), "replica", "--for", "-1")).isEqualTo(2);
+            // A work folder without a network: the database is made, the connection is what fails (exit 4, the profile named).
+            assertThat(run("", "--work", dir.toString(), "--org", "dso", "replica", "--jdbc", "jdbc:sqlite:" + dir.resolve("r.db"))).isEqualTo(4);
+            assertThat(err.toString(StandardCharsets.UTF_8)).contains("dso-user.properties");
+            assertThat(dir.resolve("r.db")).exists();
+        } finally {
+            System.setErr(stderr);
+        }
+    }
 }
