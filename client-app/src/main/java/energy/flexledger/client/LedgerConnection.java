@@ -79,11 +79,6 @@ public final class LedgerConnection implements AutoCloseable {
         return channel;
     }
 
-    /** The Fabric Gateway's view of {@code channelName} (for event streams). */
-    public org.hyperledger.fabric.client.Network network(final String channelName) {
-        return gateway.getNetwork(channelName);
-    }
-
     /** chaincode-energy on {@code channelName}. */
     public EnergyLedger energy(final String channelName) {
         return new EnergyLedger(gateway.getNetwork(channelName).getContract("energy"));
