@@ -126,7 +126,33 @@ public final class AuctionLedger {
 
     /** Clears the auction by DA1 and settles it: the clearing's figures (the full record: {@link #clearing}). */
     public Map<String, Object> clear(final String auctionId) throws LedgerException {
-        return ChaincodeCalls.submitRetrying(ATTEMPTS, contract, "ClearAuction", auctionId);
+        return clear(auctionId, List.of());
+    }
+
+    /**
+     * {@link #clear(String)} endorsed by {@code endorsingOrgs} when not empty: their peers run the clearing
+     * at once, rather than this member's peer first and the other after it ({@link #endorsers}).
+     */
+    public Map<String, Object> clear(final String auctionId, final List<String> endorsingOrgs) throws LedgerException {
+        return ChaincodeCalls.submitRetrying(ATTEMPTS, contract, "ClearAuction", Map.of(), endorsingOrgs, auctionId);
+    }
+
+    /**
+     * Two orgs that satisfy the channel's "any two members" policy for a clearing: this member and the
+     * next member in the consortium's order (read from the ledger).
+     */
+    @SuppressWarnings("unchecked")
+    public static List<String> endorsers(final LedgerConnection connection, final String channel) throws LedgerException {
+        final List<String> members = new java.util.ArrayList<>();
+        for (final Object m : (List<Object>) connection.consortium(channel).consortium().get("members")) {
+            members.add((String) ((Map<String, Object>) m).get("mspId"));
+        }
+        final String own = connection.profile().mspId();
+        final int at = members.indexOf(own);
+        if (at < 0 || members.size() < 2) {
+            throw new LedgerException(null, own + " and at least one other member must be in the consortium of " + channel, null, false, null);
+        }
+        return List.of(own, members.get((at + 1) % members.size()));
     }
 
     /**

@@ -198,8 +198,11 @@ class AuctionIT {
         PeerHeights.awaitSame(CHANNEL, List.of(admin, poor), PeerHeights.DEFAULT_WAIT);
         assertThat(poor.auction(CHANNEL).reveal(id, "b4")).containsEntry("locked", poorBalance + 1);
 
-        // Anyone clears: here an identity of the other member.
-        final Map<String, Object> cleared = connect(otherOrg, "user").auction(CHANNEL).clear(id);
+        // Anyone clears: here an identity of the other member, naming both members' peers as endorsers (as 'auction clear' does).
+        final LedgerConnection clearer = connect(otherOrg, "user");
+        final List<String> endorsers = AuctionLedger.endorsers(clearer, CHANNEL);
+        assertThat(endorsers).hasSize(2).startsWith(clearer.profile().mspId()).doesNotHaveDuplicates();
+        final Map<String, Object> cleared = clearer.auction(CHANNEL).clear(id, endorsers);
         final Map<String, Object> clearing = admin.auction(CHANNEL).clearing(id);
         final Map<String, Object> output = (Map<String, Object>) clearing.get("output");
         assertThat(SpecCommands.da1(clearing.get("input"))).isEqualTo(output);

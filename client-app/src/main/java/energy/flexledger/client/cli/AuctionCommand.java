@@ -91,7 +91,7 @@ final class AuctionCommand extends Connected implements Callable<Integer> {
                         required(quantityWh, "--quantity", action), required(price, "--price", action), AuctionLedger.salt()));
                 case "withdraw" -> auctions.withdraw(auction(), required(orderId, "--id", action));
                 case "reveal" -> orderId != null ? auctions.reveal(auction(), orderId) : revealMine(ledger, channel, auctions);
-                case "clear" -> auctions.clear(auction());
+                case "clear" -> auctions.clear(auction(), AuctionLedger.endorsers(ledger, channel));   // both peers at once
                 case "show" -> show(auctions);
                 case "orders" -> auctions.orders(auction());
                 case "list" -> Map.of("auctions", auctions.auctions());

@@ -222,21 +222,8 @@ final class BenchAuctionCommand extends Connected implements Callable<Integer> {
     }
 
     /** With --endorse-in-parallel: this member and the next in the consortium's order (any two members endorse); else none named. */
-    @SuppressWarnings("unchecked")
     private List<String> endorsers(final LedgerConnection c, final String channel) throws LedgerException {
-        if (!parallel) {
-            return List.of();
-        }
-        final List<String> members = new ArrayList<>();
-        for (final Object m : (List<Object>) c.consortium(channel).consortium().get("members")) {
-            members.add((String) ((Map<String, Object>) m).get("mspId"));
-        }
-        final String own = c.profile().mspId();
-        final int at = members.indexOf(own);
-        if (at < 0 || members.size() < 2) {
-            throw new LedgerException(null, own + " and at least one other member must be in the consortium of " + channel, null, false, null);
-        }
-        return List.of(own, members.get((at + 1) % members.size()));
+        return parallel ? energy.flexledger.client.AuctionLedger.endorsers(c, channel) : List.of();
     }
 
     @SuppressWarnings("unchecked")
