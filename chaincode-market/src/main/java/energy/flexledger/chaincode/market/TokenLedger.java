@@ -150,14 +150,7 @@ final class TokenLedger {
         if (balance < amount) {
             throw Failures.fail(ErrorCode.INSUFFICIENT_FUNDS, account + " holds " + balance + ", less than the " + amount + " to " + reason);
         }
-        final java.util.List<Delta> folded = new java.util.ArrayList<>();
-        for (final Map.Entry<String, Delta> row : rows.entrySet()) {
-            if (folded.size() == FOLD) {
-                break;
-            }
-            stub.delState(row.getKey());
-            folded.add(row.getValue());
-        }
+        final java.util.List<Delta> folded = deleteFirst(rows);
         final long kept;
         try {
             kept = Math.subtractExact(sum(folded, account), amount);
@@ -168,6 +161,19 @@ final class TokenLedger {
             writeRow(account, kept, rows.size() > folded.size() ? "fold" : "balance", reason + (counterparty.isEmpty() ? "" : " " + counterparty));
         }
         return balance - amount;
+    }
+
+    /** Deletes the first {@link #FOLD} of {@code rows} (in key order) and returns them. */
+    private java.util.List<Delta> deleteFirst(final Map<String, Delta> rows) {
+        final java.util.List<Delta> folded = new java.util.ArrayList<>();
+        for (final Map.Entry<String, Delta> row : rows.entrySet()) {
+            if (folded.size() == FOLD) {
+                break;
+            }
+            stub.delState(row.getKey());
+            folded.add(row.getValue());
+        }
+        return folded;
     }
 
     /**
@@ -182,14 +188,7 @@ final class TokenLedger {
         if (rows.size() <= 1 && balance != 0) {
             return new Balance(account, balance, rows.size());
         }
-        final java.util.List<Delta> folded = new java.util.ArrayList<>();
-        for (final Map.Entry<String, Delta> row : rows.entrySet()) {
-            if (folded.size() == FOLD) {
-                break;
-            }
-            stub.delState(row.getKey());
-            folded.add(row.getValue());
-        }
+        final java.util.List<Delta> folded = deleteFirst(rows);
         final long kept = sum(folded, account);
         if (kept != 0) {
             writeRow(account, kept, "fold", "compacted");
