@@ -91,7 +91,7 @@ if ! compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null && [ -z "${FLEXLED
     # script never stops. createcluster.conf is pre-seeded (restored if it existed), policy-rc.d
     # forbids starts during the install and is removed afterwards.
     apt-get update -qq
-    pgver=$(apt-cache depends postgresql 2>/dev/null | sed -n 's/^ *Depends: postgresql-\([0-9][0-9]*\)$/\1/p' | head -n1)
+    pgver=$(apt-cache depends postgresql 2>/dev/null | sed -n 's/^ *Depends: postgresql-\([0-9][0-9]*\)$/\1/p' | head -n1 || true)
     if [ -z "$pgver" ] || [ -e /usr/sbin/policy-rc.d ]; then
       log "ERROR (PG_INSTALL): cannot install PostgreSQL without a cluster here (no versioned package, or /usr/sbin/policy-rc.d exists)."
       log "  Install the server binaries yourself without a main cluster, e.g.: echo 'create_main_cluster = false' >> /etc/postgresql-common/createcluster.conf; apt-get install postgresql-NN"
