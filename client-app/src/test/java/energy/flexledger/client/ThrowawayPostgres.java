@@ -56,8 +56,8 @@ public final class ThrowawayPostgres implements AutoCloseable {
                 }
             }
         }
-        throw new IOException("no PostgreSQL server binaries (initdb, pg_ctl) in /usr/lib/postgresql/*/bin: install Debian's postgresql"
-                + " package (apt-get install postgresql) or set FLEXLEDGER_PG_BIN");
+        throw new IOException("no PostgreSQL server binaries (initdb, pg_ctl) in /usr/lib/postgresql/*/bin: install Debian's postgresql-NN"
+                + " package (scripts/test.sh does, without a main cluster; or apt-get install postgresql-NN) or set FLEXLEDGER_PG_BIN");
     }
 
     public static ThrowawayPostgres start(final Path folder) throws IOException, InterruptedException {
