@@ -86,10 +86,35 @@ fi
 # PostgreSQL's server binaries, from Debian's packages: ReplicaIT starts a throwaway cluster of its own.
 if ! compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null && [ -z "${FLEXLEDGER_PG_BIN:-}" ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    log "installing postgresql (Debian package) for the replica's integration test"
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql >/dev/null
+    # Only the versioned server package, and neither a main cluster nor a service start: the
+    # 'postgresql' metapackage's postinst would create and start a system cluster on 5432 that this
+    # script never stops. createcluster.conf is pre-seeded (restored if it existed), policy-rc.d
+    # forbids starts during the install and is removed afterwards.
+    apt-get update -qq
+    pgver=$(apt-cache depends postgresql 2>/dev/null | sed -n 's/^ *Depends: postgresql-\([0-9][0-9]*\)$/\1/p' | head -n1 || true)
+    if [ -z "$pgver" ] || [ -e /usr/sbin/policy-rc.d ]; then
+      log "ERROR (PG_INSTALL): cannot install PostgreSQL without a cluster here (no versioned package, or /usr/sbin/policy-rc.d exists)."
+      log "  Install the server binaries yourself without a main cluster, e.g.: echo 'create_main_cluster = false' >> /etc/postgresql-common/createcluster.conf; apt-get install postgresql-NN"
+      exit 1
+    fi
+    log "installing postgresql-$pgver (Debian package, no cluster, no service) for the replica's integration test"
+    conf=/etc/postgresql-common/createcluster.conf
+    mkdir -p /etc/postgresql-common
+    [ -e "$conf" ] && cp -p "$conf" "$conf.flexledger-bak"
+    echo 'create_main_cluster = false' >> "$conf"
+    printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod 755 /usr/sbin/policy-rc.d
+    pgrc=0
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends -o Dpkg::Options::=--force-confold \
+      "postgresql-$pgver" >/dev/null || pgrc=$?
+    rm -f /usr/sbin/policy-rc.d
+    [ -e "$conf.flexledger-bak" ] && mv -f "$conf.flexledger-bak" "$conf"
+    if [ "$pgrc" != 0 ]; then
+      log "ERROR (PG_INSTALL): apt-get install postgresql-$pgver failed (exit $pgrc)"
+      exit 1
+    fi
   else
-    log "ERROR: the replica's integration test needs PostgreSQL's server binaries: sudo apt-get install postgresql"
+    log "ERROR (PG_INSTALL): the replica's integration test needs PostgreSQL's server binaries, without a main cluster:"
+    log "  sudo sh -c \"mkdir -p /etc/postgresql-common; echo 'create_main_cluster = false' >> /etc/postgresql-common/createcluster.conf\"; sudo apt-get install postgresql-NN"
     exit 1
   fi
 fi

@@ -110,64 +110,71 @@ class ReplicaIT {
 
         // First run: catches up on the channel's history, then is killed (SIGKILL) on the first block it writes
         // live, while mints keep coming: the kill lands wherever the process is, blocks keep being cut.
-        phase(label, "replica 1");
-        final Replica first = Replica.start(url, label + "-1");
-        first.awaitLine(l -> "block".equals(l.get("event")) && (Long) l.get("block") >= before - 1);
-        final java.util.concurrent.ExecutorService minter = java.util.concurrent.Executors.newSingleThreadExecutor();
-        final java.util.concurrent.Future<?> minting = minter.submit(() -> {
-            mint(account, minted, 2, 4);
-            return null;
-        });
-        final Map<String, Object> written = first.awaitLine(l -> "block".equals(l.get("event")) && (Long) l.get("block") >= before);
-        first.process.toHandle().destroyForcibly(); // SIGKILL (Process.destroy* would also close our end of its output)
-        assertThat(first.process.waitFor(1, TimeUnit.MINUTES)).isTrue();
-        final long killedAfter = (Long) written.get("block");
-        minting.get(2, TimeUnit.MINUTES); // the mints go on while no replica runs
-        minter.shutdown();
-        phase(label, "killed after block " + killedAfter);
-        final long heightWhileDown = issuer.blockHeight(CHANNEL);
-        try (ReplicaStore store = ReplicaStore.open(url, null, null)) {
-            final long checkpoint = store.nextBlock(CHANNEL).orElse(0);
-            phase(label, "checkpoint after the kill: " + checkpoint + " of " + heightWhileDown + " blocks");
-            assertThat(checkpoint).as("the killed replica had written block %d and stopped before the end", killedAfter)
-                    .isGreaterThan(killedAfter).isLessThan(heightWhileDown);
-        }
-
-        // Second run: resumes at the checkpoint, catches up, takes new blocks live, stops on SIGTERM.
-        phase(label, "replica 2");
-        final Replica second = Replica.start(url, label + "-2");
-        final Map<String, Object> startedAt = second.awaitLine(l -> "started".equals(l.get("event")));
-        second.awaitLine(l -> "block".equals(l.get("event")) && (Long) l.get("block") >= heightWhileDown - 1);
-        mint(account, minted, 6, 1); // while it runs
-        final long height = issuer.blockHeight(CHANNEL);
-        second.awaitLine(l -> "block".equals(l.get("event")) && (Long) l.get("block") >= height - 1);
-        second.process.toHandle().destroy(); // SIGTERM: graceful
-        final Map<String, Object> stopped = second.awaitLine(l -> "stopped".equals(l.get("event")));
-        assertThat(second.process.waitFor(1, TimeUnit.MINUTES)).isTrue();
-        assertThat(second.process.exitValue()).as("exit code after SIGTERM; stderr: %s", second.stderr()).isIn(0, 143);
-        final long checkpoint = (Long) stopped.get("checkpoint");
-        assertThat(checkpoint).isGreaterThanOrEqualTo(height);
-        assertThat((Long) startedAt.get("checkpoint")).isGreaterThan(killedAfter);
-
-        phase(label, "stopped at checkpoint " + checkpoint);
-        final List<String> ledger = ledgerEvents(checkpoint);
-        try (ReplicaStore store = ReplicaStore.open(url, null, null)) {
-            assertThat(store.nextBlock(CHANNEL)).hasValue(checkpoint);
-            assertThat(rows(store, "SELECT block_number, tx_index, action_index, tx_id, chaincode, event_name, payload FROM events"
-                    + " WHERE channel = 'grid' ORDER BY block_number, tx_index, action_index")).as("the replica's events against the ledger's")
-                    .containsExactlyElementsOf(ledger);
-            assertThat(rows(store, "SELECT block_number FROM blocks WHERE channel = 'grid' ORDER BY block_number"))
-                    .as("every block once").hasSize((int) checkpoint).doesNotHaveDuplicates();
-            assertThat(rows(store, "SELECT tx_id FROM events WHERE channel = 'grid' GROUP BY tx_id HAVING COUNT(*) > 1")).isEmpty();
-            // The blocks form Fabric's hash chain: each one's previous_hash is the header hash the replica computed for the one before.
-            assertThat(rows(store, "SELECT COUNT(*) FROM blocks b JOIN blocks p ON p.channel = b.channel AND p.block_number = b.block_number - 1"
-                    + " WHERE b.channel = 'grid' AND b.previous_hash = p.header_hash")).containsExactly(Long.toString(checkpoint - 1));
-            final Map<String, Long> replicated = new HashMap<>();
-            for (final String row : rows(store, "SELECT tx_id, amount FROM token_transfers WHERE to_account = '" + account + "'")) {
-                final String[] f = row.split("\\|");
-                assertThat(replicated.put(f[0], Long.parseLong(f[1]))).as("transaction %s once", f[0]).isNull();
+        Replica first = null;
+        Replica second = null;
+        try {
+            phase(label, "replica 1");
+            first = Replica.start(url, label + "-1");
+            first.awaitLine(l -> "block".equals(l.get("event")) && (Long) l.get("block") >= before - 1);
+            final java.util.concurrent.ExecutorService minter = java.util.concurrent.Executors.newSingleThreadExecutor();
+            final java.util.concurrent.Future<?> minting = minter.submit(() -> {
+                mint(account, minted, 2, 4);
+                return null;
+            });
+            final Map<String, Object> written = first.awaitLine(l -> "block".equals(l.get("event")) && (Long) l.get("block") >= before);
+            first.process.toHandle().destroyForcibly(); // SIGKILL (Process.destroy* would also close our end of its output)
+            assertThat(first.process.waitFor(1, TimeUnit.MINUTES)).isTrue();
+            final long killedAfter = (Long) written.get("block");
+            minting.get(2, TimeUnit.MINUTES); // the mints go on while no replica runs
+            minter.shutdown();
+            phase(label, "killed after block " + killedAfter);
+            final long heightWhileDown = issuer.blockHeight(CHANNEL);
+            try (ReplicaStore store = ReplicaStore.open(url, null, null)) {
+                final long checkpoint = store.nextBlock(CHANNEL).orElse(0);
+                phase(label, "checkpoint after the kill: " + checkpoint + " of " + heightWhileDown + " blocks");
+                assertThat(checkpoint).as("the killed replica had written block %d and stopped before the end", killedAfter)
+                        .isGreaterThan(killedAfter).isLessThan(heightWhileDown);
             }
-            assertThat(replicated).as("every mint of this test once, with its amount").isEqualTo(minted);
+
+            // Second run: resumes at the checkpoint, catches up, takes new blocks live, stops on SIGTERM.
+            phase(label, "replica 2");
+            second = Replica.start(url, label + "-2");
+            final Map<String, Object> startedAt = second.awaitLine(l -> "started".equals(l.get("event")));
+            second.awaitLine(l -> "block".equals(l.get("event")) && (Long) l.get("block") >= heightWhileDown - 1);
+            mint(account, minted, 6, 1); // while it runs
+            final long height = issuer.blockHeight(CHANNEL);
+            second.awaitLine(l -> "block".equals(l.get("event")) && (Long) l.get("block") >= height - 1);
+            second.process.toHandle().destroy(); // SIGTERM: graceful
+            final Map<String, Object> stopped = second.awaitLine(l -> "stopped".equals(l.get("event")));
+            assertThat(second.process.waitFor(1, TimeUnit.MINUTES)).isTrue();
+            assertThat(second.process.exitValue()).as("exit code after SIGTERM; stderr: %s", second.stderr()).isIn(0, 143);
+            final long checkpoint = (Long) stopped.get("checkpoint");
+            assertThat(checkpoint).isGreaterThanOrEqualTo(height);
+            assertThat((Long) startedAt.get("checkpoint")).isGreaterThan(killedAfter);
+
+            phase(label, "stopped at checkpoint " + checkpoint);
+            final List<String> ledger = ledgerEvents(checkpoint);
+            try (ReplicaStore store = ReplicaStore.open(url, null, null)) {
+                assertThat(store.nextBlock(CHANNEL)).hasValue(checkpoint);
+                assertThat(rows(store, "SELECT block_number, tx_index, action_index, tx_id, chaincode, event_name, payload FROM events"
+                        + " WHERE channel = 'grid' ORDER BY block_number, tx_index, action_index")).as("the replica's events against the ledger's")
+                        .containsExactlyElementsOf(ledger);
+                assertThat(rows(store, "SELECT block_number FROM blocks WHERE channel = 'grid' ORDER BY block_number"))
+                        .as("every block once").hasSize((int) checkpoint).doesNotHaveDuplicates();
+                assertThat(rows(store, "SELECT tx_id FROM events WHERE channel = 'grid' GROUP BY tx_id HAVING COUNT(*) > 1")).isEmpty();
+                // The blocks form Fabric's hash chain: each one's previous_hash is the header hash the replica computed for the one before.
+                assertThat(rows(store, "SELECT COUNT(*) FROM blocks b JOIN blocks p ON p.channel = b.channel AND p.block_number = b.block_number - 1"
+                        + " WHERE b.channel = 'grid' AND b.previous_hash = p.header_hash")).containsExactly(Long.toString(checkpoint - 1));
+                final Map<String, Long> replicated = new HashMap<>();
+                for (final String row : rows(store, "SELECT tx_id, amount FROM token_transfers WHERE to_account = '" + account + "'")) {
+                    final String[] f = row.split("\\|");
+                    assertThat(replicated.put(f[0], Long.parseLong(f[1]))).as("transaction %s once", f[0]).isNull();
+                }
+                assertThat(replicated).as("every mint of this test once, with its amount").isEqualTo(minted);
+            }
+        } finally { // a failed assertion must not leave a replica JVM behind
+            Replica.stop(first);
+            Replica.stop(second);
         }
     }
 
@@ -214,16 +221,36 @@ class ReplicaIT {
         return out;
     }
 
-    /** {@code flexledger replica} in a JVM of its own (the shaded jar the build just made), its JSON lines read as they come. */
+    /**
+     * {@code flexledger replica} in a JVM of its own (the shaded jar the build just made), its JSON
+     * lines read as they come by a thread of their own, so that a replica that goes silent fails the
+     * test instead of blocking it. It runs {@code --for 240} seconds at most, so one that a crashed
+     * test run forgot still ends.
+     */
     private static final class Replica {
+        private static final String EOF = "\u0000end of output"; // no JSON line holds a raw NUL
+        private static final long LINE_TIMEOUT_S = 120;
         final Process process;
-        final BufferedReader out;
+        final java.util.concurrent.BlockingQueue<String> lines = new java.util.concurrent.LinkedBlockingQueue<>();
         final Path err;
 
         private Replica(final Process process, final Path err) {
             this.process = process;
-            this.out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
             this.err = err;
+            final Thread reader = new Thread(() -> {
+                try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                    String line;
+                    while ((line = out.readLine()) != null) {
+                        lines.add(line);
+                    }
+                } catch (IOException closed) {
+                    // the process is gone; EOF below says so
+                } finally {
+                    lines.add(EOF);
+                }
+            }, "replica-it-output-" + process.pid());
+            reader.setDaemon(true);
+            reader.start();
         }
 
         static Replica start(final String url, final String name) throws IOException {
@@ -234,21 +261,39 @@ class ReplicaIT {
             Files.createDirectories(err.getParent());
             final String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
             final Process p = new ProcessBuilder(java, "-Xmx256m", "-jar", jar.toString(), "--work", work.toString(), "--org", issuerOrg,
-                    "replica", "--jdbc", url).redirectError(err.toFile()).start();
+                    "replica", "--jdbc", url, "--for", "240").redirectError(err.toFile()).start();
             return new Replica(p, err);
         }
 
-        /** The first line from now on that matches (reading blocks until the process writes it). */
-        Map<String, Object> awaitLine(final java.util.function.Predicate<Map<String, Object>> match) throws IOException {
-            String line;
-            while ((line = out.readLine()) != null) {
+        /** Kills {@code r}'s JVM (if any, and if still running) and waits for it to end. */
+        static void stop(final Replica r) throws InterruptedException {
+            if (r == null) {
+                return;
+            }
+            r.process.toHandle().destroyForcibly();
+            if (!r.process.waitFor(1, TimeUnit.MINUTES)) {
+                System.err.println("ReplicaIT: replica PID " + r.process.pid() + " did not end within a minute of SIGKILL");
+            }
+        }
+
+        /** The first line from now on that matches; fails when none comes within two minutes of the last. */
+        Map<String, Object> awaitLine(final java.util.function.Predicate<Map<String, Object>> match) throws InterruptedException {
+            while (true) {
+                final String line = lines.poll(LINE_TIMEOUT_S, TimeUnit.SECONDS);
+                if (line == null) {
+                    throw new AssertionError("flexledger replica (PID " + process.pid() + ") wrote no line for " + LINE_TIMEOUT_S
+                            + " s before the expected one; stderr:\n" + stderr());
+                }
+                if (EOF.equals(line)) {
+                    lines.add(EOF); // every later wait sees the end too
+                    throw new AssertionError("flexledger replica ended (exit " + (process.isAlive() ? "?" : process.exitValue())
+                            + ") before the expected line; stderr:\n" + stderr());
+                }
                 final Map<String, Object> json = Json.parseObject(line);
                 if (match.test(json)) {
                     return json;
                 }
             }
-            throw new AssertionError("flexledger replica ended (exit " + (process.isAlive() ? "?" : process.exitValue())
-                    + ") before the expected line; stderr:\n" + stderr());
         }
 
         String stderr() {

@@ -56,18 +56,14 @@ public final class ThrowawayPostgres implements AutoCloseable {
                 }
             }
         }
-        throw new IOException("no PostgreSQL server binaries (initdb, pg_ctl) in /usr/lib/postgresql/*/bin: install Debian's postgresql"
-                + " package (apt-get install postgresql) or set FLEXLEDGER_PG_BIN");
+        throw new IOException("no PostgreSQL server binaries (initdb, pg_ctl) in /usr/lib/postgresql/*/bin: install Debian's postgresql-NN"
+                + " package (scripts/test.sh does, without a main cluster; or apt-get install postgresql-NN) or set FLEXLEDGER_PG_BIN");
     }
 
     public static ThrowawayPostgres start(final Path folder) throws IOException, InterruptedException {
         final Path bin = binaries();
-        if (Files.exists(folder.resolve("data/postmaster.pid"))) {
-            // A cluster an earlier, interrupted run left in this very folder: stop it before deleting its files.
-            final List<String> asUser = "root".equals(System.getProperty("user.name"))
-                    ? List.of("runuser", "-u", System.getenv().getOrDefault("FLEXLEDGER_PG_OS_USER", "postgres"), "--") : List.of();
-            new ThrowawayPostgres(folder, bin, asUser, 0, -1).run("pg_ctl", "-D", folder.resolve("data").toString(), "-m", "immediate", "-w", "stop");
-        }
+        stopLeftover(folder, bin, "root".equals(System.getProperty("user.name"))
+                ? List.of("runuser", "-u", System.getenv().getOrDefault("FLEXLEDGER_PG_OS_USER", "postgres"), "--") : List.of());
         deleteTree(folder);
         Files.createDirectories(folder.resolve("sock"));
         final List<String> asUser = new ArrayList<>();
@@ -97,6 +93,39 @@ public final class ThrowawayPostgres implements AutoCloseable {
         return started;
     }
 
+    /**
+     * Stops the cluster an earlier, interrupted run left in {@code folder}, if one still runs there,
+     * before its files are deleted; true when it stopped one. A stale {@code postmaster.pid} (the
+     * machine rebooted, the postmaster was killed) is not a reason to signal anything: when
+     * {@code pg_ctl status} says no server runs, or the PID it names is now an unrelated process (its
+     * command line does not name this data folder), nothing is stopped.
+     */
+    static boolean stopLeftover(final Path folder, final Path bin, final List<String> asUser) throws IOException, InterruptedException {
+        final Path data = folder.resolve("data");
+        final Path pidFile = data.resolve("postmaster.pid");
+        if (!Files.exists(pidFile)) {
+            return false;
+        }
+        final ThrowawayPostgres leftover = new ThrowawayPostgres(folder, bin, asUser, 0, -1);
+        if (leftover.exitCode("pg_ctl", "-D", data.toString(), "status") != 0) {
+            return false; // 3: not running (a stale PID file); 4: not a data folder pg_ctl can read
+        }
+        final long recorded;
+        try {
+            recorded = Long.parseLong(Files.readAllLines(pidFile, StandardCharsets.UTF_8).get(0).trim());
+        } catch (NumberFormatException | IndexOutOfBoundsException e) {
+            return false;
+        }
+        final Optional<ProcessHandle.Info> info = ProcessHandle.of(recorded).map(ProcessHandle::info);
+        final boolean ours = info.flatMap(ProcessHandle.Info::commandLine).map(c -> c.contains(data.toString()))
+                .orElseGet(() -> info.flatMap(ProcessHandle.Info::command).map(c -> c.endsWith("/postgres")).orElse(false));
+        if (!ours) {
+            return false; // the PID was reused by another process: never signal it
+        }
+        leftover.run("pg_ctl", "-D", data.toString(), "-m", "immediate", "-w", "stop");
+        return true;
+    }
+
     public String jdbcUrl() {
         return "jdbc:postgresql://127.0.0.1:" + port + "/" + DATABASE + "?user=" + DB_USER;
     }
@@ -117,6 +146,22 @@ public final class ThrowawayPostgres implements AutoCloseable {
     }
 
     private void run(final String tool, final String... args) throws IOException, InterruptedException {
+        final int exit = exitCode(tool, args);
+        if (exit != 0) {
+            throw new IOException(command(tool, args) + " failed with exit code " + exit + ":\n"
+                    + Files.readString(folder.resolve(tool + ".out"), StandardCharsets.UTF_8));
+        }
+    }
+
+    private String command(final String tool, final String... args) {
+        final List<String> cmd = new ArrayList<>(asUser);
+        cmd.add(bin.resolve(tool).toString());
+        cmd.addAll(List.of(args));
+        return String.join(" ", cmd);
+    }
+
+    /** Runs {@code tool} (output in {@code <folder>/<tool>.out}); its exit code. */
+    private int exitCode(final String tool, final String... args) throws IOException, InterruptedException {
         final List<String> cmd = new ArrayList<>(asUser);
         cmd.add(bin.resolve(tool).toString());
         cmd.addAll(List.of(args));
@@ -127,10 +172,7 @@ public final class ThrowawayPostgres implements AutoCloseable {
             p.destroyForcibly();
             throw new IOException(String.join(" ", cmd) + " did not finish");
         }
-        if (p.exitValue() != 0) {
-            throw new IOException(String.join(" ", cmd) + " failed with exit code " + p.exitValue() + ":\n"
-                    + Files.readString(log, StandardCharsets.UTF_8));
-        }
+        return p.exitValue();
     }
 
     /** Stops this cluster (and only it) and deletes its folder. */

@@ -33,7 +33,10 @@ import org.hyperledger.fabric.protos.peer.TxValidationCode;
  * header (type, transaction id, timestamp), its creator's MSP id, the committing peer's validation
  * code from the block's TRANSACTIONS_FILTER metadata, and for an endorser transaction the chaincode
  * it invoked and the chaincode event of each action. Nothing here trusts a field to be present: a
- * block the decoder cannot read is an error naming the block and the transaction.
+ * VALID transaction the decoder cannot read, or one without a validation code outside block 0 and
+ * configuration blocks, is an error naming the block and the transaction. An invalid transaction
+ * that does not decode is kept with its validation code, no chaincode and no events: any channel
+ * member's client can get junk into a block, and the peer's rejection must not stop the replica.
  */
 public final class BlockDecoder {
     private BlockDecoder() {
@@ -56,12 +59,24 @@ public final class BlockDecoder {
                 : ByteString.EMPTY;
         final List<ReplicaBlock.Tx> txs = new ArrayList<>(envelopes.size());
         for (int i = 0; i < envelopes.size(); i++) {
+            final String where = "block " + number + " of channel " + channel + ", transaction " + i;
+            final String code = i < filter.size() ? validationCode(filter, i) : null;
+            ReplicaBlock.Tx tx;
             try {
-                txs.add(transaction(number, i, envelopes.get(i), validationCode(filter, i)));
+                tx = transaction(number, i, envelopes.get(i), code != null ? code : TxValidationCode.VALID.name());
             } catch (InvalidProtocolBufferException e) {
-                throw new MalformedBlockException("block " + number + " of channel " + channel + ", transaction " + i
-                        + ": not a Fabric transaction envelope: " + e.getMessage(), e);
+                if (code == null || TxValidationCode.VALID.name().equals(code)) {
+                    throw new MalformedBlockException(where + ": not a Fabric transaction envelope: " + e.getMessage(), e);
+                }
+                // The peer rejected it, so nothing it says happened: any channel member's client can
+                // get such junk into a block, and it must not stop the replica. Keep its verdict.
+                tx = undecodable(i, envelopes.get(i), code);
             }
+            if (code == null && number != 0 && !HeaderType.CONFIG.name().equals(tx.type())) {
+                throw new MalformedBlockException(where + ": no validation code (the block's TRANSACTIONS_FILTER metadata has "
+                        + filter.size() + " entries); only block 0 and configuration blocks may go without", null);
+            }
+            txs.add(tx);
         }
         final HexFormat hex = HexFormat.of();
         return new ReplicaBlock(channel, number, hex.formatHex(headerHash(block.getHeader())),
@@ -107,16 +122,43 @@ public final class BlockDecoder {
     }
 
     /**
-     * The committing peer's verdict on transaction {@code i}. The genesis block carries no filter:
-     * its configuration is valid by definition.
+     * The committing peer's verdict on transaction {@code i}, which the filter must hold (the
+     * caller accepts a missing entry only for block 0 and configuration blocks).
      */
     static String validationCode(final ByteString filter, final int i) {
-        if (i >= filter.size()) {
-            return TxValidationCode.VALID.name();
-        }
         final int code = filter.byteAt(i) & 0xff;
         final TxValidationCode named = TxValidationCode.forNumber(code);
         return named != null ? named.name() : "CODE_" + code;
+    }
+
+    /** Type name of a transaction whose channel header cannot be read. */
+    static final String UNDECODABLE = "UNDECODABLE";
+
+    /**
+     * An invalid transaction whose envelope does not decode: kept with its verdict, no chaincode and
+     * no events, and with whatever of its headers can be read (tx id "" and type UNDECODABLE when
+     * even the channel header cannot).
+     */
+    private static ReplicaBlock.Tx undecodable(final int index, final ByteString envelopeBytes, final String code) {
+        String txId = "";
+        String typeName = UNDECODABLE;
+        Long timeMs = null;
+        String creatorMsp = null;
+        try {
+            final Payload payload = Payload.parseFrom(Envelope.parseFrom(envelopeBytes).getPayload());
+            final ChannelHeader header = ChannelHeader.parseFrom(payload.getHeader().getChannelHeader());
+            txId = text(header.getTxId());
+            final HeaderType type = HeaderType.forNumber(header.getType());
+            typeName = type != null ? type.name() : "TYPE_" + header.getType();
+            timeMs = header.hasTimestamp() ? header.getTimestamp().getSeconds() * 1000L + header.getTimestamp().getNanos() / 1_000_000 : null;
+            final SignatureHeader signature = SignatureHeader.parseFrom(payload.getHeader().getSignatureHeader());
+            if (!signature.getCreator().isEmpty()) {
+                creatorMsp = text(SerializedIdentity.parseFrom(signature.getCreator()).getMspid());
+            }
+        } catch (InvalidProtocolBufferException partial) {
+            // keep what was read before the part that does not decode
+        }
+        return new ReplicaBlock.Tx(index, txId, typeName, code, null, creatorMsp, timeMs, List.of());
     }
 
     private static ReplicaBlock.Tx transaction(final long number, final int index, final ByteString envelopeBytes, final String code)

@@ -34,6 +34,14 @@ final class TypedRows {
         }
     }
 
+    /**
+     * A string from the payload as a column can hold it: a JSON string may hold U+0000, which
+     * PostgreSQL's text rejects (and the whole block with it); it becomes U+FFFD as in the decoder.
+     */
+    private static String text(final String s) {
+        return s == null ? null : BlockDecoder.text(s);
+    }
+
     private static PreparedStatement insert(final Connection db, final String table, final String... columns) throws SQLException {
         final String cols = "channel, block_number, tx_index, action_index, " + String.join(", ", columns);
         final String marks = "?, ".repeat(3 + columns.length) + "?";
@@ -41,7 +49,7 @@ final class TypedRows {
     }
 
     private static int position(final PreparedStatement ps, final String channel, final ReplicaBlock.Event e) throws SQLException {
-        ps.setString(1, channel);
+        ps.setString(1, text(channel));
         ps.setLong(2, e.blockNumber());
         ps.setLong(3, e.txIndex());
         ps.setLong(4, e.actionIndex());
@@ -55,11 +63,11 @@ final class TypedRows {
         final String reason = t.has("reason") ? t.getString("reason") : "";
         try (PreparedStatement ps = insert(db, "token_transfers", "tx_id", "from_account", "to_account", "amount", "reason", "tx_time")) {
             int i = position(ps, channel, e);
-            ps.setString(i++, e.txId());
-            ps.setString(i++, from);
-            ps.setString(i++, to);
+            ps.setString(i++, text(e.txId()));
+            ps.setString(i++, text(from));
+            ps.setString(i++, text(to));
             ps.setLong(i++, amount);
-            ps.setString(i++, reason);
+            ps.setString(i++, text(reason));
             ps.setString(i, ReplicaStore.iso(e.timeMs()));
             return ps.executeUpdate();
         }
@@ -75,7 +83,7 @@ final class TypedRows {
                 "owner_account", "to_owner", "settled_by", "settled_at_ms")) {
             final int first = position(ps, channel, e);
             for (int k = 0; k < values.length; k++) {
-                ps.setObject(first + k, values[k]);
+                ps.setObject(first + k, values[k] instanceof String v ? text(v) : values[k]);
             }
             return ps.executeUpdate();
         }
@@ -90,8 +98,8 @@ final class TypedRows {
             for (int m = 0; m < meters.size(); m++) {
                 int i = position(ps, channel, e);
                 ps.setLong(i++, m);
-                ps.setString(i++, e.txId());
-                ps.setString(i++, meters.get(m));
+                ps.setString(i++, text(e.txId()));
+                ps.setString(i++, text(meters.get(m)));
                 ps.setLong(i++, recorded);
                 ps.setLong(i++, unchanged);
                 ps.setString(i, ReplicaStore.iso(e.timeMs()));
@@ -120,7 +128,7 @@ final class TypedRows {
                 "awarded_wh", "awards", "cleared_by", "cleared_at_ms")) {
             final int first = position(ps, channel, e);
             for (int k = 0; k < head.length; k++) {
-                ps.setObject(first + k, head[k]);
+                ps.setObject(first + k, head[k] instanceof String v ? text(v) : head[k]);
             }
             n = ps.executeUpdate();
         }
@@ -129,8 +137,8 @@ final class TypedRows {
                 final Json.Obj award = awards.get(a);
                 int i = position(ps, channel, e);
                 ps.setLong(i++, a);
-                ps.setString(i++, requestId);
-                ps.setString(i++, award.getString("offerId"));
+                ps.setString(i++, text(requestId));
+                ps.setString(i++, text(award.getString("offerId")));
                 ps.setLong(i++, award.getLong("quantityWh"));
                 ps.setLong(i++, award.getLong("price"));
                 ps.setLong(i, award.getLong("cost"));

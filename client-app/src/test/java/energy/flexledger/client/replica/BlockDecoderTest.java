@@ -8,6 +8,9 @@ import java.nio.charset.StandardCharsets;
 import org.hyperledger.fabric.protos.common.Block;
 import org.hyperledger.fabric.protos.common.BlockData;
 import org.hyperledger.fabric.protos.common.BlockHeader;
+import org.hyperledger.fabric.protos.common.BlockMetadata;
+import org.hyperledger.fabric.protos.common.Envelope;
+import org.hyperledger.fabric.protos.common.Payload;
 import org.hyperledger.fabric.protos.peer.TxValidationCode;
 import org.junit.jupiter.api.Test;
 
@@ -66,11 +69,59 @@ class BlockDecoderTest {
     }
 
     @Test
-    void anEnvelopeThatIsNotOneIsAnErrorNamingTheBlock() {
+    void aValidEnvelopeThatIsNotOneIsAnErrorNamingTheBlock() {
         final Block bad = Block.newBuilder().setHeader(BlockHeader.newBuilder().setNumber(3))
-                .setData(BlockData.newBuilder().addData(ByteString.copyFrom(new byte[] {(byte) 0xff, (byte) 0xff}))).build();
+                .setData(BlockData.newBuilder().addData(JUNK))
+                .setMetadata(filter(TxValidationCode.VALID)).build();
         assertThatThrownBy(() -> BlockDecoder.decode("grid", bad)).isInstanceOf(BlockDecoder.MalformedBlockException.class)
-                .hasMessageContaining("block 3 of channel grid, transaction 0");
+                .hasMessageContaining("block 3 of channel grid, transaction 0: not a Fabric transaction envelope");
+    }
+
+    @Test
+    void anInvalidTransactionThatDoesNotDecodeIsKeptWithItsVerdictAndDoesNotStopTheBlock() throws Exception {
+        // an endorser transaction whose headers read but whose data is junk, and an envelope that is junk throughout
+        final Envelope good = Blocks.envelope(Blocks.Tx.valid("tx-a", "market", "Transfer", "{\"amount\":5}"));
+        final Payload goodPayload = Payload.parseFrom(good.getPayload());
+        final Envelope junkData = Envelope.newBuilder()
+                .setPayload(goodPayload.toBuilder().setData(JUNK).build().toByteString()).build();
+        final Block block = Block.newBuilder().setHeader(BlockHeader.newBuilder().setNumber(9))
+                .setData(BlockData.newBuilder().addData(good.toByteString()).addData(junkData.toByteString()).addData(JUNK))
+                .setMetadata(filter(TxValidationCode.VALID, TxValidationCode.BAD_PAYLOAD, TxValidationCode.INVALID_OTHER_REASON)).build();
+        final ReplicaBlock b = BlockDecoder.decode("grid", block);
+        assertThat(b.transactions()).extracting(ReplicaBlock.Tx::validationCode)
+                .containsExactly("VALID", "BAD_PAYLOAD", "INVALID_OTHER_REASON");
+        assertThat(b.transactions()).extracting(ReplicaBlock.Tx::chaincode).containsExactly("market", null, null);
+        assertThat(b.transactions().get(1).events()).isEmpty();
+        assertThat(b.transactions().get(1).txId()).isEqualTo("tx-a"); // its channel header read
+        assertThat(b.transactions().get(1).type()).isEqualTo("ENDORSER_TRANSACTION");
+        assertThat(b.transactions().get(1).creatorMsp()).isEqualTo("DsoMSP");
+        assertThat(b.transactions().get(2).events()).isEmpty();
+        assertThat(b.transactions().get(2).txId()).isEmpty();
+        assertThat(b.transactions().get(2).type()).isEqualTo(BlockDecoder.UNDECODABLE);
+        assertThat(b.events()).singleElement().satisfies(e -> assertThat(e.txId()).isEqualTo("tx-a"));
+    }
+
+    @Test
+    void aMissingValidationCodeIsAnErrorOutsideBlockZeroAndConfigurationBlocks() {
+        final Block twoTxOneCode = Blocks.block(5, Blocks.Tx.valid("tx-a", "market", null, null), Blocks.Tx.valid("tx-b", "market", null, null))
+                .toBuilder().setMetadata(filter(TxValidationCode.VALID)).build();
+        assertThatThrownBy(() -> BlockDecoder.decode("grid", twoTxOneCode)).isInstanceOf(BlockDecoder.MalformedBlockException.class)
+                .hasMessageContaining("block 5 of channel grid, transaction 1: no validation code");
+        assertThat(BlockDecoder.decode("grid", Blocks.config(4)).transactions()).singleElement()
+                .satisfies(t -> assertThat(t.validationCode()).isEqualTo("VALID"));
+        final Block zero = Blocks.block(0, Blocks.Tx.valid("tx-a", "market", null, null)).toBuilder().clearMetadata().build();
+        assertThat(BlockDecoder.decode("grid", zero).transactions()).singleElement()
+                .satisfies(t -> assertThat(t.validationCode()).isEqualTo("VALID"));
+    }
+
+    private static final ByteString JUNK = ByteString.copyFrom(new byte[] {(byte) 0xff, (byte) 0xff});
+
+    private static BlockMetadata filter(final TxValidationCode... codes) {
+        final byte[] f = new byte[codes.length];
+        for (int i = 0; i < codes.length; i++) {
+            f[i] = (byte) codes[i].getNumber();
+        }
+        return BlockMetadata.newBuilder().addMetadata(ByteString.EMPTY).addMetadata(ByteString.EMPTY).addMetadata(ByteString.copyFrom(f)).build();
     }
 
     @Test
