@@ -140,7 +140,32 @@ class FlexLedgerCliTest {
         assertThat(run("", with.apply(new String[] {"credential", "create", "--name", "bad name", "--kind", "ems"}))).isEqualTo(3);
         assertThat(run("", with.apply(new String[] {"credential", "create", "--name", "x", "--kind", "robot"}))).isEqualTo(2);
         assertThat(run("", with.apply(new String[] {"credential", "create", "--kind", "ems"}))).isEqualTo(2);
+        // A device credential never falls back to a member-wide identity: the device must be enrolled first.
+        final java.io.PrintStream stderr = System.err;
+        final ByteArrayOutputStream errors = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(errors, true, StandardCharsets.UTF_8));
+        try {
+            captured.reset();
+            assertThat(run("", with.apply(new String[] {"credential", "create", "--name", "m-1", "--kind", "device", "--asset", "MTR-1"})))
+                    .isEqualTo(3);
+            assertThat(captured.toString(StandardCharsets.UTF_8)).contains("BAD_REQUEST");
+            assertThat(errors.toString(StandardCharsets.UTF_8)).contains("device enroll --device m-1");
+            errors.reset();
+            assertThat(run("", with.apply(new String[] {"credential", "create", "--name", "m-1", "--kind", "device", "--asset", "MTR-1",
+                "--identity", "client"}))).isEqualTo(3);
+            assertThat(errors.toString(StandardCharsets.UTF_8)).contains("not the member-wide 'client'");
+            // an identity must name an existing profile, also for an ems or bms, and be a plain name
+            assertThat(run("", with.apply(new String[] {"credential", "create", "--name", "ems-2", "--kind", "ems", "--identity", "ghost"})))
+                    .isEqualTo(3);
+            assertThat(run("", with.apply(new String[] {"credential", "create", "--name", "ems-2", "--kind", "ems", "--identity",
+                "../community-client"}))).isEqualTo(3);
+        } finally {
+            System.setErr(stderr);
+        }
+        Files.writeString(work.resolve("community-m-1.properties"), "org=community\n");
+        captured.reset();
         assertThat(run("", with.apply(new String[] {"credential", "create", "--name", "m-1", "--kind", "device", "--asset", "MTR-1"}))).isZero();
+        assertThat(Json.parseObject(captured.toString(StandardCharsets.UTF_8).trim())).containsEntry("identity", "m-1");
         captured.reset();
         assertThat(run("", with.apply(new String[] {"credential", "revoke", "--name", "m-1"}))).isZero();
         assertThat(Json.parseObject(captured.toString(StandardCharsets.UTF_8).trim())).containsEntry("revoked", true);
@@ -162,6 +187,7 @@ class FlexLedgerCliTest {
         assertThat(run("", "gateway", "--http", "nowhere")).isEqualTo(2);
         assertThat(run("", "gateway", "--http", "127.0.0.1:99999")).isEqualTo(2);
     }
+
 
     @Test
     void usageErrorsExitTwo() {
