@@ -15,10 +15,15 @@ import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -136,14 +141,49 @@ public final class RestApi implements AutoCloseable {
         }
     }
 
-    /** Starts serving on {@code host:port} (port 0: any free port, see {@link #port()}). */
+    /** The server's certificate and key for HTTPS: a PKCS12 keystore and its password. */
+    public record Tls(Path keystore, String password) {
+        public Tls {
+            java.util.Objects.requireNonNull(keystore, "keystore");
+            java.util.Objects.requireNonNull(password, "password");
+        }
+
+        @Override
+        public String toString() {
+            return "Tls[keystore=" + keystore + "]"; // never the password
+        }
+    }
+
+    /** Starts serving plain HTTP on {@code host:port} (port 0: any free port, see {@link #port()}). */
     public RestApi start(final String host, final int port) {
+        return start(host, port, null);
+    }
+
+    /**
+     * Starts serving on {@code host:port} (port 0: any free port, see {@link #port()}): HTTPS with
+     * the keystore's certificate when {@code tls} is given, else plain HTTP.
+     */
+    public RestApi start(final String host, final int port, final Tls tls) {
         app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
             config.http.maxRequestSize = maxBodyBytes;
             // Graceful stop: Jetty stops accepting, lets requests in flight finish (up to 20 s), then stops.
             config.jetty.modifyServer(server -> server.setStopTimeout(20_000));
+            if (tls != null) {
+                // Our own connector replaces Javalin's plain one: TLS, then HTTP/1.1 on the same host and port.
+                config.jetty.addConnector((server, httpConfig) -> {
+                    httpConfig.addCustomizer(new SecureRequestCustomizer());
+                    final SslContextFactory.Server ssl = new SslContextFactory.Server();
+                    ssl.setKeyStorePath(tls.keystore().toAbsolutePath().toString());
+                    ssl.setKeyStoreType("PKCS12");
+                    ssl.setKeyStorePassword(tls.password());
+                    final ServerConnector connector = new ServerConnector(server, ssl, new HttpConnectionFactory(httpConfig));
+                    connector.setHost(host);
+                    connector.setPort(port);
+                    return connector;
+                });
+            }
             routes(config);
         });
         app.start(host, port);

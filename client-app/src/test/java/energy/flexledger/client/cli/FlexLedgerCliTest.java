@@ -188,6 +188,23 @@ class FlexLedgerCliTest {
         assertThat(run("", "gateway", "--http", "127.0.0.1:99999")).isEqualTo(2);
     }
 
+    @Test
+    void plainHttpIsRefusedOffLoopback(@org.junit.jupiter.api.io.TempDir final Path dir) throws Exception {
+        // Bearer tokens in clear on a network: refused before anything starts (exit 2), unless TLS or an explicit --insecure-http.
+        assertThat(run("", "gateway", "--http", "0.0.0.0:8080")).isEqualTo(2);
+        assertThat(run("", "gateway", "--http", "192.0.2.1:8080")).isEqualTo(2);
+        assertThat(run("", "gateway", "--http", "0.0.0.0:8080", "--http-tls-keystore", dir.resolve("none.p12").toString())).isEqualTo(2);
+        final Path keystore = Files.writeString(dir.resolve("gw.p12"), "not read before the password is known");
+        org.junit.jupiter.api.Assumptions.assumeTrue(System.getenv("FLEXLEDGER_HTTP_TLS_PASSWORD") == null);
+        assertThat(run("", "gateway", "--http", "0.0.0.0:8080", "--http-tls-keystore", keystore.toString())).isEqualTo(2);
+        assertThat(run("", "gateway", "--http", "0.0.0.0:8080", "--http-tls-keystore", keystore.toString(), "--insecure-http")).isEqualTo(2);
+        assertThat(GatewayCommand.loopback("127.0.0.1")).isTrue();
+        assertThat(GatewayCommand.loopback("localhost")).isTrue();
+        assertThat(GatewayCommand.loopback("[::1]")).isTrue();
+        assertThat(GatewayCommand.loopback("0.0.0.0")).isFalse();
+        assertThat(GatewayCommand.loopback("::")).isFalse();
+        assertThat(GatewayCommand.loopback("10.1.2.3")).isFalse();
+    }
 
     @Test
     void usageErrorsExitTwo() {
