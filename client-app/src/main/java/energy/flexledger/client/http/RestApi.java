@@ -539,8 +539,14 @@ public final class RestApi implements AutoCloseable {
                 throw new Problem(ErrorCode.BAD_REQUEST, "meters[" + i + "]: meter '" + id + "' appears twice; put all its samples in one entry");
             }
             checkSamples(m.get("samples"), "meters[" + i + "].samples");
+            final byte[] payload = Json.write(m.get("samples")).getBytes(StandardCharsets.UTF_8);
+            if (payload.length > SampleMessages.MAX_PAYLOAD_BYTES) {
+                // The whole batch is refused, as the single-meter route refuses such a body: nothing is stored.
+                throw new Problem(Problem.PAYLOAD_TOO_LARGE, "meters[" + i + "]: one meter's samples take at most " + SampleMessages.MAX_PAYLOAD_BYTES
+                        + " bytes (about 20,000 samples), meter '" + id + "' sent " + payload.length + "; split them over several requests");
+            }
             ids.add(id);
-            payloads.add(Json.write(m.get("samples")).getBytes(StandardCharsets.UTF_8));
+            payloads.add(payload);
         }
         for (final String id : ids) {
             mayWrite(call.credential(), id);
