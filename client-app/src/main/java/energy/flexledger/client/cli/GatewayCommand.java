@@ -150,7 +150,7 @@ final class GatewayCommand extends Connected implements java.util.concurrent.Cal
             try (MqttGateway gateway = brokerUrl == null ? null : MqttGateway.start(brokerUrl,
                     clientId != null ? clientId : "flexledger-" + root().org, messages, GatewayCommand::print, quiet);
                     RestApi rest = hostPort == null ? null : new RestApi(credentials, store, salts, messages, reads, metrics, maxBody)
-                            .logTo(quiet ? line -> { } : GatewayCommand::print).start(hostPort[0], Integer.parseInt(hostPort[1]), tls)) {
+                            .logTo(quiet ? line -> { } : GatewayCommand::print).logErrorsTo(GatewayCommand::print).start(hostPort[0], Integer.parseInt(hostPort[1]), tls)) {
                 this.gateway = gateway;
                 this.api = rest;
                 final Map<String, Object> started = new LinkedHashMap<>();

@@ -110,9 +110,21 @@ public final class RestApi implements AutoCloseable {
     /** Where the access log goes: one JSON line per request (the gateway's standard output), or nowhere. */
     private volatile java.util.function.Consumer<Map<String, Object>> accessLog = line -> { };
 
+    /** Where the specifics of internal errors go (never to the client): standard error unless {@link #logErrorsTo}. */
+    private volatile java.util.function.Consumer<Map<String, Object>> errorLog = line -> {
+        System.err.println(Json.write(line));
+        System.err.flush();
+    };
+
     /** One structured line per request: time is added by the log; method, route, path, status, ms, credential, code of a problem. */
     public RestApi logTo(final java.util.function.Consumer<Map<String, Object>> log) {
         this.accessLog = log;
+        return this;
+    }
+
+    /** One structured line per internal error (500): its request id, path and what failed; the client hears only the request id. */
+    public RestApi logErrorsTo(final java.util.function.Consumer<Map<String, Object>> log) {
+        this.errorLog = log;
         return this;
     }
 
@@ -264,7 +276,7 @@ public final class RestApi implements AutoCloseable {
             final Problem p = e.getStatus() == 413 ? tooLarge() : new Problem(e.getStatus() == 404 ? "NOT_FOUND" : "BAD_REQUEST", e.getMessage());
             write(ctx, problem(p, ctx.path()));
         });
-        config.routes.exception(Exception.class, (e, ctx) -> write(ctx, problem(asProblem(e), ctx.path())));
+        config.routes.exception(Exception.class, (e, ctx) -> write(ctx, problem(problemOf(e, ctx), ctx.path())));
         config.routes.error(404, "*", ctx -> {
             if (ctx.result() == null || ctx.result().isEmpty()) {
                 write(ctx, problem(new Problem(ErrorCode.NOT_FOUND, "no operation " + ctx.method() + " " + ctx.path()
@@ -300,7 +312,7 @@ public final class RestApi implements AutoCloseable {
             }
             reply = op.run(new Call(ctx, credential, ledger));
         } catch (Exception e) {
-            final Problem p = asProblem(e);
+            final Problem p = problemOf(e, ctx);
             code = p.code();
             reply = problem(p, ctx.path());
             if (reply.status() == 401) {
@@ -336,7 +348,31 @@ public final class RestApi implements AutoCloseable {
         return new Reply(p.status(), Problem.CONTENT_TYPE, Json.write(p.toMap(instance)).getBytes(StandardCharsets.UTF_8));
     }
 
-    /** What went wrong, as a problem: the ledger's and the spec's codes kept as they are. */
+    /**
+     * What went wrong, as the client hears it: an internal error (500) only as a generic detail with
+     * a request id, its specifics (paths, messages of the store or the JVM) logged under that id.
+     */
+    private Problem problemOf(final Exception e, final Context ctx) {
+        final Problem p = asProblem(e);
+        if (p.status() != 500) {
+            return p;
+        }
+        final String requestId = java.util.UUID.randomUUID().toString();
+        final Map<String, Object> line = new LinkedHashMap<>();
+        line.put("event", "internal error");
+        line.put("requestId", requestId);
+        line.put("method", ctx.method().name());
+        line.put("path", ctx.path());
+        line.put("detail", p.getMessage());
+        line.put("error", String.valueOf(e));
+        if (e.getCause() != null) {
+            line.put("cause", String.valueOf(e.getCause()));
+        }
+        errorLog.accept(line);
+        return new Problem(p.code(), "the gateway failed (nothing was acknowledged); its log has the details under request id " + requestId);
+    }
+
+    /** What went wrong, as a problem: the ledger's and the spec's codes kept as they are (500s with their specifics: see problemOf). */
     static Problem asProblem(final Exception e) {
         if (e instanceof Problem p) {
             return p;
@@ -446,7 +482,7 @@ public final class RestApi implements AutoCloseable {
             try {
                 reply = op.run(call);
             } catch (Exception e) {
-                reply = problem(asProblem(e), ctx.path());
+                reply = problem(problemOf(e, ctx), ctx.path());
             }
             if (reply.status() < 500) {
                 credentials.remember(call.credential().name(), key, hash, new GatewayStore.Answer(reply.status(), reply.contentType(), reply.body()));

@@ -307,7 +307,15 @@ class RestApiTest {
                     assertThat(h.get("ems", r.route(), (String) call[0], (String[]) call[1]).code()).as(what + " " + idCode[0]).isEqualTo(idCode[1]);
                 }
             }
-            assertThat(h.get("broken", r.route(), r.query(), r.args()).code()).as(what).isEqualTo("INTERNAL");
+            final Res internal = h.get("broken", r.route(), r.query(), r.args());
+            assertThat(internal.code()).as(what).isEqualTo("INTERNAL");
+            // the client hears a request id, never the specifics (here a filesystem path); the log has them under that id
+            final String detail = internal.json().path("detail").asText();
+            assertThat(internal.text()).as(what).doesNotContain("/srv/flexledger", "community-broken");
+            final String requestId = detail.substring(detail.lastIndexOf(' ') + 1);
+            assertThat(detail).as(what).contains("request id ");
+            assertThat(h.errors).as(what).anySatisfy(line -> assertThat(line).containsEntry("requestId", requestId)
+                    .extractingByKey("error").asString().contains("/srv/flexledger/work/clients"));
             h.ledger.down = true;
             assertThat(h.get("bms", r.route(), r.query(), r.args()).code()).as(what).isEqualTo("UNAVAILABLE");
             h.ledger.down = false;
