@@ -1,7 +1,9 @@
 package energy.flexledger.client.cli;
 
 import energy.flexledger.client.http.GatewayStore;
+import energy.flexledger.spec.ErrorCode;
 import energy.flexledger.spec.Json;
+import energy.flexledger.spec.SpecException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
@@ -17,16 +19,21 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code flexledger credential}: the bearer tokens of the gateway's HTTP API (decision 0021), kept
  * in the member store's file, only as SHA-256. Each credential acts as one of the member's Fabric
- * identities: a device's own profile ({@code --as <device>} after {@code device enroll}) when there
- * is one, else the member's {@code client} identity, else the one the command runs as.
+ * identities, whose profile must exist when the credential is created: a device credential only
+ * ever a device's own identity (the profile {@code device enroll} wrote under the credential's name,
+ * or {@code --identity}), never a member-wide one; an EMS or BMS credential {@code --identity}, else
+ * the member's {@code client} identity, else the one the command runs as.
  */
 @Command(name = "credential", description = {"Create, revoke and list the credentials of the gateway's HTTP API (flexledger gateway --http).",
     "create prints the bearer token once: it is stored only as a SHA-256 hash and cannot be shown again. An ems or bms credential reads the",
     "member's data and writes samples of the member's meters; a device credential (--asset, repeatable) writes and reads only its assets'.",
-    "Each acts as one of the member's Fabric identities: --identity, else the device's own profile <work>/clients/<org>-<name>.properties",
-    "(device enroll writes it), else the member's client identity, else the one chosen with --as. revoke refuses the token from then on."},
+    "Each acts as one of the member's Fabric identities, whose profile <work>/clients/<org>-<identity>.properties must exist. A device",
+    "credential acts only as the device's own identity: --identity, else the profile of the credential's name (flexledger device enroll",
+    "--device <name> writes it); never as the member's client, user or admin identity. An ems or bms credential acts as --identity, else",
+    "the member's client identity, else the one chosen with --as. revoke refuses the token from then on."},
     footer = {"", "Examples:",
         "  flexledger --org community credential create --name ems-1 --kind ems",
+        "  flexledger --org community device enroll --device meter-17 --asset MTR-17",
         "  flexledger --org community credential create --name meter-17 --kind device --asset MTR-17",
         "  flexledger --org community credential list",
         "  flexledger --org community credential revoke --name meter-17",
@@ -45,7 +52,8 @@ final class CredentialCommand extends Connected implements Callable<Integer> {
     @Option(names = "--asset", description = "create, device credentials: an asset (meter) id the device writes and reads; repeatable")
     List<String> assets = new ArrayList<>();
 
-    @Option(names = "--identity", description = "create: the member's identity the credential acts as (a profile <org>-<identity>.properties)")
+    @Option(names = "--identity", description = "create: the member's identity the credential acts as (the profile <org>-<identity>.properties"
+            + " must exist; for a device credential, the device's own)")
     String identity;
 
     @Override
@@ -55,7 +63,7 @@ final class CredentialCommand extends Connected implements Callable<Integer> {
                 case "create" -> {
                     final GatewayStore.Kind k = kind(required(kind, "--kind", action));
                     final String credentialName = required(name, "--name", action);
-                    final String as = identity != null ? identity : defaultIdentity(k, credentialName);
+                    final String as = identity(k, credentialName);
                     final String token = store.create(credentialName, k, assets, as);
                     final Map<String, Object> out = new LinkedHashMap<>(store.list().stream().filter(c -> c.name().equals(credentialName))
                             .findFirst().orElseThrow().toMap());
@@ -86,15 +94,44 @@ final class CredentialCommand extends Connected implements Callable<Integer> {
         };
     }
 
-    /** A device's own identity profile if it was enrolled under the credential's name, else the member's client identity, else --as. */
-    private String defaultIdentity(final GatewayStore.Kind k, final String credentialName) {
+    /** The identities that act for the whole member: never a device credential's. */
+    private static final java.util.Set<String> MEMBER_WIDE = java.util.Set.of("client", "user", "admin");
+
+    /**
+     * The identity a new credential acts as, its profile checked to exist ({@code BAD_REQUEST}
+     * otherwise). A device credential: {@code --identity}, else the device profile of the
+     * credential's name; never a member-wide identity. An EMS or BMS credential: {@code --identity},
+     * else the member's {@code client} identity, else the one the command runs as.
+     */
+    private String identity(final GatewayStore.Kind k, final String credentialName) {
         final java.nio.file.Path clients = root().work.resolve("clients");
-        if (k == GatewayStore.Kind.DEVICE && Files.isRegularFile(clients.resolve(root().org + "-" + credentialName + ".properties"))) {
-            return credentialName;
+        final String chosen;
+        if (k == GatewayStore.Kind.DEVICE) {
+            chosen = identity != null ? identity : credentialName;
+            if (MEMBER_WIDE.contains(chosen) || chosen.equals(root().who)) {
+                throw new SpecException(ErrorCode.BAD_REQUEST, "a device credential acts as the device's own identity, not the member-wide '"
+                        + chosen + "': enrol the device (flexledger device enroll --device <name>) and name it with --identity");
+            }
+        } else if (identity != null) {
+            chosen = identity;
+        } else {
+            chosen = Files.isRegularFile(profile(clients, "client")) ? "client" : root().who;
         }
-        if (Files.isRegularFile(clients.resolve(root().org + "-client.properties"))) {
-            return "client";
+        if (!GatewayStore.validIdentity(chosen)) {
+            throw new SpecException(ErrorCode.BAD_REQUEST, "identity '" + chosen + "' is not a valid name: 1 to 63 letters, digits, '.', '_' or"
+                    + " '-', starting with a letter or digit");
         }
-        return root().who;
+        if (!Files.isRegularFile(profile(clients, chosen))) {
+            throw new SpecException(ErrorCode.BAD_REQUEST, k == GatewayStore.Kind.DEVICE
+                    ? "no device identity '" + chosen + "' (no profile " + profile(clients, chosen) + "): enrol the device first with"
+                    + " 'flexledger --org " + root().org + " device enroll --device " + chosen + " --asset <meter>', or name an enrolled"
+                    + " device with --identity"
+                    : "no identity '" + chosen + "' (no profile " + profile(clients, chosen) + "): name an existing identity with --identity");
+        }
+        return chosen;
+    }
+
+    private java.nio.file.Path profile(final java.nio.file.Path clients, final String who) {
+        return clients.resolve(root().org + "-" + who + ".properties");
     }
 }

@@ -42,7 +42,11 @@ import picocli.CommandLine.ParameterException;
     footer = {"", "Examples:",
         "  flexledger --org community gateway --mqtt tcp://127.0.0.1:1883",
         "  flexledger --org community gateway --http 127.0.0.1:8080",
-        "  flexledger --org community gateway --http 0.0.0.0:8080 --mqtt tcp://127.0.0.1:1883 --submit-every 30"})
+        "  flexledger --org community gateway --http 127.0.0.1:8080 --mqtt tcp://127.0.0.1:1883 --submit-every 30",
+        "  FLEXLEDGER_HTTP_TLS_PASSWORD=... flexledger --org community gateway --http 0.0.0.0:8443 --http-tls-keystore gateway.p12",
+        "",
+        "Bearer tokens must not cross a network in clear: a --http address other than loopback needs --http-tls-keystore (HTTPS",
+        "here) or, behind a TLS-terminating reverse proxy on the same host or a trusted link, an explicit --insecure-http."})
 final class GatewayCommand extends Connected implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--mqtt", description = "broker URL, for example tcp://127.0.0.1:1883 (at least one of --mqtt and --http)")
     String brokerUrl;
@@ -50,6 +54,17 @@ final class GatewayCommand extends Connected implements java.util.concurrent.Cal
     @Option(names = "--http", paramLabel = "HOST:PORT", description = "serve the REST API on HOST:PORT, for example 127.0.0.1:8080 (port 0: any free"
             + " port, printed in the 'started' line)")
     String http;
+
+    @Option(names = "--http-tls-keystore", paramLabel = "FILE", description = "serve HTTPS with this PKCS12 keystore's certificate and key;"
+            + " its password from the environment variable " + TLS_PASSWORD_ENV)
+    java.nio.file.Path tlsKeystore;
+
+    @Option(names = "--insecure-http", description = "allow plain HTTP on an address other than loopback (bearer tokens in clear): only"
+            + " behind a TLS-terminating reverse proxy or on a trusted link")
+    boolean insecureHttp;
+
+    /** The environment variable that holds the --http-tls-keystore password (never an argument: ps shows arguments). */
+    static final String TLS_PASSWORD_ENV = "FLEXLEDGER_HTTP_TLS_PASSWORD";
 
     @Option(names = "--http-max-body", defaultValue = "1048576", description = "largest HTTP request body in bytes (default: ${DEFAULT-VALUE})")
     long maxBody;
@@ -103,6 +118,7 @@ final class GatewayCommand extends Connected implements java.util.concurrent.Cal
             throw new ParameterException(spec.commandLine(), "--http-max-body must be at least 1024 bytes");
         }
         final String[] hostPort = http == null ? null : hostPort(http);
+        final RestApi.Tls tls = hostPort == null ? null : tls(hostPort[0]);
         final CountDownLatch done = new CountDownLatch(1);
         // On SIGTERM or Ctrl-C: let the loop finish its last submission and disconnect cleanly.
         final Thread hook = new Thread(() -> {
@@ -134,7 +150,7 @@ final class GatewayCommand extends Connected implements java.util.concurrent.Cal
             try (MqttGateway gateway = brokerUrl == null ? null : MqttGateway.start(brokerUrl,
                     clientId != null ? clientId : "flexledger-" + root().org, messages, GatewayCommand::print, quiet);
                     RestApi rest = hostPort == null ? null : new RestApi(credentials, store, salts, messages, reads, metrics, maxBody)
-                            .logTo(quiet ? line -> { } : GatewayCommand::print).start(hostPort[0], Integer.parseInt(hostPort[1]))) {
+                            .logTo(quiet ? line -> { } : GatewayCommand::print).logErrorsTo(GatewayCommand::print).start(hostPort[0], Integer.parseInt(hostPort[1]), tls)) {
                 this.gateway = gateway;
                 this.api = rest;
                 final Map<String, Object> started = new LinkedHashMap<>();
@@ -145,7 +161,7 @@ final class GatewayCommand extends Connected implements java.util.concurrent.Cal
                     started.put("clientId", gateway.clientId());
                 }
                 if (rest != null) {
-                    final String url = "http://" + hostPort[0] + ":" + rest.port();
+                    final String url = (tls != null ? "https://" : "http://") + hostPort[0] + ":" + rest.port();
                     started.put("http", url);
                     started.put("openapi", url + "/openapi.json");
                     started.put("docs", url + "/docs");
@@ -172,6 +188,53 @@ final class GatewayCommand extends Connected implements java.util.concurrent.Cal
             } catch (IllegalStateException shuttingDown) {
                 // the JVM is already stopping: the hook is running
             }
+        }
+    }
+
+    /**
+     * The TLS settings for the REST API, or null for plain HTTP; refuses plain HTTP on an address
+     * other than loopback unless --insecure-http says so (the bearer tokens would cross the network
+     * in clear).
+     */
+    private RestApi.Tls tls(final String host) {
+        if (tlsKeystore != null) {
+            if (insecureHttp) {
+                throw new ParameterException(spec.commandLine(), "--http-tls-keystore and --insecure-http exclude each other");
+            }
+            if (!java.nio.file.Files.isRegularFile(tlsKeystore)) {
+                throw new ParameterException(spec.commandLine(), "--http-tls-keystore: no such file " + tlsKeystore);
+            }
+            final String password = System.getenv(TLS_PASSWORD_ENV);
+            if (password == null) {
+                throw new ParameterException(spec.commandLine(), "--http-tls-keystore needs the keystore's password in the environment variable "
+                        + TLS_PASSWORD_ENV);
+            }
+            return new RestApi.Tls(tlsKeystore, password);
+        }
+        if (!insecureHttp && !loopback(host)) {
+            throw new ParameterException(spec.commandLine(), "--http " + http + " is not a loopback address: bearer tokens would cross the network"
+                    + " in clear. Give --http-tls-keystore FILE (PKCS12, password in " + TLS_PASSWORD_ENV + "), or put a TLS-terminating"
+                    + " reverse proxy in front and pass --insecure-http, or bind 127.0.0.1");
+        }
+        return null;
+    }
+
+    /** Whether {@code host} (a name or an address, IPv6 possibly in brackets) names only loopback addresses. */
+    static boolean loopback(final String host) {
+        final String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        if (h.equalsIgnoreCase("localhost")) {
+            return true;
+        }
+        try {
+            final java.net.InetAddress[] all = java.net.InetAddress.getAllByName(h);
+            for (final java.net.InetAddress a : all) {
+                if (!a.isLoopbackAddress()) {
+                    return false;
+                }
+            }
+            return all.length > 0;
+        } catch (java.net.UnknownHostException e) {
+            return false;
         }
     }
 

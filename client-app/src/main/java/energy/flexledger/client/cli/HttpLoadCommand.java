@@ -36,13 +36,24 @@ import picocli.CommandLine.ParameterException;
     "Send device samples to 'flexledger gateway --http' as fast as it answers, for benchmarks of its REST ingestion.",
     "Registers --meters meters of this member first; --clients clients send one request after the other for --seconds; each",
     "request is --samples samples of a 10 Hz meter, for one meter or (--batch-meters N) for N meters at once. Prints samples",
-    "acknowledged per second and the request latency's p50, p99 and maximum. Needs an ems or bms token (--token or FLEXLEDGER_TOKEN)."})
+    "acknowledged per second and the request latency's p50, p99 and maximum. Needs an ems or bms token: prefer the environment",
+    "variable FLEXLEDGER_HTTP_TOKEN (FLEXLEDGER_TOKEN is also read) to --token, which any user of the host can see in 'ps'."})
 final class HttpLoadCommand extends Connected implements Callable<Integer> {
     @Option(names = "--url", required = true, description = "the gateway, for example http://127.0.0.1:8080")
     String url;
 
-    @Option(names = "--token", defaultValue = "${env:FLEXLEDGER_TOKEN}", description = "an ems or bms bearer token (default: $FLEXLEDGER_TOKEN)")
+    @Option(names = "--token", description = "an ems or bms bearer token (default: $FLEXLEDGER_HTTP_TOKEN, else $FLEXLEDGER_TOKEN; the"
+            + " environment keeps it out of 'ps', an argument does not)")
     String token;
+
+    /** The token: --token, else FLEXLEDGER_HTTP_TOKEN, else FLEXLEDGER_TOKEN (the older name), from {@code env}. */
+    static String token(final String option, final java.util.function.UnaryOperator<String> env) {
+        if (option != null) {
+            return option;
+        }
+        final String http = env.apply("FLEXLEDGER_HTTP_TOKEN");
+        return http != null && !http.isBlank() ? http : env.apply("FLEXLEDGER_TOKEN");
+    }
 
     @Option(names = "--meters", defaultValue = "50", description = "meters (default: ${DEFAULT-VALUE})")
     int meters;
@@ -61,8 +72,10 @@ final class HttpLoadCommand extends Connected implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, LedgerException, InterruptedException {
+        token = token(token, System::getenv);
         if (token == null || token.isBlank()) {
-            throw new ParameterException(spec.commandLine(), "--token (or FLEXLEDGER_TOKEN) is required: flexledger credential create --kind ems");
+            throw new ParameterException(spec.commandLine(), "a token is required: FLEXLEDGER_HTTP_TOKEN=<token> in the environment (or --token)."
+                    + " flexledger credential create --kind ems makes one");
         }
         if (meters < 1 || clients < 1 || clients > 256 || seconds < 1 || samples < 1 || samples > 10_000 || batchMeters < 0
                 || batchMeters > Math.min(meters, 1000)) {

@@ -73,6 +73,11 @@ public final class GatewayStore implements AutoCloseable {
         this.clock = clock;
     }
 
+    /** Whether this can name an identity's profile {@code <org>-<identity>.properties}: the same pattern as credential names. */
+    public static boolean validIdentity(final String identity) {
+        return identity != null && NAME.matcher(identity).matches();
+    }
+
     public static GatewayStore open(final Path file) throws IOException {
         return open(file, System::currentTimeMillis);
     }
@@ -115,8 +120,9 @@ public final class GatewayStore implements AutoCloseable {
                 throw new SpecException(ErrorCode.BAD_REQUEST, "asset ids must be 1 to 256 characters");
             }
         }
-        if (identity == null || identity.isBlank()) {
-            throw new SpecException(ErrorCode.BAD_REQUEST, "a credential needs the Fabric identity it acts as");
+        if (!validIdentity(identity)) {
+            throw new SpecException(ErrorCode.BAD_REQUEST, "a credential needs the Fabric identity it acts as: 1 to 63 letters, digits, '.',"
+                    + " '_' or '-', starting with a letter or digit (the profile <org>-<identity>.properties)");
         }
         final byte[] raw = new byte[32];
         RANDOM.nextBytes(raw);

@@ -15,10 +15,15 @@ import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -105,9 +110,21 @@ public final class RestApi implements AutoCloseable {
     /** Where the access log goes: one JSON line per request (the gateway's standard output), or nowhere. */
     private volatile java.util.function.Consumer<Map<String, Object>> accessLog = line -> { };
 
+    /** Where the specifics of internal errors go (never to the client): standard error unless {@link #logErrorsTo}. */
+    private volatile java.util.function.Consumer<Map<String, Object>> errorLog = line -> {
+        System.err.println(Json.write(line));
+        System.err.flush();
+    };
+
     /** One structured line per request: time is added by the log; method, route, path, status, ms, credential, code of a problem. */
     public RestApi logTo(final java.util.function.Consumer<Map<String, Object>> log) {
         this.accessLog = log;
+        return this;
+    }
+
+    /** One structured line per internal error (500): its request id, path and what failed; the client hears only the request id. */
+    public RestApi logErrorsTo(final java.util.function.Consumer<Map<String, Object>> log) {
+        this.errorLog = log;
         return this;
     }
 
@@ -136,14 +153,49 @@ public final class RestApi implements AutoCloseable {
         }
     }
 
-    /** Starts serving on {@code host:port} (port 0: any free port, see {@link #port()}). */
+    /** The server's certificate and key for HTTPS: a PKCS12 keystore and its password. */
+    public record Tls(Path keystore, String password) {
+        public Tls {
+            java.util.Objects.requireNonNull(keystore, "keystore");
+            java.util.Objects.requireNonNull(password, "password");
+        }
+
+        @Override
+        public String toString() {
+            return "Tls[keystore=" + keystore + "]"; // never the password
+        }
+    }
+
+    /** Starts serving plain HTTP on {@code host:port} (port 0: any free port, see {@link #port()}). */
     public RestApi start(final String host, final int port) {
+        return start(host, port, null);
+    }
+
+    /**
+     * Starts serving on {@code host:port} (port 0: any free port, see {@link #port()}): HTTPS with
+     * the keystore's certificate when {@code tls} is given, else plain HTTP.
+     */
+    public RestApi start(final String host, final int port, final Tls tls) {
         app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
             config.http.maxRequestSize = maxBodyBytes;
             // Graceful stop: Jetty stops accepting, lets requests in flight finish (up to 20 s), then stops.
             config.jetty.modifyServer(server -> server.setStopTimeout(20_000));
+            if (tls != null) {
+                // Our own connector replaces Javalin's plain one: TLS, then HTTP/1.1 on the same host and port.
+                config.jetty.addConnector((server, httpConfig) -> {
+                    httpConfig.addCustomizer(new SecureRequestCustomizer());
+                    final SslContextFactory.Server ssl = new SslContextFactory.Server();
+                    ssl.setKeyStorePath(tls.keystore().toAbsolutePath().toString());
+                    ssl.setKeyStoreType("PKCS12");
+                    ssl.setKeyStorePassword(tls.password());
+                    final ServerConnector connector = new ServerConnector(server, ssl, new HttpConnectionFactory(httpConfig));
+                    connector.setHost(host);
+                    connector.setPort(port);
+                    return connector;
+                });
+            }
             routes(config);
         });
         app.start(host, port);
@@ -224,7 +276,7 @@ public final class RestApi implements AutoCloseable {
             final Problem p = e.getStatus() == 413 ? tooLarge() : new Problem(e.getStatus() == 404 ? "NOT_FOUND" : "BAD_REQUEST", e.getMessage());
             write(ctx, problem(p, ctx.path()));
         });
-        config.routes.exception(Exception.class, (e, ctx) -> write(ctx, problem(asProblem(e), ctx.path())));
+        config.routes.exception(Exception.class, (e, ctx) -> write(ctx, problem(problemOf(e, ctx), ctx.path())));
         config.routes.error(404, "*", ctx -> {
             if (ctx.result() == null || ctx.result().isEmpty()) {
                 write(ctx, problem(new Problem(ErrorCode.NOT_FOUND, "no operation " + ctx.method() + " " + ctx.path()
@@ -260,7 +312,7 @@ public final class RestApi implements AutoCloseable {
             }
             reply = op.run(new Call(ctx, credential, ledger));
         } catch (Exception e) {
-            final Problem p = asProblem(e);
+            final Problem p = problemOf(e, ctx);
             code = p.code();
             reply = problem(p, ctx.path());
             if (reply.status() == 401) {
@@ -296,7 +348,31 @@ public final class RestApi implements AutoCloseable {
         return new Reply(p.status(), Problem.CONTENT_TYPE, Json.write(p.toMap(instance)).getBytes(StandardCharsets.UTF_8));
     }
 
-    /** What went wrong, as a problem: the ledger's and the spec's codes kept as they are. */
+    /**
+     * What went wrong, as the client hears it: an internal error (500) only as a generic detail with
+     * a request id, its specifics (paths, messages of the store or the JVM) logged under that id.
+     */
+    private Problem problemOf(final Exception e, final Context ctx) {
+        final Problem p = asProblem(e);
+        if (p.status() != 500) {
+            return p;
+        }
+        final String requestId = java.util.UUID.randomUUID().toString();
+        final Map<String, Object> line = new LinkedHashMap<>();
+        line.put("event", "internal error");
+        line.put("requestId", requestId);
+        line.put("method", ctx.method().name());
+        line.put("path", ctx.path());
+        line.put("detail", p.getMessage());
+        line.put("error", String.valueOf(e));
+        if (e.getCause() != null) {
+            line.put("cause", String.valueOf(e.getCause()));
+        }
+        errorLog.accept(line);
+        return new Problem(p.code(), "the gateway failed (nothing was acknowledged); its log has the details under request id " + requestId);
+    }
+
+    /** What went wrong, as a problem: the ledger's and the spec's codes kept as they are (500s with their specifics: see problemOf). */
     static Problem asProblem(final Exception e) {
         if (e instanceof Problem p) {
             return p;
@@ -406,7 +482,7 @@ public final class RestApi implements AutoCloseable {
             try {
                 reply = op.run(call);
             } catch (Exception e) {
-                reply = problem(asProblem(e), ctx.path());
+                reply = problem(problemOf(e, ctx), ctx.path());
             }
             if (reply.status() < 500) {
                 credentials.remember(call.credential().name(), key, hash, new GatewayStore.Answer(reply.status(), reply.contentType(), reply.body()));
@@ -499,8 +575,14 @@ public final class RestApi implements AutoCloseable {
                 throw new Problem(ErrorCode.BAD_REQUEST, "meters[" + i + "]: meter '" + id + "' appears twice; put all its samples in one entry");
             }
             checkSamples(m.get("samples"), "meters[" + i + "].samples");
+            final byte[] payload = Json.write(m.get("samples")).getBytes(StandardCharsets.UTF_8);
+            if (payload.length > SampleMessages.MAX_PAYLOAD_BYTES) {
+                // The whole batch is refused, as the single-meter route refuses such a body: nothing is stored.
+                throw new Problem(Problem.PAYLOAD_TOO_LARGE, "meters[" + i + "]: one meter's samples take at most " + SampleMessages.MAX_PAYLOAD_BYTES
+                        + " bytes (about 20,000 samples), meter '" + id + "' sent " + payload.length + "; split them over several requests");
+            }
             ids.add(id);
-            payloads.add(Json.write(m.get("samples")).getBytes(StandardCharsets.UTF_8));
+            payloads.add(payload);
         }
         for (final String id : ids) {
             mayWrite(call.credential(), id);

@@ -140,7 +140,32 @@ class FlexLedgerCliTest {
         assertThat(run("", with.apply(new String[] {"credential", "create", "--name", "bad name", "--kind", "ems"}))).isEqualTo(3);
         assertThat(run("", with.apply(new String[] {"credential", "create", "--name", "x", "--kind", "robot"}))).isEqualTo(2);
         assertThat(run("", with.apply(new String[] {"credential", "create", "--kind", "ems"}))).isEqualTo(2);
+        // A device credential never falls back to a member-wide identity: the device must be enrolled first.
+        final java.io.PrintStream stderr = System.err;
+        final ByteArrayOutputStream errors = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(errors, true, StandardCharsets.UTF_8));
+        try {
+            captured.reset();
+            assertThat(run("", with.apply(new String[] {"credential", "create", "--name", "m-1", "--kind", "device", "--asset", "MTR-1"})))
+                    .isEqualTo(3);
+            assertThat(captured.toString(StandardCharsets.UTF_8)).contains("BAD_REQUEST");
+            assertThat(errors.toString(StandardCharsets.UTF_8)).contains("device enroll --device m-1");
+            errors.reset();
+            assertThat(run("", with.apply(new String[] {"credential", "create", "--name", "m-1", "--kind", "device", "--asset", "MTR-1",
+                "--identity", "client"}))).isEqualTo(3);
+            assertThat(errors.toString(StandardCharsets.UTF_8)).contains("not the member-wide 'client'");
+            // an identity must name an existing profile, also for an ems or bms, and be a plain name
+            assertThat(run("", with.apply(new String[] {"credential", "create", "--name", "ems-2", "--kind", "ems", "--identity", "ghost"})))
+                    .isEqualTo(3);
+            assertThat(run("", with.apply(new String[] {"credential", "create", "--name", "ems-2", "--kind", "ems", "--identity",
+                "../community-client"}))).isEqualTo(3);
+        } finally {
+            System.setErr(stderr);
+        }
+        Files.writeString(work.resolve("community-m-1.properties"), "org=community\n");
+        captured.reset();
         assertThat(run("", with.apply(new String[] {"credential", "create", "--name", "m-1", "--kind", "device", "--asset", "MTR-1"}))).isZero();
+        assertThat(Json.parseObject(captured.toString(StandardCharsets.UTF_8).trim())).containsEntry("identity", "m-1");
         captured.reset();
         assertThat(run("", with.apply(new String[] {"credential", "revoke", "--name", "m-1"}))).isZero();
         assertThat(Json.parseObject(captured.toString(StandardCharsets.UTF_8).trim())).containsEntry("revoked", true);
@@ -161,6 +186,24 @@ class FlexLedgerCliTest {
         assertThat(run("", "gateway")).isEqualTo(2);
         assertThat(run("", "gateway", "--http", "nowhere")).isEqualTo(2);
         assertThat(run("", "gateway", "--http", "127.0.0.1:99999")).isEqualTo(2);
+    }
+
+    @Test
+    void plainHttpIsRefusedOffLoopback(@org.junit.jupiter.api.io.TempDir final Path dir) throws Exception {
+        // Bearer tokens in clear on a network: refused before anything starts (exit 2), unless TLS or an explicit --insecure-http.
+        assertThat(run("", "gateway", "--http", "0.0.0.0:8080")).isEqualTo(2);
+        assertThat(run("", "gateway", "--http", "192.0.2.1:8080")).isEqualTo(2);
+        assertThat(run("", "gateway", "--http", "0.0.0.0:8080", "--http-tls-keystore", dir.resolve("none.p12").toString())).isEqualTo(2);
+        final Path keystore = Files.writeString(dir.resolve("gw.p12"), "not read before the password is known");
+        org.junit.jupiter.api.Assumptions.assumeTrue(System.getenv("FLEXLEDGER_HTTP_TLS_PASSWORD") == null);
+        assertThat(run("", "gateway", "--http", "0.0.0.0:8080", "--http-tls-keystore", keystore.toString())).isEqualTo(2);
+        assertThat(run("", "gateway", "--http", "0.0.0.0:8080", "--http-tls-keystore", keystore.toString(), "--insecure-http")).isEqualTo(2);
+        assertThat(GatewayCommand.loopback("127.0.0.1")).isTrue();
+        assertThat(GatewayCommand.loopback("localhost")).isTrue();
+        assertThat(GatewayCommand.loopback("[::1]")).isTrue();
+        assertThat(GatewayCommand.loopback("0.0.0.0")).isFalse();
+        assertThat(GatewayCommand.loopback("::")).isFalse();
+        assertThat(GatewayCommand.loopback("10.1.2.3")).isFalse();
     }
 
     @Test

@@ -41,6 +41,8 @@ final class ApiHarness implements AutoCloseable {
     final Map<String, String> tokens = new LinkedHashMap<>();
     /** The API's access log. */
     final List<Map<String, Object>> log = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** The API's log of internal errors. */
+    final List<Map<String, Object>> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     record Res(int status, String contentType, byte[] body, java.net.http.HttpHeaders headers) {
@@ -66,6 +68,11 @@ final class ApiHarness implements AutoCloseable {
     }
 
     ApiHarness(final Path dir, final long maxBody) throws IOException {
+        this(dir, maxBody, null);
+    }
+
+    /** With {@code tls}: the API serves HTTPS (the harness's own requests, plain HTTP, are then not usable). */
+    ApiHarness(final Path dir, final long maxBody, final RestApi.Tls tls) throws IOException {
         store = MemberStore.open(dir.resolve("member.db"));
         credentials = GatewayStore.open(dir.resolve("member.db"));
         salts = new SaltStore(dir.resolve("salts"));
@@ -90,7 +97,7 @@ final class ApiHarness implements AutoCloseable {
         tokens.put("revoked", credentials.create("old-ems", GatewayStore.Kind.EMS, List.of(), "client"));
         credentials.revoke("old-ems");
         tokens.put("broken", credentials.create("broken-ems", GatewayStore.Kind.EMS, List.of(), "broken"));
-        api = new RestApi(credentials, store, salts, messages, ledger, metrics, maxBody).logTo(log::add).start("127.0.0.1", 0);
+        api = new RestApi(credentials, store, salts, messages, ledger, metrics, maxBody).logTo(log::add).logErrorsTo(errors::add).start("127.0.0.1", 0, tls);
     }
 
     /** {@code route} with its {path parameters} replaced by {@code args}, in order. */

@@ -25,7 +25,8 @@ final class FakeLedger implements LedgerReads.Source {
     @Override
     public LedgerReads as(final String identity) throws IOException {
         if (identity.equals("broken")) {
-            throw new IOException("no member profile 'community-broken'");
+            // as MemberProfile says it: with the folder's path, which the client must never hear
+            throw new IOException("no member profile 'community-broken' in /srv/flexledger/work/clients; known: [community-client]");
         }
         identitiesUsed.add(identity);
         return new Reads(identity);
