@@ -161,19 +161,9 @@ final class DrCommand implements Callable<Integer> {
             }
             final java.nio.file.Path file = noCheckpoint ? null
                     : checkpoint != null ? checkpoint : root().dataDir().resolve("dr-events-" + root().channel + ".checkpoint");
-            final java.util.concurrent.CountDownLatch stop = new java.util.concurrent.CountDownLatch(1);
-            final java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
             // On SIGTERM or Ctrl-C: stop the loop and let it close the feed (its checkpoint file) before the JVM halts.
-            final Thread hook = new Thread(() -> {
-                stop.countDown();
-                try {
-                    done.await(15, java.util.concurrent.TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }, "flexledger-dr-watch-stop");
-            Runtime.getRuntime().addShutdownHook(hook);
-            try (LedgerConnection ledger = connect();
+            try (StopOnSignal stop = new StopOnSignal("flexledger-dr-watch-stop", 15);
+                    LedgerConnection ledger = connect();
                     energy.flexledger.client.ChaincodeEventFeed feed = energy.flexledger.client.ChaincodeEventFeed.start(ledger, root().channel, "dr",
                             file, fromBlock, e -> {
                                 synchronized (System.out) {
@@ -194,13 +184,6 @@ final class DrCommand implements Callable<Integer> {
                     return 1;
                 }
                 return 0;
-            } finally {
-                done.countDown();
-                try {
-                    Runtime.getRuntime().removeShutdownHook(hook);
-                } catch (IllegalStateException shuttingDown) {
-                    // the JVM is stopping: the hook runs
-                }
             }
         }
     }

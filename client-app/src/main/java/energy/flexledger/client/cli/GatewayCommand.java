@@ -119,17 +119,8 @@ final class GatewayCommand extends Connected implements java.util.concurrent.Cal
         }
         final String[] hostPort = http == null ? null : hostPort(http);
         final RestApi.Tls tls = hostPort == null ? null : tls(hostPort[0]);
-        final CountDownLatch done = new CountDownLatch(1);
         // On SIGTERM or Ctrl-C: let the loop finish its last submission and disconnect cleanly.
-        final Thread hook = new Thread(() -> {
-            stop.countDown();
-            try {
-                done.await(30, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "flexledger-gateway-stop");
-        Runtime.getRuntime().addShutdownHook(hook);
+        final StopOnSignal signal = new StopOnSignal("flexledger-gateway-stop", stop::countDown, 30);
         try (MemberStore store = MemberStore.open(root().storeFile());
                 GatewayStore credentials = GatewayStore.open(root().storeFile());
                 LedgerConnection ledger = connect();
@@ -182,12 +173,7 @@ final class GatewayCommand extends Connected implements java.util.concurrent.Cal
             print(Map.of("event", "stopped", "ackLatency", lastLatencies));
             return 0;
         } finally {
-            done.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // the JVM is already stopping: the hook is running
-            }
+            signal.close();
         }
     }
 

@@ -6,7 +6,6 @@ import energy.flexledger.client.replica.Replicator;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -52,21 +51,14 @@ final class ReplicaCommand extends Connected implements java.util.concurrent.Cal
         }
         final String url = jdbcUrl != null ? jdbcUrl : ReplicaStore.sqliteUrl(root().dataDir().resolve("replica.db"));
         ReplicaStore.Engine.of(url); // BAD_REQUEST before anything is opened
-        final CountDownLatch done = new CountDownLatch(1);
         final Replicator[] running = new Replicator[1];
-        final Thread hook = new Thread(() -> {
+        final StopOnSignal signal = new StopOnSignal("flexledger-replica-stop", () -> {
             synchronized (running) {
                 if (running[0] != null) {
                     running[0].stop();
                 }
             }
-            try {
-                done.await(30, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "flexledger-replica-stop");
-        Runtime.getRuntime().addShutdownHook(hook);
+        }, 30);
         final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
             final Thread t = new Thread(r, "flexledger-replica-timer");
             t.setDaemon(true);
@@ -98,12 +90,7 @@ final class ReplicaCommand extends Connected implements java.util.concurrent.Cal
             return 0;
         } finally {
             timer.shutdownNow();
-            done.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // the JVM is already stopping: the hook is running
-            }
+            signal.close();
         }
     }
 }
