@@ -205,7 +205,6 @@ final class BenchCommand extends Connected implements Callable<Integer> {
     }
 
     private static long percentile(final long[] sorted, final int p) {
-        final int index = (int) Math.min(sorted.length - 1, Math.max(0, Math.ceil(p / 100.0 * sorted.length) - 1));
-        return sorted[index] / 1_000_000L;
+        return energy.flexledger.client.Percentiles.nearestRank(sorted, p / 100.0) / 1_000_000L;
     }
 }

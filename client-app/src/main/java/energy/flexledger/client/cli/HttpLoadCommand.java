@@ -1,11 +1,6 @@
 package energy.flexledger.client.cli;
 
-import energy.flexledger.client.EnergyLedger;
-import energy.flexledger.client.LedgerConnection;
 import energy.flexledger.client.LedgerException;
-import energy.flexledger.client.SaltStore;
-import energy.flexledger.spec.Fp1;
-import energy.flexledger.spec.Hex;
 import energy.flexledger.spec.Json;
 import java.io.IOException;
 import java.net.URI;
@@ -82,14 +77,7 @@ final class HttpLoadCommand extends Connected implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--meters, --seconds, --samples >= 1; --clients 1..256; --batch-meters 0..min(meters, 1000)");
         }
         final String run = "HTLOAD-" + System.currentTimeMillis();
-        final SaltStore salts = root().salts();
-        try (LedgerConnection ledger = connect()) {
-            final EnergyLedger energy = ledger.energy(root().channel);
-            for (int m = 0; m < meters; m++) {
-                final String id = run + "-" + m;
-                salts.registerWith(id, salt -> energy.registerMeter(id, "zone-1", Hex.encode(Fp1.saltCommitment(salt))));
-            }
-        }
+        MqttLoadCommand.registerLoadMeters(this, run, meters);
         // Meters are dealt to clients, so that no two clients send the same meter (its samples stay in order).
         final long first = System.currentTimeMillis() - 30 * 60_000L;
         final long stepMs = 100L;
@@ -191,6 +179,6 @@ final class HttpLoadCommand extends Connected implements Callable<Integer> {
         if (sorted.length == 0) {
             return "-";
         }
-        return String.format(java.util.Locale.ROOT, "%.1f", sorted[(int) Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] / 1e6);
+        return String.format(java.util.Locale.ROOT, "%.1f", energy.flexledger.client.Percentiles.nearestRank(sorted, q) / 1e6);
     }
 }

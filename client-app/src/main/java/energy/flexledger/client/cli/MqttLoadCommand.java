@@ -62,15 +62,7 @@ final class MqttLoadCommand extends Connected implements Callable<Integer> {
                     + " before now that the run starts from; publish fewer or use more meters");
         }
         final String run = "MQLOAD-" + System.currentTimeMillis();
-        final SaltStore salts = root().salts();
-        try (LedgerConnection ledger = connect()) {
-            final EnergyLedger energy = ledger.energy(root().channel);
-            for (int m = 0; m < meters; m++) {
-                final String id = run + "-" + m;
-                // zone-1, the DSO's in network-config/consortium.json: see BenchCommand (decision 0014).
-                salts.registerWith(id, salt -> energy.registerMeter(id, "zone-1", Hex.encode(Fp1.saltCommitment(salt))));
-            }
-        }
+        registerLoadMeters(this, run, meters);
         final long first = System.currentTimeMillis() - 30 * 60_000L;
         final long[] next = new long[meters];
         java.util.Arrays.fill(next, first);
@@ -116,5 +108,21 @@ final class MqttLoadCommand extends Connected implements Callable<Integer> {
         out.put("samplesPerSecond", String.format(java.util.Locale.ROOT, "%.0f", published * samples / took));
         System.out.println(Json.write(out));
         return 0;
+    }
+
+    /**
+     * Registers {@code meters} meters {@code <run>-0 .. <run>-(meters-1)} of this member in zone-1 (the
+     * DSO's in network-config/consortium.json: see BenchCommand, decision 0014), each with a new FP1
+     * salt kept in the member's salt store: what a load run sends samples for.
+     */
+    static void registerLoadMeters(final Connected command, final String run, final int meters) throws java.io.IOException, energy.flexledger.client.LedgerException {
+        final SaltStore salts = command.root().salts();
+        try (LedgerConnection ledger = command.connect()) {
+            final EnergyLedger energy = ledger.energy(command.root().channel);
+            for (int m = 0; m < meters; m++) {
+                final String id = run + "-" + m;
+                salts.registerWith(id, salt -> energy.registerMeter(id, "zone-1", Hex.encode(Fp1.saltCommitment(salt))));
+            }
+        }
     }
 }

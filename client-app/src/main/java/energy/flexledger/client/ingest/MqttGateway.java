@@ -45,8 +45,8 @@ public final class MqttGateway implements AutoCloseable {
             java.util.Arrays.sort(sorted);
             final Map<String, Object> out = new java.util.LinkedHashMap<>();
             out.put("messages", count);
-            out.put("p50Ms", n == 0 ? "0" : String.format(java.util.Locale.ROOT, "%.2f", sorted[(n - 1) / 2] / 1000.0));
-            out.put("p99Ms", n == 0 ? "0" : String.format(java.util.Locale.ROOT, "%.2f", sorted[(int) Math.ceil(0.99 * n) - 1] / 1000.0));
+            out.put("p50Ms", n == 0 ? "0" : String.format(java.util.Locale.ROOT, "%.2f", energy.flexledger.client.Percentiles.nearestRank(sorted, 0.5) / 1000.0));
+            out.put("p99Ms", n == 0 ? "0" : String.format(java.util.Locale.ROOT, "%.2f", energy.flexledger.client.Percentiles.nearestRank(sorted, 0.99) / 1000.0));
             out.put("maxMs", n == 0 ? "0" : String.format(java.util.Locale.ROOT, "%.2f", sorted[n - 1] / 1000.0));
             return out;
         }
