@@ -123,20 +123,7 @@ class MarketIT {
 
         // 1. The DSO posts 3,000 Wh at up to 200 per kWh: 600 move into the request's escrow in the same transaction.
         final long deadline = System.currentTimeMillis() + 15_000;
-        final long windowStart = energy.flexledger.spec.Exact.ceilDiv(deadline + 60_000, 900_000L) * 900_000L;
-        final Map<String, Object> terms = new LinkedHashMap<>();
-        terms.put("id", requestId);
-        terms.put("zone", zone);
-        terms.put("quantityWh", 3000L);
-        terms.put("maxPrice", 200L);
-        terms.put("deadline", deadline);
-        terms.put("revealBy", deadline + 60_000);
-        terms.put("windowStart", windowStart);
-        terms.put("windowEnd", windowStart + 3_600_000);
-        terms.put("mode", "MERIT");
-        terms.put("payer", dsoAccount);
-        terms.put("baselineProgram", PROGRAM);
-        assertThat(dso.market("grid").postRequest(terms)).containsEntry("escrow", 600L).containsEntry("status", "OPEN");
+        assertThat(dso.market("grid").postRequest(requestTerms(requestId, 3000, deadline, deadline + 60_000))).containsEntry("escrow", 600L).containsEntry("status", "OPEN");
         assertThat(balance(dsoAccount)).isEqualTo(dsoBefore - 600);
         assertThat(balance(escrow)).isEqualTo(600);
 

@@ -180,7 +180,9 @@ final class DrCommand implements Callable<Integer> {
                     // the feed prints from its own thread
                 }
                 if (feed.failure().isPresent()) {
-                    System.err.println("flexledger: the event stream ended: " + feed.failure().get().getMessage());
+                    System.err.println("flexledger: the event stream ended: " + feed.failure().get().getMessage()
+                            + (file == null ? "; run the command again (--from-block to go back)"
+                                    : "; run the command again: it resumes after the last event printed (" + file + ")"));
                     return 1;
                 }
                 return 0;
