@@ -199,12 +199,12 @@ final class BenchDrCommand extends Connected implements Callable<Integer> {
             final String meterId = "BL-" + tag;
             final String program = program(5, 10);
             register(meterId);
-            Thread.sleep(2000);   // every peer has committed the meter before its data are endorsed
+            energy.flexledger.client.PeerHeights.awaitSame(CHANNEL, List.of(dso, community, aggregator), energy.flexledger.client.PeerHeights.DEFAULT_WAIT);   // every peer has committed the meter before its data are endorsed
             final long c0 = System.nanoTime();
             final long dayStart = today.atStartOfDay(ZONE).toInstant().toEpochMilli();
             final int txs = certify(0, meterId, historyFrom, dayStart);
             final double certifySeconds = (System.nanoTime() - c0) / 1e9;
-            Thread.sleep(2000);   // every peer has committed the history (not timed)
+            energy.flexledger.client.PeerHeights.awaitSame(CHANNEL, List.of(dso, community, aggregator), energy.flexledger.client.PeerHeights.DEFAULT_WAIT);   // every peer has committed the history (not timed)
             final LocalDate target = lastWeekdayBefore(today);
             final long[] ms = new long[repeat];
             Map<String, Object> last = null;
@@ -277,7 +277,7 @@ final class BenchDrCommand extends Connected implements Callable<Integer> {
             event.put("budget", budget);
             event.put("payer", dsoAccount);
             Backdated.submit(dso, before, CHANNEL, "dr", "CreateEvent", Json.write(event));
-            Thread.sleep(2000);   // every peer has committed the event before the commitments are endorsed (not timed)
+            energy.flexledger.client.PeerHeights.awaitSame(CHANNEL, List.of(dso, community, aggregator), energy.flexledger.client.PeerHeights.DEFAULT_WAIT);   // every peer has committed the event before the commitments are endorsed (not timed)
             final long k0 = System.nanoTime();
             // One identity account pays every collateral: debits of one account conflict, so MVCC conflicts are submitted again.
             final int streams = committers.size();
@@ -294,7 +294,7 @@ final class BenchDrCommand extends Connected implements Callable<Integer> {
             all(pool, n, i -> certify(i, meters.get(i), windowStart, windowEnd));
             final double windowSeconds = (System.nanoTime() - w0) / 1e9;
 
-            Thread.sleep(2000);   // every peer has committed the window's data (not timed)
+            energy.flexledger.client.PeerHeights.awaitSame(CHANNEL, List.of(dso, community, aggregator), energy.flexledger.client.PeerHeights.DEFAULT_WAIT);   // every peer has committed the window's data (not timed)
             final List<Long> batchMs = new ArrayList<>();
             final long s0 = System.nanoTime();
             long settled = 0;
