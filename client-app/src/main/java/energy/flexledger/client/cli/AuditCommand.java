@@ -59,8 +59,8 @@ final class AuditCommand extends Connected implements Callable<Integer> {
             }
             // The first record's previous link is on the ledger too: the audit starts from it.
             final Fp1Verifier verifier = new Fp1Verifier(salt, meterId, Hex.decode((String) stored.get(0).get("previousLink")), records);
-            if (samplesDir == null && Files.exists(root().storeFile())) {
-                try (MemberStore store = MemberStore.open(root().storeFile())) {
+            if (samplesDir == null && root().storeExists()) {
+                try (MemberStore store = MemberStore.open(root().store())) {
                     if (store.knows(meterId)) {
                         // The member store keeps the samples the outbox certified: read them per record.
                         for (final Map<String, Object> r : stored) {
@@ -75,7 +75,7 @@ final class AuditCommand extends Connected implements Callable<Integer> {
                         final long lastEnd = (Long) stored.get(stored.size() - 1).get("end");
                         final List<long[]> before = store.samples(meterId, from == 0 ? Long.MIN_VALUE : from, firstStart);
                         final List<long[]> after = to == Long.MAX_VALUE ? store.samples(meterId, lastEnd, Long.MAX_VALUE) : List.of();
-                        return report(verifier, "member store " + root().storeFile(), before, after.size());
+                        return report(verifier, "member store " + root().store(), before, after.size());
                     }
                 }
             }

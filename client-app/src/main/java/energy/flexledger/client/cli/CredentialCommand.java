@@ -58,7 +58,7 @@ final class CredentialCommand extends Connected implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        try (GatewayStore store = GatewayStore.open(root().storeFile())) {
+        try (GatewayStore store = GatewayStore.open(root().store())) {
             switch (action) {
                 case "create" -> {
                     final GatewayStore.Kind k = kind(required(kind, "--kind", action));

@@ -2,6 +2,7 @@ package energy.flexledger.client.cli;
 
 import energy.flexledger.client.LedgerException;
 import energy.flexledger.client.SaltStore;
+import energy.flexledger.client.store.StoreLocation;
 import energy.flexledger.spec.ErrorCode;
 import energy.flexledger.spec.Json;
 import energy.flexledger.spec.SpecException;
@@ -65,9 +66,21 @@ public final class FlexLedgerCli {
         return new SaltStore(dataDir().resolve("salts"));
     }
 
-    /** The member store's file: {@code <data>/member.db}. */
-    Path storeFile() {
-        return dataDir().resolve("member.db");
+    @Option(names = "--store", scope = ScopeType.INHERIT, paramLabel = "FILE|URL", defaultValue = "${env:FLEXLEDGER_STORE}",
+            description = "the member store: an SQLite file or jdbc:postgresql://HOST[:PORT]/DATABASE, user and password from the"
+                    + " environment variables " + StoreLocation.USER_ENV + " and " + StoreLocation.PASSWORD_ENV
+                    + " (default: $FLEXLEDGER_STORE, else <data>/member.db)")
+    String store;
+
+    /** The member store: {@code --store}, else {@code <data>/member.db}. */
+    StoreLocation store() {
+        return store == null || store.isBlank() ? StoreLocation.sqlite(dataDir().resolve("member.db")) : StoreLocation.of(store, System.getenv());
+    }
+
+    /** Whether the member store exists already (a PostgreSQL store is assumed to: the server says otherwise). */
+    boolean storeExists() {
+        final StoreLocation at = store();
+        return at.engine() != StoreLocation.Engine.SQLITE || java.nio.file.Files.exists(at.file());
     }
 
     Path dataDir() {

@@ -121,8 +121,8 @@ final class GatewayCommand extends Connected implements java.util.concurrent.Cal
         final RestApi.Tls tls = hostPort == null ? null : tls(hostPort[0]);
         // On SIGTERM or Ctrl-C: let the loop finish its last submission and disconnect cleanly.
         final StopOnSignal signal = new StopOnSignal("flexledger-gateway-stop", stop::countDown, 30);
-        try (MemberStore store = MemberStore.open(root().storeFile());
-                GatewayStore credentials = GatewayStore.open(root().storeFile());
+        try (MemberStore store = MemberStore.open(root().store());
+                GatewayStore credentials = GatewayStore.open(root().store());
                 LedgerConnection ledger = connect();
                 LedgerReads.Source reads = FabricLedgerReads.source(root().work, root().org, root().channel)) {
             final SaltStore salts = root().salts();

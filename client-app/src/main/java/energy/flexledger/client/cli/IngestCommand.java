@@ -53,7 +53,7 @@ final class IngestCommand extends Connected implements Callable<Integer> {
     public Integer call() throws IOException, LedgerException {
         final List<long[]> samples = read();
         final byte[] salt = root().salts().read(meterId);
-        try (MemberStore store = MemberStore.open(root().storeFile())) {
+        try (MemberStore store = MemberStore.open(root().store())) {
             if (store.tracked(meterId).isEmpty()) {
                 track(store, salt, samples);
             } else if (store.metersWithoutBound().contains(meterId)) {

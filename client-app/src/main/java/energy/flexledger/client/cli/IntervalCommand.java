@@ -52,11 +52,11 @@ final class IntervalCommand {
             final SaltStore salts = root().salts();
             // One write path per meter: a meter the member store ingests for has its chain there, and
             // a record written around it would make the two chains diverge.
-            if (Files.exists(root().storeFile())) {
-                try (energy.flexledger.client.store.MemberStore store = energy.flexledger.client.store.MemberStore.open(root().storeFile())) {
+            if (root().storeExists()) {
+                try (energy.flexledger.client.store.MemberStore store = energy.flexledger.client.store.MemberStore.open(root().store())) {
                     if (store.tracked(meterId).isPresent()) {
                         throw new SpecException(ErrorCode.CONFLICT, "meter '" + meterId + "' is tracked by this member's store ("
-                                + root().storeFile() + "): its intervals go through 'flexledger ingest' and 'flexledger outbox submit';"
+                                + root().store() + "): its intervals go through 'flexledger ingest' and 'flexledger outbox submit';"
                                 + " 'flexledger outbox reset --meter " + meterId + "' hands it back");
                     }
                 }

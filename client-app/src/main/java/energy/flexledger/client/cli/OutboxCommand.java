@@ -45,7 +45,7 @@ final class OutboxCommand extends Connected implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        try (MemberStore store = MemberStore.open(root().storeFile())) {
+        try (MemberStore store = MemberStore.open(root().store())) {
             switch (action) {
                 case "status" -> System.out.println(Json.write(store.status()));
                 case "list" -> {

@@ -1,6 +1,7 @@
 package energy.flexledger.client.http;
 
 import energy.flexledger.client.store.MemberStore;
+import energy.flexledger.client.store.StoreLocation;
 import energy.flexledger.spec.ErrorCode;
 import energy.flexledger.spec.Hex;
 import energy.flexledger.spec.Json;
@@ -12,11 +13,9 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -26,10 +25,10 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * The gateway's own tables in the member store's file (migration V3): the HTTP API's credentials,
- * with their tokens only as SHA-256, and the first answer to each write that carried an
- * {@code Idempotency-Key}. Its own SQLite connection (WAL: the member store's writer and this one
- * wait for each other, never corrupt each other); every method is one transaction.
+ * The gateway's own tables in the member store ({@code db/store}): the HTTP API's credentials, with
+ * their tokens only as SHA-256, and the first answer to each write that carried an
+ * {@code Idempotency-Key}. Its own connection (on SQLite in WAL mode: the member store's writer and
+ * this one wait for each other, never corrupt each other); every method is one transaction.
  */
 public final class GatewayStore implements AutoCloseable {
     /** What a credential may do (decision 0021): an EMS or BMS acts for the whole member, a device for its assets. */
@@ -79,22 +78,24 @@ public final class GatewayStore implements AutoCloseable {
     }
 
     public static GatewayStore open(final Path file) throws IOException {
-        return open(file, System::currentTimeMillis);
+        return open(StoreLocation.sqlite(file), System::currentTimeMillis);
     }
 
     public static GatewayStore open(final Path file, final java.util.function.LongSupplier clock) throws IOException {
-        final String url = MemberStore.migrate(file);
+        return open(StoreLocation.sqlite(file), clock);
+    }
+
+    /** The gateway's tables in the member store at {@code at} (created or migrated with it). */
+    public static GatewayStore open(final StoreLocation at) throws IOException {
+        return open(at, System::currentTimeMillis);
+    }
+
+    public static GatewayStore open(final StoreLocation at, final java.util.function.LongSupplier clock) throws IOException {
+        MemberStore.migrate(at);
         try {
-            final Connection db = DriverManager.getConnection(url);
-            try (Statement s = db.createStatement()) {
-                s.execute("PRAGMA journal_mode=WAL");
-                s.execute("PRAGMA synchronous=FULL");
-                s.execute("PRAGMA busy_timeout=10000");
-            }
-            db.setAutoCommit(false);
-            return new GatewayStore(db, clock);
+            return new GatewayStore(at.connect(), clock);
         } catch (SQLException e) {
-            throw new IOException("cannot open the gateway's tables in " + file + ": " + e.getMessage(), e);
+            throw new IOException("cannot open the gateway's tables in " + at + ": " + e.getMessage(), e);
         }
     }
 
@@ -261,8 +262,8 @@ public final class GatewayStore implements AutoCloseable {
     }
 
     public synchronized void remember(final String credential, final String key, final byte[] requestHash, final Answer answer) throws IOException {
-        try (PreparedStatement s = db.prepareStatement("INSERT OR IGNORE INTO idempotency (credential, key, request_hash, status, content_type,"
-                + " body, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+        try (PreparedStatement s = db.prepareStatement("INSERT INTO idempotency (credential, key, request_hash, status, content_type,"
+                + " body, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
             s.setString(1, credential);
             s.setString(2, key);
             s.setBytes(3, requestHash);

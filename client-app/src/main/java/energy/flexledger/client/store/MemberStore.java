@@ -5,7 +5,6 @@ import energy.flexledger.spec.Fp1;
 import energy.flexledger.spec.IntervalDigest;
 import energy.flexledger.spec.SpecException;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -23,9 +22,9 @@ import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 
 /**
- * The member's off-chain store, one SQLite file: every accepted raw sample, each meter's open
- * interval with its running FP1 state, and the outbox of closed interval records on their way to
- * chaincode-energy.
+ * The member's off-chain store, an SQLite file or a PostgreSQL database ({@link StoreLocation}):
+ * every accepted raw sample, each meter's open interval with its running FP1 state, and the outbox
+ * of closed interval records on their way to chaincode-energy.
  *
  * <p>{@link #ingest} stores a sample and advances its meter's FP1 state in one database
  * transaction; when a sample lies beyond the open interval, the closed interval (and an empty
@@ -34,9 +33,10 @@ import org.flywaydb.core.api.FlywayException;
  * a crash or a restart loses nothing that was acknowledged and never half of it: the next process
  * resumes the fingerprint from the stored state ({@link Fp1#resume}), not from memory.
  *
- * <p>The schema comes from Flyway migrations ({@code db/migration}). The file is opened in WAL mode
- * with {@code synchronous=FULL}: a committed transaction survives a power loss. One writer at a time;
- * not thread-safe.
+ * <p>The schema comes from Flyway migrations ({@code db/store}), the same files on both engines. An
+ * SQLite file is opened in WAL mode with {@code synchronous=FULL}, PostgreSQL commits synchronously
+ * by default: a committed transaction survives a power loss. One writer at a time per store; the
+ * methods are synchronized.
  */
 public final class MemberStore implements AutoCloseable {
     /** The longest run of empty intervals one sample may close: a year of quarter-hours. */
@@ -47,60 +47,93 @@ public final class MemberStore implements AutoCloseable {
 
     private final Connection db;
     private final LongSupplier clock;
-    private final Path file;
+    private final StoreLocation at;
 
-    private MemberStore(final Connection db, final LongSupplier clock, final Path file) {
+    private MemberStore(final Connection db, final LongSupplier clock, final StoreLocation at) {
         this.db = db;
         this.clock = clock;
-        this.file = file;
+        this.at = at;
     }
 
-    /** Opens (and creates or migrates) the store in {@code file}, on the system clock. */
+    /** Opens (and creates or migrates) the SQLite store in {@code file}, on the system clock. */
     public static MemberStore open(final Path file) throws IOException {
-        return open(file, System::currentTimeMillis);
+        return open(StoreLocation.sqlite(file), System::currentTimeMillis);
+    }
+
+    /** Opens the SQLite store in {@code file} with {@code clock}. */
+    public static MemberStore open(final Path file, final LongSupplier clock) throws IOException {
+        return open(StoreLocation.sqlite(file), clock);
+    }
+
+    /** Opens (and creates or migrates) the store at {@code at}, on the system clock. */
+    public static MemberStore open(final StoreLocation at) throws IOException {
+        return open(at, System::currentTimeMillis);
     }
 
     /**
      * Opens the store with {@code clock} (epoch ms): samples more than {@link #MAX_CLOCK_SKEW_MS}
      * ahead of it are refused, since the ledger would refuse their interval.
      */
-    public static MemberStore open(final Path file, final LongSupplier clock) throws IOException {
-        final Path parent = file.toAbsolutePath().getParent();
-        if (parent != null) {
-            Files.createDirectories(parent);
-        }
-        final String url = migrate(file);
+    public static MemberStore open(final StoreLocation at, final LongSupplier clock) throws IOException {
+        migrate(at);
         try {
-            final Connection db = DriverManager.getConnection(url);
-            try (Statement s = db.createStatement()) {
-                s.execute("PRAGMA journal_mode=WAL");
-                s.execute("PRAGMA synchronous=FULL");
-                s.execute("PRAGMA foreign_keys=ON");
-                s.execute("PRAGMA busy_timeout=10000");
-            }
-            db.setAutoCommit(false);
-            return new MemberStore(db, clock, file);
+            return new MemberStore(at.connect(), clock, at);
         } catch (SQLException e) {
-            throw new IOException("cannot open the member store " + file + ": " + e.getMessage(), e);
+            throw new IOException("cannot open the member store " + at + ": " + e.getMessage(), e);
         }
     }
 
-    /**
-     * Creates or migrates the store's schema in {@code file} (Flyway, {@code db/migration}); returns
-     * its JDBC URL. For other parts of the client app that keep their own tables in the same file.
-     */
+    /** Creates or migrates the schema of the SQLite store in {@code file}; returns its JDBC URL. */
     public static String migrate(final Path file) throws IOException {
-        final Path parent = file.toAbsolutePath().getParent();
-        if (parent != null) {
-            Files.createDirectories(parent);
-        }
-        final String url = "jdbc:sqlite:" + file.toAbsolutePath();
+        return migrate(StoreLocation.sqlite(file)).url();
+    }
+
+    /** The placeholders of {@code db/store} per engine (see its V1). */
+    private static Map<String, String> placeholders(final StoreLocation.Engine engine) {
+        return engine == StoreLocation.Engine.SQLITE
+                ? Map.of("id", "INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT", "bytes", "BLOB", "without_rowid", "WITHOUT ROWID")
+                : Map.of("id", "BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY", "bytes", "BYTEA", "without_rowid", "");
+    }
+
+    /** The history table of the store's schema ({@code db/store}). */
+    static final String HISTORY = "store_schema_history";
+    /** The history of the SQLite-only migrations ({@code db/migration}) that made the stores before {@code db/store}. */
+    static final String LEGACY_HISTORY = "flyway_schema_history";
+
+    /**
+     * Creates or migrates the store's schema at {@code at} (Flyway, {@code db/store}, the same files
+     * on SQLite and PostgreSQL); returns {@code at}. For other parts of the client app that keep
+     * their own tables in the same database. An SQLite store made by the earlier SQLite-only
+     * migrations ({@code db/migration}, history {@value #LEGACY_HISTORY}) is first brought to their
+     * last version, which has the same tables as {@code db/store}'s V1, and then recorded with V1
+     * as its baseline: nothing is copied or lost, and later migrations apply to it as to any store.
+     */
+    public static StoreLocation migrate(final StoreLocation at) throws IOException {
+        at.prepare();
         try {
-            Flyway.configure().dataSource(url, null, null).locations("classpath:db/migration").failOnMissingLocations(true).load().migrate();
-        } catch (FlywayException e) {
-            throw new IOException("cannot migrate the member store " + file + ": " + e.getMessage(), e);
+            final boolean legacy = at.engine() == StoreLocation.Engine.SQLITE && hasTable(at, LEGACY_HISTORY) && !hasTable(at, HISTORY);
+            if (legacy) {
+                Flyway.configure().dataSource(at.url(), at.user(), at.password()).locations("classpath:db/migration")
+                        .failOnMissingLocations(true).load().migrate();
+            }
+            Flyway.configure().dataSource(at.url(), at.user(), at.password()).locations("classpath:db/store").table(HISTORY)
+                    .placeholders(placeholders(at.engine())).baselineOnMigrate(legacy).baselineVersion("1")
+                    .baselineDescription("store made by the SQLite-only migrations V1-V3").failOnMissingLocations(true).load().migrate();
+        } catch (FlywayException | SQLException e) {
+            throw new IOException("cannot migrate the member store " + at + ": " + e.getMessage(), e);
         }
-        return url;
+        return at;
+    }
+
+    private static boolean hasTable(final StoreLocation at, final String table) throws SQLException {
+        try (Connection c = at.connect(); ResultSet rs = c.getMetaData().getTables(null, null, table, null)) {
+            return rs.next();
+        }
+    }
+
+    /** Where this store is. */
+    public StoreLocation location() {
+        return at;
     }
 
     // ------------------------------------------------------------------ meters
@@ -149,7 +182,7 @@ public final class MemberStore implements AutoCloseable {
                     ps.setBytes(3, acc.digest().fingerprint());
                     ps.setLong(4, openStart);
                     if (maxAbsValue == null) {
-                        ps.setNull(5, java.sql.Types.INTEGER);
+                        ps.setNull(5, java.sql.Types.BIGINT);
                     } else {
                         ps.setLong(5, maxAbsValue);
                     }
@@ -159,9 +192,9 @@ public final class MemberStore implements AutoCloseable {
                 // Samples stored before the reset after the point where the ledger's chain continues
                 // are in no fingerprint: they move to the quarantine (kept, with the reason), so that a
                 // device or an 'ingest' sending them again puts them into the new chain.
-                try (PreparedStatement move = db.prepareStatement("INSERT OR IGNORE INTO quarantine (meter_id, t, v, reason, detail, received_at)"
-                        + " SELECT meter_id, t, v, 'RESET', 'stored before outbox reset, after the ledger''s head ' || ?, ? FROM sample"
-                        + " WHERE meter_id = ? AND t > ?");
+                try (PreparedStatement move = db.prepareStatement("INSERT INTO quarantine (meter_id, t, v, reason, detail, received_at)"
+                        + " SELECT meter_id, t, v, 'RESET', 'stored before outbox reset, after the ledger''s head ' || CAST(? AS TEXT), ? FROM sample"
+                        + " WHERE meter_id = ? AND t > ? ON CONFLICT DO NOTHING");
                         PreparedStatement delete = db.prepareStatement("DELETE FROM sample WHERE meter_id = ? AND t > ?")) {
                     move.setLong(1, openStart);
                     move.setLong(2, clock.getAsLong());
@@ -198,7 +231,7 @@ public final class MemberStore implements AutoCloseable {
                 ps.setBytes(4, acc.digest().fingerprint());
                 ps.setLong(5, openStart);
                 if (maxAbsValue == null) {
-                    ps.setNull(6, java.sql.Types.INTEGER);
+                    ps.setNull(6, java.sql.Types.BIGINT);
                 } else {
                     ps.setLong(6, maxAbsValue);
                 }
@@ -280,8 +313,8 @@ public final class MemberStore implements AutoCloseable {
             final long now = clock.getAsLong();
             final boolean anyQuarantined = hasQuarantined(meterId);
             try (PreparedStatement insert = db.prepareStatement("INSERT INTO sample (meter_id, t, v) VALUES (?, ?, ?)");
-                    PreparedStatement quarantine = db.prepareStatement("INSERT OR IGNORE INTO quarantine (meter_id, t, v, reason, detail,"
-                            + " received_at) VALUES (?, ?, ?, ?, ?, ?)")) {
+                    PreparedStatement quarantine = db.prepareStatement("INSERT INTO quarantine (meter_id, t, v, reason, detail,"
+                            + " received_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
                 final long latest = Math.addExact(now, MAX_CLOCK_SKEW_MS);
                 for (int i = 0; i < samples.size(); i++) {
                     final long t = samples.get(i)[0];
@@ -886,7 +919,7 @@ public final class MemberStore implements AutoCloseable {
             return result;
         } catch (SQLException e) {
             rollback();
-            throw new IOException("member store " + file + ": " + e.getMessage(), e);
+            throw new IOException("member store " + at + ": " + e.getMessage(), e);
         } catch (IOException | RuntimeException e) {
             rollback();
             throw e;
@@ -906,9 +939,9 @@ public final class MemberStore implements AutoCloseable {
             return result;
         } catch (SQLException e) {
             rollback();
-            final String busy = String.valueOf(e.getMessage()).contains("SQLITE_BUSY")
+            final String busy = at.engine() == StoreLocation.Engine.SQLITE && String.valueOf(e.getMessage()).contains("SQLITE_BUSY")
                     ? " (one writer at a time: is another flexledger ingest, outbox or gateway using this store?)" : "";
-            throw new IOException("member store " + file + ": " + e.getMessage() + busy, e);
+            throw new IOException("member store " + at + ": " + e.getMessage() + busy, e);
         } catch (IOException | RuntimeException e) {
             rollback();
             throw e;
@@ -921,7 +954,7 @@ public final class MemberStore implements AutoCloseable {
         try {
             point = db.setSavepoint();
         } catch (SQLException e) {
-            throw new IOException("member store " + file + ": " + e.getMessage(), e);
+            throw new IOException("member store " + at + ": " + e.getMessage(), e);
         }
         try {
             final T result = work.run();
@@ -929,7 +962,7 @@ public final class MemberStore implements AutoCloseable {
             return result;
         } catch (SQLException e) {
             undo(point);
-            throw new IOException("member store " + file + ": " + e.getMessage(), e);
+            throw new IOException("member store " + at + ": " + e.getMessage(), e);
         } catch (IOException | RuntimeException e) {
             undo(point);
             throw e;
@@ -941,7 +974,7 @@ public final class MemberStore implements AutoCloseable {
             db.rollback(point);
             db.releaseSavepoint(point);
         } catch (SQLException e) {
-            throw new IOException("member store " + file + ": cannot undo a failed step: " + e.getMessage(), e);
+            throw new IOException("member store " + at + ": cannot undo a failed step: " + e.getMessage(), e);
         }
     }
 

@@ -13,6 +13,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+/**
+ * The member store's rules, on SQLite; {@code MemberStorePostgresIT} runs every test again on a
+ * real PostgreSQL (the same migrations, the same SQL).
+ */
 class MemberStoreTest {
     private static final byte[] SALT = new byte[32];
     private static final long Q = 900_000L;
@@ -20,6 +24,11 @@ class MemberStoreTest {
 
     @TempDir
     Path dir;
+
+    /** The store under test: an SQLite file here, a PostgreSQL database in {@code MemberStorePostgresIT}. */
+    StoreLocation location() {
+        return StoreLocation.sqlite(dir.resolve("member.db"));
+    }
 
     private static List<long[]> samples(final long... tv) {
         final List<long[]> out = new ArrayList<>();
@@ -39,7 +48,7 @@ class MemberStoreTest {
 
     @Test
     void aGroupCommitsOnceAFailedStepIsUndoneAloneAndAFailedGroupKeepsNothing() throws Exception {
-        try (MemberStore store = MemberStore.open(dir.resolve("member.db"))) {
+        try (MemberStore store = MemberStore.open(location())) {
             store.track("A", SALT, Q, T0);
             store.track("B", SALT, Q, T0);
             store.group(() -> {
@@ -62,7 +71,7 @@ class MemberStoreTest {
 
     @Test
     void samplesCloseIntervalsIntoTheOutboxWithExplicitGapsAndTheDigestsAreFp1s() throws Exception {
-        try (MemberStore store = MemberStore.open(dir.resolve("member.db"))) {
+        try (MemberStore store = MemberStore.open(location())) {
             store.track("M", SALT, Q, T0);
             assertThat(store.ingest("M", SALT, samples(T0 + 1, 10, T0 + Q, 20)).accepted()).isEqualTo(2);
             assertThat(store.pending(10)).isEmpty();
@@ -78,7 +87,7 @@ class MemberStoreTest {
 
     @Test
     void aRestartResumesTheOpenIntervalFromTheStoredStateAndLosesNothingAcknowledged() throws Exception {
-        final Path file = dir.resolve("member.db");
+        final StoreLocation file = location();
         try (MemberStore store = MemberStore.open(file)) {
             store.track("M", SALT, Q, T0);
             store.ingest("M", SALT, samples(T0 + 60_000, 5, T0 + 120_000, 6));
@@ -94,7 +103,7 @@ class MemberStoreTest {
 
     @Test
     void badSamplesAreRejectedOneByOneWithTheirCodeAndChangeNothing() throws Exception {
-        try (MemberStore store = MemberStore.open(dir.resolve("member.db"))) {
+        try (MemberStore store = MemberStore.open(location())) {
             store.track("M", SALT, Q, T0);
             final MemberStore.Ingested r = store.ingest("M", SALT, samples(T0 + 10, 1, T0 + 10, 2, T0 + 5, 3, T0 + 20, Long.MAX_VALUE,
                     T0 + 30, 4, T0, 9));
@@ -130,7 +139,7 @@ class MemberStoreTest {
 
     @Test
     void trackingIsIdempotentAndChecked() throws Exception {
-        try (MemberStore store = MemberStore.open(dir.resolve("member.db"))) {
+        try (MemberStore store = MemberStore.open(location())) {
             store.track("M", SALT, Q, T0);
             store.ingest("M", SALT, samples(T0 + 1, 1));
             assertThat(store.track("M", SALT, Q, T0 + 5 * Q).openStart()).as("tracking again keeps the state").isEqualTo(T0);
@@ -146,7 +155,7 @@ class MemberStoreTest {
 
     @Test
     void aFailedRecordBlocksItsMeterOnly() throws Exception {
-        try (MemberStore store = MemberStore.open(dir.resolve("member.db"))) {
+        try (MemberStore store = MemberStore.open(location())) {
             store.track("M", SALT, Q, T0);
             store.track("N", SALT, Q, T0);
             store.closeUntil("M", SALT, T0 + 2 * Q);
@@ -169,7 +178,7 @@ class MemberStoreTest {
 
     @Test
     void aSampleDeliveredTwiceIsStoredOnceAndADifferentValueForAStoredTimeIsRefused() throws Exception {
-        try (MemberStore store = MemberStore.open(dir.resolve("member.db"))) {
+        try (MemberStore store = MemberStore.open(location())) {
             store.track("M", SALT, Q, T0);
             store.ingest("M", SALT, samples(T0 + 1, 10, T0 + 2, 20));
             final MemberStore.Ingested again = store.ingest("M", SALT, samples(T0 + 1, 10, T0 + 2, 20, T0 + 3, 30));
@@ -186,7 +195,7 @@ class MemberStoreTest {
     @Test
     void samplesAheadOfTheClockAndClosingTheFutureAreRefused() throws Exception {
         final long now = T0 + 10 * Q;
-        try (MemberStore store = MemberStore.open(dir.resolve("member.db"), () -> now)) {
+        try (MemberStore store = MemberStore.open(location(), () -> now)) {
             store.track("M", SALT, Q, T0);
             final MemberStore.Ingested r = store.ingest("M", SALT, samples(T0 + 1, 1, now + MemberStore.MAX_CLOCK_SKEW_MS + 1, 2,
                     now + MemberStore.MAX_CLOCK_SKEW_MS, 3));
@@ -200,7 +209,7 @@ class MemberStoreTest {
 
     @Test
     void theSameSampleTwiceInOneCallIsADuplicateNotAnError() throws Exception {
-        try (MemberStore store = MemberStore.open(dir.resolve("member.db"))) {
+        try (MemberStore store = MemberStore.open(location())) {
             store.track("M", SALT, Q, T0);
             final MemberStore.Ingested r = store.ingest("M", SALT, samples(T0 + 1, 1, T0 + 1, 1, T0 + 2, 2, T0 + 1, 9));
             assertThat(r.accepted()).isEqualTo(2);
@@ -211,7 +220,7 @@ class MemberStoreTest {
 
     @Test
     void aSampleBeyondTheMetersPlausibleRangeIsQuarantinedNotFingerprinted() throws Exception {
-        try (MemberStore store = MemberStore.open(dir.resolve("member.db"))) {
+        try (MemberStore store = MemberStore.open(location())) {
             store.track("M", SALT, Q, T0, 5_000L);
             final MemberStore.Ingested r = store.ingest("M", SALT, samples(T0 + 10, 5_000, T0 + 20, Long.MAX_VALUE, T0 + 30, -5_001, T0 + 40, 7));
             assertThat(r.accepted()).isEqualTo(2);
@@ -224,7 +233,7 @@ class MemberStoreTest {
 
     @Test
     void aResetForgetsTheLocalChainAndTheNextTrackingStartsFromTheLedgersHead() throws Exception {
-        try (MemberStore store = MemberStore.open(dir.resolve("member.db"))) {
+        try (MemberStore store = MemberStore.open(location())) {
             store.track("M", SALT, Q, T0);
             store.ingest("M", SALT, samples(T0 + 10, 1, T0 + Q + 10, 2));
             final java.util.Map<String, Object> reset = store.reset("M");
@@ -240,7 +249,7 @@ class MemberStoreTest {
 
     @Test
     void aResetMovesSamplesBeyondTheLedgersHeadToTheQuarantineAndTheyCanBeSentAgain() throws Exception {
-        try (MemberStore store = MemberStore.open(dir.resolve("member.db"))) {
+        try (MemberStore store = MemberStore.open(location())) {
             store.track("M", SALT, Q, T0);
             store.ingest("M", SALT, samples(T0 + 10, 1, T0 + 20, 2));
             store.reset("M");
@@ -261,7 +270,7 @@ class MemberStoreTest {
     @Test
     void aQuarantinedSampleSentAgainIsKeptOnceAndLeavesTheQuarantineWhenItFits() throws Exception {
         final long[] now = {T0 + 100};
-        try (MemberStore store = MemberStore.open(dir.resolve("member.db"), () -> now[0])) {
+        try (MemberStore store = MemberStore.open(location(), () -> now[0])) {
             store.track("M", SALT, Q, T0);
             store.ingest("M", SALT, samples(T0 + 50, 1, T0 + 40, 2));
             // Ahead of the clock: quarantined.
@@ -276,6 +285,47 @@ class MemberStoreTest {
             assertThat(again.accepted()).isEqualTo(1);
             assertThat(store.quarantined("M")).extracting(q -> q.get("t")).containsExactly(T0 + 40);
             assertThat(store.samples("M", T0, T0 + Q)).hasSize(2);
+        }
+    }
+
+    @Test
+    void parkedAndRefusedMessagesAreKeptInOrderWithTheirIds() throws Exception {
+        try (MemberStore store = MemberStore.open(location())) {
+            final long first = store.keep("M", "flexledger/meters/M/samples", new byte[] {1, 2}, true, "ledger unreachable");
+            final long second = store.keep("M", "flexledger/meters/M/samples", new byte[] {3}, true, "behind a parked message");
+            final long refused = store.keep(null, "flexledger/meters/x", new byte[] {(byte) 0xff}, false, "x".repeat(2_000));
+            assertThat(second).isGreaterThan(first);
+            assertThat(refused).isGreaterThan(second);
+            assertThat(store.hasParked("M")).isTrue();
+            assertThat(store.parked()).extracting(MemberStore.InboxMessage::id).containsExactly(first, second);
+            assertThat(store.parked().get(0).payload()).containsExactly(1, 2);
+            store.unpark(first);
+            store.refuseParked(second, "malformed");
+            assertThat(store.hasParked("M")).isFalse();
+            assertThat(store.status()).extractingByKey("inbox").asString().contains("PARKED=0").contains("REFUSED=2");
+        }
+    }
+
+    @Test
+    void aMeterWithABoundQuarantinesImplausibleValuesAndAFailedRecordHoldsItsMeter() throws Exception {
+        try (MemberStore store = MemberStore.open(location())) {
+            store.track("M", SALT, Q, T0, 1_000L);
+            store.track("N", SALT, Q, T0);
+            assertThat(store.metersWithoutBound()).containsExactly("N");
+            assertThat(store.ingest("M", SALT, samples(T0 + 1, 1_001, T0 + 2, -1_000)).quarantined()).isEqualTo(1);
+            store.setBound("N", 5);
+            assertThat(store.metersWithoutBound()).isEmpty();
+            store.ingest("M", SALT, samples(T0 + Q + 1, 1));
+            store.ingest("N", SALT, samples(T0 + Q + 1, 1));
+            final List<MemberStore.OutboxRow> rows = store.pending(10);
+            assertThat(rows).hasSize(2);
+            store.markFailed(rows.get(0).id(), ErrorCode.CONFLICT, "refused");
+            assertThat(store.pending(10)).extracting(MemberStore.OutboxRow::meterId).containsExactly(rows.get(1).meterId());
+            assertThat(store.outboxBacklog()[0]).as("pending only: the failed one waits apart").isEqualTo(1);
+            assertThat(store.retryFailed(rows.get(0).meterId())).isEqualTo(1);
+            store.markCommitted(List.of(rows.get(0).id(), rows.get(1).id()), "tx-1");
+            assertThat(store.outboxBacklog()).containsExactly(0, -1);
+            assertThat(store.outbox(rows.get(0).meterId())).extracting(MemberStore.OutboxRow::txId).containsExactly("tx-1");
         }
     }
 }
