@@ -24,6 +24,7 @@ public final class GatewayMetrics {
     private final Histogram submitSeconds;
     private final Counter requests;
     private final Histogram requestSeconds;
+    private final Histogram commitRequests;
 
     public GatewayMetrics(final MemberStore store, final LongSupplier clock) {
         ingested = Counter.builder().name("flexledger_samples_ingested_total")
@@ -44,6 +45,9 @@ public final class GatewayMetrics {
         requestSeconds = Histogram.builder().name("flexledger_http_request_seconds")
                 .help("HTTP request latency by route template").labelNames("route").classicOnly()
                 .classicUpperBounds(0.001, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 5).register(registry);
+        commitRequests = Histogram.builder().name("flexledger_store_commit_requests")
+                .help("HTTP writes committed together by one member-store transaction (group commit)").classicOnly()
+                .classicUpperBounds(1, 2, 4, 8, 16, 32, 64).register(registry);
         GaugeWithCallback.builder().name("flexledger_outbox_pending")
                 .help("Interval records in the outbox not yet committed on the ledger")
                 .callback(cb -> cb.call(backlog(store)[0])).register(registry);
@@ -85,6 +89,11 @@ public final class GatewayMetrics {
 
     public void submitted(final long nanos) {
         submitSeconds.observe(nanos / 1e9);
+    }
+
+    /** One commit of the store's writer took {@code requests} writes. */
+    public void committed(final long requests) {
+        commitRequests.observe(requests);
     }
 
     public void request(final String method, final String route, final int status, final long nanos) {

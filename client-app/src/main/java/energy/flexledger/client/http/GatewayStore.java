@@ -26,8 +26,8 @@ import java.util.regex.Pattern;
 
 /**
  * The gateway's own tables in the member store ({@code db/store}): the HTTP API's credentials, with
- * their tokens only as SHA-256, and the first answer to each write that carried an
- * {@code Idempotency-Key}. Its own connection (on SQLite in WAL mode: the member store's writer and
+ * their tokens only as SHA-256 (the answers to idempotency keys are written by the member store,
+ * in the transaction of the write they answer). Its own connection (on SQLite in WAL mode: the member store's writer and
  * this one wait for each other, never corrupt each other); every method is one transaction.
  */
 public final class GatewayStore implements AutoCloseable {
@@ -53,10 +53,6 @@ public final class GatewayStore implements AutoCloseable {
             }
             return m;
         }
-    }
-
-    /** A stored answer to a write. */
-    public record Answer(int status, String contentType, byte[] body) {
     }
 
     /** The prefix of every token: tells a FlexLedger token apart in logs and secret scanners. */
@@ -235,47 +231,6 @@ public final class GatewayStore implements AutoCloseable {
         } catch (SQLException e) {
             rollback();
             throw new IOException("checking a credential: " + e.getMessage(), e);
-        }
-    }
-
-    /** The answer stored for (credential, key), with the hash of the request that got it. */
-    public record Remembered(byte[] requestHash, Answer answer) {
-    }
-
-    public synchronized Optional<Remembered> remembered(final String credential, final String key) throws IOException {
-        try (PreparedStatement s = db.prepareStatement(
-                "SELECT request_hash, status, content_type, body FROM idempotency WHERE credential = ? AND key = ?")) {
-            s.setString(1, credential);
-            s.setString(2, key);
-            try (ResultSet r = s.executeQuery()) {
-                Optional<Remembered> out = Optional.empty();
-                if (r.next()) {
-                    out = Optional.of(new Remembered(r.getBytes(1), new Answer(r.getInt(2), r.getString(3), r.getBytes(4))));
-                }
-                db.commit();
-                return out;
-            }
-        } catch (SQLException e) {
-            rollback();
-            throw new IOException("reading an idempotency key: " + e.getMessage(), e);
-        }
-    }
-
-    public synchronized void remember(final String credential, final String key, final byte[] requestHash, final Answer answer) throws IOException {
-        try (PreparedStatement s = db.prepareStatement("INSERT INTO idempotency (credential, key, request_hash, status, content_type,"
-                + " body, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
-            s.setString(1, credential);
-            s.setString(2, key);
-            s.setBytes(3, requestHash);
-            s.setInt(4, answer.status());
-            s.setString(5, answer.contentType());
-            s.setBytes(6, answer.body());
-            s.setLong(7, clock.getAsLong());
-            s.executeUpdate();
-            db.commit();
-        } catch (SQLException e) {
-            rollback();
-            throw new IOException("storing an idempotency key: " + e.getMessage(), e);
         }
     }
 

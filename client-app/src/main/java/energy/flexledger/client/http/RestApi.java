@@ -5,6 +5,7 @@ import energy.flexledger.client.SaltStore;
 import energy.flexledger.client.http.GatewayStore.Credential;
 import energy.flexledger.client.http.GatewayStore.Kind;
 import energy.flexledger.client.ingest.SampleMessages;
+import energy.flexledger.client.store.GroupCommitter;
 import energy.flexledger.client.store.MemberStore;
 import energy.flexledger.spec.ErrorCode;
 import energy.flexledger.spec.Fp1Verifier;
@@ -31,7 +32,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Pattern;
 
 /**
@@ -104,8 +104,13 @@ public final class RestApi implements AutoCloseable {
     private final long maxBodyBytes;
     private final byte[] openApi;
     private final byte[] docsHtml;
-    /** Writes one at a time: an idempotency key's check and its answer's storing are one step. */
-    private final ReentrantLock writes = new ReentrantLock();
+    /**
+     * Writes go through one writer thread that commits every request waiting as one transaction
+     * (group commit): the request's samples, and the answer to its idempotency key, together.
+     */
+    private GroupCommitter committer;
+    /** The most samples one commit takes: bounds how long the first request of a commit waits. */
+    static final long SAMPLES_PER_COMMIT = 20_000;
     private Javalin app;
     /** Where the access log goes: one JSON line per request (the gateway's standard output), or nowhere. */
     private volatile java.util.function.Consumer<Map<String, Object>> accessLog = line -> { };
@@ -176,6 +181,7 @@ public final class RestApi implements AutoCloseable {
      * the keystore's certificate when {@code tls} is given, else plain HTTP.
      */
     public RestApi start(final String host, final int port, final Tls tls) {
+        committer = new GroupCommitter(store, SAMPLES_PER_COMMIT).observeCommits(metrics::committed);
         app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
@@ -212,6 +218,11 @@ public final class RestApi implements AutoCloseable {
         if (app != null) {
             app.stop();
             app = null;
+        }
+        // After Jetty: the requests in flight were answered, so their commits are done.
+        if (committer != null) {
+            committer.close();
+            committer = null;
         }
     }
 
@@ -296,8 +307,26 @@ public final class RestApi implements AutoCloseable {
     }
 
     /** Writes: authenticated (ASSET rules are the operation's own: they name meters in the body), idempotent by key. */
-    private void post(final JavalinConfig config, final String route, final Operation op) {
-        config.routes.post(route, ctx -> serve(ctx, route, Access.ANY, call -> idempotent(call, op)));
+    private void post(final JavalinConfig config, final String route, final Write write) {
+        config.routes.post(route, ctx -> serve(ctx, route, Access.ANY, call -> idempotent(call, write)));
+    }
+
+    /**
+     * A write in two steps: {@link #prepare} checks the request on the request's own thread (shape,
+     * rights, registration: bad input is refused before the writer sees it), and the returned
+     * {@link Prepared} runs inside the writer's transaction.
+     */
+    @FunctionalInterface
+    interface Write {
+        Prepared prepare(Call call) throws Exception;
+    }
+
+    /** A checked write: its weight (samples) and its work inside the writer's transaction. */
+    record Prepared(long weight, GroupCommitter.Unit<Reply> commit) {
+    }
+
+    /** What the writer answered: the reply, and whether it repeats the first answer to the request's idempotency key. */
+    private record Committed(Reply reply, boolean replayed) {
     }
 
     private void serve(final Context ctx, final String route, final Access access, final Operation op) {
@@ -454,43 +483,50 @@ public final class RestApi implements AutoCloseable {
         }
     }
 
-    /** Repeats the first answer to a key, refuses the key with another body, or runs and remembers (unless the gateway failed). */
-    private Reply idempotent(final Call call, final Operation op) throws Exception {
+    /**
+     * Checks the write, then, in the writer's transaction: repeats the first answer to its
+     * idempotency key, refuses the key with another request, or runs it and keeps its answer with
+     * it (unless the gateway failed) — the samples and the answer are committed together.
+     */
+    private Reply idempotent(final Call call, final Write write) throws Exception {
         final Context ctx = call.ctx();
         final byte[] body = body(ctx);
         final String key = ctx.header("Idempotency-Key");
-        writes.lock();
-        try {
-            if (key == null) {
-                return op.run(call);
-            }
-            if (!IDEMPOTENCY_KEY.matcher(key).matches()) {
-                throw new Problem(ErrorCode.BAD_REQUEST, "Idempotency-Key must be 1 to 128 visible ASCII characters");
-            }
-            final byte[] hash = requestHash(ctx.method().name(), ctx.path(), body);
-            final Optional<GatewayStore.Remembered> seen = credentials.remembered(call.credential().name(), key);
-            if (seen.isPresent()) {
-                if (!java.security.MessageDigest.isEqual(seen.get().requestHash(), hash)) {
-                    throw new Problem(ErrorCode.CONFLICT, "Idempotency-Key '" + key + "' was used for another request; use a new key for a"
-                            + " new request");
+        if (key != null && !IDEMPOTENCY_KEY.matcher(key).matches()) {
+            throw new Problem(ErrorCode.BAD_REQUEST, "Idempotency-Key must be 1 to 128 visible ASCII characters");
+        }
+        final byte[] hash = key == null ? null : requestHash(ctx.method().name(), ctx.path(), body);
+        final String credential = call.credential().name();
+        final String path = ctx.path();
+        final Prepared prepared = write.prepare(call);
+        final Committed done = committer.submit(() -> {
+            if (key != null) {
+                final Optional<MemberStore.Answer> seen = store.answer(credential, key);
+                if (seen.isPresent()) {
+                    if (!java.security.MessageDigest.isEqual(seen.get().requestHash(), hash)) {
+                        return new Committed(problem(new Problem(ErrorCode.CONFLICT, "Idempotency-Key '" + key + "' was used for another"
+                                + " request; use a new key for a new request"), path), false);
+                    }
+                    final MemberStore.Answer a = seen.get();
+                    return new Committed(new Reply(a.status(), a.contentType(), a.body()), true);
                 }
-                ctx.header("Idempotent-Replayed", "true");
-                final GatewayStore.Answer a = seen.get().answer();
-                return new Reply(a.status(), a.contentType(), a.body());
             }
             Reply reply;
             try {
-                reply = op.run(call);
-            } catch (Exception e) {
-                reply = problem(problemOf(e, ctx), ctx.path());
+                reply = prepared.commit().run();
+            } catch (Problem | SpecException e) {
+                // A rule of the request (what the store kept of it stays: a refused message is kept with its reason).
+                reply = problem(asProblem(e), path);
             }
-            if (reply.status() < 500) {
-                credentials.remember(call.credential().name(), key, hash, new GatewayStore.Answer(reply.status(), reply.contentType(), reply.body()));
+            if (key != null && reply.status() < 500) {
+                store.rememberAnswer(credential, key, new MemberStore.Answer(hash, reply.status(), reply.contentType(), reply.body()));
             }
-            return reply;
-        } finally {
-            writes.unlock();
+            return new Committed(reply, false);
+        }, prepared.weight());
+        if (done.replayed()) {
+            ctx.header("Idempotent-Replayed", "true");
         }
+        return done.reply();
     }
 
     static byte[] requestHash(final String method, final String path, final byte[] body) {
@@ -539,7 +575,7 @@ public final class RestApi implements AutoCloseable {
     }
 
     /** One meter's samples: the body is MQTT's payload, {@code [[t, v], ...]}. */
-    private Reply samples(final Call call) throws IOException {
+    private Prepared samples(final Call call) throws IOException {
         final String meterId = call.path("meterId");
         mayWrite(call.credential(), meterId);
         final byte[] body = call.ctx().bodyAsBytes();
@@ -547,16 +583,19 @@ public final class RestApi implements AutoCloseable {
             throw new Problem(Problem.PAYLOAD_TOO_LARGE, "one meter's samples take at most " + SampleMessages.MAX_PAYLOAD_BYTES
                     + " bytes (about 20,000 samples); send several requests or use POST /v1/samples");
         }
-        checkSamples(Json.parse(new String(body, StandardCharsets.UTF_8)), "body");
-        final Map<String, Object> result = handle(meterId, body);
-        if (result.get("error") instanceof String code) {
-            throw new Problem(code, String.valueOf(result.get("message")));
-        }
-        return Reply.json(Boolean.TRUE.equals(result.get("parked")) ? 202 : 200, result);
+        final List<long[]> samples = checkSamples(Json.parse(new String(body, StandardCharsets.UTF_8)), "body");
+        final List<SampleMessages.Parsed> message = List.of(new SampleMessages.Parsed(SampleMessages.topicOf(meterId), samples, () -> body));
+        return new Prepared(samples.size(), () -> {
+            final Map<String, Object> result = shaped(messages.handleParsed(message, TRANSPORT).get(0));
+            if (result.get("error") instanceof String code) {
+                throw new Problem(code, String.valueOf(result.get("message")));
+            }
+            return Reply.json(Boolean.TRUE.equals(result.get("parked")) ? 202 : 200, result);
+        });
     }
 
     /** Several meters' samples: {@code {"meters": [{"meterId", "samples": [[t, v], ...]}, ...]}}; all checked before any is stored. */
-    private Reply batch(final Call call) throws IOException {
+    private Prepared batch(final Call call) throws IOException {
         final Object parsed = Json.parse(new String(call.ctx().bodyAsBytes(), StandardCharsets.UTF_8));
         if (!(parsed instanceof Map<?, ?> doc) || !(doc.get("meters") instanceof List<?> meters)) {
             throw new SpecException(ErrorCode.BAD_JSON, "body must be {\"meters\": [{\"meterId\": ..., \"samples\": [[t, v], ...]}, ...]}");
@@ -564,9 +603,9 @@ public final class RestApi implements AutoCloseable {
         if (meters.isEmpty() || meters.size() > MAX_BATCH_METERS) {
             throw new Problem(ErrorCode.BAD_REQUEST, "meters must hold 1 to " + MAX_BATCH_METERS + " entries, held " + meters.size());
         }
-        final List<String> ids = new ArrayList<>();
-        final List<byte[]> payloads = new ArrayList<>();
+        final List<SampleMessages.Parsed> messagesOfBatch = new ArrayList<>();
         final Set<String> seen = new HashSet<>();
+        long weight = 0;
         for (int i = 0; i < meters.size(); i++) {
             if (!(meters.get(i) instanceof Map<?, ?> m) || !(m.get("meterId") instanceof String id) || id.isEmpty()) {
                 throw new SpecException(ErrorCode.BAD_JSON, "meters[" + i + "] must be {\"meterId\": string, \"samples\": [[t, v], ...]}");
@@ -574,40 +613,48 @@ public final class RestApi implements AutoCloseable {
             if (!seen.add(id)) {
                 throw new Problem(ErrorCode.BAD_REQUEST, "meters[" + i + "]: meter '" + id + "' appears twice; put all its samples in one entry");
             }
-            checkSamples(m.get("samples"), "meters[" + i + "].samples");
-            final byte[] payload = Json.write(m.get("samples")).getBytes(StandardCharsets.UTF_8);
-            if (payload.length > SampleMessages.MAX_PAYLOAD_BYTES) {
-                // The whole batch is refused, as the single-meter route refuses such a body: nothing is stored.
-                throw new Problem(Problem.PAYLOAD_TOO_LARGE, "meters[" + i + "]: one meter's samples take at most " + SampleMessages.MAX_PAYLOAD_BYTES
-                        + " bytes (about 20,000 samples), meter '" + id + "' sent " + payload.length + "; split them over several requests");
+            final List<long[]> samples = checkSamples(m.get("samples"), "meters[" + i + "].samples");
+            final Object raw = m.get("samples");
+            final java.util.function.Supplier<byte[]> payload = () -> Json.write(raw).getBytes(StandardCharsets.UTF_8);
+            if ((long) samples.size() * MAX_PAIR_BYTES + 2 > SampleMessages.MAX_PAYLOAD_BYTES) {
+                // Possibly too large: measured exactly (rare: thousands of samples for one meter).
+                final int size = payload.get().length;
+                if (size > SampleMessages.MAX_PAYLOAD_BYTES) {
+                    // The whole batch is refused, as the single-meter route refuses such a body: nothing is stored.
+                    throw new Problem(Problem.PAYLOAD_TOO_LARGE, "meters[" + i + "]: one meter's samples take at most "
+                            + SampleMessages.MAX_PAYLOAD_BYTES + " bytes (about 20,000 samples), meter '" + id + "' sent " + size
+                            + "; split them over several requests");
+                }
             }
-            ids.add(id);
-            payloads.add(payload);
+            messagesOfBatch.add(new SampleMessages.Parsed(SampleMessages.topicOf(id), samples, payload));
+            weight += samples.size();
         }
-        for (final String id : ids) {
-            mayWrite(call.credential(), id);
+        for (final SampleMessages.Parsed p : messagesOfBatch) {
+            mayWrite(call.credential(), SampleMessages.meterOf(p.topic()));
         }
-        // All meters in one store transaction: one commit for the request, answered after it.
-        final List<String> topics = ids.stream().map(SampleMessages::topicOf).toList();
-        final List<Object> results = new ArrayList<>();
-        for (final Map<String, Object> r : messages.handleAll(topics, payloads, TRANSPORT)) {
-            results.add(shaped(r));
-        }
-        return Reply.ok(Map.of("results", results));
+        // All meters in one part of the writer's transaction: the request's samples are committed together, answered after it.
+        return new Prepared(weight, () -> {
+            final List<Object> results = new ArrayList<>();
+            for (final Map<String, Object> r : messages.handleParsed(messagesOfBatch, TRANSPORT)) {
+                results.add(shaped(r));
+            }
+            return Reply.ok(Map.of("results", results));
+        });
     }
 
-    /** The shape of a samples array, checked before anything is stored: bad input changes nothing. */
-    private static void checkSamples(final Object samples, final String where) {
+    /** The largest a pair {@code [t, v]} of 64-bit integers is as JSON, with its comma. */
+    private static final int MAX_PAIR_BYTES = 2 * 20 + 4;
+
+    /** The shape of a samples array, checked before anything is stored (bad input changes nothing); the pairs. */
+    private static List<long[]> checkSamples(final Object samples, final String where) {
         if (!(samples instanceof List<?> list)) {
             throw new SpecException(ErrorCode.BAD_JSON, where + " must be a JSON array of [t, v] pairs");
         }
+        final List<long[]> out = new ArrayList<>(list.size());
         for (int i = 0; i < list.size(); i++) {
-            Json.pair(list.get(i), where + "[" + i + "]", "[t, v]");
+            out.add(Json.pair(list.get(i), where + "[" + i + "]", "[t, v]"));
         }
-    }
-
-    private Map<String, Object> handle(final String meterId, final byte[] payload) throws IOException {
-        return shaped(messages.handle(SampleMessages.topicOf(meterId), payload, TRANSPORT));
+        return out;
     }
 
     /** A result as the API answers it: no MQTT topic, and every member of its kind. */

@@ -42,6 +42,11 @@ public final class SampleMessages {
         this.tracker = tracker;
     }
 
+    /** The meter of a samples topic (no check: see {@link #handle}). */
+    public static String meterOf(final String topic) {
+        return topic.substring(TOPIC_PREFIX.length(), topic.length() - TOPIC_SUFFIX.length());
+    }
+
     /** The topic a device publishes {@code meterId}'s samples on. */
     public static String topicOf(final String meterId) {
         return TOPIC_PREFIX + meterId + TOPIC_SUFFIX;
@@ -101,7 +106,41 @@ public final class SampleMessages {
         return out;
     }
 
+    /**
+     * A message already parsed by its transport (the HTTP API checks a body's shape before anything
+     * is stored): its samples, and its payload as it would be kept in the inbox, made only when the
+     * message must be kept there (refused or parked).
+     */
+    public record Parsed(String topic, List<long[]> samples, java.util.function.Supplier<byte[]> payload) {
+    }
+
+    /**
+     * Like {@link #handleAll}, for messages whose samples are parsed already; inside a group of the
+     * store's (a {@link energy.flexledger.client.store.GroupCommitter}'s unit) it is a part of that
+     * group, committed with it.
+     */
+    public synchronized List<Map<String, Object>> handleParsed(final List<Parsed> parsed, final String transport) throws IOException {
+        final List<Map<String, Object>> out = store.group(() -> {
+            final List<Map<String, Object>> results = new ArrayList<>();
+            for (final Parsed p : parsed) {
+                results.add(handleOne(p.topic(), p.payload(), p.samples()));
+            }
+            return results;
+        });
+        out.forEach(r -> observer.handled(transport, r));
+        return out;
+    }
+
     private Map<String, Object> handleOne(final String topic, final byte[] payload) throws IOException {
+        return handleOne(topic, () -> payload, null);
+    }
+
+    /** The largest a pair {@code [t, v]} of 64-bit integers is as JSON, with its comma. */
+    private static final int MAX_PAIR_BYTES = 2 * 20 + 4;
+
+    private Map<String, Object> handleOne(final String topic, final java.util.function.Supplier<byte[]> payloadOf, final List<long[]> parsed)
+            throws IOException {
+        final byte[] payload = parsed == null || (long) parsed.size() * MAX_PAIR_BYTES + 2 > MAX_PAYLOAD_BYTES ? payloadOf.get() : null;
         final Map<String, Object> out = new LinkedHashMap<>();
         out.put("topic", topic);
         if (!topic.startsWith(TOPIC_PREFIX) || !topic.endsWith(TOPIC_SUFFIX) || topic.length() <= TOPIC_PREFIX.length() + TOPIC_SUFFIX.length()) {
@@ -109,18 +148,23 @@ public final class SampleMessages {
         }
         final String meterId = topic.substring(TOPIC_PREFIX.length(), topic.length() - TOPIC_SUFFIX.length());
         out.put("meterId", meterId);
-        if (payload.length > MAX_PAYLOAD_BYTES) {
+        if (payload != null && payload.length > MAX_PAYLOAD_BYTES) {
             return refused(out, meterId, topic, payload, ErrorCode.BAD_REQUEST, "payload of " + payload.length + " bytes is larger than "
                     + MAX_PAYLOAD_BYTES + "; send at most about 20,000 samples per message");
         }
         final List<long[]> samples;
-        try {
-            samples = parse(payload);
-        } catch (SpecException e) {
-            return refused(out, meterId, topic, payload, e.code(), e.detail());
+        if (parsed != null) {
+            samples = parsed;
+        } else {
+            try {
+                samples = parse(payload);
+            } catch (SpecException e) {
+                return refused(out, meterId, topic, payload, e.code(), e.detail());
+            }
         }
+        final java.util.function.Supplier<byte[]> kept = payload != null ? () -> payload : payloadOf;
         if (!salts.exists(meterId)) {
-            return refused(out, meterId, topic, payload, ErrorCode.NOT_FOUND, "no salt for meter '" + meterId
+            return refused(out, meterId, topic, kept.get(), ErrorCode.NOT_FOUND, "no salt for meter '" + meterId
                     + "': it was not registered from this member");
         }
         if (samples.isEmpty()) {
@@ -129,11 +173,11 @@ public final class SampleMessages {
         }
         if (store.hasParked(meterId)) {
             // Behind a parked message of the same meter: order is kept.
-            store.keep(meterId, topic, payload, true, "an earlier message of meter '" + meterId + "' is parked");
+            store.keep(meterId, topic, kept.get(), true, "an earlier message of meter '" + meterId + "' is parked");
             out.put("parked", true);
             return out;
         }
-        return ingest(out, meterId, topic, payload, samples, false);
+        return ingest(out, meterId, topic, kept, samples, false);
     }
 
     /**
@@ -153,7 +197,7 @@ public final class SampleMessages {
             result.put("retried", true);
             final Map<String, Object> done;
             try {
-                done = ingest(result, m.meterId(), m.topic(), m.payload(), parse(m.payload()), true);
+                done = ingest(result, m.meterId(), m.topic(), m::payload, parse(m.payload()), true);
             } catch (IOException | RuntimeException e) {
                 // This meter's trouble stays with this meter: it stays parked, the others go on.
                 stillParked.add(m.meterId());
@@ -174,8 +218,8 @@ public final class SampleMessages {
         return out;
     }
 
-    private Map<String, Object> ingest(final Map<String, Object> out, final String meterId, final String topic, final byte[] payload,
-            final List<long[]> samples, final boolean alreadyKept) throws IOException {
+    private Map<String, Object> ingest(final Map<String, Object> out, final String meterId, final String topic,
+            final java.util.function.Supplier<byte[]> payload, final List<long[]> samples, final boolean alreadyKept) throws IOException {
         final byte[] salt;
         try {
             salt = salts.read(meterId);
@@ -183,7 +227,7 @@ public final class SampleMessages {
             // One meter's salt file (unreadable, corrupt) must not hold up the others: the message is
             // kept, parked, and taken up again once the salt is repaired.
             if (!alreadyKept) {
-                store.keep(meterId, topic, payload, true, "the salt of meter '" + meterId + "' cannot be read: " + e.getMessage());
+                store.keep(meterId, topic, payload.get(), true, "the salt of meter '" + meterId + "' cannot be read: " + e.getMessage());
             }
             out.put("parked", true);
             out.put("message", "the salt of meter '" + meterId + "' cannot be read: " + e.getMessage());
@@ -193,15 +237,15 @@ public final class SampleMessages {
             try {
                 tracker.track(store, salt, meterId, samples.get(0)[0]);
             } catch (SpecException e) {
-                return alreadyKept ? failed(out, e.code(), e.detail()) : refused(out, meterId, topic, payload, e.code(), e.detail());
+                return alreadyKept ? failed(out, e.code(), e.detail()) : refused(out, meterId, topic, payload.get(), e.code(), e.detail());
             } catch (LedgerException e) {
                 if (e.code().isPresent()) {
                     return alreadyKept ? failed(out, e.code().get(), e.getMessage())
-                            : refused(out, meterId, topic, payload, e.code().get(), e.getMessage());
+                            : refused(out, meterId, topic, payload.get(), e.code().get(), e.getMessage());
                 }
                 // The ledger is unreachable: keep the message, acknowledge it, take it up later.
                 if (!alreadyKept) {
-                    store.keep(meterId, topic, payload, true, String.valueOf(e.getMessage()));
+                    store.keep(meterId, topic, payload.get(), true, String.valueOf(e.getMessage()));
                 }
                 out.put("parked", true);
                 out.put("message", "meter '" + meterId + "' could not be started from the ledger's head: " + e.getMessage());
@@ -213,7 +257,7 @@ public final class SampleMessages {
             done = store.ingest(meterId, salt, samples);
         } catch (SpecException e) {
             // a rule, not a failure: delivering it again changes nothing
-            return alreadyKept ? failed(out, e.code(), e.detail()) : refused(out, meterId, topic, payload, e.code(), e.detail());
+            return alreadyKept ? failed(out, e.code(), e.detail()) : refused(out, meterId, topic, payload.get(), e.code(), e.detail());
         }
         out.put("accepted", (long) done.accepted());
         out.put("duplicates", (long) done.duplicates());

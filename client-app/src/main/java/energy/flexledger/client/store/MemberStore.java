@@ -912,6 +912,10 @@ public final class MemberStore implements AutoCloseable {
      * only after this returns; when it throws, nothing of {@code work} was kept.
      */
     public synchronized <T> T group(final Group<T> work) throws IOException {
+        if (grouped > 0) {
+            // Inside a group already: a part of it, committed with it.
+            return part(work);
+        }
         grouped++;
         try {
             final T result = work.run();
@@ -926,6 +930,78 @@ public final class MemberStore implements AutoCloseable {
         } finally {
             grouped--;
         }
+    }
+
+    /**
+     * Inside a {@link #group}: {@code work} as one savepoint, undone alone when it throws (the group
+     * goes on); outside a group, a group of its own.
+     */
+    public synchronized <T> T part(final Group<T> work) throws IOException {
+        if (grouped == 0) {
+            return group(work);
+        }
+        return savepoint(work::run);
+    }
+
+    // ------------------------------------------------------------------ idempotency answers
+
+    /** The first answer to a write with an idempotency key, as kept with it. */
+    public record Answer(byte[] requestHash, int status, String contentType, byte[] body) {
+    }
+
+    /** How long an answer to an idempotency key is kept: a client retries within this, or uses a new key. */
+    public static final long ANSWER_KEPT_MS = 24L * 3_600_000L;
+
+    /** The answer kept for {@code credential}'s {@code key} (younger than {@link #ANSWER_KEPT_MS}). */
+    public Optional<Answer> answer(final String credential, final String key) throws IOException {
+        return transaction(() -> {
+            try (PreparedStatement ps = db.prepareStatement("SELECT request_hash, status, content_type, body FROM idempotency"
+                    + " WHERE credential = ? AND key = ? AND created_at > ?")) {
+                ps.setString(1, credential);
+                ps.setString(2, key);
+                ps.setLong(3, clock.getAsLong() - ANSWER_KEPT_MS);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(new Answer(rs.getBytes(1), rs.getInt(2), rs.getString(3), rs.getBytes(4))) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    /**
+     * Keeps the answer to {@code credential}'s {@code key}: inside the group of the write it answers,
+     * so that the write and its answer are committed together (a crash keeps both or neither).
+     */
+    public void rememberAnswer(final String credential, final String key, final Answer answer) throws IOException {
+        transaction(() -> {
+            try (PreparedStatement del = db.prepareStatement("DELETE FROM idempotency WHERE credential = ? AND key = ? AND created_at <= ?");
+                    PreparedStatement ps = db.prepareStatement("INSERT INTO idempotency (credential, key, request_hash, status, content_type,"
+                            + " body, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
+                final long now = clock.getAsLong();
+                del.setString(1, credential);
+                del.setString(2, key);
+                del.setLong(3, now - ANSWER_KEPT_MS);
+                del.executeUpdate();
+                ps.setString(1, credential);
+                ps.setString(2, key);
+                ps.setBytes(3, answer.requestHash());
+                ps.setInt(4, answer.status());
+                ps.setString(5, answer.contentType());
+                ps.setBytes(6, answer.body());
+                ps.setLong(7, now);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    /** Forgets the answers older than {@link #ANSWER_KEPT_MS}; returns how many. */
+    public int forgetOldAnswers() throws IOException {
+        return transaction(() -> {
+            try (PreparedStatement ps = db.prepareStatement("DELETE FROM idempotency WHERE created_at <= ?")) {
+                ps.setLong(1, clock.getAsLong() - ANSWER_KEPT_MS);
+                return ps.executeUpdate();
+            }
+        });
     }
 
     /** Runs {@code work} in one database transaction: committed when it returns, rolled back when it throws. */

@@ -185,10 +185,19 @@ class RestApiTest {
         assertThat(h.post("bms", route, samples(T0 + 2, 5), key, "MTR-A").json().path("accepted").asLong()).isEqualTo(1);
         assertThat(h.post("ems", route, samples(T0 + 3, 5), Map.of("Idempotency-Key", "bad key with spaces"), "MTR-A").code())
                 .isEqualTo("BAD_REQUEST");
-        // a refusal is an answer too: repeated as it was
+        // a request refused before anything was stored does not use its key up: checked again, then taken
         final Map<String, String> key2 = Map.of("Idempotency-Key", "k-2");
         assertThat(h.post("ems", route, "{}", key2, "MTR-A").code()).isEqualTo("BAD_JSON");
-        assertThat(h.post("ems", route, "{}", key2, "MTR-A").headers().firstValue("Idempotent-Replayed")).hasValue("true");
+        final Res refusedAgain = h.post("ems", route, "{}", key2, "MTR-A");
+        assertThat(refusedAgain.code()).isEqualTo("BAD_JSON");
+        assertThat(refusedAgain.headers().firstValue("Idempotent-Replayed")).isEmpty();
+        assertThat(h.post("ems", route, samples(T0 + 3, 5), key2, "MTR-A").json().path("accepted").asLong()).isEqualTo(1);
+        // a refusal decided in the store (the meter's start refused by a rule of the ledger; the message kept) is an answer: repeated
+        final Map<String, String> key4 = Map.of("Idempotency-Key", "k-4");
+        assertThat(h.post("ems", route, samples(T0 + 1, 1), key4, "MTR-BADSALT").code()).isEqualTo("BAD_SALT");
+        final Res badSaltAgain = h.post("ems", route, samples(T0 + 1, 1), key4, "MTR-BADSALT");
+        assertThat(badSaltAgain.code()).isEqualTo("BAD_SALT");
+        assertThat(badSaltAgain.headers().firstValue("Idempotent-Replayed")).hasValue("true");
         // the batch too
         final String batch = "{\"meters\":[{\"meterId\":\"MTR-B\",\"samples\":" + samples(T0 + 1, 1) + "}]}";
         final Map<String, String> key3 = Map.of("Idempotency-Key", "k-3");
