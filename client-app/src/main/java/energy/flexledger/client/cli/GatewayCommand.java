@@ -69,6 +69,12 @@ final class GatewayCommand extends Connected implements java.util.concurrent.Cal
     @Option(names = "--http-max-body", defaultValue = "1048576", description = "largest HTTP request body in bytes (default: ${DEFAULT-VALUE})")
     long maxBody;
 
+    @Option(names = "--replica", arity = "0..1", paramLabel = "JDBC", fallbackValue = "",
+            description = "also run the analytics replica (as 'flexledger replica' does) in this process, its lag in /metrics: into JDBC"
+                    + " (jdbc:sqlite:FILE or jdbc:postgresql://..., password from $" + ReplicaCommand.PASSWORD_ENV + "; default"
+                    + " jdbc:sqlite:<data>/replica.db)")
+    String replica;
+
     @Option(names = "--client-id", description = "MQTT client id; the broker keeps its session (default: flexledger-<org>)")
     String clientId;
 
@@ -138,7 +144,16 @@ final class GatewayCommand extends Connected implements java.util.concurrent.Cal
                     print(Map.of("event", "bound unknown", "meterId", meter, "message", String.valueOf(e.getMessage())));
                 }
             }
-            try (MqttGateway gateway = brokerUrl == null ? null : MqttGateway.start(brokerUrl,
+            final ReplicaThread replicaThread = replica == null ? null : ReplicaThread.start(replica.isEmpty()
+                    ? energy.flexledger.client.replica.ReplicaStore.sqliteUrl(root().dataDir().resolve("replica.db")) : replica,
+                    ledger.network(root().channel), line -> {
+                        metrics.replicated(line);
+                        if (!quiet || !"block".equals(line.get("event"))) {
+                            print(withSource(line));
+                        }
+                    });
+            try (ReplicaThread replicaRunning = replicaThread;
+                    MqttGateway gateway = brokerUrl == null ? null : MqttGateway.start(brokerUrl,
                     clientId != null ? clientId : "flexledger-" + root().org, messages, GatewayCommand::print, quiet);
                     RestApi rest = hostPort == null ? null : new RestApi(credentials, store, salts, messages, reads, metrics, maxBody)
                             .logTo(quiet ? line -> { } : GatewayCommand::print).logErrorsTo(GatewayCommand::print).start(hostPort[0], Integer.parseInt(hostPort[1]), tls)) {
@@ -150,6 +165,9 @@ final class GatewayCommand extends Connected implements java.util.concurrent.Cal
                     started.put("mqtt", brokerUrl);
                     started.put("topics", SampleMessages.TOPIC_FILTER);
                     started.put("clientId", gateway.clientId());
+                }
+                if (replicaRunning != null) {
+                    started.put("replica", energy.flexledger.client.replica.ReplicaStore.redact(replicaRunning.url()));
                 }
                 if (rest != null) {
                     final String url = (tls != null ? "https://" : "http://") + hostPort[0] + ":" + rest.port();
@@ -297,6 +315,13 @@ final class GatewayCommand extends Connected implements java.util.concurrent.Cal
             out.put("ackLatency", lastLatencies);
         }
         print(out);
+    }
+
+    private static Map<String, Object> withSource(final Map<String, Object> line) {
+        final Map<String, Object> out = new LinkedHashMap<>();
+        out.put("source", "replica");
+        out.putAll(line);
+        return out;
     }
 
     /** The longest text a log line carries per value: a rejected 1 MB message must not make a 6 MB line. */

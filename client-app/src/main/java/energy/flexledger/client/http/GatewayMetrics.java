@@ -25,6 +25,9 @@ public final class GatewayMetrics {
     private final Counter requests;
     private final Histogram requestSeconds;
     private final Histogram commitRequests;
+    private final Histogram replicaLag;
+    private final Histogram replicaWrite;
+    private final java.util.concurrent.atomic.AtomicLong replicaNextBlock = new java.util.concurrent.atomic.AtomicLong(-1);
 
     public GatewayMetrics(final MemberStore store, final LongSupplier clock) {
         ingested = Counter.builder().name("flexledger_samples_ingested_total")
@@ -48,6 +51,16 @@ public final class GatewayMetrics {
         commitRequests = Histogram.builder().name("flexledger_store_commit_requests")
                 .help("HTTP writes committed together by one member-store transaction (group commit)").classicOnly()
                 .classicUpperBounds(1, 2, 4, 8, 16, 32, 64).register(registry);
+        replicaLag = Histogram.builder().name("flexledger_replica_lag_seconds")
+                .help("Analytics replica (gateway --replica): from the newest transaction's timestamp in a block to the block's rows"
+                        + " committed in SQL (endorsement, ordering, commit and the replica's write)").classicOnly()
+                .classicUpperBounds(0.1, 0.25, 0.5, 1, 2, 3, 5, 10, 30, 60, 300).register(registry);
+        replicaWrite = Histogram.builder().name("flexledger_replica_write_seconds")
+                .help("Analytics replica: from a committed block's arrival from the peer to its rows committed in SQL").classicOnly()
+                .classicUpperBounds(0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1).register(registry);
+        GaugeWithCallback.builder().name("flexledger_replica_next_block")
+                .help("Analytics replica: the next block it needs (its checkpoint); -1 when the gateway runs no replica")
+                .callback(cb -> cb.call(replicaNextBlock.get())).register(registry);
         GaugeWithCallback.builder().name("flexledger_outbox_pending")
                 .help("Interval records in the outbox not yet committed on the ledger")
                 .callback(cb -> cb.call(backlog(store)[0])).register(registry);
@@ -89,6 +102,23 @@ public final class GatewayMetrics {
 
     public void submitted(final long nanos) {
         submitSeconds.observe(nanos / 1e9);
+    }
+
+    /**
+     * A progress line of the replica ({@code Replicator}): a written block's {@code lagMs} and
+     * {@code writeMs} go into the histograms, its number into the checkpoint gauge.
+     */
+    public void replicated(final java.util.Map<String, Object> line) {
+        if (!"block".equals(line.get("event")) || !(line.get("block") instanceof Long block)) {
+            return;
+        }
+        replicaNextBlock.set(block + 1);
+        if (line.get("lagMs") instanceof Long lag && lag >= 0) {
+            replicaLag.observe(lag / 1000.0);
+        }
+        if (line.get("writeMs") instanceof Double write) {
+            replicaWrite.observe(write / 1000.0);
+        }
     }
 
     /** One commit of the store's writer took {@code requests} writes. */

@@ -116,7 +116,7 @@ public final class ReplicaStore implements AutoCloseable {
     }
 
     /** {@code url} without a password it may carry, for messages. */
-    static String redact(final String url) {
+    public static String redact(final String url) {
         return url == null ? null : url.replaceAll("(?i)(password=)[^&;]*", "$1***");
     }
 

@@ -66,8 +66,11 @@ public final class Replicator {
             progress.accept(line("event", "streaming", "channel", channel, "from", from));
             try {
                 while (stopped.getCount() > 0 && blocks.hasNext()) {
-                    final ReplicaBlock block = BlockDecoder.decode(channel, blocks.next());
+                    final Block raw = blocks.next();
+                    final long arrived = System.nanoTime();
+                    final ReplicaBlock block = BlockDecoder.decode(channel, raw);
                     final ReplicaStore.Applied a = store.apply(block);
+                    final long writeMicros = (System.nanoTime() - arrived) / 1_000;
                     backoff = firstBackoffMs;
                     final Map<String, Object> out = line("event", "block", "block", a.block(), "written", a.written());
                     if (a.written()) {
@@ -75,6 +78,8 @@ public final class Replicator {
                         out.put("invalid", (long) a.invalid());
                         out.put("events", (long) a.events());
                         out.put("typedRows", (long) a.typed());
+                        // From the block's arrival (the peer sends it once committed) to its rows' SQL commit.
+                        out.put("writeMs", writeMicros / 1_000.0);
                         // From the newest transaction's own timestamp (its client's clock) to its rows' commit:
                         // the replica's lag once it is live (large while it catches up on history).
                         block.transactions().stream().map(ReplicaBlock.Tx::timeMs).filter(java.util.Objects::nonNull)

@@ -65,8 +65,9 @@ class GatewayHttpIT {
 
         final CommandLine cli = new CommandLine(new FlexLedgerCli());
         final GatewayCommand gateway = (GatewayCommand) cli.getSubcommands().get("gateway").getCommandSpec().userObject();
+        final java.nio.file.Path replicaDb = java.nio.file.Files.createTempDirectory("gateway-replica").resolve("replica.db");
         final CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> cli.execute("--org", "community", "gateway",
-                "--http", "127.0.0.1:0", "--submit-every", "3600", "--close-after", "0"));
+                "--http", "127.0.0.1:0", "--submit-every", "3600", "--close-after", "0", "--replica", "jdbc:sqlite:" + replicaDb));
         try {
             while (gateway.httpPort() < 0) {
                 assertThat(exit).as("the gateway runs").isNotDone();
@@ -106,6 +107,24 @@ class GatewayHttpIT {
             assertThat(call(port, "GET", "/ready", "/ready", ems, null).json().path("height").asLong()).isPositive();
             assertThat(call(port, "GET", "/v1/meters/{meterId}/intervals", "/v1/meters/" + meter + "/intervals?pageSize=5", ems, null).status())
                     .isEqualTo(200);
+
+            // --replica: the analytics replica runs in the gateway; its checkpoint and lag are in /metrics.
+            final java.util.regex.Pattern next = java.util.regex.Pattern.compile("(?m)^flexledger_replica_next_block (\\S+)$");
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            String metrics;
+            while (true) {
+                metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).header("Authorization",
+                        "Bearer " + ems).build(), HttpResponse.BodyHandlers.ofString()).body();
+                final java.util.regex.Matcher m = next.matcher(metrics);
+                assertThat(m.find()).as(metrics).isTrue();
+                if (Double.parseDouble(m.group(1)) >= 3) {
+                    break;
+                }
+                assertThat(System.nanoTime()).as("the replica reaches block 2 within 120 s").isLessThan(deadline);
+                Thread.sleep(200); // polling a condition
+            }
+            assertThat(metrics).containsPattern("(?m)^flexledger_replica_lag_seconds_count [1-9]")
+                    .containsPattern("(?m)^flexledger_replica_write_seconds_count [1-9]");
         } finally {
             gateway.stop();
         }

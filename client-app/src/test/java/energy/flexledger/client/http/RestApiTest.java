@@ -113,10 +113,17 @@ class RestApiTest {
         assertThat(h.log).anySatisfy(line -> assertThat(line).containsEntry("route", "/v1/whoami").containsEntry("status", 401L)
                 .containsEntry("error", "UNAUTHENTICATED"));
         assertThat(h.log.toString()).doesNotContain(h.tokens.get("devA"));
+        assertThat(h.get("ems", "/metrics", "").text()).as("no replica in this gateway").contains("flexledger_replica_next_block -1");
+        // the replica's progress lines (gateway --replica) feed its gauges and histograms
+        h.metrics.replicated(Map.of("event", "block", "block", 41L, "written", true, "lagMs", 1_500L, "writeMs", 3.5));
+        h.metrics.replicated(Map.of("event", "stream error", "status", "UNAVAILABLE"));
         final String metrics = h.get("ems", "/metrics", "").text();
         assertThat(metrics).contains("flexledger_samples_ingested_total{transport=\"http\"} 2.0")
                 .contains("flexledger_http_requests_total{method=\"POST\",route=\"/v1/meters/{meterId}/samples\",status=\"200\"} 1.0")
-                .contains("flexledger_outbox_pending 0").contains("flexledger_outbox_oldest_pending_age_seconds");
+                .contains("flexledger_outbox_pending 0").contains("flexledger_outbox_oldest_pending_age_seconds")
+                .contains("flexledger_replica_next_block 42").contains("flexledger_replica_lag_seconds_bucket{le=\"2.0\"} 1")
+                .contains("flexledger_replica_lag_seconds_bucket{le=\"1.0\"} 0").contains("flexledger_replica_write_seconds_count 1")
+                .contains("flexledger_store_commit_requests_count");
         assertThat(h.get(null, "/metrics", "").status()).isEqualTo(401);
         assertThat(h.get("devA", "/metrics", "").code()).isEqualTo("ACCESS_DENIED");
         // not an operation: a problem too
