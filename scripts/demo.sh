@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Sets everything up and runs FlexLedger's main scenario on one machine:
 # installs Fabric when needed, builds the project, brings the local network up with the chaincodes
-# deployed, runs a short scenario and tells you how to look further. The network keeps running
-# afterwards; `scripts/network.sh down` stops it.
+# deployed, runs the scenario, then starts the community's member gateway (REST API, dashboard,
+# analytics replica) and prints the dashboard's address and a token for it. The network and the
+# gateway keep running afterwards; `scripts/network.sh down` stops both.
 set -euo pipefail
 FLEXLEDGER_SCRIPT=demo
 # shellcheck source=lib/common.sh
@@ -13,13 +14,27 @@ for tool in go java mvn curl tar gzip; do
   command -v "$tool" >/dev/null 2>&1 || die "'$tool' is not installed; see README.md, Prerequisites"
 done
 
-log "1/4 Fabric binaries"
+log "1/5 Fabric binaries"
 scripts/install-fabric.sh >/dev/null
-log "2/4 building the chaincodes and the client app (mvn -DskipTests package)"
+log "2/5 building the chaincodes and the client app (mvn -DskipTests package)"
 mvn -B -q -ntp -Dstyle.color=never -DskipTests package
-log "3/4 the local network"
+log "3/5 the local network"
 scripts/network.sh up
 scripts/network.sh status
-log "4/4 the scenario"
+log "4/5 the scenario"
 echo
 scripts/flexledger demo
+
+log "5/5 the community's member gateway"
+scripts/network.sh gateway community
+port=$(scripts/network.sh ports | awk '$1 == "gateway.community" { print $2 }')
+# A credential for the dashboard: its token is shown once (only its hash is kept in the member store).
+token=$(scripts/flexledger --org community credential create --name "dashboard-$(date +%Y%m%d%H%M%S)" --kind ems \
+  | sed -n 's/.*"token":"\([^"]*\)".*/\1/p')
+echo
+echo "The community's gateway runs (scripts/network.sh down stops it with the network):"
+echo "  dashboard      http://127.0.0.1:$port/"
+echo "  API document   http://127.0.0.1:$port/docs"
+echo "  metrics        curl -H 'Authorization: Bearer <token>' http://127.0.0.1:$port/metrics"
+echo "  token          $token"
+echo "                 (an EMS credential of the community, shown once; 'scripts/flexledger --org community credential revoke --name ...' revokes it)"

@@ -16,6 +16,8 @@
 #                                        definition sequence when they changed (after a governance change)
 #   scripts/network.sh enroll ORG NAME [ASSET]   register and enroll a device identity at ORG's CA (JSON)
 #   scripts/network.sh revoke-device ORG NAME    revoke it as `revoke` does (JSON); devices ORG lists them
+#   scripts/network.sh gateway ORG       start ORG's member gateway (REST API, dashboard, replica) as a node of
+#                                        this network; `down` stops it
 #
 # Environment:
 #   FLEXLEDGER_WORK       work folder (default: <repo>/work/network; git ignores it)
@@ -94,6 +96,7 @@ orderer_ops()      { echo $((BASE_PORT + 52)); }
 peer_port()        { echo $((BASE_PORT + 100 + 10 * $(org_index "$1"))); }
 peer_cc_port()     { echo $(( $(peer_port "$1") + 1 )); }
 peer_ops()         { echo $(( $(peer_port "$1") + 2 )); }
+gateway_port()     { echo $((BASE_PORT + 400 + 10 * $(org_index "$1"))); }  # its HTTP API and dashboard; +1 its MQTT broker
 cc_index()         { case "$1" in energy) echo 0;; dr) echo 1;; market) echo 2;; consortium) echo 3;; esac; }
 cc_port()          { echo $((BASE_PORT + 200 + 10 * $(cc_index "$1") + $(org_index "$2"))); }  # cc org
 # The Fabric CA server of each org (ca.<org>: identity CA and TLS CA in one process), operations +1;
@@ -847,10 +850,10 @@ cmd_down() {
   [ "${1:-}" = "--purge" ] && purge=1
   [ -n "${1:-}" ] && [ "$purge" = 0 ] && die "unknown option '$1' for down (only --purge)"
   if [ -d "$PIDS" ] && [ -n "$(ls -A "$PIDS")" ]; then
-    # Chaincodes first, then peers, then the orderer, then the CAs: nothing loses its upstream mid-request.
+    # Member gateways first, then chaincodes, peers, the orderer, the CAs: nothing loses its upstream mid-request.
     # Every recorded process, also those of an older layout that all_names no longer lists.
     for n in $( (all_names; find "$PIDS" -name '*.pid' -printf '%f\n' | sed 's/\.pid$//') | awk '!seen[$0]++' \
-                | awk '{ print (/^cc-/ ? 0 : /^peer/ ? 1 : /^ca\./ ? 3 : 2) " " $0 }' | sort -s -k1,1n | cut -d' ' -f2); do
+                | awk '{ print (/^gateway\./ ? 0 : /^cc-/ ? 1 : /^peer/ ? 2 : /^ca\./ ? 4 : 3) " " $0 }' | sort -s -k1,1n | cut -d' ' -f2); do
       stop_proc "$n" || failed=1
     done
   else
@@ -1109,8 +1112,41 @@ cmd_env() {
    printf 'export PATH=%q:"$PATH"\n' "$FABRIC_HOME/bin")
 }
 
+# gateway ORG: starts ORG's member gateway (`flexledger gateway`: REST API, dashboard, analytics replica)
+# as a recorded process of this network on 127.0.0.1:<gateway port>; `down` stops it first. Waits
+# until it answers /health.
+cmd_gateway() {
+  local org=${1:-} port i
+  [ -n "$org" ] || die "usage: network.sh gateway ORG   (starts ORG's member gateway; 'down' stops it)"
+  org_index "$org" >/dev/null
+  [ -f "$WORK/clients/$org-user.properties" ] || die "$WORK has no client profile of $org: start the network with 'scripts/network.sh up' first"
+  port=$(gateway_port "$org")
+  if proc_alive "gateway.$org"; then
+    log "gateway.$org is running already: http://127.0.0.1:$port/"
+    return 0
+  fi
+  require_free_port "$port" "gateway.$org"
+  local jar="$FLEXLEDGER_ROOT/client-app/target/flexledger.jar"
+  [ -f "$jar" ] || die "$jar is missing: build with 'mvn -DskipTests package' first"
+  # Its own copy of the jar: a rebuild while it runs must not pull classes from under it.
+  mkdir -p "$WORK/gateway"
+  cp "$jar" "$WORK/gateway/flexledger-$org.jar"
+  start_proc "gateway.$org" "$WORK/gateway" java ${FLEXLEDGER_GATEWAY_JAVA_OPTS:--Xmx512m} -jar "$WORK/gateway/flexledger-$org.jar" \
+    --work "$WORK" --org "$org" gateway --http "127.0.0.1:$port" --replica --submit-every 30 --close-after 60 --quiet
+  for i in $(seq 1 300); do
+    if curl -fsS "http://127.0.0.1:$port/health" >/dev/null 2>&1; then
+      log "gateway.$org answers on http://127.0.0.1:$port/ (log: $LOGS/gateway.$org.log)"
+      return 0
+    fi
+    proc_alive "gateway.$org" || { tail -n 20 "$LOGS/gateway.$org.log" >&2; die "gateway.$org stopped while starting (log above)"; }
+    sleep 0.2
+  done
+  die "gateway.$org did not answer /health within 60 s (log: $LOGS/gateway.$org.log)"
+}
+
 case "${1:-}" in
   up)     lock_work; cmd_up ;;
+  gateway) shift; lock_work; cmd_gateway "$@" ;;
   down)   shift; if [ -d "$WORK" ]; then lock_work; fi; cmd_down "$@" ;;
   status) cmd_status ;;
   revoke) shift; lock_work; cmd_revoke "$@" ;;
@@ -1120,7 +1156,7 @@ case "${1:-}" in
   revoke-device) shift; cmd_revoke_device "$@" ;;
   devices) shift; cmd_devices "$@" ;;
   env)    shift; cmd_env "$@" ;;
-  ports)  for o in "${CA_ORGS[@]}"; do echo "ca.$o $(ca_port "$o") ops $(( $(ca_port "$o") + 1 ))"; done; echo "orderer0 $(orderer_port) admin $(orderer_admin) ops $(orderer_ops)"; for o in "${ORGS[@]}"; do echo "peer0.$o $(peer_port "$o") cc $(peer_cc_port "$o") ops $(peer_ops "$o")"; done; cc_servers | while read -r c o; do echo "cc-$c-$o $(cc_port "$c" "$o")"; done ;;
-  -h|--help|"") sed -n '2,24p' "$0" ;;
-  *) die "unknown command '$1' (up, down [--purge], status, env ORG [admin|user|device|client|spare], revoke ORG NAME, enroll ORG NAME [ASSET], revoke-device ORG NAME, devices ORG, add-org NAME --role ROLE, collections, ports)" ;;
+  ports)  for o in "${ORGS[@]}"; do echo "gateway.$o $(gateway_port "$o") mqtt $(( $(gateway_port "$o") + 1 ))"; done; for o in "${CA_ORGS[@]}"; do echo "ca.$o $(ca_port "$o") ops $(( $(ca_port "$o") + 1 ))"; done; echo "orderer0 $(orderer_port) admin $(orderer_admin) ops $(orderer_ops)"; for o in "${ORGS[@]}"; do echo "peer0.$o $(peer_port "$o") cc $(peer_cc_port "$o") ops $(peer_ops "$o")"; done; cc_servers | while read -r c o; do echo "cc-$c-$o $(cc_port "$c" "$o")"; done ;;
+  -h|--help|"") sed -n '2,26p' "$0" ;;
+  *) die "unknown command '$1' (up, down [--purge], status, gateway ORG, env ORG [admin|user|device|client|spare], revoke ORG NAME, enroll ORG NAME [ASSET], revoke-device ORG NAME, devices ORG, add-org NAME --role ROLE, collections, ports)" ;;
 esac

@@ -132,3 +132,9 @@ scripts/network.sh status
 log "3/3 integration tests and the demo scenario against the real network"
 "${MVN[@]}" -pl client-app -am verify -DskipITs=false -DskipUnitTests=true
 scripts/flexledger demo --intervals 2 --no-hints
+# The main command's last step: the community's gateway as a node of the network (down stops it first).
+scripts/network.sh gateway community
+gw="http://127.0.0.1:$(scripts/network.sh ports | awk '$1 == "gateway.community" { print $2 }')"
+curl -fsS "$gw/health" >/dev/null && curl -fsS "$gw/docs" >/dev/null && curl -fsS -o /dev/null "$gw/" \
+  || { log "ERROR: the gateway started by 'network.sh gateway community' does not serve /health, /docs and /"; exit 1; }
+log "the community's gateway serves $gw/health, /docs and /"
