@@ -24,8 +24,11 @@ public final class Problem extends RuntimeException {
     /** The content type of a write is not application/json. */
     public static final String UNSUPPORTED_MEDIA_TYPE = "UNSUPPORTED_MEDIA_TYPE";
 
+    /** The path exists, but not for this method (the answer's Allow header lists those it takes). */
+    public static final String METHOD_NOT_ALLOWED = "METHOD_NOT_ALLOWED";
+
     public static final java.util.List<String> GATEWAY_CODES = java.util.List.of(UNAUTHENTICATED, PAYLOAD_TOO_LARGE, UNAVAILABLE, INTERNAL,
-            UNSUPPORTED_MEDIA_TYPE);
+            UNSUPPORTED_MEDIA_TYPE, METHOD_NOT_ALLOWED);
 
     public static final String CONTENT_TYPE = "application/problem+json";
     /** The {@code type} URIs: one per code. */
@@ -60,6 +63,7 @@ public final class Problem extends RuntimeException {
             case "ACCESS_DENIED" -> 403;
             case "NOT_FOUND" -> 404;
             case "ALREADY_EXISTS", "CONFLICT", "INACTIVE", "INVALID_STATE", "DEADLINE_PASSED", "TOO_EARLY" -> 409;
+            case METHOD_NOT_ALLOWED -> 405;
             case PAYLOAD_TOO_LARGE -> 413;
             case UNSUPPORTED_MEDIA_TYPE -> 415;
             case INTERNAL -> 500;
@@ -79,6 +83,7 @@ public final class Problem extends RuntimeException {
             case "NOT_FOUND" -> "Not found";
             case "ALREADY_EXISTS" -> "Already exists";
             case "CONFLICT" -> "Conflict";
+            case METHOD_NOT_ALLOWED -> "Method not allowed";
             case PAYLOAD_TOO_LARGE -> "Payload too large";
             case UNSUPPORTED_MEDIA_TYPE -> "Unsupported media type";
             case INTERNAL -> "Internal error";

@@ -186,6 +186,7 @@ public final class RestApi implements AutoCloseable {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
             config.http.maxRequestSize = maxBodyBytes;
+            config.http.prefer405over404 = true; // a known path with another method: 405 and Allow, not 404
             // Graceful stop: Jetty stops accepting, lets requests in flight finish (up to 20 s), then stops.
             config.jetty.modifyServer(server -> server.setStopTimeout(20_000));
             if (tls != null) {
@@ -284,17 +285,19 @@ public final class RestApi implements AutoCloseable {
 
         // What no route matches, and what Javalin itself refuses (a body over the limit), as problems too.
         config.routes.exception(HttpResponseException.class, (e, ctx) -> {
+            if (e.getStatus() == 405) {
+                // The path exists for other methods: say which (Javalin lists them in the details).
+                final String allow = String.join(", ", new java.util.TreeSet<>(e.getDetails().values()));
+                ctx.header("Allow", allow);
+                write(ctx, problem(new Problem(Problem.METHOD_NOT_ALLOWED, ctx.method() + " is not an operation of " + ctx.path()
+                        + "; it takes " + allow), ctx.path()));
+                return;
+            }
             final Problem p = e.getStatus() == 413 ? tooLarge() : new Problem(e.getStatus() == 404 ? "NOT_FOUND" : "BAD_REQUEST", e.getMessage());
             write(ctx, problem(p, ctx.path()));
         });
         config.routes.exception(Exception.class, (e, ctx) -> write(ctx, problem(problemOf(e, ctx), ctx.path())));
         config.routes.error(404, "*", ctx -> {
-            if (ctx.result() == null || ctx.result().isEmpty()) {
-                write(ctx, problem(new Problem(ErrorCode.NOT_FOUND, "no operation " + ctx.method() + " " + ctx.path()
-                        + "; /openapi.json lists them"), ctx.path()));
-            }
-        });
-        config.routes.error(405, "*", ctx -> {
             if (ctx.result() == null || ctx.result().isEmpty()) {
                 write(ctx, problem(new Problem(ErrorCode.NOT_FOUND, "no operation " + ctx.method() + " " + ctx.path()
                         + "; /openapi.json lists them"), ctx.path()));

@@ -132,7 +132,13 @@ class RestApiTest {
         assertThat(none.contentType()).startsWith(Problem.CONTENT_TYPE);
         assertThat(none.code()).isEqualTo("NOT_FOUND");
         assertThat(ApiContract.violationsOf("Problem", none.json())).isEmpty();
-        assertThat(h.raw("DELETE", "/v1/assets/MTR-A", "ems").code()).isEqualTo("NOT_FOUND");
+        // a path that exists, with a method it does not take: 405 with the methods it takes
+        final ApiHarness.Res delete = h.raw("DELETE", "/v1/assets/MTR-A", "ems");
+        assertThat(delete.status()).isEqualTo(405);
+        assertThat(delete.code()).isEqualTo("METHOD_NOT_ALLOWED");
+        assertThat(delete.headers().firstValue("Allow")).hasValue("GET");
+        assertThat(ApiContract.violationsOf("Problem", delete.json())).isEmpty();
+        assertThat(h.raw("GET", "/v1/samples", "ems").headers().firstValue("Allow")).hasValue("POST");
     }
 
     @Test
