@@ -44,8 +44,55 @@ final class ReplicaCommand extends Connected implements java.util.concurrent.Cal
             description = "stop after this many seconds (default: run until stopped)")
     long runFor;
 
+    /**
+     * The lag of the blocks written live (numbered from the ledger's height when the replica
+     * started): from the newest transaction's timestamp to the rows' SQL commit ({@code lagMs}) and
+     * from the block's arrival to the rows' commit ({@code writeMs}), as nearest-rank percentiles.
+     */
+    static final class LiveLag implements java.util.function.Consumer<Map<String, Object>> {
+        private final long from;
+        private final java.util.List<Long> lagMicros = new java.util.ArrayList<>();
+        private final java.util.List<Long> writeMicros = new java.util.ArrayList<>();
+
+        LiveLag(final long from) {
+            this.from = from;
+        }
+
+        @Override
+        public synchronized void accept(final Map<String, Object> line) {
+            if ("block".equals(line.get("event")) && line.get("block") instanceof Long b && b >= from && Boolean.TRUE.equals(line.get("written"))) {
+                if (line.get("lagMs") instanceof Long l) {
+                    lagMicros.add(l * 1_000);
+                }
+                if (line.get("writeMs") instanceof Double w) {
+                    writeMicros.add(Math.round(w * 1_000));
+                }
+            }
+        }
+
+        synchronized Map<String, Object> summary() {
+            final Map<String, Object> out = new LinkedHashMap<>();
+            out.put("blocks", (long) lagMicros.size());
+            out.put("lagMs", percentiles(lagMicros));
+            out.put("writeMs", percentiles(writeMicros));
+            return out;
+        }
+
+        private static Map<String, Object> percentiles(final java.util.List<Long> micros) {
+            final long[] sorted = micros.stream().mapToLong(Long::longValue).sorted().toArray();
+            final Map<String, Object> out = new LinkedHashMap<>();
+            if (sorted.length == 0) {
+                return out;
+            }
+            out.put("p50", energy.flexledger.client.Percentiles.nearestRank(sorted, 0.5) / 1000.0);
+            out.put("p99", energy.flexledger.client.Percentiles.nearestRank(sorted, 0.99) / 1000.0);
+            out.put("max", sorted[sorted.length - 1] / 1000.0);
+            return out;
+        }
+    }
+
     @Override
-    public Integer call() throws IOException, InterruptedException {
+    public Integer call() throws IOException, InterruptedException, energy.flexledger.client.LedgerException {
         if (runFor < 0) {
             throw new ParameterException(spec.commandLine(), "--for must be >= 0 seconds");
         }
@@ -66,7 +113,13 @@ final class ReplicaCommand extends Connected implements java.util.concurrent.Cal
         });
         try (ReplicaStore store = ReplicaStore.open(url, jdbcUser, System.getenv(PASSWORD_ENV));
                 LedgerConnection ledger = connect()) {
-            final Replicator replicator = new Replicator(ledger.network(root().channel), store, GatewayCommand::print);
+            // Blocks from the ledger's height at the start on are "live": their lag is the replica's, not a catch-up's.
+            final long live = ledger.blockHeight(root().channel);
+            final LiveLag lag = new LiveLag(live);
+            final Replicator replicator = new Replicator(ledger.network(root().channel), store, line -> {
+                lag.accept(line);
+                GatewayCommand.print(line);
+            });
             synchronized (running) {
                 running[0] = replicator;
             }
@@ -86,6 +139,8 @@ final class ReplicaCommand extends Connected implements java.util.concurrent.Cal
             stopped.put("channel", root().channel);
             stopped.put("checkpoint", next);
             stopped.put("events", store.count("events", root().channel));
+            stopped.put("liveFrom", live);
+            stopped.put("liveLag", lag.summary());
             GatewayCommand.print(stopped);
             return 0;
         } finally {
