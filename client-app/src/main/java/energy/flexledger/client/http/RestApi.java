@@ -587,6 +587,9 @@ public final class RestApi implements AutoCloseable {
                     + " bytes (about 20,000 samples); send several requests or use POST /v1/samples");
         }
         final List<long[]> samples = checkSamples(Json.parse(new String(body, StandardCharsets.UTF_8)), "body");
+        if (!samples.isEmpty()) {
+            messages.warmUp(meterId, samples.get(0)[0]); // a new meter's ledger read here, not in the writer's transaction
+        }
         final List<SampleMessages.Parsed> message = List.of(new SampleMessages.Parsed(SampleMessages.topicOf(meterId), samples, () -> body));
         return new Prepared(samples.size(), () -> {
             final Map<String, Object> result = shaped(messages.handleParsed(message, TRANSPORT).get(0));
@@ -634,6 +637,11 @@ public final class RestApi implements AutoCloseable {
         }
         for (final SampleMessages.Parsed p : messagesOfBatch) {
             mayWrite(call.credential(), SampleMessages.meterOf(p.topic()));
+        }
+        for (final SampleMessages.Parsed p : messagesOfBatch) {
+            if (!p.samples().isEmpty()) {
+                messages.warmUp(SampleMessages.meterOf(p.topic()), p.samples().get(0)[0]); // new meters' ledger reads outside the writer
+            }
         }
         // All meters in one part of the writer's transaction: the request's samples are committed together, answered after it.
         return new Prepared(weight, () -> {

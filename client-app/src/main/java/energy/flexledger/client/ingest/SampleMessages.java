@@ -42,6 +42,23 @@ public final class SampleMessages {
         this.tracker = tracker;
     }
 
+    /**
+     * Starts tracking a meter this store has never seen, from the ledger's head, on the caller's
+     * thread and outside any store transaction: the ledger read (a round trip to the peer) then
+     * holds up no other message. Best effort: whatever fails here is tried again, and decided, when
+     * the message is handled. Not synchronized: it must not wait for the message being handled.
+     */
+    public void warmUp(final String meterId, final long firstSampleTime) {
+        try {
+            if (!salts.exists(meterId) || store.knows(meterId)) {
+                return;
+            }
+            tracker.track(store, salts.read(meterId), meterId, firstSampleTime);
+        } catch (IOException | LedgerException | RuntimeException e) {
+            // handled (parked, refused) by handle(), which tries again
+        }
+    }
+
     /** The meter of a samples topic (no check: see {@link #handle}). */
     public static String meterOf(final String topic) {
         return topic.substring(TOPIC_PREFIX.length(), topic.length() - TOPIC_SUFFIX.length());

@@ -152,4 +152,31 @@ class SampleMessagesTest {
             assertThat(store.parked()).hasSize(1);
         }
     }
+
+    @Test
+    void aNewMeterIsWarmedUpOutsideTheMessageAndWarmingUpNeverThrows() throws Exception {
+        final SaltStore salts = new SaltStore(dir.resolve("salts"));
+        salts.create("M-NEW");
+        salts.create("M-DOWN");
+        final java.util.List<String> ledgerReads = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (MemberStore store = MemberStore.open(dir.resolve("member.db"))) {
+            final SampleMessages messages = new SampleMessages(store, salts, (s, salt, meterId, first) -> {
+                ledgerReads.add(meterId);
+                if (meterId.equals("M-DOWN")) {
+                    throw new energy.flexledger.client.LedgerException(null, "the peer is not reachable", null, true, null);
+                }
+                s.track(meterId, salt, Q, Math.floorDiv(first - 1, Q) * Q);
+            });
+            messages.warmUp("M-NEW", T0 + 1);
+            assertThat(store.tracked("M-NEW")).isPresent();
+            messages.warmUp("M-NEW", T0 + 1); // known now: no second ledger read
+            messages.warmUp("M-404", T0 + 1); // not this member's meter: nothing
+            messages.warmUp("M-DOWN", T0 + 1); // the ledger is down: nothing, no exception
+            assertThat(ledgerReads).containsExactly("M-NEW", "M-DOWN");
+            // the message itself then needs no ledger read for M-NEW, and parks M-DOWN's (kept, taken up later)
+            assertThat(messages.handle(SampleMessages.topicOf("M-NEW"), json("[[" + (T0 + 1) + ",5]]"))).containsEntry("accepted", 1L);
+            assertThat(messages.handle(SampleMessages.topicOf("M-DOWN"), json("[[" + (T0 + 1) + ",5]]"))).containsEntry("parked", true);
+            assertThat(ledgerReads).containsExactly("M-NEW", "M-DOWN", "M-DOWN");
+        }
+    }
 }
