@@ -17,6 +17,9 @@
 #   scripts/bench.sh --dr [N]     PreviewBaseline (BL1) over 45 days for one meter, then an event with
 #                                 N participants (default 100) settled by SettleMany in batches of
 #                                 100; one row each in docs/benchmarks.md (needs python3)
+#   scripts/bench.sh --gateway    the community's gateway (network.sh gateway): REST ingestion, single
+#                                 and batched (flexledger http-load), then the analytics replica's live
+#                                 lag while certification load runs; rows in docs/benchmarks.md
 #   scripts/bench.sh --add-org    single-record tx/s with the four founders, the time of
 #                                 `network.sh add-org` (a fifth member, an aggregator), single-record
 #                                 tx/s again with five; one row in docs/benchmarks.md (needs python3)
@@ -111,6 +114,38 @@ if [ "${1:-}" = --dr ]; then
   row=$(jq -r --arg date "$(date -u +%Y-%m-%d)" --arg commit "$(git describe --always --dirty --abbrev=7)" --arg cmd "scripts/bench.sh --dr $participants" \
     '"| \($date) | \($commit) | \(.participants) | \(.lookbackDays) | \(.historyRecords) | \(.historyCertifySeconds) s | \(.commitSeconds) s | \(.windowCertifySeconds) s | \(.settleManyTxs) | \(.settleManyMs | map(tostring) | join(", ")) ms | \(.settleSeconds) s | \(.settledPerSecond) | \(.settleTxPerSecond) | \(.audit.consistent) | `\($cmd)` |"' <<<"$result")
   python3 scripts/lib/add_row.py docs/benchmarks.md "## An event's settlement with many participants, batched (issue 11)" "$row"
+  log "added to docs/benchmarks.md: $row"
+  exit 0
+fi
+if [ "${1:-}" = --gateway ]; then
+  command -v python3 >/dev/null || die "--gateway needs python3 to write docs/benchmarks.md"
+  scripts/network.sh gateway community
+  url="http://127.0.0.1:$(scripts/network.sh ports | awk '$1 == "gateway.community" { print $2 }')"
+  FLEXLEDGER_HTTP_TOKEN=$(scripts/flexledger --org community credential create --name "bench-$(date +%s)" --kind ems | jq -r .token)
+  export FLEXLEDGER_HTTP_TOKEN
+  seconds=${2:-20}
+  for spec in "--meters 40 --clients 8 --samples 10" "--meters 40 --clients 4 --samples 200 --batch-meters 10"; do
+    log "measuring: scripts/flexledger --org community http-load --url $url $spec --seconds $seconds"
+    # shellcheck disable=SC2086 # the spec is a list of options
+    result=$(scripts/flexledger --org community http-load --url "$url" $spec --seconds "$seconds"); echo "$result"
+    row=$(jq -r --arg date "$(date -u +%Y-%m-%d)" --arg commit "$(git describe --always --dirty --abbrev=7)" --arg cmd "scripts/bench.sh --gateway" \
+      --arg load "$(uptime | sed 's/.*load average: //')" \
+      '"| \($date) | \($commit) | \(if .batchMeters == 0 then "single" else "batched \(.batchMeters) meters" end) | \(.clients) | \(.samplesPerMeterPerRequest) | \(.requests) | \(.failed) | \(.samplesPerSecond) | \(.p50Ms) | \(.p99Ms) | \(.maxMs) | \($load) | `\($cmd)` |"' <<<"$result")
+    python3 scripts/lib/add_row.py docs/benchmarks.md "## REST ingestion with group commit (issue 12)" "$row"
+    log "added to docs/benchmarks.md: $row"
+  done
+  log "measuring the replica's live lag: flexledger replica while flexledger bench --meters 8 --intervals 25 certifies"
+  replica_out=$(mktemp)
+  scripts/flexledger --org community replica --jdbc "jdbc:sqlite:$FLEXLEDGER_WORK/bench-replica.db" --for 90 > "$replica_out" &
+  replica_pid=$!
+  # the replica has caught up with the (young) chain once it says it streams and no block is older than the start
+  for _ in $(seq 1 100); do grep -q '"event":"streaming"' "$replica_out" && break; sleep 0.2; done
+  scripts/flexledger bench --meters 8 --intervals 25 >/dev/null
+  wait "$replica_pid"
+  result=$(grep '"event":"stopped"' "$replica_out"); rm -f "$replica_out"; echo "$result"
+  row=$(jq -r --arg date "$(date -u +%Y-%m-%d)" --arg commit "$(git describe --always --dirty --abbrev=7)" \
+    '"| \($date) | \($commit) | \(.liveLag.blocks) | \(.liveLag.lagMs.p50) | \(.liveLag.lagMs.p99) | \(.liveLag.lagMs.max) | \(.liveLag.writeMs.p50) | \(.liveLag.writeMs.p99) | `scripts/bench.sh --gateway` |"' <<<"$result")
+  python3 scripts/lib/add_row.py docs/benchmarks.md "## Analytics replica lag (issue 12)" "$row"
   log "added to docs/benchmarks.md: $row"
   exit 0
 fi
