@@ -47,7 +47,7 @@ final class ReplicaCommand extends Connected implements java.util.concurrent.Cal
     /**
      * The lag of the blocks written live (numbered from the ledger's height when the replica
      * started): from the newest transaction's timestamp to the rows' SQL commit ({@code lagMs}) and
-     * from the block's arrival to the rows' commit ({@code writeMs}), as nearest-rank percentiles.
+     * from the block's arrival to the rows' commit ({@code writeMicros}), as nearest-rank percentiles.
      */
     static final class LiveLag implements java.util.function.Consumer<Map<String, Object>> {
         private final long from;
@@ -64,8 +64,8 @@ final class ReplicaCommand extends Connected implements java.util.concurrent.Cal
                 if (line.get("lagMs") instanceof Long l) {
                     lagMicros.add(l * 1_000);
                 }
-                if (line.get("writeMs") instanceof Double w) {
-                    writeMicros.add(Math.round(w * 1_000));
+                if (line.get("writeMicros") instanceof Long w) {
+                    writeMicros.add(w);
                 }
             }
         }
@@ -78,15 +78,20 @@ final class ReplicaCommand extends Connected implements java.util.concurrent.Cal
             return out;
         }
 
+        private static String ms(final long micros) {
+            return String.format(java.util.Locale.ROOT, "%.1f", micros / 1000.0);
+        }
+
         private static Map<String, Object> percentiles(final java.util.List<Long> micros) {
             final long[] sorted = micros.stream().mapToLong(Long::longValue).sorted().toArray();
             final Map<String, Object> out = new LinkedHashMap<>();
             if (sorted.length == 0) {
                 return out;
             }
-            out.put("p50", energy.flexledger.client.Percentiles.nearestRank(sorted, 0.5) / 1000.0);
-            out.put("p99", energy.flexledger.client.Percentiles.nearestRank(sorted, 0.99) / 1000.0);
-            out.put("max", sorted[sorted.length - 1] / 1000.0);
+            // milliseconds as text with one decimal: canonical JSON has no floating-point numbers
+            out.put("p50", ms(energy.flexledger.client.Percentiles.nearestRank(sorted, 0.5)));
+            out.put("p99", ms(energy.flexledger.client.Percentiles.nearestRank(sorted, 0.99)));
+            out.put("max", ms(sorted[sorted.length - 1]));
             return out;
         }
     }

@@ -106,7 +106,7 @@ public final class GatewayMetrics {
 
     /**
      * A progress line of the replica ({@code Replicator}): a written block's {@code lagMs} and
-     * {@code writeMs} go into the histograms, its number into the checkpoint gauge.
+     * {@code writeMicros} go into the histograms, its number into the checkpoint gauge.
      */
     public void replicated(final java.util.Map<String, Object> line) {
         if (!"block".equals(line.get("event")) || !(line.get("block") instanceof Long block)) {
@@ -116,8 +116,8 @@ public final class GatewayMetrics {
         if (line.get("lagMs") instanceof Long lag && lag >= 0) {
             replicaLag.observe(lag / 1000.0);
         }
-        if (line.get("writeMs") instanceof Double write) {
-            replicaWrite.observe(write / 1000.0);
+        if (line.get("writeMicros") instanceof Long write) {
+            replicaWrite.observe(write / 1e6);
         }
     }
 

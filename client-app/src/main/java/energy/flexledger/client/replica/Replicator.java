@@ -79,7 +79,7 @@ public final class Replicator {
                         out.put("events", (long) a.events());
                         out.put("typedRows", (long) a.typed());
                         // From the block's arrival (the peer sends it once committed) to its rows' SQL commit.
-                        out.put("writeMs", writeMicros / 1_000.0);
+                        out.put("writeMicros", writeMicros);
                         // From the newest transaction's own timestamp (its client's clock) to its rows' commit:
                         // the replica's lag once it is live (large while it catches up on history).
                         block.transactions().stream().map(ReplicaBlock.Tx::timeMs).filter(java.util.Objects::nonNull)

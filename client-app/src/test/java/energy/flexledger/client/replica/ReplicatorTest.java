@@ -105,6 +105,9 @@ class ReplicatorTest {
             assertThat(store.count("token_transfers", "grid")).isEqualTo(3);
             assertThat(lines.get(2)).containsKey("lagMs"); // block 1: its transaction's timestamp is in the past
             assertThat((Long) lines.get(2).get("lagMs")).isPositive();
+            assertThat((Long) lines.get(2).get("writeMicros")).isNotNegative();
+            // every progress line is printed as canonical JSON by the replica and the gateway: no floating-point values
+            lines.forEach(energy.flexledger.spec.Json::write);
             assertThat(lines.get(4)).containsEntry("status", "UNAVAILABLE").containsEntry("retryInMs", 0L);
             assertThat(lines).extracting(l -> l.get("event") + ":" + l.getOrDefault("block", "") + ":" + l.getOrDefault("written", ""))
                     .containsExactly("streaming::", "block:0:true", "block:1:true", "block:2:true", "stream error::",
