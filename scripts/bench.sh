@@ -134,13 +134,13 @@ if [ "${1:-}" = --gateway ]; then
     python3 scripts/lib/add_row.py docs/benchmarks.md "## REST ingestion with group commit (issue 12)" "$row"
     log "added to docs/benchmarks.md: $row"
   done
-  log "measuring the replica's live lag: flexledger replica while flexledger bench --meters 8 --intervals 25 certifies"
+  log "measuring the replica's live lag: flexledger replica while flexledger bench --meters 2 --intervals 100 certifies"
   replica_out=$(mktemp)
   scripts/flexledger --org community replica --jdbc "jdbc:sqlite:$FLEXLEDGER_WORK/bench-replica.db" --for 90 > "$replica_out" &
   replica_pid=$!
   # the replica has caught up with the (young) chain once it says it streams and no block is older than the start
   for _ in $(seq 1 100); do grep -q '"event":"streaming"' "$replica_out" && break; sleep 0.2; done
-  scripts/flexledger bench --meters 8 --intervals 25 >/dev/null
+  scripts/flexledger bench --meters 2 --intervals 100 >/dev/null
   wait "$replica_pid"
   result=$(grep '"event":"stopped"' "$replica_out"); rm -f "$replica_out"; echo "$result"
   row=$(jq -r --arg date "$(date -u +%Y-%m-%d)" --arg commit "$(git describe --always --dirty --abbrev=7)" \

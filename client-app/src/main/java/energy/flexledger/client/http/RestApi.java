@@ -181,7 +181,8 @@ public final class RestApi implements AutoCloseable {
      * the keystore's certificate when {@code tls} is given, else plain HTTP.
      */
     public RestApi start(final String host, final int port, final Tls tls) {
-        committer = new GroupCommitter(store, SAMPLES_PER_COMMIT).observeCommits(metrics::committed);
+        // The writer takes the messages' lock before the store's, as MQTT and the outbox loop do: one lock order.
+        committer = new GroupCommitter(store, SAMPLES_PER_COMMIT, messages).observeCommits(metrics::committed);
         app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;

@@ -28,6 +28,7 @@ public final class GroupCommitter implements AutoCloseable {
 
     private final MemberStore store;
     private final long maxWeight;
+    private final Object outerLock;
     private final LinkedBlockingQueue<Pending<?>> queue = new LinkedBlockingQueue<>();
     private final Thread writer;
     private volatile boolean closed;
@@ -38,8 +39,18 @@ public final class GroupCommitter implements AutoCloseable {
      * number of samples) reach {@code maxWeight}, which bounds how long the first of them waits.
      */
     public GroupCommitter(final MemberStore store, final long maxWeight) {
+        this(store, maxWeight, new Object());
+    }
+
+    /**
+     * Like {@link #GroupCommitter(MemberStore, long)}; each commit holds {@code outerLock} (then the
+     * store's monitor): the units' callers that take it before the store's (the gateway's
+     * {@code SampleMessages}, whose calls reach the store) keep one lock order with the writer.
+     */
+    public GroupCommitter(final MemberStore store, final long maxWeight, final Object outerLock) {
         this.store = store;
         this.maxWeight = maxWeight;
+        this.outerLock = outerLock;
         this.writer = new Thread(this::loop, "flexledger-store-writer");
         this.writer.setDaemon(true);
         this.writer.start();
@@ -68,7 +79,15 @@ public final class GroupCommitter implements AutoCloseable {
         final CompletableFuture<T> done = new CompletableFuture<>();
         queue.add(new Pending<>(unit, Math.max(1, weight), done));
         try {
-            return done.get();
+            while (true) {
+                try {
+                    return done.get(1, TimeUnit.SECONDS);
+                } catch (java.util.concurrent.TimeoutException e) {
+                    if (!writer.isAlive() && !done.isDone()) {
+                        throw new IOException("the member store's writer stopped: nothing of this write was kept");
+                    }
+                }
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while waiting for the member store's commit", e);
@@ -117,16 +136,18 @@ public final class GroupCommitter implements AutoCloseable {
         final Object[] results = new Object[batch.size()];
         final Throwable[] failures = new Throwable[batch.size()];
         try {
-            store.group(() -> {
-                for (int i = 0; i < batch.size(); i++) {
-                    try {
-                        results[i] = store.part(batch.get(i).unit()::run);
-                    } catch (IOException | RuntimeException e) {
-                        failures[i] = e; // undone alone (its savepoint); the others go on
+            synchronized (outerLock) {
+                store.group(() -> {
+                    for (int i = 0; i < batch.size(); i++) {
+                        try {
+                            results[i] = store.part(batch.get(i).unit()::run);
+                        } catch (IOException | RuntimeException e) {
+                            failures[i] = e; // undone alone (its savepoint); the others go on
+                        }
                     }
-                }
-                return null;
-            });
+                    return null;
+                });
+            }
         } catch (IOException | RuntimeException e) {
             // The commit itself failed: nothing of this batch is kept.
             for (final Pending<?> p : batch) {
@@ -134,9 +155,12 @@ public final class GroupCommitter implements AutoCloseable {
             }
             return;
         } catch (Error e) {
+            // The writer dies with it: nobody may wait for it any more.
+            closed = true;
             for (final Pending<?> p : batch) {
                 p.done().completeExceptionally(e);
             }
+            failAll(new IOException("the member store's writer stopped: " + e));
             throw e;
         }
         commitObserver.accept(batch.size());
