@@ -88,6 +88,18 @@ final class GatewayCommand extends Connected implements java.util.concurrent.Cal
     @Option(names = "--quiet", description = "no log line per MQTT message or HTTP request (MQTT refusals and problems are still logged); for load tests")
     boolean quiet;
 
+    /** The embedded MQTT broker's options (decision 0022). */
+    @picocli.CommandLine.Mixin
+    MqttListenOptions mqttListen = new MqttListenOptions();
+
+    private volatile MqttListenOptions.Running broker;
+
+    /** The embedded broker's port once it listens, else -1. */
+    int mqttListenPort() {
+        final MqttListenOptions.Running b = broker;
+        return b == null ? -1 : b.broker().port();
+    }
+
     private volatile MqttGateway gateway;
     private Map<String, Object> lastLatencies = Map.of();
 
@@ -111,14 +123,17 @@ final class GatewayCommand extends Connected implements java.util.concurrent.Cal
         if (submitEvery < 1 || closeAfter < 0 || runFor < 0 || batch < 1 || batch > 2_000) {
             throw new ParameterException(spec.commandLine(), "--submit-every >= 1, --close-after >= 0, --for >= 0, --batch 1..2000");
         }
-        if (brokerUrl == null && http == null) {
-            throw new ParameterException(spec.commandLine(), "give --mqtt URL, --http HOST:PORT or both: where do samples come from?");
+        if (brokerUrl == null && http == null && mqttListen.listen == null) {
+            throw new ParameterException(spec.commandLine(), "give --mqtt URL, --mqtt-listen HOST:PORT, --http HOST:PORT or several: where do"
+                    + " samples come from?");
         }
         if (maxBody < 1024) {
             throw new ParameterException(spec.commandLine(), "--http-max-body must be at least 1024 bytes");
         }
         final String[] hostPort = http == null ? null : hostPort(http);
         final RestApi.Tls tls = hostPort == null ? null : tls(hostPort[0]);
+        final energy.flexledger.client.mqtt.EmbeddedBroker.Settings listen = mqttListen.settings(spec,
+                root().storeFile().toAbsolutePath().getParent().resolve("mqtt-broker"), quiet);
         // On SIGTERM or Ctrl-C: let the loop finish its last submission and disconnect cleanly.
         final StopOnSignal signal = new StopOnSignal("flexledger-gateway-stop", stop::countDown, 30);
         try (MemberStore store = MemberStore.open(root().storeFile());
@@ -141,7 +156,10 @@ final class GatewayCommand extends Connected implements java.util.concurrent.Cal
             try (MqttGateway gateway = brokerUrl == null ? null : MqttGateway.start(brokerUrl,
                     clientId != null ? clientId : "flexledger-" + root().org, messages, GatewayCommand::print, quiet);
                     RestApi rest = hostPort == null ? null : new RestApi(credentials, store, salts, messages, reads, metrics, maxBody)
-                            .logTo(quiet ? line -> { } : GatewayCommand::print).logErrorsTo(GatewayCommand::print).start(hostPort[0], Integer.parseInt(hostPort[1]), tls)) {
+                            .logTo(quiet ? line -> { } : GatewayCommand::print).logErrorsTo(GatewayCommand::print).start(hostPort[0], Integer.parseInt(hostPort[1]), tls);
+                    MqttListenOptions.Running embedded = listen == null ? null
+                            : mqttListen.start(listen, root(), credentials, salts, messages, ledger, GatewayCommand::print)) {
+                this.broker = embedded;
                 this.gateway = gateway;
                 this.api = rest;
                 final Map<String, Object> started = new LinkedHashMap<>();
@@ -150,6 +168,10 @@ final class GatewayCommand extends Connected implements java.util.concurrent.Cal
                     started.put("mqtt", brokerUrl);
                     started.put("topics", SampleMessages.TOPIC_FILTER);
                     started.put("clientId", gateway.clientId());
+                }
+                if (embedded != null) {
+                    started.put("mqttListen", embedded.url());
+                    started.put("mqttBrokerData", listen.dataDir().toString());
                 }
                 if (rest != null) {
                     final String url = (tls != null ? "https://" : "http://") + hostPort[0] + ":" + rest.port();
@@ -168,6 +190,7 @@ final class GatewayCommand extends Connected implements java.util.concurrent.Cal
                 // Closing (in reverse order): the REST API stops accepting and finishes its requests in flight, then MQTT disconnects.
             } finally {
                 this.api = null;
+                this.broker = null;
             }
             submit(store, salts, messages, ledger, metrics);
             print(Map.of("event", "stopped", "ackLatency", lastLatencies));
@@ -295,6 +318,11 @@ final class GatewayCommand extends Connected implements java.util.concurrent.Cal
         if (gateway != null) {
             lastLatencies = gateway.latencies();
             out.put("ackLatency", lastLatencies);
+        }
+        final MqttListenOptions.Running embedded = broker;
+        if (embedded != null) {
+            lastLatencies = embedded.broker().latencies();
+            out.put("mqttListenAckLatency", lastLatencies);
         }
         print(out);
     }
