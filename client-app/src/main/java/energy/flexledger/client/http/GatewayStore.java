@@ -210,14 +210,16 @@ public final class GatewayStore implements AutoCloseable {
 
     /** Every credential, revoked ones too, by name. */
     public synchronized List<Credential> list() throws IOException {
-        try (PreparedStatement s = db.prepareStatement(
-                "SELECT name, kind, assets, identity, created_at, revoked_at, msp FROM credential ORDER BY name");
-                ResultSet r = s.executeQuery()) {
+        try {
             final List<Credential> out = new ArrayList<>();
-            while (r.next()) {
-                out.add(credential(r));
+            try (PreparedStatement s = db.prepareStatement(
+                    "SELECT name, kind, assets, identity, created_at, revoked_at, msp FROM credential ORDER BY name");
+                    ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    out.add(credential(r));
+                }
             }
-            db.commit();
+            endRead();
             return out;
         } catch (SQLException e) {
             rollback();
@@ -234,18 +236,20 @@ public final class GatewayStore implements AutoCloseable {
             return Optional.empty();
         }
         final byte[] hash = sha256(token.getBytes(StandardCharsets.UTF_8));
-        try (PreparedStatement s = db.prepareStatement(
-                "SELECT name, kind, assets, identity, created_at, revoked_at, msp, token_hash FROM credential WHERE token_hash = ?")) {
-            s.setBytes(1, hash);
-            try (ResultSet r = s.executeQuery()) {
-                Optional<Credential> out = Optional.empty();
-                if (r.next() && MessageDigest.isEqual(hash, r.getBytes(8))) {
-                    final Credential c = credential(r);
-                    out = c.revoked() ? Optional.empty() : Optional.of(c);
+        try {
+            Optional<Credential> out = Optional.empty();
+            try (PreparedStatement s = db.prepareStatement(
+                    "SELECT name, kind, assets, identity, created_at, revoked_at, msp, token_hash FROM credential WHERE token_hash = ?")) {
+                s.setBytes(1, hash);
+                try (ResultSet r = s.executeQuery()) {
+                    if (r.next() && MessageDigest.isEqual(hash, r.getBytes(8))) {
+                        final Credential c = credential(r);
+                        out = c.revoked() ? Optional.empty() : Optional.of(c);
+                    }
                 }
-                db.commit();
-                return out;
             }
+            endRead();
+            return out;
         } catch (SQLException e) {
             rollback();
             throw new IOException("checking a credential: " + e.getMessage(), e);
@@ -257,13 +261,16 @@ public final class GatewayStore implements AutoCloseable {
         if (token == null || token.isEmpty() || token.length() > 200) {
             return false;
         }
-        try (PreparedStatement s = db.prepareStatement("SELECT revoked_at FROM credential WHERE token_hash = ?")) {
-            s.setBytes(1, sha256(token.getBytes(StandardCharsets.UTF_8)));
-            try (ResultSet r = s.executeQuery()) {
-                final boolean revoked = r.next() && r.getObject(1) != null;
-                db.commit();
-                return revoked;
+        try {
+            boolean revoked;
+            try (PreparedStatement s = db.prepareStatement("SELECT revoked_at FROM credential WHERE token_hash = ?")) {
+                s.setBytes(1, sha256(token.getBytes(StandardCharsets.UTF_8)));
+                try (ResultSet r = s.executeQuery()) {
+                    revoked = r.next() && r.getObject(1) != null;
+                }
             }
+            endRead();
+            return revoked;
         } catch (SQLException e) {
             rollback();
             throw new IOException("checking a credential: " + e.getMessage(), e);
@@ -275,18 +282,20 @@ public final class GatewayStore implements AutoCloseable {
     }
 
     public synchronized Optional<Remembered> remembered(final String credential, final String key) throws IOException {
-        try (PreparedStatement s = db.prepareStatement(
-                "SELECT request_hash, status, content_type, body FROM idempotency WHERE credential = ? AND key = ?")) {
-            s.setString(1, credential);
-            s.setString(2, key);
-            try (ResultSet r = s.executeQuery()) {
-                Optional<Remembered> out = Optional.empty();
-                if (r.next()) {
-                    out = Optional.of(new Remembered(r.getBytes(1), new Answer(r.getInt(2), r.getString(3), r.getBytes(4))));
+        try {
+            Optional<Remembered> out = Optional.empty();
+            try (PreparedStatement s = db.prepareStatement(
+                    "SELECT request_hash, status, content_type, body FROM idempotency WHERE credential = ? AND key = ?")) {
+                s.setString(1, credential);
+                s.setString(2, key);
+                try (ResultSet r = s.executeQuery()) {
+                    if (r.next()) {
+                        out = Optional.of(new Remembered(r.getBytes(1), new Answer(r.getInt(2), r.getString(3), r.getBytes(4))));
+                    }
                 }
-                db.commit();
-                return out;
             }
+            endRead();
+            return out;
         } catch (SQLException e) {
             rollback();
             throw new IOException("reading an idempotency key: " + e.getMessage(), e);
@@ -332,6 +341,15 @@ public final class GatewayStore implements AutoCloseable {
 
     static String hex(final byte[] data) {
         return Hex.encode(data);
+    }
+
+    /**
+     * Ends a read transaction once its statements are closed. Committing while a result set is still
+     * open keeps SQLite's read snapshot alive into the next transaction (the driver begins it at
+     * once), so a running gateway would never see a revocation made by {@code credential revoke}.
+     */
+    private void endRead() throws SQLException {
+        db.commit();
     }
 
     private void rollback() {
