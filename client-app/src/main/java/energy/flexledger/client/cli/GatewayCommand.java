@@ -33,22 +33,31 @@ import picocli.CommandLine.ParameterException;
  * message and per submission on standard output.
  */
 @Command(name = "gateway", description = {
-    "Take device samples from MQTT (--mqtt) and/or HTTP (--http) into the member store and send closed intervals to the ledger.",
+    "Take device samples from MQTT (--mqtt-listen or --mqtt) and/or HTTP (--http) into the member store and send closed intervals to the ledger.",
     "MQTT: topic flexledger/meters/<meterId>/samples, payload [[t, v], ...], QoS 1; each message is acknowledged after it is committed.",
+    "--mqtt-listen runs the embedded broker (decision 0022): clients log in with a credential's name and token; a device publishes its",
+    "own assets' meters, an ems or bms credential the member's; a consumer credential (another member) reads",
+    "flexledger/data/<its MSP>/<topic>/samples while the ledger holds its ACCEPTED subscription to this member's topic (--data-topic",
+    "says which meters a topic carries). --mqtt URL takes samples from an external broker (Mosquitto, EMQX, ...) instead.",
     "HTTP: the REST API on HOST:PORT: POST /v1/meters/<meterId>/samples and /v1/samples, reads of the member's ledger data under /v1,",
     "/health, /ready, /metrics (Prometheus), the OpenAPI document /openapi.json and its page /docs; bearer tokens from",
     "'flexledger credential create'. Finished intervals are closed and the outbox sent periodically. Runs until stopped (SIGTERM,",
     "Ctrl-C: stops accepting, finishes requests in flight, submits the outbox once more) or for --for seconds."},
     footer = {"", "Examples:",
+        "  flexledger --org community gateway --mqtt-listen 127.0.0.1:1883",
+        "  flexledger --org community gateway --mqtt-listen 127.0.0.1:1883 --data-topic community/load=MTR-1,MTR-2 --http 127.0.0.1:8080",
+        "  FLEXLEDGER_MQTT_TLS_PASSWORD=... flexledger --org community gateway --mqtt-listen 0.0.0.0:8883 --mqtt-tls-keystore broker.p12",
         "  flexledger --org community gateway --mqtt tcp://127.0.0.1:1883",
         "  flexledger --org community gateway --http 127.0.0.1:8080",
         "  flexledger --org community gateway --http 127.0.0.1:8080 --mqtt tcp://127.0.0.1:1883 --submit-every 30",
         "  FLEXLEDGER_HTTP_TLS_PASSWORD=... flexledger --org community gateway --http 0.0.0.0:8443 --http-tls-keystore gateway.p12",
         "",
         "Bearer tokens must not cross a network in clear: a --http address other than loopback needs --http-tls-keystore (HTTPS",
-        "here) or, behind a TLS-terminating reverse proxy on the same host or a trusted link, an explicit --insecure-http."})
+        "here) or, behind a TLS-terminating reverse proxy on the same host or a trusted link, an explicit --insecure-http; likewise",
+        "--mqtt-listen needs --mqtt-tls-keystore (MQTT over TLS) or --insecure-mqtt."})
 final class GatewayCommand extends Connected implements java.util.concurrent.Callable<Integer> {
-    @Option(names = "--mqtt", description = "broker URL, for example tcp://127.0.0.1:1883 (at least one of --mqtt and --http)")
+    @Option(names = "--mqtt", description = "an external broker's URL, for example tcp://127.0.0.1:1883 (at least one of --mqtt-listen,"
+            + " --mqtt and --http)")
     String brokerUrl;
 
     @Option(names = "--http", paramLabel = "HOST:PORT", description = "serve the REST API on HOST:PORT, for example 127.0.0.1:8080 (port 0: any free"
@@ -190,6 +199,10 @@ final class GatewayCommand extends Connected implements java.util.concurrent.Cal
                 // Closing (in reverse order): the REST API stops accepting and finishes its requests in flight, then MQTT disconnects.
             } finally {
                 this.api = null;
+                final MqttListenOptions.Running embedded = this.broker;
+                if (embedded != null) {
+                    lastLatencies = embedded.broker().latencies();   // for the 'stopped' line
+                }
                 this.broker = null;
             }
             submit(store, salts, messages, ledger, metrics);
