@@ -69,6 +69,23 @@ public final class GatedListener implements AutoCloseable {
         final MQTTConnectionFactory connections = new MQTTConnectionFactory(brokerConfig, authenticator, sessions, postOffice);
         final NewNettyAcceptor acceptor = new NewNettyAcceptor();
         acceptor.initialize(new Handler(connections, gate), config, ssl, brokerConfig);
+        // The acceptor learns the bound port from a listener on the bind that may run just after initialize returns.
+        final boolean plain = !"disabled".equals(config.getProperty("port", "disabled"));
+        final boolean tls = !"disabled".equals(config.getProperty("ssl_port", "disabled"));
+        final long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        while (plain && acceptor.getPort() == 0 || tls && acceptor.getSslPort() == 0) {
+            if (System.nanoTime() > deadline) {
+                acceptor.close();
+                throw new IllegalStateException("the MQTT listener did not report its port");
+            }
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                acceptor.close();
+                throw new IllegalStateException("interrupted while the MQTT listener starts", e);
+            }
+        }
         return new GatedListener(acceptor);
     }
 
@@ -153,6 +170,21 @@ public final class GatedListener implements AutoCloseable {
                 }
             }
             super.channelRead(ctx, msg);
+        }
+
+        /**
+         * A client speaking plain MQTT to the TLS port: Netty's exception carries the bytes it read, the
+         * client's password among them, and Moquette would log it. Closed without a word instead.
+         */
+        @Override
+        public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause) {
+            for (Throwable t = cause; t != null; t = t.getCause()) {
+                if (t instanceof io.netty.handler.ssl.NotSslRecordException) {
+                    ctx.close();
+                    return;
+                }
+            }
+            super.exceptionCaught(ctx, cause);
         }
 
         /** On the connection's event loop: hand the committed message to Moquette (which acknowledges it), then what waited. */

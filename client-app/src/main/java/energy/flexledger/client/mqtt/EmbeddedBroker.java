@@ -213,14 +213,15 @@ public final class EmbeddedBroker implements AutoCloseable {
                 final long now = System.nanoTime();
                 for (int i = 0; i < group.size(); i++) {
                     final Job j = group.get(i);
-                    j.done().complete(null);
-                    latencies.add(now - j.arrived());
                     final Map<String, Object> result = results.get(i);
                     if (!settings.quiet()) {
+                        // Logged before it is acknowledged: the log shows every message a device was told is kept.
                         final Map<String, Object> line = new LinkedHashMap<>(result);
                         line.put("credential", j.user());
                         report.accept(line);
                     }
+                    j.done().complete(null);
+                    latencies.add(now - j.arrived());
                     feed(result, j.payload());
                 }
             } catch (InterruptedException e) {

@@ -186,6 +186,60 @@ class EmbeddedBrokerTest {
     }
 
     @Test
+    void withAKeystoreTheListenerSpeaksMqttOverTlsOnly() throws Exception {
+        final Path keystore = dir.resolve("broker.p12");
+        final Path cert = dir.resolve("broker.pem");
+        final String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+        for (final List<String> command : List.of(
+                List.of(keytool, "-genkeypair", "-alias", "broker", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=localhost",
+                        "-ext", "san=ip:127.0.0.1", "-validity", "2", "-storetype", "PKCS12", "-keystore", keystore.toString(), "-storepass",
+                        "test-secret", "-keypass", "test-secret"),
+                List.of(keytool, "-exportcert", "-alias", "broker", "-keystore", keystore.toString(), "-storepass", "test-secret", "-rfc",
+                        "-file", cert.toString()))) {
+            final Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(p.exitValue()).as(new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isZero();
+        }
+        final java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        try (java.io.InputStream in = java.nio.file.Files.newInputStream(cert)) {
+            trust.setCertificateEntry("broker", java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in));
+        }
+        final javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        final javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLS");
+        tls.init(null, tmf.getTrustManagers(), null);
+
+        final SaltStore salts = new SaltStore(dir.resolve("salts"));
+        final EmbeddedBroker secure = EmbeddedBroker.start(new EmbeddedBroker.Settings("127.0.0.1", 0, dir.resolve("broker-tls"), true, Map.of(),
+                new EmbeddedBroker.Tls(keystore, "test-secret")), broker.access(), new SampleMessages(store, salts,
+                (s, salt, meterId, first) -> s.track(meterId, salt, Q, Math.floorDiv(first - 1, Q) * Q)), log::add);
+        try {
+            final MqttClient c = new MqttClient("ssl://127.0.0.1:" + secure.port(), "meter-1", new MemoryPersistence());
+            clients.add(c);
+            final MqttConnectOptions o = new MqttConnectOptions();
+            o.setUserName("meter-1");
+            o.setPassword(deviceToken.toCharArray());
+            o.setSocketFactory(tls.getSocketFactory());
+            c.setTimeToWait(TimeUnit.SECONDS.toMillis(WAIT_SECONDS));
+            c.connect(o);
+            c.publish(SampleMessages.topicOf("M-1"), qos1("[[" + (T0 + 1000) + ",5]]"));
+            assertThat(store.samples("M-1", T0, T0 + Q)).hasSize(1);
+            c.disconnect();
+            // Plain MQTT on the TLS port: no CONNACK.
+            final MqttClient plain = new MqttClient("tcp://127.0.0.1:" + secure.port(), "meter-1:plain", new MemoryPersistence());
+            clients.add(plain);
+            final MqttConnectOptions po = new MqttConnectOptions();
+            po.setUserName("meter-1");
+            po.setPassword(deviceToken.toCharArray());
+            po.setConnectionTimeout(5);
+            assertThatThrownBy(() -> plain.connect(po)).isInstanceOf(MqttException.class);
+        } finally {
+            secure.close();
+        }
+    }
+
+    @Test
     void aCredentialRevokedWhileConnectedIsDisconnected() throws Exception {
         final Inbox device = new Inbox();
         client("meter-1", "meter-1", deviceToken, device);
