@@ -30,13 +30,17 @@ import picocli.CommandLine.Parameters;
     "Each acts as one of the member's Fabric identities, whose profile <work>/clients/<org>-<identity>.properties must exist. A device",
     "credential acts only as the device's own identity: --identity, else the profile of the credential's name (flexledger device enroll",
     "--device <name> writes it); never as the member's client, user or admin identity. An ems or bms credential acts as --identity, else",
-    "the member's client identity, else the one chosen with --as. revoke refuses the token from then on."},
+    "the member's client identity, else the one chosen with --as. revoke refuses the token from then on.",
+    "A consumer credential (--kind consumer --msp <MSPID>) is another member's: with it, that member reads over the gateway's embedded",
+    "MQTT broker (gateway --mqtt-listen) the data topics it subscribed to on the ledger, while the subscription is ACCEPTED (decision 0022).",
+    "MQTT clients log in with the credential's name as user name and its token as password."},
     footer = {"", "Examples:",
         "  flexledger --org community credential create --name ems-1 --kind ems",
         "  flexledger --org community device enroll --device meter-17 --asset MTR-17",
         "  flexledger --org community credential create --name meter-17 --kind device --asset MTR-17",
         "  flexledger --org community credential list",
         "  flexledger --org community credential revoke --name meter-17",
+        "  flexledger --org community credential create --name aggregator-feed --kind consumer --msp AggregatorMSP",
         "", "Exit codes: 0 done; 2 bad input (nothing changed); 3 {\"error\":\"ALREADY_EXISTS\"} (create: the name is taken, also by a",
         "revoked credential), {\"error\":\"NOT_FOUND\"} (revoke: no such credential) or {\"error\":\"BAD_REQUEST\"}; 4 anything else."})
 final class CredentialCommand extends Connected implements Callable<Integer> {
@@ -46,11 +50,14 @@ final class CredentialCommand extends Connected implements Callable<Integer> {
     @Option(names = "--name", description = "the credential's name: 1 to 63 letters, digits, '.', '_' or '-'")
     String name;
 
-    @Option(names = "--kind", description = "create: ems, bms or device")
+    @Option(names = "--kind", description = "create: ems, bms, device or consumer")
     String kind;
 
     @Option(names = "--asset", description = "create, device credentials: an asset (meter) id the device writes and reads; repeatable")
     List<String> assets = new ArrayList<>();
+
+    @Option(names = "--msp", paramLabel = "MSPID", description = "create, consumer credentials: the MSP id of the member that reads with it")
+    String msp;
 
     @Option(names = "--identity", description = "create: the member's identity the credential acts as (the profile <org>-<identity>.properties"
             + " must exist; for a device credential, the device's own)")
@@ -63,14 +70,26 @@ final class CredentialCommand extends Connected implements Callable<Integer> {
                 case "create" -> {
                     final GatewayStore.Kind k = kind(required(kind, "--kind", action));
                     final String credentialName = required(name, "--name", action);
-                    final String as = identity(k, credentialName);
-                    final String token = store.create(credentialName, k, assets, as);
+                    final String token;
+                    if (k == GatewayStore.Kind.CONSUMER) {
+                        if (!assets.isEmpty() || identity != null) {
+                            throw new CommandLine.ParameterException(spec.commandLine(), "a consumer credential takes --msp, not --asset or --identity:"
+                                    + " it acts as no identity of this member");
+                        }
+                        token = store.createConsumer(credentialName, required(msp, "--msp", "create --kind consumer"));
+                    } else {
+                        if (msp != null) {
+                            throw new CommandLine.ParameterException(spec.commandLine(), "--msp is for consumer credentials (--kind consumer)");
+                        }
+                        token = store.create(credentialName, k, assets, identity(k, credentialName));
+                    }
                     final Map<String, Object> out = new LinkedHashMap<>(store.list().stream().filter(c -> c.name().equals(credentialName))
                             .findFirst().orElseThrow().toMap());
                     out.put("token", token);
                     System.out.println(Json.write(out));
                     spec.commandLine().getErr().println("flexledger: the token is shown only now: give it to the " + k.name().toLowerCase(java.util.Locale.ROOT)
-                            + " as 'Authorization: Bearer <token>'");
+                            + (k == GatewayStore.Kind.CONSUMER ? " as its MQTT password (user name '" + credentialName + "')"
+                                    : " as 'Authorization: Bearer <token>' (HTTP) or as its MQTT password (user name '" + credentialName + "')"));
                     spec.commandLine().getErr().flush();
                 }
                 case "revoke" -> System.out.println(Json.write(store.revoke(required(name, "--name", action)).toMap()));
@@ -90,7 +109,8 @@ final class CredentialCommand extends Connected implements Callable<Integer> {
             case "ems" -> GatewayStore.Kind.EMS;
             case "bms" -> GatewayStore.Kind.BMS;
             case "device" -> GatewayStore.Kind.DEVICE;
-            default -> throw new CommandLine.ParameterException(spec.commandLine(), "--kind must be ems, bms or device, was '" + k + "'");
+            case "consumer" -> GatewayStore.Kind.CONSUMER;
+            default -> throw new CommandLine.ParameterException(spec.commandLine(), "--kind must be ems, bms, device or consumer, was '" + k + "'");
         };
     }
 

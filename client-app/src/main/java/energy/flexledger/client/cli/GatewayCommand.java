@@ -33,22 +33,31 @@ import picocli.CommandLine.ParameterException;
  * message and per submission on standard output.
  */
 @Command(name = "gateway", description = {
-    "Take device samples from MQTT (--mqtt) and/or HTTP (--http) into the member store and send closed intervals to the ledger.",
+    "Take device samples from MQTT (--mqtt-listen or --mqtt) and/or HTTP (--http) into the member store and send closed intervals to the ledger.",
     "MQTT: topic flexledger/meters/<meterId>/samples, payload [[t, v], ...], QoS 1; each message is acknowledged after it is committed.",
+    "--mqtt-listen runs the embedded broker (decision 0022): clients log in with a credential's name and token; a device publishes its",
+    "own assets' meters, an ems or bms credential the member's; a consumer credential (another member) reads",
+    "flexledger/data/<its MSP>/<topic>/samples while the ledger holds its ACCEPTED subscription to this member's topic (--data-topic",
+    "says which meters a topic carries). --mqtt URL takes samples from an external broker (Mosquitto, EMQX, ...) instead.",
     "HTTP: the REST API on HOST:PORT: POST /v1/meters/<meterId>/samples and /v1/samples, reads of the member's ledger data under /v1,",
     "/health, /ready, /metrics (Prometheus), the OpenAPI document /openapi.json and its page /docs; bearer tokens from",
     "'flexledger credential create'. Finished intervals are closed and the outbox sent periodically. Runs until stopped (SIGTERM,",
     "Ctrl-C: stops accepting, finishes requests in flight, submits the outbox once more) or for --for seconds."},
     footer = {"", "Examples:",
+        "  flexledger --org community gateway --mqtt-listen 127.0.0.1:1883",
+        "  flexledger --org community gateway --mqtt-listen 127.0.0.1:1883 --data-topic community/load=MTR-1,MTR-2 --http 127.0.0.1:8080",
+        "  FLEXLEDGER_MQTT_TLS_PASSWORD=... flexledger --org community gateway --mqtt-listen 0.0.0.0:8883 --mqtt-tls-keystore broker.p12",
         "  flexledger --org community gateway --mqtt tcp://127.0.0.1:1883",
         "  flexledger --org community gateway --http 127.0.0.1:8080",
         "  flexledger --org community gateway --http 127.0.0.1:8080 --mqtt tcp://127.0.0.1:1883 --submit-every 30",
         "  FLEXLEDGER_HTTP_TLS_PASSWORD=... flexledger --org community gateway --http 0.0.0.0:8443 --http-tls-keystore gateway.p12",
         "",
         "Bearer tokens must not cross a network in clear: a --http address other than loopback needs --http-tls-keystore (HTTPS",
-        "here) or, behind a TLS-terminating reverse proxy on the same host or a trusted link, an explicit --insecure-http."})
+        "here) or, behind a TLS-terminating reverse proxy on the same host or a trusted link, an explicit --insecure-http; likewise",
+        "--mqtt-listen needs --mqtt-tls-keystore (MQTT over TLS) or --insecure-mqtt."})
 final class GatewayCommand extends Connected implements java.util.concurrent.Callable<Integer> {
-    @Option(names = "--mqtt", description = "broker URL, for example tcp://127.0.0.1:1883 (at least one of --mqtt and --http)")
+    @Option(names = "--mqtt", description = "an external broker's URL, for example tcp://127.0.0.1:1883 (at least one of --mqtt-listen,"
+            + " --mqtt and --http)")
     String brokerUrl;
 
     @Option(names = "--http", paramLabel = "HOST:PORT", description = "serve the REST API on HOST:PORT, for example 127.0.0.1:8080 (port 0: any free"
@@ -94,6 +103,18 @@ final class GatewayCommand extends Connected implements java.util.concurrent.Cal
     @Option(names = "--quiet", description = "no log line per MQTT message or HTTP request (MQTT refusals and problems are still logged); for load tests")
     boolean quiet;
 
+    /** The embedded MQTT broker's options (decision 0022). */
+    @picocli.CommandLine.Mixin
+    MqttListenOptions mqttListen = new MqttListenOptions();
+
+    private volatile MqttListenOptions.Running broker;
+
+    /** The embedded broker's port once it listens, else -1. */
+    int mqttListenPort() {
+        final MqttListenOptions.Running b = broker;
+        return b == null ? -1 : b.broker().port();
+    }
+
     private volatile MqttGateway gateway;
     private Map<String, Object> lastLatencies = Map.of();
 
@@ -117,14 +138,17 @@ final class GatewayCommand extends Connected implements java.util.concurrent.Cal
         if (submitEvery < 1 || closeAfter < 0 || runFor < 0 || batch < 1 || batch > 2_000) {
             throw new ParameterException(spec.commandLine(), "--submit-every >= 1, --close-after >= 0, --for >= 0, --batch 1..2000");
         }
-        if (brokerUrl == null && http == null) {
-            throw new ParameterException(spec.commandLine(), "give --mqtt URL, --http HOST:PORT or both: where do samples come from?");
+        if (brokerUrl == null && http == null && mqttListen.listen == null) {
+            throw new ParameterException(spec.commandLine(), "give --mqtt URL, --mqtt-listen HOST:PORT, --http HOST:PORT or several: where do"
+                    + " samples come from?");
         }
         if (maxBody < 1024) {
             throw new ParameterException(spec.commandLine(), "--http-max-body must be at least 1024 bytes");
         }
         final String[] hostPort = http == null ? null : hostPort(http);
         final RestApi.Tls tls = hostPort == null ? null : tls(hostPort[0]);
+        final energy.flexledger.client.mqtt.EmbeddedBroker.Settings listen = mqttListen.settings(spec,
+                root().dataDir().toAbsolutePath().resolve("mqtt-broker"), quiet);
         // On SIGTERM or Ctrl-C: let the loop finish its last submission and disconnect cleanly.
         final StopOnSignal signal = new StopOnSignal("flexledger-gateway-stop", stop::countDown, 30);
         try (MemberStore store = MemberStore.open(root().store());
@@ -156,7 +180,10 @@ final class GatewayCommand extends Connected implements java.util.concurrent.Cal
                     MqttGateway gateway = brokerUrl == null ? null : MqttGateway.start(brokerUrl,
                     clientId != null ? clientId : "flexledger-" + root().org, messages, GatewayCommand::print, quiet);
                     RestApi rest = hostPort == null ? null : new RestApi(credentials, store, salts, messages, reads, metrics, maxBody)
-                            .logTo(quiet ? line -> { } : GatewayCommand::print).logErrorsTo(GatewayCommand::print).start(hostPort[0], Integer.parseInt(hostPort[1]), tls)) {
+                            .logTo(quiet ? line -> { } : GatewayCommand::print).logErrorsTo(GatewayCommand::print).start(hostPort[0], Integer.parseInt(hostPort[1]), tls);
+                    MqttListenOptions.Running embedded = listen == null ? null
+                            : mqttListen.start(listen, root(), credentials, salts, messages, ledger, GatewayCommand::print)) {
+                this.broker = embedded;
                 this.gateway = gateway;
                 this.api = rest;
                 final Map<String, Object> started = new LinkedHashMap<>();
@@ -168,6 +195,10 @@ final class GatewayCommand extends Connected implements java.util.concurrent.Cal
                 }
                 if (replicaRunning != null) {
                     started.put("replica", energy.flexledger.client.replica.ReplicaStore.redact(replicaRunning.url()));
+                }
+                if (embedded != null) {
+                    started.put("mqttListen", embedded.url());
+                    started.put("mqttBrokerData", listen.dataDir().toString());
                 }
                 if (rest != null) {
                     final String url = (tls != null ? "https://" : "http://") + hostPort[0] + ":" + rest.port();
@@ -186,6 +217,11 @@ final class GatewayCommand extends Connected implements java.util.concurrent.Cal
                 // Closing (in reverse order): the REST API stops accepting and finishes its requests in flight, then MQTT disconnects.
             } finally {
                 this.api = null;
+                final MqttListenOptions.Running embedded = this.broker;
+                if (embedded != null) {
+                    lastLatencies = embedded.broker().latencies();   // for the 'stopped' line
+                }
+                this.broker = null;
             }
             submit(store, salts, messages, ledger, metrics);
             print(Map.of("event", "stopped", "ackLatency", lastLatencies));
@@ -313,6 +349,11 @@ final class GatewayCommand extends Connected implements java.util.concurrent.Cal
         if (gateway != null) {
             lastLatencies = gateway.latencies();
             out.put("ackLatency", lastLatencies);
+        }
+        final MqttListenOptions.Running embedded = broker;
+        if (embedded != null) {
+            lastLatencies = embedded.broker().latencies();
+            out.put("mqttListenAckLatency", lastLatencies);
         }
         print(out);
     }

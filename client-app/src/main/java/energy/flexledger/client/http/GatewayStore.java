@@ -31,11 +31,19 @@ import java.util.regex.Pattern;
  * this one wait for each other, never corrupt each other); every method is one transaction.
  */
 public final class GatewayStore implements AutoCloseable {
-    /** What a credential may do (decision 0021): an EMS or BMS acts for the whole member, a device for its assets. */
-    public enum Kind { EMS, BMS, DEVICE }
+    /**
+     * What a credential may do (decision 0021): an EMS or BMS acts for the whole member, a device for its assets; a consumer
+     * is another member ({@code msp}) reading, over MQTT, the data topics the ledger lets it read (decision 0022).
+     */
+    public enum Kind { EMS, BMS, DEVICE, CONSUMER }
 
-    /** A credential as stored: never its token. */
-    public record Credential(String name, Kind kind, List<String> assets, String identity, long createdAt, Long revokedAt) {
+    /** A credential as stored: never its token. {@code msp}: the consumer member's MSP id (consumer credentials only). */
+    public record Credential(String name, Kind kind, List<String> assets, String identity, long createdAt, Long revokedAt, String msp) {
+        public Credential(final String name, final Kind kind, final List<String> assets, final String identity, final long createdAt,
+                final Long revokedAt) {
+            this(name, kind, assets, identity, createdAt, revokedAt, null);
+        }
+
         public boolean revoked() {
             return revokedAt != null;
         }
@@ -46,6 +54,9 @@ public final class GatewayStore implements AutoCloseable {
             m.put("kind", kind.name().toLowerCase(java.util.Locale.ROOT));
             m.put("assets", new ArrayList<Object>(assets));
             m.put("identity", identity);
+            if (msp != null) {
+                m.put("msp", msp);
+            }
             m.put("createdAt", createdAt);
             m.put("revoked", revoked());
             if (revokedAt != null) {
@@ -101,6 +112,27 @@ public final class GatewayStore implements AutoCloseable {
      * when the name is taken (also by a revoked credential).
      */
     public synchronized String create(final String name, final Kind kind, final List<String> assets, final String identity) throws IOException {
+        if (kind == Kind.CONSUMER) {
+            throw new SpecException(ErrorCode.BAD_REQUEST, "a consumer credential is bound to the consumer's MSP id: createConsumer");
+        }
+        return insert(name, kind, assets, identity, null);
+    }
+
+    /**
+     * Creates a consumer credential for the member {@code msp} and returns its token: it reads, over the
+     * embedded MQTT broker, the data topics the ledger holds an accepted subscription of {@code msp} for
+     * (decision 0022); it acts as no Fabric identity of this member.
+     */
+    public synchronized String createConsumer(final String name, final String msp) throws IOException {
+        if (msp == null || !NAME.matcher(msp).matches()) {
+            throw new SpecException(ErrorCode.BAD_REQUEST, "a consumer credential needs the consumer member's MSP id (--msp), 1 to 63 letters,"
+                    + " digits, '.', '_' or '-'");
+        }
+        return insert(name, Kind.CONSUMER, List.of(), "", msp);
+    }
+
+    private String insert(final String name, final Kind kind, final List<String> assets, final String identity, final String msp)
+            throws IOException {
         if (name == null || !NAME.matcher(name).matches()) {
             throw new SpecException(ErrorCode.BAD_REQUEST, "credential name must be 1 to 63 letters, digits, '.', '_' or '-', starting with a"
                     + " letter or digit");
@@ -117,7 +149,7 @@ public final class GatewayStore implements AutoCloseable {
                 throw new SpecException(ErrorCode.BAD_REQUEST, "asset ids must be 1 to 256 characters");
             }
         }
-        if (!validIdentity(identity)) {
+        if (kind != Kind.CONSUMER && !validIdentity(identity)) {
             throw new SpecException(ErrorCode.BAD_REQUEST, "a credential needs the Fabric identity it acts as: 1 to 63 letters, digits, '.',"
                     + " '_' or '-', starting with a letter or digit (the profile <org>-<identity>.properties)");
         }
@@ -135,13 +167,14 @@ public final class GatewayStore implements AutoCloseable {
                 }
             }
             try (PreparedStatement s = db.prepareStatement(
-                    "INSERT INTO credential (name, kind, assets, identity, token_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)")) {
+                    "INSERT INTO credential (name, kind, assets, identity, token_hash, created_at, msp) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
                 s.setString(1, name);
                 s.setString(2, kind.name().toLowerCase(java.util.Locale.ROOT));
                 s.setString(3, Json.write(new ArrayList<Object>(assets)));
                 s.setString(4, identity);
                 s.setBytes(5, sha256(token.getBytes(StandardCharsets.US_ASCII)));
                 s.setLong(6, clock.getAsLong());
+                s.setString(7, msp);
                 s.executeUpdate();
             }
             db.commit();
@@ -174,14 +207,16 @@ public final class GatewayStore implements AutoCloseable {
 
     /** Every credential, revoked ones too, by name. */
     public synchronized List<Credential> list() throws IOException {
-        try (PreparedStatement s = db.prepareStatement(
-                "SELECT name, kind, assets, identity, created_at, revoked_at FROM credential ORDER BY name");
-                ResultSet r = s.executeQuery()) {
+        try {
             final List<Credential> out = new ArrayList<>();
-            while (r.next()) {
-                out.add(credential(r));
+            try (PreparedStatement s = db.prepareStatement(
+                    "SELECT name, kind, assets, identity, created_at, revoked_at, msp FROM credential ORDER BY name");
+                    ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    out.add(credential(r));
+                }
             }
-            db.commit();
+            endRead();
             return out;
         } catch (SQLException e) {
             rollback();
@@ -198,18 +233,20 @@ public final class GatewayStore implements AutoCloseable {
             return Optional.empty();
         }
         final byte[] hash = sha256(token.getBytes(StandardCharsets.UTF_8));
-        try (PreparedStatement s = db.prepareStatement(
-                "SELECT name, kind, assets, identity, created_at, revoked_at, token_hash FROM credential WHERE token_hash = ?")) {
-            s.setBytes(1, hash);
-            try (ResultSet r = s.executeQuery()) {
-                Optional<Credential> out = Optional.empty();
-                if (r.next() && MessageDigest.isEqual(hash, r.getBytes(7))) {
-                    final Credential c = credential(r);
-                    out = c.revoked() ? Optional.empty() : Optional.of(c);
+        try {
+            Optional<Credential> out = Optional.empty();
+            try (PreparedStatement s = db.prepareStatement(
+                    "SELECT name, kind, assets, identity, created_at, revoked_at, msp, token_hash FROM credential WHERE token_hash = ?")) {
+                s.setBytes(1, hash);
+                try (ResultSet r = s.executeQuery()) {
+                    if (r.next() && MessageDigest.isEqual(hash, r.getBytes(8))) {
+                        final Credential c = credential(r);
+                        out = c.revoked() ? Optional.empty() : Optional.of(c);
+                    }
                 }
-                db.commit();
-                return out;
             }
+            endRead();
+            return out;
         } catch (SQLException e) {
             rollback();
             throw new IOException("checking a credential: " + e.getMessage(), e);
@@ -221,13 +258,16 @@ public final class GatewayStore implements AutoCloseable {
         if (token == null || token.isEmpty() || token.length() > 200) {
             return false;
         }
-        try (PreparedStatement s = db.prepareStatement("SELECT revoked_at FROM credential WHERE token_hash = ?")) {
-            s.setBytes(1, sha256(token.getBytes(StandardCharsets.UTF_8)));
-            try (ResultSet r = s.executeQuery()) {
-                final boolean revoked = r.next() && r.getObject(1) != null;
-                db.commit();
-                return revoked;
+        try {
+            boolean revoked;
+            try (PreparedStatement s = db.prepareStatement("SELECT revoked_at FROM credential WHERE token_hash = ?")) {
+                s.setBytes(1, sha256(token.getBytes(StandardCharsets.UTF_8)));
+                try (ResultSet r = s.executeQuery()) {
+                    revoked = r.next() && r.getObject(1) != null;
+                }
             }
+            endRead();
+            return revoked;
         } catch (SQLException e) {
             rollback();
             throw new IOException("checking a credential: " + e.getMessage(), e);
@@ -242,7 +282,7 @@ public final class GatewayStore implements AutoCloseable {
         final long revokedAt = r.getLong(6);
         final Long revoked = r.wasNull() ? null : revokedAt;
         return new Credential(r.getString(1), Kind.valueOf(r.getString(2).toUpperCase(java.util.Locale.ROOT)), List.copyOf(assets),
-                r.getString(4), r.getLong(5), revoked);
+                r.getString(4), r.getLong(5), revoked, r.getString(7));
     }
 
     public static byte[] sha256(final byte[] data) {
@@ -255,6 +295,15 @@ public final class GatewayStore implements AutoCloseable {
 
     static String hex(final byte[] data) {
         return Hex.encode(data);
+    }
+
+    /**
+     * Ends a read transaction once its statements are closed. Committing while a result set is still
+     * open keeps SQLite's read snapshot alive into the next transaction (the driver begins it at
+     * once), so a running gateway would never see a revocation made by {@code credential revoke}.
+     */
+    private void endRead() throws SQLException {
+        db.commit();
     }
 
     private void rollback() {

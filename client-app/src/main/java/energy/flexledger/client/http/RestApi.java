@@ -451,6 +451,10 @@ public final class RestApi implements AutoCloseable {
     }
 
     private static void authorize(final Context ctx, final Credential c, final Access access) {
+        if (c.kind() == Kind.CONSUMER) {
+            throw new Problem(ErrorCode.ACCESS_DENIED, "consumer credential '" + c.name() + "' reads its subscribed data topics over MQTT"
+                    + " only (decision 0022)");
+        }
         if (c.kind() != Kind.DEVICE || access == Access.ANY) {
             return;
         }
@@ -467,6 +471,9 @@ public final class RestApi implements AutoCloseable {
 
     /** A device writes only its own assets' samples; the meter must be one of the member's (its salt is here). */
     private void mayWrite(final Credential c, final String meterId) throws IOException {
+        if (c.kind() == Kind.CONSUMER) {
+            throw new Problem(ErrorCode.ACCESS_DENIED, "consumer credential '" + c.name() + "' writes nothing");
+        }
         if (c.kind() == Kind.DEVICE && !c.assets().contains(meterId)) {
             throw new Problem(ErrorCode.ACCESS_DENIED, "device credential '" + c.name() + "' writes only the samples of its own assets "
                     + c.assets() + ", not of '" + meterId + "'");

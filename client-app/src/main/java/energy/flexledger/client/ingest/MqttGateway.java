@@ -34,7 +34,7 @@ public final class MqttGateway implements AutoCloseable {
         private final long[] micros = new long[1 << 16];
         private long count;
 
-        synchronized void add(final long nanos) {
+        public synchronized void add(final long nanos) {
             micros[(int) (count++ % micros.length)] = nanos / 1_000L;
         }
 
