@@ -31,7 +31,8 @@ import picocli.CommandLine.ScopeType;
         description = "FlexLedger member client: spec functions, meters and certified intervals on the ledger.",
         subcommands = {SpecCommand.class, WhoAmICommand.class, AssetCommand.class, MeterCommand.class, IntervalCommand.class,
             AuditCommand.class, IngestCommand.class, OutboxCommand.class, GatewayCommand.class, BatchCommand.class, SubscriptionCommand.class, ConsortiumCommand.class, TokenCommand.class, MarketCommand.class, DrCommand.class, AuctionCommand.class, BenchTokenCommand.class, BenchAuctionCommand.class, BenchMarketCommand.class, BenchDrCommand.class, DeviceCommand.class, CredentialCommand.class, DemoCommand.class,
-            BenchCommand.class, MqttLoadCommand.class, HttpLoadCommand.class, ReplicaCommand.class})
+            BenchCommand.class, MqttLoadCommand.class, HttpLoadCommand.class, ReplicaCommand.class,
+            OcppCommand.class})
 public final class FlexLedgerCli {
     // Held here: java.util.logging keeps loggers only weakly, and a collected one forgets its level.
     private static final java.util.logging.Logger GRPC_LOG = java.util.logging.Logger.getLogger("io.grpc");

@@ -69,6 +69,16 @@ final class GatewayCommand extends Connected implements java.util.concurrent.Cal
     @Option(names = "--http-max-body", defaultValue = "1048576", description = "largest HTTP request body in bytes (default: ${DEFAULT-VALUE})")
     long maxBody;
 
+    @Option(names = "--ocpp", paramLabel = "HOST:PORT", description = "serve an OCPP 1.6J central system: stations connect to"
+            + " ws://HOST:PORT/<stationId> (subprotocol ocpp1.6, basic auth; see 'flexledger ocpp'); port 0: any free port")
+    String ocpp;
+
+    @Option(names = "--ocpp-sample-interval", defaultValue = "60", description = "MeterValueSampleInterval set on every station, s (default: ${DEFAULT-VALUE})")
+    int ocppSampleInterval;
+
+    @Option(names = "--ocpp-clock-aligned", defaultValue = "900", description = "ClockAlignedDataInterval set on every station, s (default: ${DEFAULT-VALUE})")
+    int ocppClockAligned;
+
     @Option(names = "--client-id", description = "MQTT client id; the broker keeps its session (default: flexledger-<org>)")
     String clientId;
 
@@ -100,6 +110,13 @@ final class GatewayCommand extends Connected implements java.util.concurrent.Cal
         stop.countDown();
     }
 
+    private volatile OcppGateway ocppGateway;
+
+    /** The OCPP central system while it runs (tests), else null. */
+    OcppGateway ocppGateway() {
+        return ocppGateway;
+    }
+
     /** The HTTP port once serving, else -1. */
     int httpPort() {
         final RestApi a = api;
@@ -111,8 +128,8 @@ final class GatewayCommand extends Connected implements java.util.concurrent.Cal
         if (submitEvery < 1 || closeAfter < 0 || runFor < 0 || batch < 1 || batch > 2_000) {
             throw new ParameterException(spec.commandLine(), "--submit-every >= 1, --close-after >= 0, --for >= 0, --batch 1..2000");
         }
-        if (brokerUrl == null && http == null) {
-            throw new ParameterException(spec.commandLine(), "give --mqtt URL, --http HOST:PORT or both: where do samples come from?");
+        if (brokerUrl == null && http == null && ocpp == null) {
+            throw new ParameterException(spec.commandLine(), "give --mqtt URL, --http HOST:PORT, --ocpp HOST:PORT or several: where do samples come from?");
         }
         if (maxBody < 1024) {
             throw new ParameterException(spec.commandLine(), "--http-max-body must be at least 1024 bytes");
@@ -141,7 +158,10 @@ final class GatewayCommand extends Connected implements java.util.concurrent.Cal
             try (MqttGateway gateway = brokerUrl == null ? null : MqttGateway.start(brokerUrl,
                     clientId != null ? clientId : "flexledger-" + root().org, messages, GatewayCommand::print, quiet);
                     RestApi rest = hostPort == null ? null : new RestApi(credentials, store, salts, messages, reads, metrics, maxBody)
-                            .logTo(quiet ? line -> { } : GatewayCommand::print).logErrorsTo(GatewayCommand::print).start(hostPort[0], Integer.parseInt(hostPort[1]), tls)) {
+                            .logTo(quiet ? line -> { } : GatewayCommand::print).logErrorsTo(GatewayCommand::print).start(hostPort[0], Integer.parseInt(hostPort[1]), tls);
+                    OcppGateway central = ocpp == null ? null : OcppGateway.start(spec.commandLine(), ocpp, root().storeFile(), messages, ledger,
+                            root().channel, ocppSampleInterval, ocppClockAligned, quiet, GatewayCommand::print)) {
+                this.ocppGateway = central;
                 this.gateway = gateway;
                 this.api = rest;
                 final Map<String, Object> started = new LinkedHashMap<>();
@@ -157,6 +177,9 @@ final class GatewayCommand extends Connected implements java.util.concurrent.Cal
                     started.put("openapi", url + "/openapi.json");
                     started.put("docs", url + "/docs");
                 }
+                if (central != null) {
+                    started.put("ocpp", central.url());
+                }
                 print(started);
                 final long until = runFor == 0 ? Long.MAX_VALUE : System.nanoTime() + TimeUnit.SECONDS.toNanos(runFor);
                 while (!stop.await(Math.min(TimeUnit.SECONDS.toNanos(submitEvery), Math.max(0, until - System.nanoTime())), TimeUnit.NANOSECONDS)) {
@@ -168,6 +191,7 @@ final class GatewayCommand extends Connected implements java.util.concurrent.Cal
                 // Closing (in reverse order): the REST API stops accepting and finishes its requests in flight, then MQTT disconnects.
             } finally {
                 this.api = null;
+                this.ocppGateway = null;
             }
             submit(store, salts, messages, ledger, metrics);
             print(Map.of("event", "stopped", "ackLatency", lastLatencies));
