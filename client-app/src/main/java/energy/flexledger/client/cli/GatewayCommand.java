@@ -79,6 +79,10 @@ final class GatewayCommand extends Connected implements java.util.concurrent.Cal
     @Option(names = "--ocpp-clock-aligned", defaultValue = "900", description = "ClockAlignedDataInterval set on every station, s (default: ${DEFAULT-VALUE})")
     int ocppClockAligned;
 
+    @Option(names = "--ocpp-dr-limit-w", defaultValue = "3680", description = "per-station limit, W, during a DR event that calls a"
+            + " station or its connectors (ChargePointMaxProfile; default: ${DEFAULT-VALUE})")
+    long ocppDrLimitW;
+
     @Option(names = "--client-id", description = "MQTT client id; the broker keeps its session (default: flexledger-<org>)")
     String clientId;
 
@@ -160,7 +164,7 @@ final class GatewayCommand extends Connected implements java.util.concurrent.Cal
                     RestApi rest = hostPort == null ? null : new RestApi(credentials, store, salts, messages, reads, metrics, maxBody)
                             .logTo(quiet ? line -> { } : GatewayCommand::print).logErrorsTo(GatewayCommand::print).start(hostPort[0], Integer.parseInt(hostPort[1]), tls);
                     OcppGateway central = ocpp == null ? null : OcppGateway.start(spec.commandLine(), ocpp, root().storeFile(), messages, ledger,
-                            root().channel, ocppSampleInterval, ocppClockAligned, quiet, GatewayCommand::print)) {
+                            root().channel, ocppSampleInterval, ocppClockAligned, ocppDrLimitW, quiet, GatewayCommand::print)) {
                 this.ocppGateway = central;
                 this.gateway = gateway;
                 this.api = rest;

@@ -68,13 +68,29 @@ class OcppIT {
         }
     }
 
+    /**
+     * {@link InProcessCli#ok}, without the lines the gateway running in this JVM prints meanwhile
+     * (its log lines carry a time and an "ocpp ..." event).
+     */
+    private static Map<String, Object> ok(final String... args) {
+        final InProcessCli.Run r = InProcessCli.run(args);
+        assertThat(r.code()).as("flexledger %s exit code; output %s", String.join(" ", args), r.out()).isZero();
+        final StringBuilder own = new StringBuilder();
+        for (final String line : r.out().split("\n")) {
+            if (!(line.contains("\"time\":\"") && line.contains("\"event\":\"ocpp"))) {
+                own.append(line).append('\n');
+            }
+        }
+        return Json.parseObject(own.toString().trim());
+    }
+
     private static Path cpoStore() {
         return InProcessCli.communityStore().getParent().getParent().resolve("cpo/member.db");
     }
 
     /** Registers a station of the CPO and returns its password. */
     private static String register(final String station, final int connectors) {
-        final Map<String, Object> out = InProcessCli.ok("--org", "cpo", "ocpp", "register", "--station", station, "--connectors",
+        final Map<String, Object> out = ok("--org", "cpo", "ocpp", "register", "--station", station, "--connectors",
                 Integer.toString(connectors), "--zone", "zone-1");
         @SuppressWarnings("unchecked")
         final Map<String, Object> s = ((List<Map<String, Object>>) out.get("stations")).get(0);
@@ -151,7 +167,7 @@ class OcppIT {
             cp.stop(tx, energy, t0 + Q + 60_000L);
             assertThat(samples(meter, t0, t0 + 2 * Q)).isEqualTo(11);
         }
-        final Map<String, Object> sessions = InProcessCli.ok("--org", "cpo", "ocpp", "sessions", "--station", station);
+        final Map<String, Object> sessions = ok("--org", "cpo", "ocpp", "sessions", "--station", station);
         @SuppressWarnings("unchecked")
         final List<Map<String, Object>> list = (List<Map<String, Object>>) sessions.get("sessions");
         assertThat(list).hasSize(1);
@@ -165,10 +181,62 @@ class OcppIT {
         // audit recomputes them from the member store.
         stopGateway();
         gateway = null;
-        final Map<String, Object> audit = InProcessCli.ok("--org", "cpo", "audit", "--meter", meter);
+        final Map<String, Object> audit = ok("--org", "cpo", "audit", "--meter", meter);
         assertThat(audit).containsEntry("ok", true);
-        final Map<String, Object> interval = InProcessCli.ok("--org", "cpo", "interval", "show", "--meter", meter, "--start", Long.toString(t0));
+        final Map<String, Object> interval = ok("--org", "cpo", "interval", "show", "--meter", meter, "--start", Long.toString(t0));
         assertThat(interval).as(interval.toString()).containsEntry("count", 11L);
+    }
+
+    @Test
+    void aDrEventLimitsTheStationsItCallsWithAChargingProfileOverItsWindow() throws Exception {
+        final String obeys = "IT-CSD-" + run;
+        final String rejects = "IT-CSR-" + run;
+        final String program = "P-OCPP-" + run;
+        final String event = "E-OCPP-" + run;
+        try (ChargePoint a = connected(obeys, register(obeys, 1)); ChargePoint b = connected(rejects, register(rejects, 1))) {
+            a.boot("FlexLedger", "IT");
+            b.boot("FlexLedger", "IT");
+            b.answerProfilesWith("Rejected");
+            ok("--org", "dso", "--as", "admin", "dr", "program", "create", "--id", program, "--reward-rate", "100",
+                    "--penalty-rate", "50", "--weekday", "5/10", "--weekend", "2/3", "--timezone", "Europe/Berlin");
+            for (final String meter : List.of(obeys + "-C1", rejects + "-C1")) {
+                ok("--org", "cpo", "--as", "admin", "dr", "enrol", "--program", program, "--asset", meter);
+                ok("--org", "dso", "--as", "admin", "dr", "accept", "--program", program, "--asset", meter);
+            }
+            // The next quarter-hour (or the one after, when this one ends within a minute): the window starts after the event's transaction.
+            final long now = System.currentTimeMillis();
+            long windowStart = Math.floorDiv(now, Q) * Q + Q;
+            if (windowStart - now < 60_000L) {
+                windowStart += Q;
+            }
+            ok("--org", "dso", "--as", "admin", "dr", "event", "create", "--id", event, "--program", program, "--window-start",
+                    Instant.ofEpochMilli(windowStart).toString(), "--window-minutes", "15", "--assets", obeys + "-C1," + rejects + "-C1",
+                    "--budget", "0", "--payer", "org");
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (a.profiles().isEmpty()) {
+                assertThat(System.nanoTime()).as("the station got its charging profile").isLessThan(deadline);
+                Thread.sleep(50); // until the gateway has seen the DR event's commit and sent the profile
+            }
+            final var profile = a.profiles().values().iterator().next();
+            assertThat(profile.getChargingProfilePurpose().name()).isEqualTo("ChargePointMaxProfile");
+            assertThat(profile.getStackLevel()).isEqualTo(1);
+            assertThat(profile.getValidFrom().toInstant().toEpochMilli()).isEqualTo(windowStart);
+            assertThat(profile.getValidTo().toInstant().toEpochMilli()).isEqualTo(windowStart + Q);
+            assertThat(profile.getChargingSchedule().getChargingSchedulePeriod()[0].getLimit()).isEqualTo(3680.0);
+            assertThat(a.limitW(Instant.ofEpochMilli(windowStart + 1), 7400)).isEqualTo(3680.0);
+            assertThat(b.profiles()).isEmpty();
+            // What was sent, and what each station answered, is kept: the rejection is reported, not ignored.
+            Map<String, Object> sent = Map.of();
+            while (!sent.toString().contains("limit 3680 W") || !sent.toString().contains("Rejected")) {
+                assertThat(System.nanoTime()).as("the answers are recorded: %s", sent).isLessThan(deadline);
+                Thread.sleep(50);
+                final Map<String, Object> mine = ok("--org", "cpo", "ocpp", "profile", "--station", obeys);
+                final Map<String, Object> theirs = ok("--org", "cpo", "ocpp", "profile", "--station", rejects);
+                sent = Map.of("a", mine, "b", theirs);
+            }
+            assertThat(sent.get("a").toString()).contains("status=Accepted").contains("source=dr:" + event);
+            assertThat(sent.get("b").toString()).contains("status=Rejected");
+        }
     }
 
     @Test
