@@ -1,5 +1,5 @@
--- The OCPP central system's own tables in the member store's file (decision 0024), migrated with
--- their own history table (flyway_ocpp_history) so that they never compete with db/migration's versions.
+-- The OCPP central system's own tables (decision 0024), in ocpp.db next to the member store, migrated with
+-- their own history table (flyway_ocpp_history).
 
 -- A charging station this member lets connect: its CHARGING_STATION asset on the ledger has the same id.
 -- Only the SHA-256 of its basic-auth password (OCPP security profile 1/2) is kept.

@@ -26,7 +26,7 @@ import picocli.CommandLine.ParameterException;
     "register them (a CHARGING_STATION asset, a meter per connector, a basic-auth password), list stations, sessions and the",
     "charging profiles sent, and simulate charge points."},
     subcommands = {OcppCommand.Register.class, OcppCommand.Stations.class, OcppCommand.Sessions.class, OcppCommand.Profile.class,
-        OcppCommand.Simulate.class},
+        OcppCommand.Simulate.class, OcppBenchCommand.class},
     footer = {"", "Examples:",
         "  flexledger --org cpo ocpp register --station CS-1 --connectors 2 --zone zone-1 > cs-1.json   # the password is shown once",
         "  flexledger --org cpo gateway --ocpp 127.0.0.1:8887",

@@ -1,6 +1,5 @@
 package energy.flexledger.client.ocpp;
 
-import energy.flexledger.client.store.MemberStore;
 import energy.flexledger.spec.ErrorCode;
 import energy.flexledger.spec.SpecException;
 import java.io.IOException;
@@ -27,10 +26,12 @@ import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 
 /**
- * The OCPP central system's tables in the member store's file ({@code db/ocpp}, its own Flyway
- * history): stations and their password hashes, connector status, charging sessions, every reading
- * as a station sent it, and the charging profiles sent. Its own SQLite connection (WAL, like the
- * HTTP API's {@code GatewayStore}); every method is one transaction; thread-safe.
+ * The OCPP central system's tables ({@code db/ocpp}): stations and their password hashes,
+ * connector status, charging sessions, every reading as a station sent it, and the charging
+ * profiles sent. In {@code ocpp.db} next to the member store's file, not in it: a MeterValues
+ * message commits to both, and two writers on one SQLite file make each other fail with
+ * SQLITE_BUSY under load (a reader that becomes a writer is not retried). Every method is one
+ * transaction; thread-safe.
  */
 public final class OcppStore implements AutoCloseable {
     /** A station id: what a station puts in its URL and its basic-auth user name (OCPP's CiString20 identity, a little wider). */
@@ -89,17 +90,22 @@ public final class OcppStore implements AutoCloseable {
         this.clock = clock;
     }
 
-    /** Opens the tables in the member store's {@code file} (migrating the member store first, then its own). */
-    public static OcppStore open(final Path file) throws IOException {
-        return open(file, System::currentTimeMillis);
+    /** Opens (creating or migrating) the OCPP tables next to the member store {@code memberStoreFile}. */
+    public static OcppStore open(final Path memberStoreFile) throws IOException {
+        return open(memberStoreFile, System::currentTimeMillis);
     }
 
-    public static OcppStore open(final Path file, final LongSupplier clock) throws IOException {
-        final String url = MemberStore.migrate(file);
+    public static OcppStore open(final Path memberStoreFile, final LongSupplier clock) throws IOException {
+        final Path file = memberStoreFile.toAbsolutePath().resolveSibling("ocpp.db");
         try {
-            // Its own history table: versions never collide with the member store's migrations.
+            java.nio.file.Files.createDirectories(file.getParent());
+        } catch (IOException e) {
+            throw new IOException("cannot create " + file.getParent() + ": " + e.getMessage(), e);
+        }
+        final String url = "jdbc:sqlite:" + file;
+        try {
             Flyway.configure().dataSource(url, null, null).locations("classpath:db/ocpp").table("flyway_ocpp_history")
-                    .baselineOnMigrate(true).baselineVersion("0").failOnMissingLocations(true).load().migrate();
+                    .failOnMissingLocations(true).load().migrate();
         } catch (FlywayException e) {
             throw new IOException("cannot migrate the OCPP tables of " + file + ": " + e.getMessage(), e);
         }

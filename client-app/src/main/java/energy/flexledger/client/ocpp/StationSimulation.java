@@ -37,6 +37,13 @@ public final class StationSimulation {
     private final long powerW;
     private final int threads;
     private final Consumer<Map<String, Object>> log;
+    private Runnable midway = () -> { };
+
+    /** Runs {@code work} halfway through the charging (the benchmark's DR event, while every station is connected). */
+    public StationSimulation midway(final Runnable work) {
+        this.midway = work;
+        return this;
+    }
 
     public StationSimulation(final String url, final List<Credential> stations, final int intervalSeconds, final int runSeconds,
             final long powerW, final int threads, final Consumer<Map<String, Object>> log) {
@@ -150,7 +157,10 @@ public final class StationSimulation {
                 }
             }, offset, periodMs, TimeUnit.MILLISECONDS));
         }
-        Thread.sleep(runSeconds * 1000L); // the simulation's duration is its purpose, not a wait for a condition
+        // The simulation's duration is its purpose, not a wait for a condition.
+        Thread.sleep(runSeconds * 500L);
+        midway.run();
+        Thread.sleep(runSeconds * 500L);
         ticks.forEach(t -> t.cancel(false));
         final List<java.util.concurrent.Future<?>> stopping = new ArrayList<>();
         for (final Station s : all) {
