@@ -43,6 +43,7 @@ import picocli.CommandLine.ParameterException;
         "  flexledger --org community gateway --mqtt tcp://127.0.0.1:1883",
         "  flexledger --org community gateway --http 127.0.0.1:8080",
         "  flexledger --org community gateway --http 127.0.0.1:8080 --mqtt tcp://127.0.0.1:1883 --submit-every 30",
+        "  flexledger --org cpo gateway --ocpp 127.0.0.1:8887      # charging stations (OCPP 1.6J; see 'flexledger ocpp --help')",
         "  FLEXLEDGER_HTTP_TLS_PASSWORD=... flexledger --org community gateway --http 0.0.0.0:8443 --http-tls-keystore gateway.p12",
         "",
         "Bearer tokens must not cross a network in clear: a --http address other than loopback needs --http-tls-keystore (HTTPS",

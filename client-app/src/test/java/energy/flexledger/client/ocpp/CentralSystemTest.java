@@ -120,6 +120,12 @@ class CentralSystemTest {
                     .contains("vendor=V"));
             assertThat(central.connected()).containsExactly("CS-1");
             assertThat(central.latencies()).containsEntry("messages", 4L);
+            assertThat(store.openTransaction("CS-1", 2)).isEmpty();
+            // A reading that arrives after its interval was closed is kept in the quarantine, not in the closed interval.
+            cp.meterValues(2, null, t0 + Q + 60_000L, 7_100, 640, "Sample.Clock");
+            cp.meterValues(2, null, t0 + 7 * 60_000L, 7_007, 560, "Sample.Periodic");
+            assertThat(members.samples("CS-1-C2", t0, t0 + Q)).hasSize(3);
+            assertThat(members.quarantined("CS-1-C2")).hasSize(1);
             // A different stop of the stopped session is refused.
             assertThatThrownBy(() -> cp.stop(tx, 700, t0 + 6 * 60_000L)).hasMessageContaining("PropertyConstraintViolation");
         }
