@@ -81,6 +81,7 @@ final class OcppGateway implements AutoCloseable {
                     return t;
                 });
                 final SmartCharging smart = new SmartCharging(store, central::send, drLimitW, out.timer, log, System::currentTimeMillis);
+                central.onConnected(smart::resend); // a station offline when the event came gets its profile when it connects
                 out.feed = ChaincodeEventFeed.start(ledger, channel, "dr", storeFile.resolveSibling("ocpp-dr-events-" + channel + ".checkpoint"),
                         -1, smart::onChaincodeEvent);
             } catch (IOException | RuntimeException e) {

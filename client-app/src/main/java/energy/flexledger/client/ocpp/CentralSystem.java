@@ -122,6 +122,12 @@ public final class CentralSystem implements AutoCloseable {
     private final ServerSmartChargingProfile smartCharging = new ServerSmartChargingProfile();
     private Server server;
     private WebSocketListener listener;
+    private volatile Consumer<String> onConnected = station -> { };
+
+    /** Told of every station that connects (after its handshake; on a pool thread, not the connection's). */
+    public void onConnected(final Consumer<String> listener) {
+        this.onConnected = listener;
+    }
 
     public CentralSystem(final OcppStore store, final SampleMessages messages, final Registry registry, final Settings settings,
             final Consumer<Map<String, Object>> log, final boolean quiet) {
@@ -217,6 +223,7 @@ public final class CentralSystem implements AutoCloseable {
                 server.closeSession(before); // the station reconnected: its old connection is stale
             }
             log.accept(Map.of("event", "ocpp connected", "stationId", station));
+            background.execute(() -> onConnected.accept(station));
         }
 
         @Override

@@ -147,9 +147,36 @@ public final class SmartCharging {
     /** Sends one station its limit for [from, to); completes with the outcome (Accepted, Rejected, NotSupported, NOT_CONNECTED, ...). */
     CompletionStage<String> limit(final String station, final String source, final long from, final long to) throws IOException {
         final int id = store.profileSent(station, source, PURPOSE, STACK_LEVEL, from, to, limitW);
+        final CompletionStage<String> outcome = deliver(station, id, from, to, limitW);
+        final long untilEnd = to - clock.getAsLong();
+        timer.schedule(() -> clear(station, id), Math.max(0, untilEnd), TimeUnit.MILLISECONDS);
+        return outcome;
+    }
+
+    /**
+     * A station (re)connected: the profiles it could not get (it was offline, or did not answer)
+     * whose window has not ended are sent again, under the same id.
+     */
+    public void resend(final String station) {
+        try {
+            for (final Map<String, Object> p : store.profiles(station)) {
+                final String status = String.valueOf(p.get("status"));
+                final long to = (Long) p.get("validTo");
+                if (p.get("clearedAt") == null && to > clock.getAsLong() && ("NOT_CONNECTED".equals(status) || "NO_ANSWER".equals(status))) {
+                    deliver(station, ((Long) p.get("chargingProfileId")).intValue(), (Long) p.get("validFrom"), to, (Long) p.get("limitW"))
+                            .thenAccept(outcome -> log.accept(Map.of("event", "ocpp profile sent again", "stationId", station,
+                                    "chargingProfileId", p.get("chargingProfileId"), "status", outcome)));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            log.accept(Map.of("event", "ocpp profiles not sent again", "stationId", station, "message", String.valueOf(e.getMessage())));
+        }
+    }
+
+    private CompletionStage<String> deliver(final String station, final int id, final long from, final long to, final long watts) {
         final int duration = (int) Math.max(1, (to - from) / 1000);
         final ChargingSchedule schedule = new ChargingSchedule(ChargingRateUnitType.W,
-                new ChargingSchedulePeriod[] {new ChargingSchedulePeriod(0, (double) limitW)});
+                new ChargingSchedulePeriod[] {new ChargingSchedulePeriod(0, (double) watts)});
         schedule.setDuration(duration);
         schedule.setStartSchedule(time(from));
         final ChargingProfile profile = new ChargingProfile(id, STACK_LEVEL, ChargingProfilePurposeType.ChargePointMaxProfile,
@@ -166,26 +193,24 @@ public final class SmartCharging {
                     outcome.complete(status);
                     return;
                 }
-                check(station, id, duration, outcome);
+                check(station, id, duration, watts, outcome);
             });
         } catch (IOException e) {
             record(id, "NOT_CONNECTED", null);
             report(station, id, "NOT_CONNECTED", e);
             outcome.complete("NOT_CONNECTED");
         }
-        final long untilEnd = to - clock.getAsLong();
-        timer.schedule(() -> clear(station, id), Math.max(0, untilEnd), TimeUnit.MILLISECONDS);
         return outcome;
     }
 
     /** Asks the station's composite schedule: the limit must be in it, or the profile counts as dropped. */
-    private void check(final String station, final int id, final int duration, final CompletableFuture<String> outcome) {
+    private void check(final String station, final int id, final int duration, final long watts, final CompletableFuture<String> outcome) {
         final GetCompositeScheduleRequest ask = new GetCompositeScheduleRequest(0, duration);
         ask.setChargingRateUnit(eu.chargetime.ocpp.model.smartcharging.ChargingRateUnitType.W);
         try {
             sender.send(station, ask).whenComplete((answer, error) -> {
                 final String seen = error != null ? "no answer: " + error.getMessage() : describe((GetCompositeScheduleConfirmation) answer);
-                final boolean inForce = error == null && limitOf((GetCompositeScheduleConfirmation) answer) <= limitW;
+                final boolean inForce = error == null && limitOf((GetCompositeScheduleConfirmation) answer) <= watts;
                 record(id, inForce ? "Accepted" : "DROPPED", seen);
                 if (!inForce) {
                     report(station, id, "DROPPED", error);

@@ -181,6 +181,15 @@ class CentralSystemTest {
                 Thread.sleep(10); // until the station's answer to ClearChargingProfile
             }
             assertThat(a.profiles()).isEmpty();
+            // CS-D connects during the window: it gets the profile it missed, under the same id.
+            central.onConnected(smart::resend);
+            try (ChargePoint d = connected("CS-D", pd)) {
+                while (d.profiles().isEmpty() || !"Accepted".equals(store.profiles("CS-D").get(0).get("status"))) {
+                    Thread.sleep(10); // until the gateway re-sent it and recorded the answer
+                }
+                assertThat(d.limitW(Instant.ofEpochMilli(from + 1), 7_400)).isEqualTo(3_680.0);
+                assertThat(store.profiles("CS-D")).hasSize(1);
+            }
             // An event whose window is over sends nothing.
             assertThat(smart.onDrEvent("E0", now[0] - 2 * Q, now[0] - Q, List.of("CS-A-C1"), now[0]).toCompletableFuture().get())
                     .containsEntry("stations", 0L);
