@@ -119,6 +119,7 @@ public final class CentralSystem implements AutoCloseable {
     });
     private final Latencies meterValueAcks = new Latencies();
     private final ServerCoreProfile core;
+    private final GroupCommitter committer;
     private final ServerSmartChargingProfile smartCharging = new ServerSmartChargingProfile();
     private Server server;
     private WebSocketListener listener;
@@ -138,6 +139,7 @@ public final class CentralSystem implements AutoCloseable {
         this.log = log;
         this.quiet = quiet;
         this.core = new ServerCoreProfile(new Core());
+        this.committer = new GroupCommitter(messages, store);
     }
 
     /** Listens on {@code host:port} (plain WebSocket: security profile 1; put TLS in front for profile 2). */
@@ -147,7 +149,9 @@ public final class CentralSystem implements AutoCloseable {
         features.addFeatureProfile(smartCharging);
         final Draft_6455 ocpp16 = new Draft_6455(Collections.emptyList(), Collections.singletonList(new Protocol("ocpp1.6")));
         final JSONConfiguration config = JSONConfiguration.get().setParameter(JSONConfiguration.REUSE_ADDR_PARAMETER, true)
-                .setParameter(JSONConfiguration.TCP_NO_DELAY_PARAMETER, true);
+                .setParameter(JSONConfiguration.TCP_NO_DELAY_PARAMETER, true)
+                // Handlers wait for the group commit: enough workers that many stations' messages share one.
+                .setParameter(JSONConfiguration.WEBSOCKET_WORKER_COUNT, 32);
         listener = new WebSocketListener(communicator -> new OcppSession(communicator, features, background), config, ocpp16);
         server = new Server(listener, features, new PromiseRepository());
         server.open(host, port, new Events());
@@ -414,8 +418,9 @@ public final class CentralSystem implements AutoCloseable {
                 }
             }
             final Parsed parsed = parse(s, request.getConnectorId(), tx, request.getMeterValue());
-            final Map<String, Object> result = ingest(s.stationId(), request.getConnectorId(), parsed);
-            read(() -> store.readings(parsed.readings()));
+            final String meter = connectorMeter(s.stationId(), request.getConnectorId());
+            // Samples and readings committed together with other stations' (one commit each for many messages).
+            final Map<String, Object> result = read(() -> committer.commit(SampleMessages.topicOf(meter), payload(parsed), parsed.readings()));
             meterValueAcks.add(System.nanoTime() - arrived);
             if (!quiet || result.containsKey("error")) {
                 final Map<String, Object> line = new LinkedHashMap<>();
@@ -487,18 +492,26 @@ public final class CentralSystem implements AutoCloseable {
         return new Parsed(readings, samples);
     }
 
-    /** The connector's power samples into the member store (same path as MQTT and HTTP); returns once committed. */
-    private Map<String, Object> ingest(final String stationId, final int connectorId, final Parsed parsed) {
+    /** The connector's power samples as SampleMessages' payload {@code [[t, v], ...]}, or null for none. */
+    private static byte[] payload(final Parsed parsed) {
         if (parsed.samples().isEmpty()) {
-            return Map.of("accepted", 0L);
+            return null;
         }
         final StringBuilder payload = new StringBuilder("[");
         for (final long[] sample : parsed.samples()) {
             payload.append(payload.length() > 1 ? "," : "").append('[').append(sample[0]).append(',').append(sample[1]).append(']');
         }
-        payload.append(']');
+        return payload.append(']').toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The connector's power samples into the member store (same path as MQTT and HTTP); returns once committed. */
+    private Map<String, Object> ingest(final String stationId, final int connectorId, final Parsed parsed) {
+        final byte[] payload = payload(parsed);
+        if (payload == null) {
+            return Map.of("accepted", 0L);
+        }
         final String meter = connectorMeter(stationId, connectorId);
-        return read(() -> messages.handle(SampleMessages.topicOf(meter), payload.toString().getBytes(StandardCharsets.UTF_8), "ocpp"));
+        return read(() -> messages.handle(SampleMessages.topicOf(meter), payload, "ocpp"));
     }
 
     private static ZonedDateTime now() {
@@ -538,6 +551,7 @@ public final class CentralSystem implements AutoCloseable {
                 server.close();
             }
         } finally {
+            committer.close();
             background.shutdown();
             try {
                 background.awaitTermination(5, TimeUnit.SECONDS);
