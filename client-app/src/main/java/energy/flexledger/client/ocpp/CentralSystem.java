@@ -103,6 +103,17 @@ public final class CentralSystem implements AutoCloseable {
         return stationId + "-C" + connectorId;
     }
 
+    /**
+     * The library logs every CALLERROR it sends at SEVERE: a station's bad message is not the
+     * gateway's failure, and each refusal is already one of the gateway's own JSON lines. Held here:
+     * java.util.logging keeps loggers only weakly.
+     */
+    private static final java.util.logging.Logger LIBRARY_LOG = java.util.logging.Logger.getLogger("eu.chargetime.ocpp");
+
+    static {
+        LIBRARY_LOG.setLevel(java.util.logging.Level.OFF);
+    }
+
     private final OcppStore store;
     private final SampleMessages messages;
     private final Registry registry;
@@ -152,7 +163,10 @@ public final class CentralSystem implements AutoCloseable {
                 .setParameter(JSONConfiguration.TCP_NO_DELAY_PARAMETER, true)
                 // Handlers wait for the group commit: enough workers that many stations' messages share one.
                 .setParameter(JSONConfiguration.WEBSOCKET_WORKER_COUNT, 32);
-        listener = new WebSocketListener(communicator -> new OcppSession(communicator, features, background), config, ocpp16);
+        listener = new WebSocketListener(communicator -> new OcppSession(communicator, features, background,
+                (session, action, code, description) -> log.accept(Map.of("event", "ocpp call refused", "stationId",
+                        String.valueOf(stationOf.get(session)), "action", String.valueOf(action), "error", code, "message",
+                        String.valueOf(description)))), config, ocpp16);
         server = new Server(listener, features, new PromiseRepository());
         server.open(host, port, new Events());
         return this;

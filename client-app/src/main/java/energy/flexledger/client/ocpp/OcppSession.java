@@ -32,12 +32,24 @@ final class OcppSession implements ISession {
     private final FeatureRepository features;
     private final Queue queue = new Queue();
     private final Executor background;
+    private final Refusals refusals;
     private volatile SessionEvents events;
 
-    OcppSession(final Communicator communicator, final FeatureRepository features, final Executor background) {
+    /** Told of every CALLERROR this session sends. */
+    interface Refusals {
+        void refused(UUID sessionId, String action, String code, String description);
+    }
+
+    OcppSession(final Communicator communicator, final FeatureRepository features, final Executor background, final Refusals refusals) {
         this.communicator = communicator;
         this.features = features;
         this.background = background;
+        this.refusals = refusals;
+    }
+
+    private void error(final String id, final String action, final String code, final String description) {
+        communicator.sendCallError(id, action, code, description);
+        refusals.refused(sessionId, action, code, description);
     }
 
     /** Inside a request handler: run {@code work} after the answer was sent. */
@@ -86,21 +98,21 @@ final class OcppSession implements ISession {
         public synchronized void onCall(final String id, final String action, final Object payload) {
             final Optional<Feature> feature = features.findFeature(action);
             if (feature.isEmpty()) {
-                communicator.sendCallError(id, action, OcppError.NOT_IMPLEMENTED, "Requested Action is not known by receiver");
+                error(id, action, OcppError.NOT_IMPLEMENTED, "Requested Action is not known by receiver");
                 return;
             }
             final Request request;
             try {
                 request = communicator.unpackPayload(payload, feature.get().getRequestType());
             } catch (PropertyConstraintException e) {
-                communicator.sendCallError(id, action, OcppError.PROPERTY_CONSTRAINT_VIOLATION, String.valueOf(e.getMessage()));
+                error(id, action, OcppError.PROPERTY_CONSTRAINT_VIOLATION, String.valueOf(e.getMessage()));
                 return;
             } catch (Exception e) {
-                communicator.sendCallError(id, action, OcppError.FORMATION_VIOLATION, "the payload is not a valid " + action + ".req");
+                error(id, action, OcppError.FORMATION_VIOLATION, "the payload is not a valid " + action + ".req");
                 return;
             }
             if (!request.validate()) {
-                communicator.sendCallError(id, action, OcppError.OCCURENCE_CONSTRAINT_VIOLATION,
+                error(id, action, OcppError.OCCURENCE_CONSTRAINT_VIOLATION,
                         "a required field of " + action + ".req is missing");
                 return;
             }
@@ -110,11 +122,11 @@ final class OcppSession implements ISession {
             try {
                 answer = events.handleRequest(request);
             } catch (OcppError e) {
-                communicator.sendCallError(id, action, e.code(), String.valueOf(e.getMessage()));
+                error(id, action, e.code(), String.valueOf(e.getMessage()));
                 return;
             } catch (Exception e) {
                 // the store failed: nothing was acknowledged, the station sends the message again
-                communicator.sendCallError(id, action, OcppError.INTERNAL_ERROR, "the central system could not store the message; send it again");
+                error(id, action, OcppError.INTERNAL_ERROR, "the central system could not store the message; send it again");
                 return;
             } finally {
                 AFTER.remove();

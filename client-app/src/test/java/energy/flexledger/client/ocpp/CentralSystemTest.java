@@ -149,6 +149,8 @@ class CentralSystemTest {
                     .hasMessageContaining("PropertyConstraintViolation");
         }
         assertThat(members.samples("CS-2-C1", 0, Long.MAX_VALUE)).isEmpty();
+        assertThat(log).anySatisfy(l -> assertThat(l).containsEntry("event", "ocpp call refused").containsEntry("stationId", "CS-2")
+                .containsEntry("error", "ProtocolError"));
         assertThat(store.sessions(null, 10)).isEmpty();
     }
 
