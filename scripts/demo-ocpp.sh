@@ -24,7 +24,7 @@ fl --org cpo ocpp register --station "CS-$TAG" --count 2 --connectors 1 --zone z
 jq -c '.stations[] | {stationId, meters}' "$OUT/stations.json"
 
 log "2/5 the CPO's gateway as OCPP central system on ws://127.0.0.1:$PORT"
-fl --org cpo gateway --ocpp "127.0.0.1:$PORT" --ocpp-sample-interval 10 --submit-every 60 --quiet > "$OUT/gateway.log" 2>&1 &
+scripts/flexledger --org cpo gateway --ocpp "127.0.0.1:$PORT" --ocpp-sample-interval 10 --submit-every 60 --quiet > "$OUT/gateway.log" 2>&1 &
 GATEWAY=$!
 trap 'kill "$GATEWAY" 2>/dev/null || true; wait "$GATEWAY" 2>/dev/null || true' EXIT
 for _ in $(seq 1 150); do
@@ -33,8 +33,8 @@ for _ in $(seq 1 150); do
   sleep 0.2
 done
 
-log "3/5 two simulated charge points charge for 90 s (MeterValues every 5 s)"
-fl --org cpo ocpp simulate --url "ws://127.0.0.1:$PORT" --credentials "$OUT/stations.json" --interval 5 --for 90 \
+log "3/5 two simulated charge points charge for 60 s (MeterValues every 5 s)"
+scripts/flexledger --org cpo ocpp simulate --url "ws://127.0.0.1:$PORT" --credentials "$OUT/stations.json" --interval 5 --for 60 \
   > "$OUT/simulation.json" 2> "$OUT/simulation.log" &
 SIMULATION=$!
 
