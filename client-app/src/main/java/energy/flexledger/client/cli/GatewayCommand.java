@@ -33,7 +33,8 @@ import picocli.CommandLine.ParameterException;
  * message and per submission on standard output.
  */
 @Command(name = "gateway", description = {
-    "Take device samples from MQTT (--mqtt) and/or HTTP (--http) into the member store and send closed intervals to the ledger.",
+    "Take device samples from MQTT (--mqtt), HTTP (--http) and/or charging stations (--ocpp, OCPP 1.6J) into the member store and send",
+    "closed intervals to the ledger.",
     "MQTT: topic flexledger/meters/<meterId>/samples, payload [[t, v], ...], QoS 1; each message is acknowledged after it is committed.",
     "HTTP: the REST API on HOST:PORT: POST /v1/meters/<meterId>/samples and /v1/samples, reads of the member's ledger data under /v1,",
     "/health, /ready, /metrics (Prometheus), the OpenAPI document /openapi.json and its page /docs; bearer tokens from",
