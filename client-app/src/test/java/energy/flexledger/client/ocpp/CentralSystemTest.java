@@ -207,6 +207,25 @@ class CentralSystemTest {
     }
 
     @Test
+    void whenTheStoreCannotCommitTheMeterValuesAreNotAcknowledgedAndStayWithTheStation() throws Exception {
+        final String password = station("CS-F", 1);
+        try (ChargePoint cp = connected("CS-F", password)) {
+            cp.boot("V", "M");
+            final long t = System.currentTimeMillis();
+            final int tx = cp.start(1, "TAG", 0, t - 60_000L);
+            members.close(); // the member store fails from now on
+            assertThatThrownBy(() -> cp.meterValues(1, tx, t, 7_000, 10, "Sample.Periodic")).hasMessageContaining("InternalError");
+            assertThat(cp.pending()).as("not acknowledged: the station keeps it to send again").isEqualTo(1);
+            assertThat(log).anySatisfy(l -> assertThat(l).containsEntry("event", "ocpp store failed"));
+        }
+        try (OcppStore again = OcppStore.open(dir.resolve("member.db"))) {
+            assertThat(again.readingCount("CS-F", 1)).as("nothing of the message was kept").isZero();
+        }
+        members = MemberStore.open(dir.resolve("member.db"));
+        assertThat(members.samples("CS-F-C1", 0, Long.MAX_VALUE)).isEmpty();
+    }
+
+    @Test
     void theRegistryLetsInOnlyActiveChargingStationsOfThisMember() {
         final Map<String, Object> ok = Map.of("type", "CHARGING_STATION", "ownerMsp", "OwnMSP", "status", "ACTIVE");
         org.assertj.core.api.Assertions.assertThatCode(() -> LedgerRegistry.refuseUnless("S", ok, "OwnMSP")).doesNotThrowAnyException();
