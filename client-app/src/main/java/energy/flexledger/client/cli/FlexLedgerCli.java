@@ -32,7 +32,8 @@ import picocli.CommandLine.ScopeType;
         description = "FlexLedger member client: spec functions, meters and certified intervals on the ledger.",
         subcommands = {SpecCommand.class, WhoAmICommand.class, AssetCommand.class, MeterCommand.class, IntervalCommand.class,
             AuditCommand.class, IngestCommand.class, OutboxCommand.class, GatewayCommand.class, BatchCommand.class, SubscriptionCommand.class, ConsortiumCommand.class, TokenCommand.class, MarketCommand.class, DrCommand.class, AuctionCommand.class, BenchTokenCommand.class, BenchAuctionCommand.class, BenchMarketCommand.class, BenchDrCommand.class, DeviceCommand.class, CredentialCommand.class, DemoCommand.class,
-            BenchCommand.class, MqttLoadCommand.class, HttpLoadCommand.class, ReplicaCommand.class})
+            BenchCommand.class, MqttLoadCommand.class, HttpLoadCommand.class, ReplicaCommand.class,
+            OcppCommand.class})
 public final class FlexLedgerCli {
     // Held here: java.util.logging keeps loggers only weakly, and a collected one forgets its level.
     private static final java.util.logging.Logger GRPC_LOG = java.util.logging.Logger.getLogger("io.grpc");
@@ -75,6 +76,15 @@ public final class FlexLedgerCli {
     /** The member store: {@code --store}, else {@code <data>/member.db}. */
     StoreLocation store() {
         return store == null || store.isBlank() ? StoreLocation.sqlite(dataDir().resolve("member.db")) : StoreLocation.of(store, System.getenv());
+    }
+
+    /**
+     * The member store's default SQLite file, {@code <data>/member.db}: the member's other local files
+     * (the OCPP central system's {@code ocpp.db}, event checkpoints) are kept beside it whatever
+     * {@code --store} says.
+     */
+    Path storeFile() {
+        return dataDir().resolve("member.db");
     }
 
     /** Whether the member store exists already (a PostgreSQL store is assumed to: the server says otherwise). */

@@ -33,7 +33,8 @@ import picocli.CommandLine.ParameterException;
  * message and per submission on standard output.
  */
 @Command(name = "gateway", description = {
-    "Take device samples from MQTT (--mqtt-listen or --mqtt) and/or HTTP (--http) into the member store and send closed intervals to the ledger.",
+    "Take device samples from MQTT (--mqtt-listen or --mqtt), HTTP (--http) and/or charging stations (--ocpp, OCPP 1.6J) into the member",
+    "store and send closed intervals to the ledger.",
     "MQTT: topic flexledger/meters/<meterId>/samples, payload [[t, v], ...], QoS 1; each message is acknowledged after it is committed.",
     "--mqtt-listen runs the embedded broker (decision 0022): clients log in with a credential's name and token; a device publishes its",
     "own assets' meters, an ems or bms credential the member's; a consumer credential (another member) reads",
@@ -50,6 +51,7 @@ import picocli.CommandLine.ParameterException;
         "  flexledger --org community gateway --mqtt tcp://127.0.0.1:1883",
         "  flexledger --org community gateway --http 127.0.0.1:8080",
         "  flexledger --org community gateway --http 127.0.0.1:8080 --mqtt tcp://127.0.0.1:1883 --submit-every 30",
+        "  flexledger --org cpo gateway --ocpp 127.0.0.1:8887      # charging stations (OCPP 1.6J; see 'flexledger ocpp --help')",
         "  FLEXLEDGER_HTTP_TLS_PASSWORD=... flexledger --org community gateway --http 0.0.0.0:8443 --http-tls-keystore gateway.p12",
         "",
         "Bearer tokens must not cross a network in clear: a --http address other than loopback needs --http-tls-keystore (HTTPS",
@@ -83,6 +85,20 @@ final class GatewayCommand extends Connected implements java.util.concurrent.Cal
                     + " (jdbc:sqlite:FILE or jdbc:postgresql://..., password from $" + ReplicaCommand.PASSWORD_ENV + "; default"
                     + " jdbc:sqlite:<data>/replica.db)")
     String replica;
+
+    @Option(names = "--ocpp", paramLabel = "HOST:PORT", description = "serve an OCPP 1.6J central system: stations connect to"
+            + " ws://HOST:PORT/<stationId> (subprotocol ocpp1.6, basic auth; see 'flexledger ocpp'); port 0: any free port")
+    String ocpp;
+
+    @Option(names = "--ocpp-sample-interval", defaultValue = "60", description = "MeterValueSampleInterval set on every station, s (default: ${DEFAULT-VALUE})")
+    int ocppSampleInterval;
+
+    @Option(names = "--ocpp-clock-aligned", defaultValue = "900", description = "ClockAlignedDataInterval set on every station, s (default: ${DEFAULT-VALUE})")
+    int ocppClockAligned;
+
+    @Option(names = "--ocpp-dr-limit-w", defaultValue = "3680", description = "per-station limit, W, during a DR event that calls a"
+            + " station or its connectors (ChargePointMaxProfile; default: ${DEFAULT-VALUE})")
+    long ocppDrLimitW;
 
     @Option(names = "--client-id", description = "MQTT client id; the broker keeps its session (default: flexledger-<org>)")
     String clientId;
@@ -127,6 +143,13 @@ final class GatewayCommand extends Connected implements java.util.concurrent.Cal
         stop.countDown();
     }
 
+    private volatile OcppGateway ocppGateway;
+
+    /** The OCPP central system while it runs (tests), else null. */
+    OcppGateway ocppGateway() {
+        return ocppGateway;
+    }
+
     /** The HTTP port once serving, else -1. */
     int httpPort() {
         final RestApi a = api;
@@ -138,9 +161,9 @@ final class GatewayCommand extends Connected implements java.util.concurrent.Cal
         if (submitEvery < 1 || closeAfter < 0 || runFor < 0 || batch < 1 || batch > 2_000) {
             throw new ParameterException(spec.commandLine(), "--submit-every >= 1, --close-after >= 0, --for >= 0, --batch 1..2000");
         }
-        if (brokerUrl == null && http == null && mqttListen.listen == null) {
-            throw new ParameterException(spec.commandLine(), "give --mqtt URL, --mqtt-listen HOST:PORT, --http HOST:PORT or several: where do"
-                    + " samples come from?");
+        if (brokerUrl == null && http == null && mqttListen.listen == null && ocpp == null) {
+            throw new ParameterException(spec.commandLine(), "give --mqtt URL, --mqtt-listen HOST:PORT, --http HOST:PORT, --ocpp HOST:PORT or"
+                    + " several: where do samples come from?");
         }
         if (maxBody < 1024) {
             throw new ParameterException(spec.commandLine(), "--http-max-body must be at least 1024 bytes");
@@ -182,8 +205,11 @@ final class GatewayCommand extends Connected implements java.util.concurrent.Cal
                     RestApi rest = hostPort == null ? null : new RestApi(credentials, store, salts, messages, reads, metrics, maxBody)
                             .logTo(quiet ? line -> { } : GatewayCommand::print).logErrorsTo(GatewayCommand::print).start(hostPort[0], Integer.parseInt(hostPort[1]), tls);
                     MqttListenOptions.Running embedded = listen == null ? null
-                            : mqttListen.start(listen, root(), credentials, salts, messages, ledger, GatewayCommand::print)) {
+                            : mqttListen.start(listen, root(), credentials, salts, messages, ledger, GatewayCommand::print);
+                    OcppGateway central = ocpp == null ? null : OcppGateway.start(spec.commandLine(), ocpp, root().storeFile(), messages, ledger,
+                            root().channel, ocppSampleInterval, ocppClockAligned, ocppDrLimitW, quiet, GatewayCommand::print)) {
                 this.broker = embedded;
+                this.ocppGateway = central;
                 this.gateway = gateway;
                 this.api = rest;
                 final Map<String, Object> started = new LinkedHashMap<>();
@@ -206,6 +232,9 @@ final class GatewayCommand extends Connected implements java.util.concurrent.Cal
                     started.put("openapi", url + "/openapi.json");
                     started.put("docs", url + "/docs");
                 }
+                if (central != null) {
+                    started.put("ocpp", central.url());
+                }
                 print(started);
                 final long until = runFor == 0 ? Long.MAX_VALUE : System.nanoTime() + TimeUnit.SECONDS.toNanos(runFor);
                 while (!stop.await(Math.min(TimeUnit.SECONDS.toNanos(submitEvery), Math.max(0, until - System.nanoTime())), TimeUnit.NANOSECONDS)) {
@@ -222,6 +251,7 @@ final class GatewayCommand extends Connected implements java.util.concurrent.Cal
                     lastLatencies = embedded.broker().latencies();   // for the 'stopped' line
                 }
                 this.broker = null;
+                this.ocppGateway = null;
             }
             submit(store, salts, messages, ledger, metrics);
             print(Map.of("event", "stopped", "ackLatency", lastLatencies));
