@@ -96,7 +96,7 @@ orderer_ops()      { echo $((BASE_PORT + 52)); }
 peer_port()        { echo $((BASE_PORT + 100 + 10 * $(org_index "$1"))); }
 peer_cc_port()     { echo $(( $(peer_port "$1") + 1 )); }
 peer_ops()         { echo $(( $(peer_port "$1") + 2 )); }
-gateway_port()     { echo $((BASE_PORT + 400 + 10 * $(org_index "$1"))); }  # its HTTP API and dashboard; +1 its MQTT broker
+gateway_port()     { echo $((BASE_PORT + 400 + 10 * $(org_index "$1"))); }  # its HTTP API and dashboard; +1 MQTT broker, +2 OCPP
 cc_index()         { case "$1" in energy) echo 0;; dr) echo 1;; market) echo 2;; consortium) echo 3;; esac; }
 cc_port()          { echo $((BASE_PORT + 200 + 10 * $(cc_index "$1") + $(org_index "$2"))); }  # cc org
 # The Fabric CA server of each org (ca.<org>: identity CA and TLS CA in one process), operations +1;
@@ -1112,9 +1112,10 @@ cmd_env() {
    printf 'export PATH=%q:"$PATH"\n' "$FABRIC_HOME/bin")
 }
 
-# gateway ORG: starts ORG's member gateway (`flexledger gateway`: REST API, dashboard, analytics replica)
-# as a recorded process of this network on 127.0.0.1:<gateway port>; `down` stops it first. Waits
-# until it answers /health.
+# gateway ORG: starts ORG's member gateway (`flexledger gateway`: REST API and dashboard on
+# 127.0.0.1:<gateway port>, the embedded MQTT broker on the port after it, the OCPP 1.6J central
+# system on the one after that, the analytics replica) as a
+# recorded process of this network; `down` stops it first. Waits until it answers /health.
 cmd_gateway() {
   local org=${1:-} port i
   [ -n "$org" ] || die "usage: network.sh gateway ORG   (starts ORG's member gateway; 'down' stops it)"
@@ -1132,7 +1133,8 @@ cmd_gateway() {
   mkdir -p "$WORK/gateway"
   cp "$jar" "$WORK/gateway/flexledger-$org.jar"
   start_proc "gateway.$org" "$WORK/gateway" java ${FLEXLEDGER_GATEWAY_JAVA_OPTS:--Xmx512m} -jar "$WORK/gateway/flexledger-$org.jar" \
-    --work "$WORK" --org "$org" gateway --http "127.0.0.1:$port" --replica --submit-every 30 --close-after 60 --quiet
+    --work "$WORK" --org "$org" gateway --http "127.0.0.1:$port" --mqtt-listen "127.0.0.1:$((port + 1))" --ocpp "127.0.0.1:$((port + 2))" --replica \
+    --submit-every 30 --close-after 60 --quiet
   for i in $(seq 1 300); do
     if curl -fsS "http://127.0.0.1:$port/health" >/dev/null 2>&1; then
       log "gateway.$org answers on http://127.0.0.1:$port/ (log: $LOGS/gateway.$org.log)"
@@ -1156,7 +1158,7 @@ case "${1:-}" in
   revoke-device) shift; cmd_revoke_device "$@" ;;
   devices) shift; cmd_devices "$@" ;;
   env)    shift; cmd_env "$@" ;;
-  ports)  for o in "${ORGS[@]}"; do echo "gateway.$o $(gateway_port "$o") mqtt $(( $(gateway_port "$o") + 1 ))"; done; for o in "${CA_ORGS[@]}"; do echo "ca.$o $(ca_port "$o") ops $(( $(ca_port "$o") + 1 ))"; done; echo "orderer0 $(orderer_port) admin $(orderer_admin) ops $(orderer_ops)"; for o in "${ORGS[@]}"; do echo "peer0.$o $(peer_port "$o") cc $(peer_cc_port "$o") ops $(peer_ops "$o")"; done; cc_servers | while read -r c o; do echo "cc-$c-$o $(cc_port "$c" "$o")"; done ;;
+  ports)  for o in "${ORGS[@]}"; do echo "gateway.$o $(gateway_port "$o") mqtt $(( $(gateway_port "$o") + 1 )) ocpp $(( $(gateway_port "$o") + 2 ))"; done; for o in "${CA_ORGS[@]}"; do echo "ca.$o $(ca_port "$o") ops $(( $(ca_port "$o") + 1 ))"; done; echo "orderer0 $(orderer_port) admin $(orderer_admin) ops $(orderer_ops)"; for o in "${ORGS[@]}"; do echo "peer0.$o $(peer_port "$o") cc $(peer_cc_port "$o") ops $(peer_ops "$o")"; done; cc_servers | while read -r c o; do echo "cc-$c-$o $(cc_port "$c" "$o")"; done ;;
   -h|--help|"") sed -n '2,26p' "$0" ;;
   *) die "unknown command '$1' (up, down [--purge], status, gateway ORG, env ORG [admin|user|device|client|spare], revoke ORG NAME, enroll ORG NAME [ASSET], revoke-device ORG NAME, devices ORG, add-org NAME --role ROLE, collections, ports)" ;;
 esac
