@@ -119,6 +119,7 @@ if [ "${1:-}" = --dr ]; then
 fi
 if [ "${1:-}" = --gateway ]; then
   command -v python3 >/dev/null || die "--gateway needs python3 to write docs/benchmarks.md"
+  command -v jq >/dev/null || die "--gateway needs jq (apt-get install jq)"
   scripts/network.sh gateway community
   url="http://127.0.0.1:$(scripts/network.sh ports | awk '$1 == "gateway.community" { print $2 }')"
   FLEXLEDGER_HTTP_TOKEN=$(scripts/flexledger --org community credential create --name "bench-$(date +%s)" --kind ems | jq -r .token)
@@ -138,8 +139,11 @@ if [ "${1:-}" = --gateway ]; then
   replica_out=$(mktemp)
   scripts/flexledger --org community replica --jdbc "jdbc:sqlite:$FLEXLEDGER_WORK/bench-replica.db" --for 90 > "$replica_out" &
   replica_pid=$!
-  # the replica has caught up with the (young) chain once it says it streams and no block is older than the start
-  for _ in $(seq 1 100); do grep -q '"event":"streaming"' "$replica_out" && break; sleep 0.2; done
+  # Our replica (its PID) goes before the network, whatever happens next.
+  trap 'kill "$replica_pid" 2>/dev/null || true; wait "$replica_pid" 2>/dev/null || true; rm -f "$replica_out"; scripts/network.sh down --purge' EXIT
+  streaming=0
+  for _ in $(seq 1 300); do grep -q '"event":"streaming"' "$replica_out" && { streaming=1; break; }; sleep 0.2; done
+  [ "$streaming" = 1 ] || die "the replica did not start streaming within 60 s: $(tail -3 "$replica_out")"
   scripts/flexledger bench --meters 2 --intervals 100 >/dev/null
   wait "$replica_pid"
   result=$(grep '"event":"stopped"' "$replica_out"); rm -f "$replica_out"; echo "$result"

@@ -31,6 +31,7 @@ port=$(scripts/network.sh ports | awk '$1 == "gateway.community" { print $2 }')
 # A credential for the dashboard: its token is shown once (only its hash is kept in the member store).
 token=$(scripts/flexledger --org community credential create --name "dashboard-$(date +%Y%m%d%H%M%S)" --kind ems \
   | sed -n 's/.*"token":"\([^"]*\)".*/\1/p')
+[ -n "$token" ] || die "could not create a credential for the dashboard (scripts/flexledger --org community credential create)"
 echo
 echo "The community's gateway runs (scripts/network.sh down stops it with the network):"
 echo "  dashboard      http://127.0.0.1:$port/"

@@ -172,16 +172,18 @@ start_proc() {
   echo "$! $dir" > "$PIDS/$name.pid"
 }
 
-# Stops one recorded process; returns 1 (and keeps its PID file) if it survives SIGKILL.
+# Stops one recorded process; returns 1 (and keeps its PID file) if it survives SIGKILL. A member
+# gateway gets 60 s to drain (requests in flight, its store writer, the replica's block, a last submit).
 stop_proc() {
-  local name=$1 pid="" dir="" i
+  local name=$1 pid="" dir="" i grace=50
+  [[ "$name" == gateway.* ]] && grace=300
   [ -f "$PIDS/$name.pid" ] || return 0
   read -r pid dir < "$PIDS/$name.pid" || true
   if proc_alive "$name"; then
     kill -TERM "$pid" 2>/dev/null || true
-    for i in $(seq 1 50); do proc_alive "$name" || break; sleep 0.2; done
+    for i in $(seq 1 "$grace"); do proc_alive "$name" || break; sleep 0.2; done
     if proc_alive "$name"; then
-      log "$name (pid $pid) ignored SIGTERM for 10s; sending SIGKILL"
+      log "$name (pid $pid) ignored SIGTERM for $((grace / 5))s; sending SIGKILL"
       kill -KILL "$pid" 2>/dev/null || true
       for i in $(seq 1 25); do proc_alive "$name" || break; sleep 0.2; done
     fi
@@ -1129,10 +1131,11 @@ cmd_gateway() {
   require_free_port "$port" "gateway.$org"
   local jar="$FLEXLEDGER_ROOT/client-app/target/flexledger.jar"
   [ -f "$jar" ] || die "$jar is missing: build with 'mvn -DskipTests package' first"
-  # Its own copy of the jar: a rebuild while it runs must not pull classes from under it.
-  mkdir -p "$WORK/gateway"
-  cp "$jar" "$WORK/gateway/flexledger-$org.jar"
-  start_proc "gateway.$org" "$WORK/gateway" java ${FLEXLEDGER_GATEWAY_JAVA_OPTS:--Xmx512m} -jar "$WORK/gateway/flexledger-$org.jar" \
+  # Its own folder (its recorded working directory) and its own copy of the jar: a rebuild while it
+  # runs must not pull classes from under it.
+  mkdir -p "$WORK/gateway/$org"
+  cp "$jar" "$WORK/gateway/$org/flexledger.jar"
+  start_proc "gateway.$org" "$WORK/gateway/$org" java ${FLEXLEDGER_GATEWAY_JAVA_OPTS:--Xmx512m} -jar "$WORK/gateway/$org/flexledger.jar" \
     --work "$WORK" --org "$org" gateway --http "127.0.0.1:$port" --mqtt-listen "127.0.0.1:$((port + 1))" --ocpp "127.0.0.1:$((port + 2))" --replica \
     --submit-every 30 --close-after 60 --quiet
   for i in $(seq 1 300); do
@@ -1143,7 +1146,7 @@ cmd_gateway() {
     proc_alive "gateway.$org" || { tail -n 20 "$LOGS/gateway.$org.log" >&2; die "gateway.$org stopped while starting (log above)"; }
     sleep 0.2
   done
-  die "gateway.$org did not answer /health within 60 s (log: $LOGS/gateway.$org.log)"
+  die "gateway.$org did not answer /health within 60 s; it is left running (log: $LOGS/gateway.$org.log; 'down' stops it)"
 }
 
 case "${1:-}" in

@@ -193,7 +193,7 @@ final class GatewayCommand extends Connected implements java.util.concurrent.Cal
             }
             final ReplicaThread replicaThread = replica == null ? null : ReplicaThread.start(replica.isEmpty()
                     ? energy.flexledger.client.replica.ReplicaStore.sqliteUrl(root().dataDir().resolve("replica.db")) : replica,
-                    ledger.network(root().channel), line -> {
+                    ledger.network(root().channel), liveFrom(ledger), line -> {
                         metrics.replicated(line);
                         if (!quiet || !"block".equals(line.get("event"))) {
                             print(withSource(line));
@@ -346,6 +346,14 @@ final class GatewayCommand extends Connected implements java.util.concurrent.Cal
             out.put("parkedError", String.valueOf(e.getMessage())); // closing and submitting go on
         }
         try {
+            final int forgotten = store.forgetOldAnswers();
+            if (forgotten > 0) {
+                out.put("idempotencyAnswersForgotten", (long) forgotten);
+            }
+        } catch (IOException | RuntimeException e) {
+            out.put("idempotencyError", String.valueOf(e.getMessage())); // closing and submitting go on
+        }
+        try {
             final long now = System.currentTimeMillis() - TimeUnit.SECONDS.toMillis(closeAfter);
             for (final String meter : store.trackedMeters()) {
                 try {
@@ -386,6 +394,17 @@ final class GatewayCommand extends Connected implements java.util.concurrent.Cal
             out.put("mqttListenAckLatency", lastLatencies);
         }
         print(out);
+    }
+
+    /** The ledger's height now: the replica's blocks from there on are live. Unknown (the peer is down): all of them are. */
+    private long liveFrom(final LedgerConnection ledger) {
+        try {
+            return ledger.blockHeight(root().channel);
+        } catch (LedgerException | RuntimeException e) {
+            print(Map.of("event", "height unknown", "message", String.valueOf(e.getMessage()),
+                    "consequence", "the replica's lag metrics count every block, also those of its catch-up"));
+            return 0;
+        }
     }
 
     private static Map<String, Object> withSource(final Map<String, Object> line) {

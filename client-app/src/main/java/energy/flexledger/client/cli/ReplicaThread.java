@@ -24,10 +24,28 @@ final class ReplicaThread implements AutoCloseable {
         this.thread = thread;
     }
 
-    static ReplicaThread start(final String url, final Network network, final Consumer<Map<String, Object>> progress) throws IOException {
+    /**
+     * Starts replicating {@code network}'s channel into {@code url}. Blocks numbered from
+     * {@code liveFrom} (the ledger's height now) are marked {@code "live": true} in their progress
+     * lines: their lag is the replica's, the earlier ones' a catch-up's.
+     */
+    static ReplicaThread start(final String url, final Network network, final long liveFrom, final Consumer<Map<String, Object>> progress)
+            throws IOException {
         ReplicaStore.Engine.of(url); // BAD_REQUEST before anything is opened
         final ReplicaStore store = ReplicaStore.open(url, null, System.getenv(ReplicaCommand.PASSWORD_ENV));
-        final Replicator replicator = new Replicator(network, store, progress);
+        final Map<String, Object> opened = new LinkedHashMap<>();
+        opened.put("event", "replica opened");
+        opened.put("checkpoint", store.nextBlock(network.getName()).orElse(0));
+        progress.accept(opened);
+        final Replicator replicator = new Replicator(network, store, line -> {
+            if ("block".equals(line.get("event")) && line.get("block") instanceof Long b && b >= liveFrom) {
+                final Map<String, Object> live = new LinkedHashMap<>(line);
+                live.put("live", true);
+                progress.accept(live);
+            } else {
+                progress.accept(line);
+            }
+        });
         final Thread thread = new Thread(() -> {
             try {
                 replicator.run();
@@ -58,6 +76,8 @@ final class ReplicaThread implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        store.close();
+        if (!thread.isAlive()) {
+            store.close(); // else it is still writing a block: the process's end closes the database
+        }
     }
 }

@@ -105,14 +105,22 @@ public final class GatewayMetrics {
     }
 
     /**
-     * A progress line of the replica ({@code Replicator}): a written block's {@code lagMs} and
+     * A progress line of the replica ({@code Replicator}, marked {@code live} by the gateway for blocks
+     * from the ledger's height at its start on): a live block's {@code lagMs} and
      * {@code writeMicros} go into the histograms, its number into the checkpoint gauge.
      */
     public void replicated(final java.util.Map<String, Object> line) {
+        if ("replica opened".equals(line.get("event")) && line.get("checkpoint") instanceof Long checkpoint) {
+            replicaNextBlock.set(checkpoint);
+            return;
+        }
         if (!"block".equals(line.get("event")) || !(line.get("block") instanceof Long block)) {
             return;
         }
         replicaNextBlock.set(block + 1);
+        if (!Boolean.TRUE.equals(line.get("live"))) {
+            return; // catching up on history: its lag says how old the block is, not how late the replica is
+        }
         if (line.get("lagMs") instanceof Long lag && lag >= 0) {
             replicaLag.observe(lag / 1000.0);
         }

@@ -99,6 +99,9 @@ public final class GroupCommitter implements AutoCloseable {
             if (cause instanceof RuntimeException re) {
                 throw re;
             }
+            if (cause instanceof Error err) {
+                throw err;
+            }
             throw new IOException(cause);
         }
     }
@@ -141,6 +144,8 @@ public final class GroupCommitter implements AutoCloseable {
                     for (int i = 0; i < batch.size(); i++) {
                         try {
                             results[i] = store.part(batch.get(i).unit()::run);
+                        } catch (MemberStore.UndoFailed e) {
+                            throw e; // its writes could not be undone: the whole batch is rolled back, and every caller told
                         } catch (IOException | RuntimeException e) {
                             failures[i] = e; // undone alone (its savepoint); the others go on
                         }
@@ -163,7 +168,11 @@ public final class GroupCommitter implements AutoCloseable {
             failAll(new IOException("the member store's writer stopped: " + e));
             throw e;
         }
-        commitObserver.accept(batch.size());
+        try {
+            commitObserver.accept(batch.size());
+        } catch (RuntimeException e) {
+            // metrics only: the batch is committed whatever they say
+        }
         for (int i = 0; i < batch.size(); i++) {
             complete(batch.get(i), results[i], failures[i]);
         }

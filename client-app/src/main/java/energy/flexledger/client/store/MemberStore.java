@@ -918,13 +918,15 @@ public final class MemberStore implements AutoCloseable {
         }
         grouped++;
         try {
+            begin();
             final T result = work.run();
             db.commit();
             return result;
         } catch (SQLException e) {
             rollback();
             throw new IOException("member store " + at + ": " + e.getMessage(), e);
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | Error e) {
+            // An Error too (out of memory, an assertion): nothing of it may stay for the next commit.
             rollback();
             throw e;
         } finally {
@@ -1010,6 +1012,7 @@ public final class MemberStore implements AutoCloseable {
             return savepoint(work);
         }
         try {
+            begin();
             final T result = work.run();
             db.commit();
             return result;
@@ -1018,9 +1021,36 @@ public final class MemberStore implements AutoCloseable {
             final String busy = at.engine() == StoreLocation.Engine.SQLITE && String.valueOf(e.getMessage()).contains("SQLITE_BUSY")
                     ? " (one writer at a time: is another flexledger ingest, outbox or gateway using this store?)" : "";
             throw new IOException("member store " + at + ": " + e.getMessage() + busy, e);
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | Error e) {
             rollback();
             throw e;
+        }
+    }
+
+    /** The advisory lock key of a member store on PostgreSQL: one writer at a time, across processes, as SQLite's file lock. */
+    static final long PG_WRITER_LOCK = 0x466C65784C656467L; // "FlexLedg"
+
+    /**
+     * The start of a transaction: on PostgreSQL it first takes the store's transaction-scoped
+     * advisory lock, so that two processes (a gateway and an {@code outbox submit}, say) never work
+     * on the same open interval or outbox row at once — what SQLite's one writer gives by itself.
+     * It waits as SQLite does, at most the connection's {@code lock_timeout}.
+     */
+    private void begin() throws SQLException {
+        if (at.engine() == StoreLocation.Engine.POSTGRESQL) {
+            try (PreparedStatement ps = db.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
+                ps.setLong(1, PG_WRITER_LOCK);
+                ps.execute();
+            }
+        }
+    }
+
+    /** Undoing a failed part failed: the whole group must be rolled back, not committed with the part's writes in it. */
+    public static final class UndoFailed extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        UndoFailed(final String message, final Throwable cause) {
+            super(message, cause);
         }
     }
 
@@ -1039,7 +1069,7 @@ public final class MemberStore implements AutoCloseable {
         } catch (SQLException e) {
             undo(point);
             throw new IOException("member store " + at + ": " + e.getMessage(), e);
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | Error e) {
             undo(point);
             throw e;
         }
@@ -1050,7 +1080,7 @@ public final class MemberStore implements AutoCloseable {
             db.rollback(point);
             db.releaseSavepoint(point);
         } catch (SQLException e) {
-            throw new IOException("member store " + at + ": cannot undo a failed step: " + e.getMessage(), e);
+            throw new UndoFailed("member store " + at + ": cannot undo a failed step: " + e.getMessage(), e);
         }
     }
 

@@ -101,12 +101,15 @@ public record StoreLocation(Engine engine, String url, String user, String passw
         }
         final Connection db = DriverManager.getConnection(url, props);
         try {
-            if (engine == Engine.SQLITE) {
-                try (Statement s = db.createStatement()) {
+            try (Statement s = db.createStatement()) {
+                if (engine == Engine.SQLITE) {
                     s.execute("PRAGMA journal_mode=WAL");
                     s.execute("PRAGMA synchronous=FULL");
                     s.execute("PRAGMA foreign_keys=ON");
                     s.execute("PRAGMA busy_timeout=10000");
+                } else {
+                    // As SQLite's busy timeout: a lock held by another process is waited for 10 s, then an error.
+                    s.execute("SET lock_timeout = '10s'");
                 }
             }
             db.setAutoCommit(false);

@@ -115,7 +115,11 @@ class RestApiTest {
         assertThat(h.log.toString()).doesNotContain(h.tokens.get("devA"));
         assertThat(h.get("ems", "/metrics", "").text()).as("no replica in this gateway").contains("flexledger_replica_next_block -1");
         // the replica's progress lines (gateway --replica) feed its gauges and histograms
-        h.metrics.replicated(Map.of("event", "block", "block", 41L, "written", true, "lagMs", 1_500L, "writeMicros", 3_500L));
+        h.metrics.replicated(Map.of("event", "replica opened", "checkpoint", 7L));
+        assertThat(h.get("ems", "/metrics", "").text()).contains("flexledger_replica_next_block 7");
+        // a block of the catch-up: the checkpoint moves, the lag is not the replica's
+        h.metrics.replicated(Map.of("event", "block", "block", 40L, "written", true, "lagMs", 9_000_000L, "writeMicros", 3_500L));
+        h.metrics.replicated(Map.of("event", "block", "block", 41L, "written", true, "lagMs", 1_500L, "writeMicros", 3_500L, "live", true));
         h.metrics.replicated(Map.of("event", "stream error", "status", "UNAVAILABLE"));
         final String metrics = h.get("ems", "/metrics", "").text();
         assertThat(metrics).contains("flexledger_samples_ingested_total{transport=\"http\"} 2.0")

@@ -25,6 +25,7 @@ class GroupCommitterTest {
     Path dir;
 
     @Test
+    @org.junit.jupiter.api.Timeout(60)
     void unitsWaitingTogetherShareACommitAndAFailingUnitIsUndoneAlone() throws Exception {
         final List<Long> commits = new CopyOnWriteArrayList<>();
         try (MemberStore store = MemberStore.open(dir.resolve("m.db"));
@@ -34,9 +35,11 @@ class GroupCommitterTest {
             }
             // Hold the writer in a first unit until seven more are queued behind it: they must share the next commit.
             final CountDownLatch queued = new CountDownLatch(1);
+            final CountDownLatch running = new CountDownLatch(1);
             final ExecutorService pool = Executors.newFixedThreadPool(8);
             try {
                 final Future<Integer> first = pool.submit(() -> committer.submit(() -> {
+                    running.countDown();
                     try {
                         queued.await();
                     } catch (InterruptedException e) {
@@ -44,10 +47,19 @@ class GroupCommitterTest {
                     }
                     return store.ingest("M0", SALT, List.of(new long[] {T0 + 1, 1})).accepted();
                 }, 1));
+                running.await(); // the writer runs the first unit alone: the others queue behind it
                 final List<Future<Integer>> rest = new ArrayList<>();
                 for (int m = 1; m < 8; m++) {
-                    final String meter = m == 4 ? "NOT-TRACKED" : "M" + m;
-                    rest.add(pool.submit(() -> committer.submit(() -> store.ingest(meter, SALT, List.of(new long[] {T0 + 1, 1})).accepted(), 1)));
+                    final String meter = "M" + m;
+                    final boolean fails = m == 4;
+                    rest.add(pool.submit(() -> committer.submit(() -> {
+                        final int accepted = store.ingest(meter, SALT, List.of(new long[] {T0 + 1, 1})).accepted();
+                        if (fails) {
+                            // written, then failed: its savepoint must undo the write, the others' stay
+                            throw new SpecException(energy.flexledger.spec.ErrorCode.BAD_REQUEST, "not tracked after all");
+                        }
+                        return accepted;
+                    }, 1)));
                 }
                 while (queuedUnits(committer) < 7) {
                     Thread.onSpinWait();
@@ -73,15 +85,18 @@ class GroupCommitterTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Timeout(60)
     void aCommitTakesUnitsUpToItsWeightAndCloseRefusesNewOnes() throws Exception {
         final List<Long> commits = new CopyOnWriteArrayList<>();
         try (MemberStore store = MemberStore.open(dir.resolve("m.db"))) {
             store.track("M", SALT, Q, T0);
             final GroupCommitter committer = new GroupCommitter(store, 2).observeCommits(commits::add);
             final CountDownLatch hold = new CountDownLatch(1);
+            final CountDownLatch running = new CountDownLatch(1);
             final ExecutorService pool = Executors.newFixedThreadPool(4);
             try {
                 final Future<?> first = pool.submit(() -> committer.submit(() -> {
+                    running.countDown();
                     try {
                         hold.await();
                     } catch (InterruptedException e) {
@@ -89,6 +104,7 @@ class GroupCommitterTest {
                     }
                     return null;
                 }, 1));
+                running.await(); // the writer holds the first unit: the next ones queue in the order sent
                 final List<Future<?>> rest = new ArrayList<>();
                 for (int i = 0; i < 3; i++) {
                     final long t = T0 + 1 + i;
@@ -116,5 +132,26 @@ class GroupCommitterTest {
 
     private static int queuedUnits(final GroupCommitter committer) {
         return committer.waiting();
+    }
+
+    @Test
+    @org.junit.jupiter.api.Timeout(60)
+    void aUnitThatThrowsAnErrorLeavesNothingForTheNextCommit() throws Exception {
+        try (MemberStore store = MemberStore.open(dir.resolve("m.db"))) {
+            store.track("M", SALT, Q, T0);
+            final GroupCommitter committer = new GroupCommitter(store, 100);
+            assertThatThrownBy(() -> committer.submit(() -> {
+                store.ingest("M", SALT, List.of(new long[] {T0 + 1, 1}));
+                throw new AssertionError("a bug in the unit");
+            }, 1)).isInstanceOf(AssertionError.class);
+            // the store goes on, and what the failed unit wrote is not committed by the next transaction
+            store.track("N", SALT, Q, T0);
+            assertThatThrownBy(() -> committer.submit(() -> null, 1)).hasMessageContaining("stop");
+            committer.close();
+        }
+        try (MemberStore again = MemberStore.open(dir.resolve("m.db"))) {
+            assertThat(again.samples("M", T0, T0 + Q)).isEmpty();
+            assertThat(again.trackedMeters()).containsExactly("M", "N");
+        }
     }
 }

@@ -82,4 +82,42 @@ class MemberStorePostgresIT extends MemberStoreTest {
             assertThat(again.isRevokedToken(token)).isTrue();
         }
     }
+
+    @Test
+    void twoProcessesWritingOneStoreTakeTurnsAndTheFingerprintMatchesTheSamples() throws Exception {
+        final byte[] salt = new byte[32];
+        final long q = 900_000L;
+        final long t0 = 1_767_225_600_000L;
+        try (MemberStore a = MemberStore.open(location); MemberStore b = MemberStore.open(location)) {
+            a.track("M", salt, q, t0);
+            // Two writers (two gateways, or a gateway and 'flexledger ingest'), each on its own connection,
+            // send interleaved samples of one meter at once: without the store's lock both would read the
+            // same open interval and the last UPDATE would drop the other's samples from the fingerprint.
+            final java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+            try {
+                final List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+                for (final MemberStore store : List.of(a, b)) {
+                    final long offset = store == a ? 1 : 2;
+                    done.add(pool.submit(() -> {
+                        for (int i = 0; i < 200; i++) {
+                            store.ingest("M", salt, List.of(new long[] {t0 + offset + 2L * i, 1}));
+                        }
+                        return null;
+                    }));
+                }
+                for (final java.util.concurrent.Future<?> f : done) {
+                    f.get();
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            a.closeUntil("M", salt, t0 + q);
+            final List<long[]> kept = a.samples("M", t0, t0 + q);
+            final energy.flexledger.spec.Fp1.Accumulator acc = energy.flexledger.spec.Fp1.interval(salt, "M", t0, t0 + q);
+            kept.forEach(sv -> acc.add(sv[0], sv[1]));
+            assertThat(a.pending(10)).singleElement().satisfies(r -> assertThat(r.digest()).isEqualTo(acc.digest()));
+            // every sample is either in the fingerprint or in the quarantine (arrived after a later one): none lost
+            assertThat(kept.size() + a.quarantined("M").size()).isEqualTo(400);
+        }
+    }
 }
