@@ -93,6 +93,8 @@ final class GatewayCommand extends Connected implements java.util.concurrent.Cal
 
     /** The REST API while it runs (tests read its port). */
     private volatile RestApi api;
+    /** The live channel's block follower while the REST API runs (decision 0023). */
+    private volatile energy.flexledger.client.http.BlockNotices blockNotices;
     private final CountDownLatch stop = new CountDownLatch(1);
 
     /** Stops the gateway as SIGTERM does (for in-process tests). */
@@ -144,6 +146,7 @@ final class GatewayCommand extends Connected implements java.util.concurrent.Cal
                             .logTo(quiet ? line -> { } : GatewayCommand::print).logErrorsTo(GatewayCommand::print).start(hostPort[0], Integer.parseInt(hostPort[1]), tls)) {
                 this.gateway = gateway;
                 this.api = rest;
+                this.blockNotices = energy.flexledger.client.http.BlockNotices.forGateway(ledger, root().channel, rest, GatewayCommand::print);
                 final Map<String, Object> started = new LinkedHashMap<>();
                 started.put("event", "started");
                 if (gateway != null) {
@@ -156,6 +159,7 @@ final class GatewayCommand extends Connected implements java.util.concurrent.Cal
                     started.put("http", url);
                     started.put("openapi", url + "/openapi.json");
                     started.put("docs", url + "/docs");
+                    started.put("dashboard", url + "/dashboard");
                 }
                 print(started);
                 final long until = runFor == 0 ? Long.MAX_VALUE : System.nanoTime() + TimeUnit.SECONDS.toNanos(runFor);
@@ -168,6 +172,9 @@ final class GatewayCommand extends Connected implements java.util.concurrent.Cal
                 // Closing (in reverse order): the REST API stops accepting and finishes its requests in flight, then MQTT disconnects.
             } finally {
                 this.api = null;
+                if (blockNotices != null) {
+                    blockNotices.close();
+                }
             }
             submit(store, salts, messages, ledger, metrics);
             print(Map.of("event", "stopped", "ackLatency", lastLatencies));
