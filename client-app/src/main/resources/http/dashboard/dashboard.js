@@ -63,13 +63,13 @@
     return r.json();
   }
 
-  /** Every item of a paged list. */
-  async function all(path, key) {
+  /** Every item of a paged list, {@code size} at a time (chaincode-dr and the market take pages of at most 200). */
+  async function all(path, key, size = 200) {
     let out = [];
     let bookmark = '';
     for (let page = 0; page < 50; page++) {
       const sep = path.includes('?') ? '&' : '?';
-      const p = await api(path + sep + 'pageSize=1000' + (bookmark ? '&bookmark=' + encodeURIComponent(bookmark) : ''));
+      const p = await api(path + sep + 'pageSize=' + size + (bookmark ? '&bookmark=' + encodeURIComponent(bookmark) : ''));
       out = out.concat(p[key] || []);
       bookmark = p.bookmark;
       if (!bookmark) break;
@@ -86,8 +86,8 @@
     }
   }
 
-  function showError(e) {
-    $('error').textContent = e ? String(e.message || e) : '';
+  function showErrors(errors) {
+    $('error').textContent = errors.map((e) => e.view + ': ' + (e.message || e)).join('; ');
   }
 
   // ------------------------------------------------------------------ meters, intervals, audit
@@ -116,7 +116,7 @@
     for (const a of assets) {
       const m = await api('/v1/meters/' + encodeURIComponent(a.assetId));
       const from = m.lastEnd ? Math.max(0, m.lastEnd - 96 * Q) : 0;
-      const records = m.intervals ? await all('/v1/meters/' + encodeURIComponent(a.assetId) + '/intervals?from=' + from, 'records') : [];
+      const records = m.intervals ? await all('/v1/meters/' + encodeURIComponent(a.assetId) + '/intervals?from=' + from, 'records', 1000) : [];
       records.sort((x, y) => x.start - y.start);
       const g = gapsOf(records);
       let audit = null;
@@ -310,6 +310,8 @@
 
   const VIEWS = ['meters', 'dr', 'market', 'tokens'];
   let accountsSeen = [];
+  /** The views whose last refresh failed, with why: shown until they succeed. */
+  const failed = new Map();
 
   async function refreshView(v) {
     if (v === 'meters') await refreshMeters();
@@ -335,11 +337,12 @@
         for (const v of views) {
           try {
             await refreshView(v);
-            showError(null);
+            failed.delete(v);
           } catch (e) {
-            if (e.status !== 401) showError(e);
+            if (e.status !== 401) failed.set(v, { view: v, message: e.message || String(e) });
           }
         }
+        showErrors([...failed.values()]);
       }
     } finally {
       refreshing = false;
