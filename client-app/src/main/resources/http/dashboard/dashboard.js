@@ -249,10 +249,12 @@
         }
         const s = d.settlement || {};
         const o = d.output || {};
+        accountsSeen.push(s.participantAccount, s.ownerAccount);
         parts.push(el('div', { class: 'settlement', 'data-asset': asset },
           el('strong', {}, asset), ' performance ' + ((o.performanceBps != null ? o.performanceBps : s.performanceBps) / 100) + ' %, delivered '
             + num(s.deliveredMilliWh) + ' mWh of ' + num(s.committedMilliWh) + ', reward ' + num(s.reward) + ', penalty ' + num(s.penalty),
-          lineChart((d.input && d.input.baseline) || [], (d.input && d.input.actual) || [], (d.input && d.input.slotMinutes) || 15)));
+          el('div', { class: 'chart' }, lineChart((d.input && d.input.baseline) || [], (d.input && d.input.actual) || [],
+            (d.input && d.input.slotMinutes) || 15))));
       }
       blocks.push(el('div', { class: 'event', 'data-event': e.id },
         el('p', {}, el('strong', {}, e.id), ' program ' + e.programId + ', window ' + time(e.windowStart) + ' – ' + time(e.windowEnd)
