@@ -67,6 +67,29 @@ class DashboardIT {
         return new ChromeDriver(service, options);
     }
 
+    /** {@code flexledger gateway --http} in this JVM, as GatewayHttpIT runs it. */
+    private record Gateway(GatewayCommand command, CompletableFuture<Integer> exit) {
+        /** Starts it on {@code port} (0: any free port) and returns once it serves. */
+        static Gateway start(final int port) throws InterruptedException {
+            final CommandLine cli = new CommandLine(new FlexLedgerCli());
+            final GatewayCommand command = (GatewayCommand) cli.getSubcommands().get("gateway").getCommandSpec().userObject();
+            // --quiet: no line per request on standard output, which InProcessCli captures while the gateway runs. Intervals
+            // are closed here by the next quarter's sample, never by the clock: the store's other meters (other tests', the
+            // demo's) are left as they are when the gateway stops.
+            final CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> cli.execute("--org", "community", "gateway",
+                    "--http", "127.0.0.1:" + port, "--submit-every", "3600", "--close-after", Long.toString(10L * 366 * 86_400), "--quiet"));
+            while (command.httpPort() < 0) {
+                assertThat(exit).as("the gateway runs").isNotDone();
+                Thread.sleep(20); // until the port is bound (a condition, polled)
+            }
+            return new Gateway(command, exit);
+        }
+
+        int port() {
+            return command.httpPort();
+        }
+    }
+
     private int post(final int port, final String token, final String meter, final String samples) throws Exception {
         final HttpRequest r = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/meters/" + meter + "/samples"))
                 .timeout(Duration.ofSeconds(60)).header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
@@ -90,20 +113,10 @@ class DashboardIT {
         final String ems = InProcessCli.ok("--org", "community", "credential", "create", "--name", "it-dash-" + run, "--kind", "ems")
                 .get("token").toString();
 
-        final CommandLine cli = new CommandLine(new FlexLedgerCli());
-        final GatewayCommand gateway = (GatewayCommand) cli.getSubcommands().get("gateway").getCommandSpec().userObject();
-        // --quiet: no line per request on standard output, which InProcessCli captures while the gateway runs. Intervals
-        // are closed here by the next quarter's sample, never by the clock: the store's other meters (other tests', the
-        // demo's) are left as they are when the gateway stops.
-        final CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> cli.execute("--org", "community", "gateway",
-                "--http", "127.0.0.1:0", "--submit-every", "3600", "--close-after", Long.toString(10L * 366 * 86_400), "--quiet"));
+        Gateway gateway = Gateway.start(0);
         WebDriver browser = null;
         try {
-            while (gateway.httpPort() < 0) {
-                assertThat(exit).as("the gateway runs").isNotDone();
-                Thread.sleep(20); // until the port is bound (a condition, polled)
-            }
-            final int port = gateway.httpPort();
+            final int port = gateway.port();
             // Interval 1 of the meter: samples in quarter 0 and one in quarter 1, which closes quarter 0; the outbox certifies it.
             final long t0 = Math.floorDiv(System.currentTimeMillis(), Q) * Q - 4 * Q;
             assertThat(post(port, ems, meter, samples(t0, 12, 60_000L, 1_500_000L))).isEqualTo(200);
@@ -165,6 +178,20 @@ class DashboardIT {
             assertThat(errors).as("errors in the browser's console (a CSP violation is one)").isEmpty();
             assertThat(browser.findElement(By.id("error")).getText()).as("errors the page shows").isEmpty();
 
+            // The gateway stops: the page says it is reconnecting. A gateway on the same port again: the page reconnects by
+            // itself, reads everything again, and follows the blocks as before (interval 3).
+            gateway.command().stop();
+            assertThat(gateway.exit().get(60, TimeUnit.SECONDS)).as("the first gateway's exit code").isZero();
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("live"), "reconnecting"));
+            gateway = Gateway.start(port);
+            wait.until(ExpectedConditions.attributeToBe(By.id("live"), "class", "live on"));
+            assertThat(post(port, ems, meter, samples(t0 + 2 * Q + 30_000L, 5, 60_000L, 1_100_000L))).isEqualTo(200);
+            assertThat(post(port, ems, meter, "[[" + (t0 + 3 * Q + 30_000L) + ",1000000]]")).isEqualTo(200);
+            assertThat(InProcessCli.ok("--org", "community", "outbox", "submit")).containsEntry("committed", 1L);
+            wait.until(ExpectedConditions.textToBe(intervals, "3"));
+            assertThat(((org.openqa.selenium.JavascriptExecutor) browser).executeScript("return window.performance.timeOrigin"))
+                    .as("still the same page").isEqualTo(pageMark);
+
             // Signing out forgets the token; the live stream ends with it.
             browser.findElement(By.id("signout")).click();
             wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("token")));
@@ -173,9 +200,9 @@ class DashboardIT {
             if (browser != null) {
                 browser.quit();
             }
-            gateway.stop();
+            gateway.command().stop();
         }
-        assertThat(exit.get(60, TimeUnit.SECONDS)).as("the gateway's exit code").isZero();
+        assertThat(gateway.exit().get(60, TimeUnit.SECONDS)).as("the gateway's exit code").isZero();
         InProcessCli.ok("--org", "community", "credential", "revoke", "--name", "it-dash-" + run);
     }
 }
