@@ -43,7 +43,7 @@ final class DashboardRoutes {
     }
 
     /** The live stream: until the client leaves, the gateway stops, {@code limit} notices were sent, or the credential is revoked. */
-    private static Reply events(final RestApi api, final RestApi.Call call) throws InterruptedException {
+    private static Reply events(final RestApi api, final RestApi.Call call) {
         final long limit = RestApi.longParam(call.ctx(), "limit", Long.MAX_VALUE);
         if (limit < 1) {
             throw new Problem(ErrorCode.BAD_REQUEST, "limit must be at least 1, was " + limit);
@@ -65,6 +65,8 @@ final class DashboardRoutes {
             });
         } catch (IOException e) {
             api.notices().unsubscribe(q); // the client left: nothing to answer
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // the server stops: the stream ends, its head already sent
         }
         return Reply.STREAMED;
     }

@@ -98,29 +98,36 @@ public final class LiveNotices implements AutoCloseable {
 
     /**
      * Writes the stream of {@code q} until the channel closes, the client leaves (a write fails),
-     * {@code limit} notices were sent, or {@code stillAllowed} says no at a heartbeat. The response's
-     * head is already set; returns the number of notices written.
+     * {@code limit} notices were sent, or {@code stillAllowed} says no; it is asked once per
+     * heartbeat period, however busy the channel (a quiet one gets a keep-alive comment then). The
+     * response's head is already set; returns the number of notices written.
      */
     long stream(final BlockingQueue<Map<String, Object>> q, final OutputStream out, final long limit, final BooleanSupplier stillAllowed)
             throws IOException, InterruptedException {
         long sent = 0;
         try {
             write(out, "retry: 3000\n: flexledger live notices; one 'block' event per committed block\n\n");
+            final long period = TimeUnit.MILLISECONDS.toNanos(heartbeatMillis);
+            long nextCheck = System.nanoTime() + period;
             while (sent < limit) {
-                final Map<String, Object> n = q.poll(heartbeatMillis, TimeUnit.MILLISECONDS);
+                final Map<String, Object> n = q.poll(Math.max(0, nextCheck - System.nanoTime()), TimeUnit.NANOSECONDS);
                 if (n == END || (n == null && closed)) {
                     break;
                 }
-                if (n == null) {
+                if (n != null) {
+                    write(out, frame(n));
+                    sent++;
+                }
+                if (System.nanoTime() - nextCheck >= 0) {
                     if (!stillAllowed.getAsBoolean()) {
                         write(out, "event: revoked\ndata: {}\n\n");
                         break;
                     }
-                    write(out, ": keep-alive\n\n");
-                    continue;
+                    if (n == null) {
+                        write(out, ": keep-alive\n\n");
+                    }
+                    nextCheck = System.nanoTime() + period;
                 }
-                write(out, frame(n));
-                sent++;
             }
             return sent;
         } finally {

@@ -176,6 +176,19 @@ class DashboardApiTest {
     }
 
     @Test
+    void aRevokedCredentialsStreamEndsAlsoWhenTheChannelIsBusy() throws Exception {
+        // notices waiting all the time: the credential is still checked once per heartbeat period (here: every time)
+        final LiveNotices notices = new LiveNotices(4, 0);
+        final BlockingQueue<Map<String, Object>> q = notices.subscribe();
+        for (int i = 0; i < 200; i++) {
+            notices.publish(notice(i));
+        }
+        final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        assertThat(notices.stream(q, out, 1000, () -> false)).isEqualTo(1);
+        assertThat(out.toString(StandardCharsets.UTF_8)).endsWith("event: revoked\ndata: {}\n\n");
+    }
+
+    @Test
     void theChannelRefusesStreamsBeyondItsLimitAndDropsASubscriberThatFallsBehind() {
         final LiveNotices notices = new LiveNotices(2, 1000);
         final BlockingQueue<Map<String, Object>> slow = notices.subscribe();
