@@ -54,12 +54,15 @@ public final class BlockNotices implements AutoCloseable {
             try {
                 return ledger.blockHeight(channel);
             } catch (energy.flexledger.client.LedgerException e) {
-                throw new IllegalStateException("the channel's height is unknown: " + e.getMessage(), e);
+                // the API serves anyway; the stream starts at whatever block the peer has next
+                log.accept(Map.of("event", "block notices", "message", "the channel's height is unknown (" + e.getMessage()
+                        + "); following from the peer's next block"));
+                return -1L;
             }
         }, api.notices(), log);
     }
 
-    /** Follows {@code network} from the block {@code height} says is next, publishing to {@code notices}. */
+    /** Follows {@code network} from the block {@code height} says is next (negative: the peer's next), publishing to {@code notices}. */
     public static BlockNotices start(final Network network, final LongSupplier height, final LiveNotices notices,
             final Consumer<Map<String, Object>> log) {
         final BlockNotices b = new BlockNotices(network, height.getAsLong(), notices, log);
@@ -70,7 +73,8 @@ public final class BlockNotices implements AutoCloseable {
     private void run() {
         long backoff = 1_000;
         while (!closing) {
-            try (CloseableIterator<FilteredBlock> blocks = network.newFilteredBlockEventsRequest().startBlock(next).build().getEvents()) {
+            final org.hyperledger.fabric.client.FilteredBlockEventsRequest.Builder request = network.newFilteredBlockEventsRequest();
+            try (CloseableIterator<FilteredBlock> blocks = (next >= 0 ? request.startBlock(next) : request).build().getEvents()) {
                 current = blocks;
                 while (blocks.hasNext()) {
                     final FilteredBlock block = blocks.next();

@@ -39,7 +39,8 @@ import java.util.regex.Pattern;
  * is the hand-written OpenAPI 3.1 document {@code /openapi.json} (resource {@code http/openapi.json});
  * the API tests hold every answer of this class against it.
  *
- * <p>Every request but {@code /health}, {@code /openapi.json} and {@code /docs} carries a bearer
+ * <p>Every request but {@code /health}, {@code /openapi.json}, {@code /docs} and the dashboard's files
+ * ({@code /}, {@code /dashboard}: {@link DashboardRoutes}, decision 0023) carries a bearer
  * token: its credential decides what the request may do (an EMS or BMS acts for the member, a device
  * only for its own assets) and which of the member's Fabric identities reads the ledger. Samples are
  * answered only after the member store committed them ({@link SampleMessages#handle}), as MQTT

@@ -101,4 +101,28 @@ class BlockNoticesTest {
         assertThat(log).singleElement().satisfies(line -> assertThat(line.get("message").toString())
                 .contains("reopening from block 7", "the peer went away"));
     }
+
+    @Test
+    void withoutAKnownHeightItFollowsFromThePeersNextBlock() throws Exception {
+        final Network network = mock(Network.class);
+        final FilteredBlockEventsRequest.Builder builder = mock(FilteredBlockEventsRequest.Builder.class);
+        final FilteredBlockEventsRequest request = mock(FilteredBlockEventsRequest.class);
+        final List<Long> starts = new CopyOnWriteArrayList<>();
+        when(network.newFilteredBlockEventsRequest()).thenReturn(builder);
+        when(builder.startBlock(anyLong())).thenAnswer(call -> {
+            starts.add(call.getArgument(0));
+            return builder;
+        });
+        when(builder.build()).thenReturn(request);
+        when(request.getEvents()).thenReturn(new Stream(List.of(block(40)), null));
+        final LiveNotices notices = new LiveNotices();
+        final BlockingQueue<Map<String, Object>> q = notices.subscribe();
+        final BlockNotices follower = BlockNotices.start(network, () -> -1L, notices, line -> { });
+        try {
+            assertThat(q.poll(30, TimeUnit.SECONDS)).isNotNull().containsEntry("block", 40L);
+        } finally {
+            follower.close();
+        }
+        assertThat(starts).isEmpty();
+    }
 }
