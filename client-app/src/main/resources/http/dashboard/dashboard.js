@@ -114,42 +114,53 @@
     const rows = [];
     const audits = [];
     for (const a of assets) {
-      const m = await api('/v1/meters/' + encodeURIComponent(a.assetId));
-      const from = m.lastEnd ? Math.max(0, m.lastEnd - 96 * Q) : 0;
-      const records = m.intervals ? await all('/v1/meters/' + encodeURIComponent(a.assetId) + '/intervals?from=' + from, 'records', 1000) : [];
-      records.sort((x, y) => x.start - y.start);
-      const g = gapsOf(records);
-      let audit = null;
-      if (m.intervals) {
-        try {
-          audit = await api('/v1/meters/' + encodeURIComponent(a.assetId) + '/audit');
-        } catch (e) {
-          audit = { error: e.message };
-        }
+      try {
+        rows.push(await meterRow(a, audits));
+      } catch (e) {
+        if (e.status === 401) throw e;
+        rows.push(el('tr', { class: 'meter', 'data-meter': a.assetId }, el('td', {}, a.assetId), el('td', {}, a.zone),
+          el('td', { colspan: 5, class: 'bad' }, 'could not be read: ' + e.message)));
       }
-      meters.set(a.assetId, { meter: m, records, gaps: g, audit });
-      audits.push([a.assetId, audit]);
-      const auditCell = audit == null ? el('td', { class: 'muted' }, 'no intervals')
-        : audit.error ? el('td', { class: 'muted' }, audit.error)
-          : audit.ok ? el('td', { class: 'ok' }, 'ok (' + num(audit.samples) + ' samples)')
-            : el('td', { class: 'bad' }, audit.mismatches.length + ' finding(s)');
-      const tr = el('tr', { class: 'meter' + (a.assetId === selected ? ' selected' : ''), 'data-meter': a.assetId },
-        el('td', {}, a.assetId), el('td', {}, m.zone), el('td', {}, m.status),
-        el('td', { class: 'intervals' }, num(m.intervals || 0)), el('td', { class: 'last' }, time(m.lastEnd)),
-        el('td', { class: g.missing + g.empty ? 'bad gaps' : 'gaps' },
-          g.missing + ' missing, ' + g.empty + ' empty' + (records.length < (m.intervals || 0) ? ' (last 24 h)' : '')),
-        auditCell);
-      tr.addEventListener('click', () => { selected = a.assetId; refreshMetersView(); });
-      rows.push(tr);
     }
     $('meters').tBodies[0].replaceChildren(...(rows.length ? rows : [el('tr', {}, el('td', { colspan: 7, class: 'muted' },
       'No meters registered by ' + member + ' yet.'))]));
+    for (const tr of rows) tr.addEventListener('click', () => { selected = tr.dataset.meter; refreshMetersView(); });
     if (!selected || !meters.has(selected)) {
-      const withData = assets.find((a) => (meters.get(a.assetId).meter.intervals || 0) > 0);
+      const withData = assets.find((a) => meters.has(a.assetId) && (meters.get(a.assetId).meter.intervals || 0) > 0);
       selected = withData ? withData.assetId : (assets[0] && assets[0].assetId);
     }
     refreshMetersView();
     renderAudit(audits);
+  }
+
+  /** One meter's row: its ledger record, its last 24 hours of intervals (gaps) and its FP1 audit. */
+  async function meterRow(a, audits) {
+    const m = await api('/v1/meters/' + encodeURIComponent(a.assetId));
+    const from = m.lastEnd ? Math.max(0, m.lastEnd - 96 * Q) : 0;
+    const records = m.intervals ? await all('/v1/meters/' + encodeURIComponent(a.assetId) + '/intervals?from=' + from, 'records', 1000) : [];
+    records.sort((x, y) => x.start - y.start);
+    const g = gapsOf(records);
+    let audit = null;
+    if (m.intervals) {
+      try {
+        audit = await api('/v1/meters/' + encodeURIComponent(a.assetId) + '/audit');
+      } catch (e) {
+        audit = { error: e.message };
+      }
+    }
+    meters.set(a.assetId, { meter: m, records, gaps: g, audit });
+    audits.push([a.assetId, audit]);
+    const auditCell = audit == null ? el('td', { class: 'muted' }, 'no intervals')
+      : audit.error ? el('td', { class: 'muted' }, audit.error)
+        : audit.ok ? el('td', { class: 'ok' }, 'ok (' + num(audit.samples) + ' samples)')
+          : el('td', { class: 'bad' }, audit.mismatches.length + ' finding(s)');
+    const tr = el('tr', { class: 'meter' + (a.assetId === selected ? ' selected' : ''), 'data-meter': a.assetId },
+      el('td', {}, a.assetId), el('td', {}, m.zone), el('td', {}, m.status),
+      el('td', { class: 'intervals' }, num(m.intervals || 0)), el('td', { class: 'last' }, time(m.lastEnd)),
+      el('td', { class: g.missing + g.empty ? 'bad gaps' : 'gaps' },
+        g.missing + ' missing, ' + g.empty + ' empty' + (records.length < (m.intervals || 0) ? ' (last 24 h)' : '')),
+      auditCell);
+    return tr;
   }
 
   function refreshMetersView() {
