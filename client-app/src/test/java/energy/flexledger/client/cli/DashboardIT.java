@@ -37,7 +37,9 @@ import picocli.CommandLine;
  * the page is opened, signed in with an EMS token, and shows the meter, its interval, its audit and
  * the member's token balance; then a second interval is certified (samples posted to the API, the
  * outbox submitted) and the page shows it without a reload, told by the live channel. The browser
- * console must stay free of errors (a Content-Security-Policy violation is one). Waits are for DOM
+ * console must stay free of errors (a Content-Security-Policy violation is one). The gateway is
+ * stopped and started again on the same port: the page reconnects by itself and shows a third
+ * interval. Signing out forgets the token. Waits are for DOM
  * conditions with a deadline, never for time. The screenshot goes to
  * {@code target/dashboard.png}, and to {@code -Ddashboard.screenshot=PATH} when given ({@code -Ddashboard.chart=METER}
  * charts that meter in it, {@code -Ddashboard.height=PIXELS} sets the window's height; README.md has the command that
