@@ -53,10 +53,12 @@
   }
 
   async function api(path) {
-    const r = await fetch(path, { headers: { Authorization: 'Bearer ' + token, Accept: 'application/json' }, cache: 'no-store' });
+    const used = token;
+    if (!used) throw new ApiError(0, null, 'signed out');
+    const r = await fetch(path, { headers: { Authorization: 'Bearer ' + used, Accept: 'application/json' }, cache: 'no-store' });
     if (r.status === 401) {
       const e = await problem(r);
-      signOut('The gateway refused the token: ' + e.message);
+      if (token === used) signOut('The gateway refused the token: ' + e.message); // not a reply to a token already gone
       throw e;
     }
     if (!r.ok) throw await problem(r);
@@ -352,7 +354,7 @@
             await refreshView(v);
             failed.delete(v);
           } catch (e) {
-            if (e.status !== 401) failed.set(v, { view: v, message: e.message || String(e) });
+            if (e.status !== 401 && token) failed.set(v, { view: v, message: e.message || String(e) });
           }
         }
         showErrors([...failed.values()]);

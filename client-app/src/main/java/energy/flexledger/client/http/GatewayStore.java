@@ -177,18 +177,33 @@ public final class GatewayStore implements AutoCloseable {
 
     /** Every credential, revoked ones too, by name. */
     public synchronized List<Credential> list() throws IOException {
+        final List<Credential> out = new ArrayList<>();
         try (PreparedStatement s = db.prepareStatement(
                 "SELECT name, kind, assets, identity, created_at, revoked_at FROM credential ORDER BY name");
                 ResultSet r = s.executeQuery()) {
-            final List<Credential> out = new ArrayList<>();
             while (r.next()) {
                 out.add(credential(r));
             }
-            db.commit();
-            return out;
         } catch (SQLException e) {
             rollback();
             throw new IOException("listing credentials: " + e.getMessage(), e);
+        }
+        endRead("listing credentials");
+        return out;
+    }
+
+    /**
+     * Ends a read transaction once its statements are closed. A commit while a result set is still
+     * open leaves SQLite's read snapshot in place, and the connection then never sees what another
+     * process wrote since (a credential revoked by {@code flexledger credential revoke} would still
+     * authenticate in a running gateway).
+     */
+    private void endRead(final String what) throws IOException {
+        try {
+            db.commit();
+        } catch (SQLException e) {
+            rollback();
+            throw new IOException(what + ": " + e.getMessage(), e);
         }
     }
 
@@ -201,22 +216,22 @@ public final class GatewayStore implements AutoCloseable {
             return Optional.empty();
         }
         final byte[] hash = sha256(token.getBytes(StandardCharsets.UTF_8));
+        Optional<Credential> out = Optional.empty();
         try (PreparedStatement s = db.prepareStatement(
                 "SELECT name, kind, assets, identity, created_at, revoked_at, token_hash FROM credential WHERE token_hash = ?")) {
             s.setBytes(1, hash);
             try (ResultSet r = s.executeQuery()) {
-                Optional<Credential> out = Optional.empty();
                 if (r.next() && MessageDigest.isEqual(hash, r.getBytes(7))) {
                     final Credential c = credential(r);
                     out = c.revoked() ? Optional.empty() : Optional.of(c);
                 }
-                db.commit();
-                return out;
             }
         } catch (SQLException e) {
             rollback();
             throw new IOException("checking a credential: " + e.getMessage(), e);
         }
+        endRead("checking a credential");
+        return out;
     }
 
     /** Whether a revoked credential has this token: only to tell "revoked" in the problem's detail. */
@@ -224,17 +239,18 @@ public final class GatewayStore implements AutoCloseable {
         if (token == null || token.isEmpty() || token.length() > 200) {
             return false;
         }
+        boolean revoked;
         try (PreparedStatement s = db.prepareStatement("SELECT revoked_at FROM credential WHERE token_hash = ?")) {
             s.setBytes(1, sha256(token.getBytes(StandardCharsets.UTF_8)));
             try (ResultSet r = s.executeQuery()) {
-                final boolean revoked = r.next() && r.getObject(1) != null;
-                db.commit();
-                return revoked;
+                revoked = r.next() && r.getObject(1) != null;
             }
         } catch (SQLException e) {
             rollback();
             throw new IOException("checking a credential: " + e.getMessage(), e);
         }
+        endRead("checking a credential");
+        return revoked;
     }
 
     /** The answer stored for (credential, key), with the hash of the request that got it. */
@@ -242,22 +258,22 @@ public final class GatewayStore implements AutoCloseable {
     }
 
     public synchronized Optional<Remembered> remembered(final String credential, final String key) throws IOException {
+        Optional<Remembered> out = Optional.empty();
         try (PreparedStatement s = db.prepareStatement(
                 "SELECT request_hash, status, content_type, body FROM idempotency WHERE credential = ? AND key = ?")) {
             s.setString(1, credential);
             s.setString(2, key);
             try (ResultSet r = s.executeQuery()) {
-                Optional<Remembered> out = Optional.empty();
                 if (r.next()) {
                     out = Optional.of(new Remembered(r.getBytes(1), new Answer(r.getInt(2), r.getString(3), r.getBytes(4))));
                 }
-                db.commit();
-                return out;
             }
         } catch (SQLException e) {
             rollback();
             throw new IOException("reading an idempotency key: " + e.getMessage(), e);
         }
+        endRead("reading an idempotency key");
+        return out;
     }
 
     public synchronized void remember(final String credential, final String key, final byte[] requestHash, final Answer answer) throws IOException {

@@ -39,7 +39,7 @@ import picocli.CommandLine;
  * outbox submitted) and the page shows it without a reload, told by the live channel. The browser
  * console must stay free of errors (a Content-Security-Policy violation is one). The gateway is
  * stopped and started again on the same port: the page reconnects by itself and shows a third
- * interval. Signing out forgets the token. Waits are for DOM
+ * interval. Signing out forgets the token; a revoked credential signs the page out. Waits are for DOM
  * conditions with a deadline, never for time. The screenshot goes to
  * {@code target/dashboard.png}, and to {@code -Ddashboard.screenshot=PATH} when given ({@code -Ddashboard.chart=METER}
  * charts that meter in it, {@code -Ddashboard.height=PIXELS} sets the window's height; README.md has the command that
@@ -198,6 +198,16 @@ class DashboardIT {
             browser.findElement(By.id("signout")).click();
             wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("token")));
             assertThat(((org.openqa.selenium.JavascriptExecutor) browser).executeScript("return sessionStorage.length")).isEqualTo(0L);
+
+            // Signed in again, then the credential is revoked (flexledger credential revoke, its own store connection): the
+            // live channel says so at its next heartbeat (15 s at most), and the page signs out by itself.
+            browser.findElement(By.id("token")).sendKeys(ems);
+            browser.findElement(By.id("signin")).click();
+            wait.until(ExpectedConditions.attributeToBe(By.id("live"), "class", "live on"));
+            InProcessCli.ok("--org", "community", "credential", "revoke", "--name", "it-dash-" + run);
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("login-error"), "revoked"));
+            assertThat(browser.findElement(By.id("token")).isDisplayed()).isTrue();
+            assertThat(((org.openqa.selenium.JavascriptExecutor) browser).executeScript("return sessionStorage.length")).isEqualTo(0L);
         } finally {
             if (browser != null) {
                 browser.quit();
@@ -205,6 +215,5 @@ class DashboardIT {
             gateway.command().stop();
         }
         assertThat(gateway.exit().get(60, TimeUnit.SECONDS)).as("the gateway's exit code").isZero();
-        InProcessCli.ok("--org", "community", "credential", "revoke", "--name", "it-dash-" + run);
     }
 }

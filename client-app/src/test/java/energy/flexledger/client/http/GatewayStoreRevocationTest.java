@@ -8,8 +8,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A running gateway sees a revocation that {@code flexledger credential revoke} (another process,
- * another connection to the member store) made: its reads must not keep an old snapshot.
+ * A running gateway sees a revocation that {@code flexledger credential revoke} (another
+ * connection to the member store) made: its reads must not keep an old snapshot. This in-process
+ * case passed before the fix too; the cross-process case is DashboardIT's (the CLI revokes while the
+ * gateway runs) and decision 0023's two-JVM check.
  */
 class GatewayStoreRevocationTest {
     @TempDir
