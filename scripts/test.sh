@@ -83,6 +83,19 @@ if [ ! -x /usr/sbin/mosquitto ]; then
   fi
 fi
 
+# Chromium and its WebDriver, from Debian's packages: DashboardIT drives the dashboard in a real headless
+# browser through /usr/bin/chromedriver (Selenium downloads nothing; decision 0023).
+if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    log "installing chromium and chromium-driver (Debian packages) for the dashboard's browser test"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium chromium-driver >/dev/null
+  else
+    log "ERROR: the dashboard's browser test (DashboardIT) needs Chromium and its driver from Debian's packages:"
+    log "  sudo apt-get install chromium chromium-driver"
+    exit 1
+  fi
+fi
+
 # PostgreSQL's server binaries, from Debian's packages: ReplicaIT starts a throwaway cluster of its own.
 if ! compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null && [ -z "${FLEXLEDGER_PG_BIN:-}" ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then

@@ -42,14 +42,16 @@ import picocli.CommandLine.ParameterException;
     "says which meters a topic carries). --mqtt URL takes samples from an external broker (Mosquitto, EMQX, ...) instead.",
     "HTTP: the REST API on HOST:PORT: POST /v1/meters/<meterId>/samples and /v1/samples, reads of the member's ledger data under /v1,",
     "/health, /ready, /metrics (Prometheus), the OpenAPI document /openapi.json and its page /docs; bearer tokens from",
-    "'flexledger credential create'. Finished intervals are closed and the outbox sent periodically. Runs until stopped (SIGTERM,",
+    "'flexledger credential create'. The dashboard at /dashboard (/ redirects there): paste an EMS or BMS token; it shows meters,",
+    "intervals, gaps, audits, DR events, market clearings and balances, live as blocks commit (/v1/events, server-sent events).",
+    "Finished intervals are closed and the outbox sent periodically. Runs until stopped (SIGTERM,",
     "Ctrl-C: stops accepting, finishes requests in flight, submits the outbox once more) or for --for seconds."},
     footer = {"", "Examples:",
         "  flexledger --org community gateway --mqtt-listen 127.0.0.1:1883",
         "  flexledger --org community gateway --mqtt-listen 127.0.0.1:1883 --data-topic community/load=MTR-1,MTR-2 --http 127.0.0.1:8080",
         "  FLEXLEDGER_MQTT_TLS_PASSWORD=... flexledger --org community gateway --mqtt-listen 0.0.0.0:8883 --mqtt-tls-keystore broker.p12",
         "  flexledger --org community gateway --mqtt tcp://127.0.0.1:1883",
-        "  flexledger --org community gateway --http 127.0.0.1:8080",
+        "  flexledger --org community gateway --http 127.0.0.1:8080      # then open http://127.0.0.1:8080/ (the dashboard)",
         "  flexledger --org community gateway --http 127.0.0.1:8080 --mqtt tcp://127.0.0.1:1883 --submit-every 30",
         "  flexledger --org cpo gateway --ocpp 127.0.0.1:8887      # charging stations (OCPP 1.6J; see 'flexledger ocpp --help')",
         "  FLEXLEDGER_HTTP_TLS_PASSWORD=... flexledger --org community gateway --http 0.0.0.0:8443 --http-tls-keystore gateway.p12",
@@ -136,6 +138,8 @@ final class GatewayCommand extends Connected implements java.util.concurrent.Cal
 
     /** The REST API while it runs (tests read its port). */
     private volatile RestApi api;
+    /** The live channel's block follower while the REST API runs (decision 0023). */
+    private volatile energy.flexledger.client.http.BlockNotices blockNotices;
     private final CountDownLatch stop = new CountDownLatch(1);
 
     /** Stops the gateway as SIGTERM does (for in-process tests). */
@@ -212,6 +216,7 @@ final class GatewayCommand extends Connected implements java.util.concurrent.Cal
                 this.ocppGateway = central;
                 this.gateway = gateway;
                 this.api = rest;
+                this.blockNotices = energy.flexledger.client.http.BlockNotices.forGateway(ledger, root().channel, rest, GatewayCommand::print);
                 final Map<String, Object> started = new LinkedHashMap<>();
                 started.put("event", "started");
                 if (gateway != null) {
@@ -231,6 +236,7 @@ final class GatewayCommand extends Connected implements java.util.concurrent.Cal
                     started.put("http", url);
                     started.put("openapi", url + "/openapi.json");
                     started.put("docs", url + "/docs");
+                    started.put("dashboard", url + "/dashboard");
                 }
                 if (central != null) {
                     started.put("ocpp", central.url());
@@ -252,6 +258,9 @@ final class GatewayCommand extends Connected implements java.util.concurrent.Cal
                 }
                 this.broker = null;
                 this.ocppGateway = null;
+                if (blockNotices != null) {
+                    blockNotices.close();
+                }
             }
             submit(store, salts, messages, ledger, metrics);
             print(Map.of("event", "stopped", "ackLatency", lastLatencies));

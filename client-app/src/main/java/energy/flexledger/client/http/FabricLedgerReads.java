@@ -101,6 +101,10 @@ public final class FabricLedgerReads implements LedgerReads {
         return dr.settlement(eventId, assetId);
     }
 
+    @Override public Map<String, Object> settlementDetail(final String eventId, final String assetId) throws LedgerException {
+        return dr.settlementDetail(eventId, assetId);
+    }
+
     @Override public Map<String, Object> baseline(final String assetId, final String date, final String programId) throws LedgerException {
         return dr.baseline(assetId, date, programId);
     }

@@ -43,6 +43,9 @@ public interface LedgerReads {
 
     Map<String, Object> settlement(String eventId, String assetId) throws LedgerException;
 
+    /** A settlement with its exact BL1 and ST1 inputs and outputs (baseline against actual, slot by slot): the dashboard's chart. */
+    Map<String, Object> settlementDetail(String eventId, String assetId) throws LedgerException;
+
     Map<String, Object> baseline(String assetId, String date, String programId) throws LedgerException;
 
     Map<String, Object> request(String requestId) throws LedgerException;

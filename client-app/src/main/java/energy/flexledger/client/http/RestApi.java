@@ -39,7 +39,8 @@ import java.util.regex.Pattern;
  * is the hand-written OpenAPI 3.1 document {@code /openapi.json} (resource {@code http/openapi.json});
  * the API tests hold every answer of this class against it.
  *
- * <p>Every request but {@code /health}, {@code /openapi.json} and {@code /docs} carries a bearer
+ * <p>Every request but {@code /health}, {@code /openapi.json}, {@code /docs} and the dashboard's files
+ * ({@code /}, {@code /dashboard}: {@link DashboardRoutes}, decision 0023) carries a bearer
  * token: its credential decides what the request may do (an EMS or BMS acts for the member, a device
  * only for its own assets) and which of the member's Fabric identities reads the ledger. Samples are
  * answered only after the member store committed them ({@link SampleMessages#handle}), as MQTT
@@ -93,9 +94,12 @@ public final class RestApi implements AutoCloseable {
         static Reply ok(final Object value) {
             return json(200, value);
         }
+
+        /** The operation wrote the response itself (a stream): nothing more to write. */
+        static final Reply STREAMED = new Reply(200, "text/event-stream", null);
     }
 
-    private final GatewayStore credentials;
+    final GatewayStore credentials;
     private final MemberStore store;
     private final SaltStore salts;
     private final SampleMessages messages;
@@ -112,6 +116,11 @@ public final class RestApi implements AutoCloseable {
     /** The most samples one commit takes: bounds how long the first request of a commit waits. */
     static final long SAMPLES_PER_COMMIT = 20_000;
     private Javalin app;
+    /** The live channel of /v1/events (decision 0023): the gateway's block follower publishes to it. */
+    private final LiveNotices notices;
+    final Dashboard dashboard = new Dashboard();
+    /** The member's MSP id, as /v1/whoami tells the dashboard (null: not told). */
+    private volatile String member;
     /** Where the access log goes: one JSON line per request (the gateway's standard output), or nowhere. */
     private volatile java.util.function.Consumer<Map<String, Object>> accessLog = line -> { };
 
@@ -144,6 +153,18 @@ public final class RestApi implements AutoCloseable {
         this.maxBodyBytes = maxBodyBytes;
         this.openApi = openApiDocument();
         this.docsHtml = ApiDocs.render(new String(openApi, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
+        this.notices = new LiveNotices();
+    }
+
+    /** The live channel that /v1/events streams: publish a notice per committed block to it. */
+    public LiveNotices notices() {
+        return notices;
+    }
+
+    /** The member's MSP id, which /v1/whoami adds to the credential (the dashboard lists the member's assets by it). */
+    public RestApi member(final String mspId) {
+        this.member = mspId;
+        return this;
     }
 
     /** The OpenAPI document as the gateway serves it (a resource of the jar). */
@@ -217,6 +238,7 @@ public final class RestApi implements AutoCloseable {
     /** Stops accepting, finishes the requests in flight, then returns. */
     @Override
     public void close() {
+        notices.close(); // open streams end first: the graceful stop waits for requests in flight
         if (app != null) {
             app.stop();
             app = null;
@@ -236,7 +258,14 @@ public final class RestApi implements AutoCloseable {
         get(config, "/metrics", Access.MEMBER, call -> new Reply(200, GatewayMetrics.CONTENT_TYPE, metrics.scrape()));
         get(config, "/openapi.json", Access.ANONYMOUS, call -> new Reply(200, "application/json", openApi));
         get(config, "/docs", Access.ANONYMOUS, call -> new Reply(200, "text/html; charset=utf-8", docsHtml));
-        get(config, "/v1/whoami", Access.ANY, call -> Reply.ok(call.credential().toMap()));
+        get(config, "/v1/whoami", Access.ANY, call -> {
+            final Map<String, Object> who = call.credential().toMap();
+            if (member != null) {
+                who.put("member", member);
+            }
+            return Reply.ok(who);
+        });
+        DashboardRoutes.add(this, config);
 
         post(config, "/v1/meters/{meterId}/samples", this::samples);
         post(config, "/v1/samples", this::batch);
@@ -306,7 +335,7 @@ public final class RestApi implements AutoCloseable {
         });
     }
 
-    private void get(final JavalinConfig config, final String route, final Access access, final Operation op) {
+    void get(final JavalinConfig config, final String route, final Access access, final Operation op) {
         config.routes.get(route, ctx -> serve(ctx, route, access, op));
     }
 
@@ -372,6 +401,9 @@ public final class RestApi implements AutoCloseable {
     }
 
     private static void write(final Context ctx, final Reply reply) {
+        if (reply.body() == null) {
+            return; // streamed: the response is already written and committed
+        }
         ctx.status(reply.status());
         ctx.contentType(reply.contentType());
         ctx.result(reply.body());

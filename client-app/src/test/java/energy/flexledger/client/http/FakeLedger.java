@@ -186,6 +186,16 @@ final class FakeLedger implements LedgerReads.Source {
             return withId("eventId", eventId, "assetId", assetId);
         }
 
+        @Override public Map<String, Object> settlementDetail(final String eventId, final String assetId) throws LedgerException {
+            check(eventId.startsWith("E") ? assetId : eventId);
+            final Map<String, Object> detail = new LinkedHashMap<>();
+            detail.put("settlement", withId("eventId", eventId, "assetId", assetId));
+            detail.put("input",
+                    Map.of("slotMinutes", 15L, "baseline", List.of(1000L, 1000L), "actual", List.of(600L, 700L)));
+            detail.put("output", Map.of("performanceBps", 10000L));
+            return detail;
+        }
+
         @Override public Map<String, Object> baseline(final String assetId, final String date, final String programId) throws LedgerException {
             check(assetId);
             check(programId.startsWith("P") ? null : programId);

@@ -292,6 +292,7 @@ class RestApiTest {
             new Read("/v1/dr/events/{eventId}", "", "E-1"),
             new Read("/v1/dr/events/{eventId}/commitments", "", "E-1"),
             new Read("/v1/dr/events/{eventId}/settlements/{assetId}", "", "E-1", "MTR-A"),
+            new Read("/v1/dr/events/{eventId}/settlements/{assetId}/detail", "", "E-1", "MTR-A"),
             new Read("/v1/dr/baselines/{assetId}", "date=2026-03-23&program=P-1", "MTR-A"),
             new Read("/v1/market/requests", ""),
             new Read("/v1/market/requests/{requestId}", "", "R-1"),
@@ -368,6 +369,11 @@ class RestApiTest {
         final JsonNode page = h.get("ems", "/v1/dr/events", "").json();
         assertThat(page.path("bookmark").asText()).isEqualTo("next");
         assertThat(h.get("ems", "/v1/dr/events", "bookmark=next").json().path("bookmark").asText()).isEmpty();
+    }
+
+    @Test
+    void theDashboardAndItsLiveChannel() {
+        DashboardApiTest.everyStatus(h); // the dashboard's routes, here too for the coverage check (decision 0023)
     }
 
     @Test
