@@ -199,7 +199,14 @@ class MarketIT {
     }
 
     private static Map<String, Object> requestTerms(final String requestId, final long quantityWh, final long deadline, final long revealBy) {
-        final long windowStart = energy.flexledger.spec.Exact.ceilDiv(revealBy + 60_000, 900_000L) * 900_000L;
+        long windowStart = energy.flexledger.spec.Exact.ceilDiv(revealBy + 60_000, 900_000L) * 900_000L;
+        // The delivery window must lie within one local day of the program's time zone: a run near midnight there
+        // starts it at the next midnight instead.
+        final java.time.ZoneId zoneId = java.time.ZoneId.of("Europe/Berlin");
+        final java.time.LocalDate first = java.time.Instant.ofEpochMilli(windowStart).atZone(zoneId).toLocalDate();
+        if (!first.equals(java.time.Instant.ofEpochMilli(windowStart + 3_600_000 - 1).atZone(zoneId).toLocalDate())) {
+            windowStart = first.plusDays(1).atStartOfDay(zoneId).toInstant().toEpochMilli();
+        }
         final Map<String, Object> terms = new LinkedHashMap<>();
         terms.put("id", requestId);
         terms.put("zone", zone);
