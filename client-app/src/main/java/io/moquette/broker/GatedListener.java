@@ -3,8 +3,11 @@ package io.moquette.broker;
 import io.moquette.broker.config.IConfig;
 import io.moquette.broker.security.IAuthenticator;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.mqtt.MqttConnectMessage;
+import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
+import io.netty.handler.codec.mqtt.MqttMessageBuilders;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
 import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
@@ -42,6 +45,9 @@ public final class GatedListener implements AutoCloseable {
          * negative PUBACK, and a client left waiting for one would hold its message forever).
          */
         void refused(String userName, String clientId, String topic);
+
+        /** A CONNECT carrying a Will: said here; refused with CONNACK "not authorized" and closed. */
+        void refusedWill(String userName, String clientId, String willTopic);
 
         /** Commits the message; the future completes when it is kept (then it is acknowledged), or fails (then it is not). */
         CompletableFuture<Void> commit(String userName, String topic, byte[] payload);
@@ -140,6 +146,16 @@ public final class GatedListener implements AutoCloseable {
         }
 
         private void handle(final ChannelHandlerContext ctx, final Pending pending, final Object msg) throws Exception {
+            if (msg instanceof MqttConnectMessage connect && connect.variableHeader().isWillFlag()) {
+                // A Will is a message Moquette would publish for the client when it drops, past this gate
+                // and past the topic ACLs: refused, whatever its topic (decision 0022).
+                gate.refusedWill(connect.payload() == null ? null : connect.payload().userName(),
+                        connect.payload() == null ? null : connect.payload().clientIdentifier(), connect.payload() == null ? null : connect.payload().willTopic());
+                ReferenceCountUtil.release(msg);
+                ctx.writeAndFlush(MqttMessageBuilders.connAck().returnCode(MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED)
+                        .sessionPresent(false).build()).addListener(ChannelFutureListener.CLOSE);
+                return;
+            }
             if (msg instanceof MqttConnectMessage connect && connect.payload() != null) {
                 final String user = gate.authenticate(connect.payload().clientIdentifier(), connect.payload().userName(),
                         connect.payload().passwordInBytes());
@@ -148,26 +164,31 @@ public final class GatedListener implements AutoCloseable {
             } else if (msg instanceof MqttPublishMessage publish) {
                 final String user = ctx.channel().attr(USER).get();
                 final String topic = publish.variableHeader().topicName();
-                if (user != null && !gate.takes(user, topic)) {
+                if (user == null) {
+                    // Not authenticated by the gate (its store read failed, say), though Moquette may have let the
+                    // CONNECT in on a second look: nothing passes without the gate, so the client is dropped and connects again.
+                    ReferenceCountUtil.release(publish);
+                    ctx.close();
+                    return;
+                }
+                if (!gate.takes(user, topic)) {
                     gate.refused(user, connectClientId(ctx), topic);
                     ReferenceCountUtil.release(publish);
                     ctx.close();
                     return;
                 }
-                if (user != null) {
-                    final byte[] payload = new byte[publish.payload().readableBytes()];
-                    publish.payload().getBytes(publish.payload().readerIndex(), payload);
-                    pending.busy = true;
-                    ctx.channel().config().setAutoRead(false);
-                    CompletableFuture<Void> commit;
-                    try {
-                        commit = gate.commit(user, topic, payload);
-                    } catch (RuntimeException e) {
-                        commit = CompletableFuture.failedFuture(e);
-                    }
-                    commit.whenComplete((ok, failure) -> ctx.executor().execute(() -> committed(ctx, pending, publish, failure)));
-                    return;
+                final byte[] payload = new byte[publish.payload().readableBytes()];
+                publish.payload().getBytes(publish.payload().readerIndex(), payload);
+                pending.busy = true;
+                ctx.channel().config().setAutoRead(false);
+                CompletableFuture<Void> commit;
+                try {
+                    commit = gate.commit(user, topic, payload);
+                } catch (RuntimeException e) {
+                    commit = CompletableFuture.failedFuture(e);
                 }
+                commit.whenComplete((ok, failure) -> ctx.executor().execute(() -> committed(ctx, pending, publish, failure)));
+                return;
             }
             super.channelRead(ctx, msg);
         }

@@ -105,22 +105,74 @@ public final class SampleMessages {
         return out;
     }
 
+    /** What became of one message of {@link #handleEach}: its result, or why it could not be stored (then it was not kept). */
+    public record Outcome(Map<String, Object> result, IOException failure) {
+        public boolean kept() {
+            return failure == null;
+        }
+    }
+
     /**
      * Several messages (of different meters) as {@link #handle(String, byte[], String)} would take
-     * them one after the other, but committed together: one store transaction, one fsync. Returns
-     * once all are committed; when it throws, none was kept (answer none).
+     * them one after the other, but committed together: one store transaction, one fsync. Each
+     * message is a part of its own (a savepoint): one whose storing fails (a store error, a defect)
+     * is undone alone and comes back as a failed {@link Outcome} — not kept, so not to be
+     * acknowledged — while the others are committed. Returns once all that were kept are committed;
+     * when it throws, none was kept (answer none).
      */
-    public synchronized List<Map<String, Object>> handleAll(final List<String> topics, final List<byte[]> payloads, final String transport)
+    public synchronized List<Outcome> handleEach(final List<String> topics, final List<byte[]> payloads, final String transport)
             throws IOException {
-        final List<Map<String, Object>> out = store.group(() -> {
-            final List<Map<String, Object>> results = new ArrayList<>();
+        final List<Outcome> out = store.group(() -> {
+            final List<Outcome> results = new ArrayList<>(topics.size());
             for (int i = 0; i < topics.size(); i++) {
-                results.add(handleOne(topics.get(i), payloads.get(i)));
+                final String topic = topics.get(i);
+                final byte[] payload = payloads.get(i);
+                try {
+                    results.add(new Outcome(store.part(() -> {
+                        try {
+                            return handleOne(topic, payload);
+                        } catch (RuntimeException e) {
+                            throw new IOException("storing a message of " + topic + " failed: " + e, e);
+                        }
+                    }), null));
+                } catch (MemberStore.UndoFailed e) {
+                    throw e;    // the group cannot be committed with this part's writes in it
+                } catch (IOException e) {
+                    results.add(new Outcome(null, e));
+                }
             }
             return results;
         });
-        out.forEach(r -> observer.handled(transport, r));
+        out.forEach(o -> {
+            if (o.kept()) {
+                observer.handled(transport, o.result());
+            }
+        });
         return out;
+    }
+
+    /**
+     * {@link #warmUp(String, long)} for a raw message: when its topic names a meter of this member
+     * that the store does not track yet, and its first sample can be read, that meter is started
+     * from the ledger's head now, outside any store transaction. Anything else: nothing.
+     */
+    public void warmUp(final String topic, final byte[] payload) {
+        try {
+            if (topic == null || !topic.startsWith(TOPIC_PREFIX) || !topic.endsWith(TOPIC_SUFFIX)
+                    || topic.length() <= TOPIC_PREFIX.length() + TOPIC_SUFFIX.length() || payload == null || payload.length > MAX_PAYLOAD_BYTES) {
+                return;
+            }
+            final String meterId = meterOf(topic);
+            if (!salts.exists(meterId) || store.knows(meterId)) {
+                return;
+            }
+            final List<long[]> samples = parse(payload);
+            if (!samples.isEmpty()) {
+                warmUp(meterId, samples.get(0)[0]);
+            }
+        } catch (IOException | RuntimeException e) {
+            // decided when the message is handled
+        }
     }
 
     /**
@@ -132,7 +184,7 @@ public final class SampleMessages {
     }
 
     /**
-     * Like {@link #handleAll}, for messages whose samples are parsed already; inside a group of the
+     * Like {@link #handleEach}, all or nothing, for messages whose samples are parsed already; inside a group of the
      * store's (a {@link energy.flexledger.client.store.GroupCommitter}'s unit) it is a part of that
      * group, committed with it.
      */

@@ -74,7 +74,7 @@ public final class BrokerAccess implements IAuthenticator, IAuthorizatorPolicy {
     }
 
     /** Replaces the credentials known to be live (not revoked); a credential absent from {@code all} or revoked is refused from now on. */
-    public void refresh(final Collection<Credential> all) {
+    public synchronized void refresh(final Collection<Credential> all) {
         final Map<String, Credential> next = new HashMap<>();
         for (final Credential c : all) {
             if (!c.revoked()) {
@@ -118,11 +118,14 @@ public final class BrokerAccess implements IAuthenticator, IAuthorizatorPolicy {
         if (c.isEmpty() || !c.get().name().equals(userName)) {
             return null;
         }
-        // A credential created since the last refresh is live from its first login.
-        if (!live.containsKey(userName)) {
-            final Map<String, Credential> next = new HashMap<>(live);
-            next.put(userName, c.get());
-            live = Map.copyOf(next);
+        // A credential created since the last refresh is live from its first login. Under the lock that
+        // refresh takes: a refresh that drops a revoked credential is never overwritten by an older copy.
+        synchronized (this) {
+            if (!live.containsKey(userName)) {
+                final Map<String, Credential> next = new HashMap<>(live);
+                next.put(userName, c.get());
+                live = Map.copyOf(next);
+            }
         }
         return userName;
     }

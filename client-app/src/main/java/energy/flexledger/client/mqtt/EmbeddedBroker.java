@@ -87,7 +87,15 @@ public final class EmbeddedBroker implements AutoCloseable {
 
     /** Starts the broker and its listener; {@code access} decides who may connect, publish and subscribe. */
     public static EmbeddedBroker start(final Settings settings, final BrokerAccess access, final SampleMessages messages,
-            final Consumer<Map<String, Object>> report) throws IOException {
+            final Consumer<Map<String, Object>> reportTo) throws IOException {
+        // A line that cannot be written (a closed stdout, a defect in the sink) must not stop a commit or an answer.
+        final Consumer<Map<String, Object>> report = line -> {
+            try {
+                reportTo.accept(line);
+            } catch (RuntimeException e) {
+                System.err.println("flexledger: a log line was lost: " + e);
+            }
+        };
         Files.createDirectories(settings.dataDir());
         final Properties p = new Properties();
         p.setProperty("host", settings.host());
@@ -143,6 +151,18 @@ public final class EmbeddedBroker implements AutoCloseable {
                 }
 
                 @Override
+                public void refusedWill(final String userName, final String clientId, final String willTopic) {
+                    final Map<String, Object> line = new LinkedHashMap<>();
+                    line.put("event", "mqtt refused");
+                    line.put("credential", String.valueOf(userName));
+                    line.put("clientId", String.valueOf(clientId));
+                    line.put("willTopic", String.valueOf(willTopic));
+                    line.put("error", "ACCESS_DENIED");
+                    line.put("message", "a CONNECT with a Will is refused (the broker would publish it past the topic rights): connect without one");
+                    report.accept(line);
+                }
+
+                @Override
                 public CompletableFuture<Void> commit(final String userName, final String topic, final byte[] payload) {
                     return self[0].enqueue(userName, topic, payload);
                 }
@@ -172,63 +192,117 @@ public final class EmbeddedBroker implements AutoCloseable {
 
     private CompletableFuture<Void> enqueue(final String user, final String topic, final byte[] payload) {
         final CompletableFuture<Void> done = new CompletableFuture<>();
-        if (closing) {
-            done.completeExceptionally(new IOException("the gateway is stopping"));
+        if (closing || dead) {
+            done.completeExceptionally(new IOException(dead ? "the gateway's MQTT commit thread has stopped" : "the gateway is stopping"));
             return done;
         }
         jobs.add(new Job(user, topic, payload, System.nanoTime(), done));
+        if (dead) {
+            failQueued("the gateway's MQTT commit thread has stopped");   // it stopped just now: nobody else will answer this one
+        }
         return done;
     }
 
-    /** One store transaction for whatever arrived together, then each message acknowledged, in order. */
+    /** Set when the commit thread ends: from then on every message is refused at once (not acknowledged), none waits for ever. */
+    private volatile boolean dead;
+
+    private void failQueued(final String why) {
+        Job left;
+        while ((left = jobs.poll()) != null) {
+            left.done().completeExceptionally(new IOException(why));
+        }
+    }
+
+    /**
+     * One store transaction for whatever arrived together, then each message acknowledged, in
+     * order. Every message taken from the queue is answered, whatever happens: kept (acknowledged)
+     * or not (its connection is closed and the client sends it again). When the thread ends, for
+     * whatever reason, everything still queued is answered "not kept".
+     */
     private void commitLoop() {
         final List<Job> group = new ArrayList<>(GROUP);
-        while (!closing || !jobs.isEmpty()) {
-            try {
-                final Job first = jobs.poll(200, TimeUnit.MILLISECONDS);
+        try {
+            while (!closing || !jobs.isEmpty()) {
+                final Job first;
+                try {
+                    first = jobs.poll(200, TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
                 if (first == null) {
                     continue;
                 }
                 group.clear();
                 group.add(first);
                 jobs.drainTo(group, GROUP - 1);
-                final List<String> topics = new ArrayList<>(group.size());
-                final List<byte[]> payloads = new ArrayList<>(group.size());
-                for (final Job j : group) {
-                    topics.add(j.topic());
-                    payloads.add(j.payload());
-                }
-                final List<Map<String, Object>> results;
                 try {
-                    TestHooks.beforeCommit(group.size());
-                    results = messages.handleAll(topics, payloads, "mqtt");
-                } catch (IOException | RuntimeException e) {
-                    // Nothing of the group was kept: no PUBACK, the clients send again.
-                    report.accept(Map.of("event", "store failed", "messages", (long) group.size(), "message", String.valueOf(e.getMessage()),
-                            "action", "not acknowledged: the devices send the messages again"));
-                    group.forEach(j -> j.done().completeExceptionally(e));
-                    continue;
-                }
-                TestHooks.afterCommit(group.size());
-                final long now = System.nanoTime();
-                for (int i = 0; i < group.size(); i++) {
-                    final Job j = group.get(i);
-                    final Map<String, Object> result = results.get(i);
-                    if (!settings.quiet()) {
-                        // Logged before it is acknowledged: the log shows every message a device was told is kept.
-                        final Map<String, Object> line = new LinkedHashMap<>(result);
-                        line.put("credential", j.user());
-                        report.accept(line);
+                    commitGroup(group);
+                } catch (RuntimeException e) {
+                    report.accept(Map.of("event", "mqtt commit loop", "message", String.valueOf(e)));
+                } finally {
+                    for (final Job j : group) {
+                        // A defect between the commit and the answers: not acknowledged, sent again, counted as a duplicate.
+                        j.done().completeExceptionally(new IOException("not acknowledged: the gateway failed while answering"));
                     }
-                    j.done().complete(null);
-                    latencies.add(now - j.arrived());
-                    feed(result, j.payload());
                 }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
+            }
+        } catch (Error e) {
+            report.accept(Map.of("event", "mqtt commit loop", "message", "stopped: " + e));
+            throw e;
+        } finally {
+            dead = true;
+            failQueued(closing ? "the gateway is stopping" : "the gateway's MQTT commit thread has stopped");
+        }
+    }
+
+    private void commitGroup(final List<Job> group) {
+        final List<String> topics = new ArrayList<>(group.size());
+        final List<byte[]> payloads = new ArrayList<>(group.size());
+        for (final Job j : group) {
+            topics.add(j.topic());
+            payloads.add(j.payload());
+            // A new meter's start from the ledger's head: read here, before the store transaction, not inside it.
+            messages.warmUp(j.topic(), j.payload());
+        }
+        final List<SampleMessages.Outcome> results;
+        try {
+            TestHooks.beforeCommit(group.size());
+            results = messages.handleEach(topics, payloads, "mqtt");
+        } catch (IOException | RuntimeException e) {
+            // Nothing of the group was kept: no PUBACK, the clients send again.
+            report.accept(Map.of("event", "store failed", "messages", (long) group.size(), "message", String.valueOf(e.getMessage()),
+                    "action", "not acknowledged: the devices send the messages again"));
+            group.forEach(j -> j.done().completeExceptionally(e));
+            return;
+        }
+        TestHooks.afterCommit(group.size());
+        final long now = System.nanoTime();
+        for (int i = 0; i < group.size(); i++) {
+            final Job j = group.get(i);
+            final SampleMessages.Outcome outcome = results.get(i);
+            if (!outcome.kept()) {
+                report.accept(Map.of("event", "store failed", "messages", 1L, "credential", j.user(), "topic", j.topic(),
+                        "message", String.valueOf(outcome.failure().getMessage()), "action", "not acknowledged: the device sends the message again"));
+                j.done().completeExceptionally(outcome.failure());
+                continue;
+            }
+            try {
+                if (!settings.quiet()) {
+                    // Logged before it is acknowledged: the log shows every message a device was told is kept.
+                    final Map<String, Object> line = new LinkedHashMap<>(outcome.result());
+                    line.put("credential", j.user());
+                    report.accept(line);
+                }
+            } finally {
+                j.done().complete(null);
+                latencies.add(now - j.arrived());
+            }
+            try {
+                feed(outcome.result(), j.payload());
             } catch (RuntimeException e) {
-                report.accept(Map.of("event", "mqtt commit loop", "message", String.valueOf(e)));
+                report.accept(Map.of("event", "mqtt feed failed", "topic", j.topic(), "message", String.valueOf(e),
+                        "action", "the message is kept and acknowledged; the consumers did not get it"));
             }
         }
     }

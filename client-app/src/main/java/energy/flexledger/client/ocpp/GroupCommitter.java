@@ -13,7 +13,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 /**
  * One commit for the MeterValues of many stations: the connections' handlers hand their samples
  * and readings here and wait; one thread takes everything queued meanwhile (up to
- * {@link #MAX_BATCH} messages) and stores it with {@link SampleMessages#handleAll} (one member-store
+ * {@link #MAX_BATCH} messages) and stores it with {@link SampleMessages#handleEach} (one member-store
  * transaction) and one {@code ocpp.db} transaction, then lets every handler answer. When either
  * commit fails, every handler of the batch answers InternalError and its station sends again (the
  * samples already stored then count as duplicates).
@@ -73,24 +73,51 @@ final class GroupCommitter implements AutoCloseable {
             try {
                 final List<String> topics = new ArrayList<>();
                 final List<byte[]> payloads = new ArrayList<>();
-                final List<OcppStore.Reading> readings = new ArrayList<>();
                 for (final Job j : batch) {
                     if (j.payload() != null) {
                         topics.add(j.topic());
                         payloads.add(j.payload());
+                        messages.warmUp(j.topic(), j.payload());   // a new connector's ledger read outside the store transaction
                     }
-                    readings.addAll(j.readings());
                 }
-                final List<Map<String, Object>> results = topics.isEmpty() ? List.of() : messages.handleAll(topics, payloads, "ocpp");
-                store.readings(readings);
+                final List<SampleMessages.Outcome> results = topics.isEmpty() ? List.of() : messages.handleEach(topics, payloads, "ocpp");
+                // The readings of a message whose samples could not be stored wait for the station to send it again.
+                final List<OcppStore.Reading> readings = new ArrayList<>();
                 int k = 0;
                 for (final Job j : batch) {
-                    j.done().complete(j.payload() == null ? Map.of("accepted", 0L) : results.get(k++));
+                    if (j.payload() == null || results.get(k++).kept()) {
+                        readings.addAll(j.readings());
+                    }
+                }
+                store.readings(readings);
+                k = 0;
+                for (final Job j : batch) {
+                    if (j.payload() == null) {
+                        j.done().complete(Map.of("accepted", 0L));
+                        continue;
+                    }
+                    final SampleMessages.Outcome o = results.get(k++);
+                    if (o.kept()) {
+                        j.done().complete(o.result());
+                    } else {
+                        j.done().completeExceptionally(o.failure());
+                    }
                 }
             } catch (IOException | RuntimeException e) {
                 for (final Job j : batch) {
                     j.done().completeExceptionally(e instanceof IOException ? e : new IOException(String.valueOf(e.getMessage()), e));
                 }
+            } catch (Error e) {
+                for (final Job j : batch) {
+                    j.done().completeExceptionally(new IOException("the central system failed: " + e, e));
+                }
+                closed = true;
+                final Job[] left = queue.toArray(new Job[0]);
+                queue.clear();
+                for (final Job j : left) {
+                    j.done().completeExceptionally(new IOException("the central system failed: " + e, e));
+                }
+                throw e;
             }
         }
     }

@@ -179,4 +179,55 @@ class SampleMessagesTest {
             assertThat(ledgerReads).containsExactly("M-NEW", "M-DOWN", "M-DOWN");
         }
     }
+
+    @Test
+    void inAGroupAMessageThatCannotBeStoredFailsAloneAndTheOthersAreCommitted() throws Exception {
+        final SaltStore salts = new SaltStore(dir.resolve("salts"));
+        salts.create("M-1");
+        salts.create("M-BAD");
+        try (MemberStore store = MemberStore.open(dir.resolve("member.db"))) {
+            final SampleMessages messages = new SampleMessages(store, salts, (s, salt, meterId, first) -> {
+                s.track(meterId, salt, Q, Math.floorDiv(first - 1, Q) * Q);    // written, then undone with its message
+                if (meterId.equals("M-BAD")) {
+                    throw new IllegalStateException("a defect that hits one meter");
+                }
+            });
+            final List<Map<String, Object>> observed = new java.util.ArrayList<>();
+            messages.observe((transport, result) -> observed.add(result));
+            final List<SampleMessages.Outcome> out = messages.handleEach(
+                    List.of(SampleMessages.topicOf("M-1"), SampleMessages.topicOf("M-BAD"), SampleMessages.topicOf("M-1")),
+                    List.of(json("[[" + (T0 + 1) + ",5]]"), json("[[" + (T0 + 1) + ",6]]"), json("[[" + (T0 + 2) + ",7]]")), "mqtt");
+            assertThat(out).extracting(SampleMessages.Outcome::kept).containsExactly(true, false, true);
+            assertThat(out.get(1).failure()).hasMessageContaining("a defect that hits one meter");
+            assertThat(out.get(0).result()).containsEntry("accepted", 1L);
+            assertThat(out.get(2).result()).containsEntry("accepted", 1L);
+            assertThat(store.samples("M-1", T0, T0 + Q)).hasSize(2);
+            // Nothing of the failed one stays: not tracked, not in the inbox (it was not acknowledged: it comes again).
+            assertThat(store.tracked("M-BAD")).isEmpty();
+            assertThat(store.parked()).isEmpty();
+            assertThat(observed).hasSize(2);
+        }
+    }
+
+    @Test
+    void aRawMessageWarmsUpOnlyAMeterOfThisMemberThatIsNotTrackedYet() throws Exception {
+        final SaltStore salts = new SaltStore(dir.resolve("salts"));
+        salts.create("M-NEW");
+        final java.util.List<String> ledgerReads = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (MemberStore store = MemberStore.open(dir.resolve("member.db"))) {
+            final SampleMessages messages = new SampleMessages(store, salts, (s, salt, meterId, first) -> {
+                ledgerReads.add(meterId + "@" + first);
+                s.track(meterId, salt, Q, Math.floorDiv(first - 1, Q) * Q);
+            });
+            messages.warmUp("other/topic", json("[[1,1]]"));
+            messages.warmUp(SampleMessages.topicOf("M-404"), json("[[1,1]]"));
+            messages.warmUp(SampleMessages.topicOf("M-NEW"), json("{not json"));
+            messages.warmUp(SampleMessages.topicOf("M-NEW"), json("[]"));
+            assertThat(ledgerReads).isEmpty();
+            messages.warmUp(SampleMessages.topicOf("M-NEW"), json("[[" + (T0 + 7) + ",5]]"));
+            messages.warmUp(SampleMessages.topicOf("M-NEW"), json("[[" + (T0 + 8) + ",5]]"));
+            assertThat(ledgerReads).containsExactly("M-NEW@" + (T0 + 7));
+            assertThat(store.tracked("M-NEW")).isPresent();
+        }
+    }
 }

@@ -248,4 +248,91 @@ class EmbeddedBrokerTest {
         assertThat(broker.enforce(Set.of())).containsExactly("meter-1");
         assertThat(device.lost.await(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
     }
+
+    @Test
+    void aConnectWithAWillIsRefusedSoThatNoMessagePassesTheGateWhenTheClientDrops() throws Exception {
+        final MqttClient c = new MqttClient("tcp://127.0.0.1:" + broker.port(), "meter-1", new MemoryPersistence());
+        clients.add(c);
+        final MqttConnectOptions o = new MqttConnectOptions();
+        o.setUserName("meter-1");
+        o.setPassword(deviceToken.toCharArray());
+        o.setConnectionTimeout(10);
+        // A forged data message for the consumers, as the broker would publish it when the device drops.
+        o.setWill(BrokerAccess.dataTopic("AggregatorMSP", "community/load"), json("{\"meterId\":\"M-1\",\"samples\":[[1,999]]}"), 1, false);
+        assertThatThrownBy(() -> c.connect(o)).isInstanceOfSatisfying(MqttException.class,
+                e -> assertThat(e.getReasonCode()).isEqualTo(MqttException.REASON_CODE_NOT_AUTHORIZED));
+        assertThat(log).anySatisfy(l -> assertThat(l).containsEntry("event", "mqtt refused").containsEntry("credential", "meter-1")
+                .containsEntry("willTopic", BrokerAccess.dataTopic("AggregatorMSP", "community/load")));
+        // Without a Will the same device connects.
+        client("meter-1", "meter-1", deviceToken, null).publish(SampleMessages.topicOf("M-1"), qos1("[[" + (T0 + 1000) + ",5]]"));
+        assertThat(store.samples("M-1", T0, T0 + Q)).hasSize(1);
+    }
+
+    @Test
+    void aPublishOnAConnectionTheGateDidNotAuthenticateIsNeitherStoredNorAcknowledged() throws Exception {
+        // The gate's look-up of the token fails (a store error); Moquette's own look-up, just after, succeeds.
+        final java.util.concurrent.atomic.AtomicInteger lookUps = new java.util.concurrent.atomic.AtomicInteger();
+        final BrokerAccess flaky = new BrokerAccess(token -> {
+            if (lookUps.getAndIncrement() == 0) {
+                throw new java.io.IOException("member store: database is locked");
+            }
+            return credentials.authenticate(token);
+        }, name -> true);
+        flaky.refresh(credentials.list());
+        final SaltStore salts = new SaltStore(dir.resolve("salts"));
+        final EmbeddedBroker other = EmbeddedBroker.start(new EmbeddedBroker.Settings("127.0.0.1", 0, dir.resolve("broker-flaky"), false, Map.of(), null),
+                flaky, new SampleMessages(store, salts, (s, salt, meterId, first) -> s.track(meterId, salt, Q, Math.floorDiv(first - 1, Q) * Q)),
+                log::add);
+        try {
+            final MqttClient c = new MqttClient("tcp://127.0.0.1:" + other.port(), "meter-1", new MemoryPersistence());
+            clients.add(c);
+            final Inbox inbox = new Inbox();
+            c.setCallback(inbox);
+            final MqttConnectOptions o = new MqttConnectOptions();
+            o.setUserName("meter-1");
+            o.setPassword(deviceToken.toCharArray());
+            c.setTimeToWait(TimeUnit.SECONDS.toMillis(WAIT_SECONDS));
+            c.connect(o);
+            assertThat(lookUps.get()).isEqualTo(2);
+            assertThatThrownBy(() -> c.publish(SampleMessages.topicOf("M-1"), qos1("[[" + (T0 + 1000) + ",5]]")))
+                    .isInstanceOfSatisfying(MqttException.class, e -> assertThat(e.getReasonCode()).isEqualTo(MqttException.REASON_CODE_CONNECTION_LOST));
+            assertThat(inbox.lost.await(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
+            assertThat(store.tracked("M-1")).isEmpty();
+        } finally {
+            other.close();
+        }
+    }
+
+    @Test
+    void whenTheCommitThreadDiesEveryMessageIsAnsweredNotKeptAndNoneWaitsForEver() throws Exception {
+        final SaltStore salts = new SaltStore(dir.resolve("salts"));
+        final SampleMessages messages = new SampleMessages(store, salts, (s, salt, meterId, first) -> s.track(meterId, salt, Q, Math.floorDiv(first - 1, Q) * Q));
+        messages.observe((transport, result) -> {
+            throw new AssertionError("a defect after the commit");
+        });
+        final EmbeddedBroker other = EmbeddedBroker.start(new EmbeddedBroker.Settings("127.0.0.1", 0, dir.resolve("broker-dies"), true, Map.of(), null),
+                broker.access(), messages, log::add);
+        try {
+            for (int i = 0; i < 2; i++) {
+                final MqttClient c = new MqttClient("tcp://127.0.0.1:" + other.port(), "meter-1:" + i, new MemoryPersistence());
+                clients.add(c);
+                final MqttConnectOptions o = new MqttConnectOptions();
+                o.setUserName("meter-1");
+                o.setPassword(deviceToken.toCharArray());
+                c.setTimeToWait(TimeUnit.SECONDS.toMillis(WAIT_SECONDS));
+                c.connect(o);
+                // Not a time-out: the connection is closed without PUBACK, so the device sends it again elsewhere or later.
+                assertThatThrownBy(() -> c.publish(SampleMessages.topicOf("M-1"), qos1("[[" + (T0 + 1000) + ",5]]")))
+                        .isInstanceOfSatisfying(MqttException.class, e -> assertThat(e.getReasonCode()).isEqualTo(MqttException.REASON_CODE_CONNECTION_LOST));
+            }
+            assertThat(log).anySatisfy(l -> assertThat(l).containsEntry("event", "mqtt commit loop")
+                    .hasEntrySatisfying("message", m -> assertThat((String) m).contains("a defect after the commit")));
+        } finally {
+            other.close();
+        }
+    }
+
+    private static byte[] json(final String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
 }
