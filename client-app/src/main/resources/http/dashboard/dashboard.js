@@ -16,6 +16,14 @@
   const dirty = new Set();
   let refreshing = false;
   let timer = null;
+  /** Which follow() loop is the live one: a loop left sleeping by a sign-out ends when it wakes. */
+  let followGen = 0;
+  /** Lists cut at MAX_PAGES, by path: said on the page, not hidden. */
+  const truncated = new Set();
+  /** The last audit of each meter and what it was made on: a meter whose ledger record is unchanged is audited again only every AUDIT_MS. */
+  const audited = new Map();
+  const AUDIT_MS = 5 * 60 * 1000;
+  const MAX_PAGES = 50;
 
   // ------------------------------------------------------------------ helpers
 
@@ -69,13 +77,15 @@
   async function all(path, key, size = 200) {
     let out = [];
     let bookmark = '';
-    for (let page = 0; page < 50; page++) {
+    for (let page = 0; page < MAX_PAGES; page++) {
       const sep = path.includes('?') ? '&' : '?';
       const p = await api(path + sep + 'pageSize=' + size + (bookmark ? '&bookmark=' + encodeURIComponent(bookmark) : ''));
       out = out.concat(p[key] || []);
       bookmark = p.bookmark;
       if (!bookmark) break;
     }
+    const base = path.split('?')[0];
+    if (bookmark) truncated.add(base); else truncated.delete(base);
     return out;
   }
 
@@ -89,7 +99,8 @@
   }
 
   function showErrors(errors) {
-    $('error').textContent = errors.map((e) => e.view + ': ' + (e.message || e)).join('; ');
+    const notes = [...truncated].map((p) => p + ': only the first ' + MAX_PAGES + ' pages are shown (use the API or the replica for the rest)');
+    $('error').textContent = errors.map((e) => e.view + ': ' + (e.message || e)).concat(notes).join('; ');
   }
 
   // ------------------------------------------------------------------ meters, intervals, audit
@@ -144,17 +155,27 @@
     const g = gapsOf(records);
     let audit = null;
     if (m.intervals) {
-      try {
-        audit = await api('/v1/meters/' + encodeURIComponent(a.assetId) + '/audit');
-      } catch (e) {
-        audit = { error: e.message };
+      // The audit reads every sample of the window from the store: the last 24 h only, and again only when the
+      // meter's record changed (a new interval) or the last audit is AUDIT_MS old (tampering of the store shows then).
+      const made = (m.intervals || 0) + '/' + (m.lastEnd || 0);
+      const last = audited.get(a.assetId);
+      if (last && last.made === made && Date.now() - last.at < AUDIT_MS) {
+        audit = last.audit;
+      } else {
+        try {
+          audit = await api('/v1/meters/' + encodeURIComponent(a.assetId) + '/audit?from=' + from);
+        } catch (e) {
+          if (e.status === 401) throw e;
+          audit = { error: e.message };
+        }
+        audited.set(a.assetId, { made, at: Date.now(), audit });
       }
     }
     meters.set(a.assetId, { meter: m, records, gaps: g, audit });
     audits.push([a.assetId, audit]);
     const auditCell = audit == null ? el('td', { class: 'muted' }, 'no intervals')
       : audit.error ? el('td', { class: 'muted' }, audit.error)
-        : audit.ok ? el('td', { class: 'ok' }, 'ok (' + num(audit.samples) + ' samples)')
+        : audit.ok ? el('td', { class: 'ok' }, 'ok (' + num(audit.samples) + ' samples' + (from > 0 ? ', last 24 h)' : ')'))
           : el('td', { class: 'bad' }, audit.mismatches.length + ' finding(s)');
     const tr = el('tr', { class: 'meter' + (a.assetId === selected ? ' selected' : ''), 'data-meter': a.assetId },
       el('td', {}, a.assetId), el('td', {}, m.zone), el('td', {}, m.status),
@@ -245,6 +266,7 @@
 
   async function refreshDr() {
     const events = (await all('/v1/dr/events', 'events')).sort((a, b) => b.windowStart - a.windowStart).slice(0, 10);
+    const seen = events.map((e) => e.payer);
     const blocks = [];
     for (const e of events) {
       const parts = [];
@@ -262,7 +284,7 @@
         }
         const s = d.settlement || {};
         const o = d.output || {};
-        accountsSeen.push(s.participantAccount, s.ownerAccount);
+        seen.push(s.participantAccount, s.ownerAccount);
         parts.push(el('div', { class: 'settlement', 'data-asset': asset },
           el('strong', {}, asset), ' performance ' + ((o.performanceBps != null ? o.performanceBps : s.performanceBps) / 100) + ' %, delivered '
             + num(s.deliveredMilliWh) + ' mWh of ' + num(s.committedMilliWh) + ', reward ' + num(s.reward) + ', penalty ' + num(s.penalty),
@@ -278,7 +300,7 @@
       ? [el('p', { class: 'legend' }, el('span', { class: 'key baseline' }), ' BL1 baseline ', el('span', { class: 'key actual' }),
         ' actual (certified intervals), per slot, as chaincode-dr settled them'), ...blocks]
       : [el('p', { class: 'muted' }, 'No demand-response events on the ledger.')]));
-    return events;
+    return seen;
   }
 
   // ------------------------------------------------------------------ market and tokens
@@ -324,15 +346,16 @@
   // ------------------------------------------------------------------ refreshing
 
   const VIEWS = ['meters', 'dr', 'market', 'tokens'];
-  let accountsSeen = [];
+  /** The token accounts the DR and market views show, by view: replaced by each refresh of that view. */
+  const accountsSeen = { dr: [], market: [] };
   /** The views whose last refresh failed, with why: shown until they succeed. */
   const failed = new Map();
 
   async function refreshView(v) {
     if (v === 'meters') await refreshMeters();
-    if (v === 'dr') accountsSeen = accountsSeen.concat((await refreshDr()).map((e) => e.payer));
-    if (v === 'market') accountsSeen = accountsSeen.concat((await refreshMarket()).map((r) => r.payer));
-    if (v === 'tokens') await refreshTokens([...new Set(accountsSeen)]);
+    if (v === 'dr') accountsSeen.dr = await refreshDr();
+    if (v === 'market') accountsSeen.market = (await refreshMarket()).map((r) => r.payer);
+    if (v === 'tokens') await refreshTokens([...new Set(accountsSeen.dr.concat(accountsSeen.market))]);
   }
 
   /** Reads the views again, each once, however many notices asked for it meanwhile. */
@@ -406,9 +429,10 @@
   }
 
   async function follow() {
+    const gen = ++followGen;
     let backoff = 1000;
     let connectedBefore = false;
-    while (token) {
+    while (token && gen === followGen) {
       const ctl = new AbortController();
       live = ctl;
       try {
@@ -440,7 +464,7 @@
         if (ctl.signal.aborted) return;
         setLive('retry', 'reconnecting: ' + (e.message || e));
       }
-      if (!token || ctl.signal.aborted) return;
+      if (!token || ctl.signal.aborted || gen !== followGen) return;
       setLive('retry', 'disconnected; reconnecting in ' + Math.round(backoff / 1000) + ' s');
       await sleep(backoff);
       backoff = Math.min(30000, backoff * 2);
@@ -451,6 +475,8 @@
 
   function signOut(message) {
     token = null;
+    followGen++;
+    audited.clear();
     sessionStorage.removeItem(KEY);
     if (live) live.abort();
     live = null;

@@ -48,14 +48,14 @@ final class DashboardRoutes {
         if (limit < 1) {
             throw new Problem(ErrorCode.BAD_REQUEST, "limit must be at least 1, was " + limit);
         }
-        final BlockingQueue<Map<String, Object>> q = api.notices().subscribe();
         final String token = call.ctx().header("Authorization").substring(7).trim();
-        final HttpServletResponse res = call.ctx().res();
-        res.setStatus(200);
-        res.setContentType("text/event-stream; charset=utf-8");
-        res.setHeader("Cache-Control", "no-store");
-        res.setHeader("X-Accel-Buffering", "no"); // a reverse proxy in front must not buffer the stream
+        final BlockingQueue<Map<String, Object>> q = api.notices().subscribe(call.credential().name());
         try {
+            final HttpServletResponse res = call.ctx().res();
+            res.setStatus(200);
+            res.setContentType("text/event-stream; charset=utf-8");
+            res.setHeader("Cache-Control", "no-store");
+            res.setHeader("X-Accel-Buffering", "no"); // a reverse proxy in front must not buffer the stream
             api.notices().stream(q, res.getOutputStream(), limit, () -> {
                 try {
                     return api.credentials.authenticate(token).isPresent();
@@ -64,9 +64,11 @@ final class DashboardRoutes {
                 }
             });
         } catch (IOException e) {
-            api.notices().unsubscribe(q); // the client left: nothing to answer
+            // the client left: nothing to answer
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt(); // the server stops: the stream ends, its head already sent
+        } finally {
+            api.notices().unsubscribe(q);
         }
         return Reply.STREAMED;
     }

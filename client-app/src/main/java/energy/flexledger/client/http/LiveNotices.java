@@ -24,12 +24,18 @@ import java.util.function.BooleanSupplier;
 public final class LiveNotices implements AutoCloseable {
     /** Streams open at once, at most: each holds one of the server's threads. */
     public static final int DEFAULT_MAX_STREAMS = 64;
+    /** Streams of one credential open at once, at most: one credential (a page left open in many tabs, a loop) cannot take them all. */
+    public static final int DEFAULT_MAX_STREAMS_PER_CREDENTIAL = 8;
     /** Notices queued for a slow subscriber before it is dropped (it reconnects and reloads everything). */
     static final int QUEUE = 256;
     private static final Map<String, Object> END = Map.of();
 
     private final Set<BlockingQueue<Map<String, Object>>> subscribers = ConcurrentHashMap.newKeySet();
     private final int maxStreams;
+    private final int maxPerCredential;
+    /** The credential of each open stream (null: not counted per credential), and how many each has open; under the subscribers' lock. */
+    private final Map<BlockingQueue<Map<String, Object>>, String> owners = new java.util.HashMap<>();
+    private final Map<String, Integer> perCredential = new java.util.HashMap<>();
     private final long heartbeatMillis;
     private volatile Map<String, Object> last;
     private volatile boolean closed;
@@ -39,7 +45,12 @@ public final class LiveNotices implements AutoCloseable {
     }
 
     LiveNotices(final int maxStreams, final long heartbeatMillis) {
+        this(maxStreams, DEFAULT_MAX_STREAMS_PER_CREDENTIAL, heartbeatMillis);
+    }
+
+    LiveNotices(final int maxStreams, final int maxPerCredential, final long heartbeatMillis) {
         this.maxStreams = maxStreams;
+        this.maxPerCredential = maxPerCredential;
         this.heartbeatMillis = heartbeatMillis;
     }
 
@@ -48,7 +59,7 @@ public final class LiveNotices implements AutoCloseable {
         last = notice;
         for (final BlockingQueue<Map<String, Object>> q : subscribers) {
             if (!q.offer(notice)) {
-                subscribers.remove(q);
+                unsubscribe(q);
                 q.clear();
                 q.offer(END);
             }
@@ -67,20 +78,31 @@ public final class LiveNotices implements AutoCloseable {
     /** Ends every stream (the gateway stops: its graceful stop must not wait for pages that never leave). */
     @Override
     public void close() {
-        closed = true;
-        for (final BlockingQueue<Map<String, Object>> q : subscribers) {
-            q.offer(END);
+        synchronized (subscribers) {    // no stream starts after this (subscribe checks under the same lock)
+            closed = true;
+            for (final BlockingQueue<Map<String, Object>> q : subscribers) {
+                q.offer(END);
+            }
         }
     }
 
     /** A stream that may start: refused (UNAVAILABLE) when the channel is closed or full. */
     BlockingQueue<Map<String, Object>> subscribe() {
-        if (closed) {
-            throw new Problem(Problem.UNAVAILABLE, "the gateway is stopping: its live channel is closed; reconnect later");
-        }
+        return subscribe(null);
+    }
+
+    /** A stream of {@code credential}'s (counted against its own cap too; null: only the gateway's cap). */
+    BlockingQueue<Map<String, Object>> subscribe(final String credential) {
         synchronized (subscribers) {
+            if (closed) {
+                throw new Problem(Problem.UNAVAILABLE, "the gateway is stopping: its live channel is closed; reconnect later");
+            }
             if (subscribers.size() >= maxStreams) {
                 throw new Problem(Problem.UNAVAILABLE, "the gateway serves " + maxStreams + " live streams at most; close a dashboard tab or try later");
+            }
+            if (credential != null && perCredential.getOrDefault(credential, 0) >= maxPerCredential) {
+                throw new Problem(Problem.UNAVAILABLE, "credential '" + credential + "' has " + maxPerCredential
+                        + " live streams open, the most one credential may; close a dashboard tab or try later");
             }
             final BlockingQueue<Map<String, Object>> q = new LinkedBlockingQueue<>(QUEUE);
             final Map<String, Object> latest = last;
@@ -88,12 +110,23 @@ public final class LiveNotices implements AutoCloseable {
                 q.offer(latest);
             }
             subscribers.add(q);
+            if (credential != null) {
+                owners.put(q, credential);
+                perCredential.merge(credential, 1, Integer::sum);
+            }
             return q;
         }
     }
 
     void unsubscribe(final BlockingQueue<Map<String, Object>> q) {
-        subscribers.remove(q);
+        synchronized (subscribers) {
+            if (subscribers.remove(q)) {
+                final String credential = owners.remove(q);
+                if (credential != null) {
+                    perCredential.computeIfPresent(credential, (c, n) -> n <= 1 ? null : n - 1);
+                }
+            }
+        }
     }
 
     /**

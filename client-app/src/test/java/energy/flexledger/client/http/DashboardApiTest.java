@@ -206,6 +206,21 @@ class DashboardApiTest {
     }
 
     @Test
+    void oneCredentialCannotTakeEveryStreamAndAClosedStreamGivesItsPlaceBack() {
+        final LiveNotices notices = new LiveNotices(10, 2, 1000);
+        final BlockingQueue<Map<String, Object>> first = notices.subscribe("ems-1");
+        notices.subscribe("ems-1");
+        assertThatThrownBy(() -> notices.subscribe("ems-1")).isInstanceOfSatisfying(Problem.class,
+                p -> assertThat(p.getMessage()).contains("ems-1").contains("2 live streams"));
+        notices.subscribe("bms-1");     // another credential still gets one
+        notices.unsubscribe(first);
+        notices.unsubscribe(first);     // twice: counted once
+        notices.subscribe("ems-1");
+        assertThatThrownBy(() -> notices.subscribe("ems-1")).isInstanceOf(Problem.class);
+        assertThat(notices.streams()).isEqualTo(3);
+    }
+
+    @Test
     void aNoticeNamesTheChaincodesOfTheValidTransactionsOnly() {
         final FilteredTransaction valid = FilteredTransaction.newBuilder().setTxid("t1").setTxValidationCode(TxValidationCode.VALID)
                 .setTransactionActions(FilteredTransactionActions.newBuilder()
