@@ -20,7 +20,10 @@ import java.util.function.Consumer;
  * and disconnects the clients that lost a right, because Moquette checks subscriptions only when
  * they are made: with {@code reauthorize_subscriptions_on_connect} a reconnecting consumer keeps
  * only what it may still read, and the gateway publishes a topic's data only for live grants. When
- * the ledger does not answer, the last grants stay (a revocation is seen on the next answer).
+ * the ledger does not answer, the last grants stay (a revocation is seen on the next answer), but
+ * for {@link #DEFAULT_STALE_MILLIS} at most: a gateway that has not heard from the ledger for longer
+ * cannot know what was revoked meanwhile, so it drops every grant and disconnects the consumers
+ * until the ledger answers again (fails closed).
  */
 public final class AccessSync implements AutoCloseable {
     /** Reads that may fail. */
@@ -35,6 +38,12 @@ public final class AccessSync implements AutoCloseable {
     private final Consumer<Map<String, Object>> report;
     private final ScheduledExecutorService timer;
     private String lastError;
+    /** How long the last grants outlive a ledger that does not answer. */
+    public static final long DEFAULT_STALE_MILLIS = 60_000;
+    private long staleNanos = TimeUnit.MILLISECONDS.toNanos(DEFAULT_STALE_MILLIS);
+    private java.util.function.LongSupplier clock = System::nanoTime;
+    private long lastAnswer;
+    private boolean answered;
 
     public AccessSync(final EmbeddedBroker broker, final Source<List<Credential>> credentials, final Source<List<Map<String, Object>>> subscriptions,
             final String providerMsp, final Consumer<Map<String, Object>> report) {
@@ -48,6 +57,13 @@ public final class AccessSync implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+    }
+
+    /** For tests: how long grants outlive a silent ledger, on which clock (nanoseconds). */
+    synchronized AccessSync staleAfter(final long millis, final java.util.function.LongSupplier nanoClock) {
+        this.staleNanos = TimeUnit.MILLISECONDS.toNanos(millis);
+        this.clock = nanoClock;
+        return this;
     }
 
     /** Runs once now (so that the broker starts with the ledger's grants) and then every {@code everySeconds}. */
@@ -97,10 +113,21 @@ public final class AccessSync implements AutoCloseable {
                 }
             }
             lastError = null;
+            answered = true;
+            lastAnswer = clock.getAsLong();
         } catch (Exception e) {
             final String message = String.valueOf(e.getMessage());
-            if (!message.equals(lastError)) {
-                line.put("ledgerError", message + " (the last grants stay until the ledger answers)");
+            final boolean stale = !old.isEmpty() && (!answered || clock.getAsLong() - lastAnswer > staleNanos);
+            if (stale) {
+                access.grant(Set.of());
+                lost = old;
+                line.put("ledgerError", message);
+                line.put("revoked", describe(old));
+                line.put("message", "no answer from the ledger for over " + TimeUnit.NANOSECONDS.toSeconds(staleNanos)
+                        + " s: every grant is dropped until it answers (a revocation may have been missed)");
+            } else if (!message.equals(lastError)) {
+                line.put("ledgerError", message + " (the last grants stay until the ledger answers, "
+                        + TimeUnit.NANOSECONDS.toSeconds(staleNanos) + " s at most)");
             }
             lastError = message;
         }

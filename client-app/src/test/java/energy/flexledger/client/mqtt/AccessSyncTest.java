@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * One round of the access sync at a time, against a real broker and member store, with the
  * ledger's subscription list as a stand-in: an acceptance grants, a revocation disconnects, a
- * ledger that does not answer leaves the grants as they were and is reported once.
+ * ledger that does not answer leaves the grants as they were and is reported once, for a minute at most.
  */
 class AccessSyncTest {
     private static final long WAIT_SECONDS = 30;
@@ -40,6 +40,7 @@ class AccessSyncTest {
         final List<Map<String, Object>> log = new CopyOnWriteArrayList<>();
         final List<Map<String, Object>> ledger = new ArrayList<>();
         final boolean[] ledgerDown = {false};
+        final long[] now = {0};
         try (MemberStore store = MemberStore.open(dir.resolve("member.db"));
                 GatewayStore credentials = GatewayStore.open(dir.resolve("member.db"))) {
             final String token = credentials.createConsumer("agg-feed", "AggregatorMSP");
@@ -51,7 +52,7 @@ class AccessSyncTest {
                     throw new IOException("peer unavailable");
                 }
                 return List.copyOf(ledger);
-            }, "CommunityMSP", log::add);
+            }, "CommunityMSP", log::add).staleAfter(60_000, () -> now[0]);
             try {
                 sync.once();
                 assertThat(access.grants()).isEmpty();
@@ -94,15 +95,48 @@ class AccessSyncTest {
                 assertThat(log).filteredOn(l -> l.containsKey("ledgerError")).hasSize(1);
                 assertThat(reader.isConnected()).isTrue();
 
+                // Silent for longer than the limit: it cannot know what was revoked meanwhile, so every grant goes.
+                now[0] += TimeUnit.SECONDS.toNanos(61);
+                sync.once();
+                assertThat(access.grants()).isEmpty();
+                assertThat(lost.await(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
+                assertThat(log).anySatisfy(l -> assertThat(l).containsEntry("revoked", List.of("AggregatorMSP bad/+", "AggregatorMSP community/load"))
+                        .containsKey("ledgerError"));
+                reader.close(true);
+                // It answers again: the grant is back.
+                ledgerDown[0] = false;
+                sync.once();
+                assertThat(access.grants()).contains(new BrokerAccess.Grant("AggregatorMSP", "community/load"));
+                final CountDownLatch lostAgain = new CountDownLatch(1);
+                final MqttClient again = new MqttClient("tcp://127.0.0.1:" + broker.port(), "agg-feed", new MemoryPersistence());
+                again.setCallback(new MqttCallback() {
+                    @Override
+                    public void connectionLost(final Throwable cause) {
+                        lostAgain.countDown();
+                    }
+
+                    @Override
+                    public void messageArrived(final String topic, final MqttMessage message) {
+                    }
+
+                    @Override
+                    public void deliveryComplete(final IMqttDeliveryToken t) {
+                    }
+                });
+                again.setTimeToWait(TimeUnit.SECONDS.toMillis(WAIT_SECONDS));
+                again.connect(o);
+                assertThat(again.subscribeWithResponse(BrokerAccess.dataTopic("AggregatorMSP", "community/load"), 1).getGrantedQos())
+                        .containsExactly(1);
+
                 // Revoked on the ledger: the next round disconnects the consumer.
                 ledgerDown[0] = false;
                 ledger.clear();
                 ledger.add(Map.of("status", "REVOKED", "providerMsp", "CommunityMSP", "consumerMsp", "AggregatorMSP", "topic", "community/load"));
                 sync.once();
                 assertThat(access.grants()).isEmpty();
-                assertThat(lost.await(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
-                assertThat(log).anySatisfy(l -> assertThat(l).containsEntry("disconnected", List.of("agg-feed")));
-                reader.close(true);
+                assertThat(lostAgain.await(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
+                assertThat(log).filteredOn(l -> l.containsKey("disconnected")).hasSize(2);
+                again.close(true);
             } finally {
                 sync.close();
                 broker.close();
