@@ -12,6 +12,7 @@ import io.netty.handler.codec.mqtt.MqttPublishMessage;
 import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import java.lang.reflect.Field;
+import java.util.Map;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
@@ -73,13 +74,20 @@ public final class GatedListener implements AutoCloseable {
         final SessionRegistry sessions = field(server, "sessions", SessionRegistry.class);
         final BrokerConfiguration brokerConfig = new BrokerConfiguration(config);
         final MQTTConnectionFactory connections = new MQTTConnectionFactory(brokerConfig, authenticator, sessions, postOffice);
+        // Moquette ends the JVM (System.exit) when its bind fails: find out first, and fail as a gateway should.
+        requireFree(config.getProperty("host", "0.0.0.0"), config.getProperty("port", "disabled"));
+        requireFree(config.getProperty("host", "0.0.0.0"), config.getProperty("ssl_port", "disabled"));
         final NewNettyAcceptor acceptor = new NewNettyAcceptor();
         acceptor.initialize(new Handler(connections, gate), config, ssl, brokerConfig);
-        // The acceptor learns the bound port from a listener on the bind that may run just after initialize returns.
+        // The acceptor learns the bound port from a listener on the bind that runs on Netty's event loop, possibly just after
+        // initialize returns, and puts it into a plain HashMap. Its getPort() is a computeIfAbsent, a write: polling it while
+        // the listener puts is a race on the map (seen: ConcurrentModificationException in the unit tests). So wait with plain
+        // reads until the listener has put the port; from then on getPort() finds the key and only reads.
         final boolean plain = !"disabled".equals(config.getProperty("port", "disabled"));
         final boolean tls = !"disabled".equals(config.getProperty("ssl_port", "disabled"));
+        final Map<?, ?> ports = ports(acceptor);
         final long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
-        while (plain && acceptor.getPort() == 0 || tls && acceptor.getSslPort() == 0) {
+        while (plain && bound(ports, NewNettyAcceptor.PLAIN_MQTT_PROTO) == 0 || tls && bound(ports, NewNettyAcceptor.SSL_MQTT_PROTO) == 0) {
             if (System.nanoTime() > deadline) {
                 acceptor.close();
                 throw new IllegalStateException("the MQTT listener did not report its port");
@@ -93,6 +101,44 @@ public final class GatedListener implements AutoCloseable {
             }
         }
         return new GatedListener(acceptor);
+    }
+
+    private static void requireFree(final String host, final String port) {
+        final int p;
+        try {
+            p = Integer.parseInt(port);
+        } catch (NumberFormatException e) {
+            return;   // disabled
+        }
+        if (p == 0) {
+            return;
+        }
+        try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(new java.net.InetSocketAddress(host, p));
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot listen on " + host + ":" + p + " (" + e.getMessage() + "): is another process using it?", e);
+        }
+    }
+
+    private static Map<?, ?> ports(final NewNettyAcceptor acceptor) {
+        try {
+            final Field f = NewNettyAcceptor.class.getDeclaredField("ports");
+            f.setAccessible(true);
+            return (Map<?, ?>) f.get(acceptor);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            acceptor.close();
+            throw new IllegalStateException("this Moquette is not the 0.17 the gateway was built for (NewNettyAcceptor.ports): " + e, e);
+        }
+    }
+
+    /** The port the acceptor's bind listener recorded for {@code protocol}, 0 while it has not: a read that never changes the map. */
+    private static int bound(final Map<?, ?> ports, final String protocol) {
+        try {
+            return ports.get(protocol) instanceof Integer port ? port : 0;
+        } catch (RuntimeException e) {
+            return 0;   // read during the listener's put: try again
+        }
     }
 
     private static <T> T field(final Server server, final String name, final Class<T> type) {
