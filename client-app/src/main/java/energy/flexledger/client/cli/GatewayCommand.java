@@ -99,7 +99,8 @@ final class GatewayCommand extends Connected implements java.util.concurrent.Cal
     int ocppClockAligned;
 
     @Option(names = "--ocpp-dr-limit-w", defaultValue = "3680", description = "per-station limit, W, during a DR event that calls a"
-            + " station or its connectors (ChargePointMaxProfile; default: ${DEFAULT-VALUE})")
+            + " station or its connectors, and during the window of a cleared flexibility request that awards this member's offer on"
+            + " them (ChargePointMaxProfile; cleared when the window ends; default: ${DEFAULT-VALUE})")
     long ocppDrLimitW;
 
     @Option(names = "--client-id", description = "MQTT client id; the broker keeps its session (default: flexledger-<org>)")

@@ -2,6 +2,8 @@ package energy.flexledger.client.cli;
 
 import energy.flexledger.client.ChaincodeEventFeed;
 import energy.flexledger.client.LedgerConnection;
+import energy.flexledger.client.LedgerException;
+import energy.flexledger.client.MarketLedger;
 import energy.flexledger.client.ingest.SampleMessages;
 import energy.flexledger.client.ocpp.CentralSystem;
 import energy.flexledger.client.ocpp.LedgerRegistry;
@@ -12,7 +14,9 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
@@ -26,7 +30,11 @@ final class OcppGateway implements AutoCloseable {
     private final CentralSystem central;
     private final String url;
     private final int port;
+    /** Seconds between two {@link SmartCharging#clearEnded} runs. */
+    static final long CLEAR_EVERY_S = 5;
+
     private ChaincodeEventFeed feed;
+    private ChaincodeEventFeed marketFeed;
     private ScheduledExecutorService timer;
 
     private OcppGateway(final OcppStore store, final CentralSystem central, final String url, final int port) {
@@ -74,16 +82,27 @@ final class OcppGateway implements AutoCloseable {
                     new CentralSystem.Settings(300, sampleInterval, clockAligned), log, quiet).start(host, port);
             final OcppGateway out = new OcppGateway(store, central, "ws://" + host + ":" + port, port);
             try {
-                // Smart charging: chaincode-dr's events, resumed after a restart from a checkpoint next to the member store.
+                // Smart charging: chaincode-dr's and chaincode-market's events, each resumed after a restart from its own
+                // checkpoint next to the member store; profiles cleared from ocpp.db's records, at start and every few seconds.
                 out.timer = Executors.newSingleThreadScheduledExecutor(r -> {
                     final Thread t = new Thread(r, "flexledger-ocpp-profiles");
                     t.setDaemon(true);
                     return t;
                 });
-                final SmartCharging smart = new SmartCharging(store, central::send, drLimitW, out.timer, log, System::currentTimeMillis);
+                final SmartCharging smart = new SmartCharging(store, central::send, drLimitW, market(ledger.market(channel)),
+                        ledger.profile().mspId(), log, System::currentTimeMillis);
                 central.onConnected(smart::resend); // a station offline when the event came gets its profile when it connects
+                out.timer.scheduleWithFixedDelay(() -> {
+                    try {
+                        smart.clearEnded();
+                    } catch (RuntimeException e) {
+                        log.accept(Map.of("event", "ocpp profiles not cleared", "message", String.valueOf(e.getMessage())));
+                    }
+                }, 0, CLEAR_EVERY_S, TimeUnit.SECONDS);
                 out.feed = ChaincodeEventFeed.start(ledger, channel, "dr", storeFile.resolveSibling("ocpp-dr-events-" + channel + ".checkpoint"),
                         -1, smart::onChaincodeEvent);
+                out.marketFeed = ChaincodeEventFeed.start(ledger, channel, "market",
+                        storeFile.resolveSibling("ocpp-market-events-" + channel + ".checkpoint"), -1, smart::onChaincodeEvent);
             } catch (IOException | RuntimeException e) {
                 out.close();
                 throw e;
@@ -92,6 +111,45 @@ final class OcppGateway implements AutoCloseable {
         } catch (RuntimeException e) {
             store.close();
             throw e;
+        }
+    }
+
+    /** chaincode-market's reads smart charging needs; a read the peer could not answer now is tried again (three times). */
+    @SuppressWarnings("unchecked")
+    static SmartCharging.Market market(final MarketLedger market) {
+        return new SmartCharging.Market() {
+            @Override
+            public Map<String, Object> request(final String requestId) throws IOException {
+                return read(() -> market.request(requestId));
+            }
+
+            @Override
+            public List<Map<String, Object>> offers(final String requestId) throws IOException {
+                final Object offers = read(() -> market.offers(requestId)).get("offers");
+                return offers instanceof List<?> list ? (List<Map<String, Object>>) list : List.of();
+            }
+        };
+    }
+
+    private interface Read {
+        Map<String, Object> run() throws LedgerException;
+    }
+
+    private static Map<String, Object> read(final Read read) throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return read.run();
+            } catch (LedgerException e) {
+                if (!e.retryable() || attempt >= 3) {
+                    throw new IOException(e.getMessage(), e);
+                }
+            }
+            try {
+                Thread.sleep(1_000L * attempt);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while reading chaincode-market", e);
+            }
         }
     }
 
@@ -112,6 +170,9 @@ final class OcppGateway implements AutoCloseable {
         try {
             if (feed != null) {
                 feed.close();
+            }
+            if (marketFeed != null) {
+                marketFeed.close();
             }
             if (timer != null) {
                 timer.shutdownNow();

@@ -451,14 +451,28 @@ public final class OcppStore implements AutoCloseable {
     }
 
     public List<Map<String, Object>> profiles(final String stationId) throws IOException {
+        return profilesWhere(stationId == null ? "" : " WHERE station_id = ?", p -> {
+            if (stationId != null) {
+                p.setString(1, stationId);
+            }
+        });
+    }
+
+    /** The profiles not cleared yet whose window ended at or before {@code at} (every station), oldest first. */
+    public List<Map<String, Object>> endedProfiles(final long at) throws IOException {
+        return profilesWhere(" WHERE cleared_at IS NULL AND valid_to <= ?", p -> p.setLong(1, at));
+    }
+
+    private interface Binder {
+        void bind(PreparedStatement p) throws SQLException;
+    }
+
+    private List<Map<String, Object>> profilesWhere(final String where, final Binder binder) throws IOException {
         return transaction(() -> {
             final List<Map<String, Object>> out = new ArrayList<>();
             try (PreparedStatement p = db.prepareStatement("SELECT id, station_id, source, purpose, stack_level, valid_from, valid_to, limit_w,"
-                    + " sent_at, status, checked, cleared_at FROM ocpp_profile" + (stationId == null ? "" : " WHERE station_id = ?")
-                    + " ORDER BY id")) {
-                if (stationId != null) {
-                    p.setString(1, stationId);
-                }
+                    + " sent_at, status, checked, cleared_at FROM ocpp_profile" + where + " ORDER BY id")) {
+                binder.bind(p);
                 try (ResultSet r = p.executeQuery()) {
                     while (r.next()) {
                         final Map<String, Object> m = new LinkedHashMap<>();

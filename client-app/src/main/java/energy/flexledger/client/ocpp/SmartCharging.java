@@ -26,24 +26,35 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
- * Smart charging for flexibility (decision 0024): when a DR event calls assets of this member's
+ * Smart charging for flexibility (decision 0024). When a DR event (chaincode-dr's
+ * {@code DrEventCreated}) or a cleared flexibility request (chaincode-market's
+ * {@code FlexRequestCleared}, for the awards of this member's offers) calls assets of this member's
  * stations (a station's id or one of its connector meters), every such station gets a
- * {@code ChargePointMaxProfile} (connector 0, stack level 1, an absolute schedule over the event's
- * window, one period at the per-station limit in W), checked with {@code GetCompositeSchedule},
- * and cleared with {@code ClearChargingProfile} when the window ends. What was sent and what each
- * station answered is kept ({@code ocpp profile}); a station that is not connected, rejects the
- * profile or does not show it in its composite schedule is reported.
+ * {@code ChargePointMaxProfile} (connector 0, an absolute schedule over the window, one period at
+ * the per-station limit in W, on the lowest stack level none of the station's uncleared profiles
+ * holds), checked with {@code GetCompositeSchedule}. {@link #clearEnded} clears every recorded
+ * profile whose window has ended, from the records in {@code ocpp.db}, so clears survive a restart;
+ * the gateway calls it periodically. What was sent and what each station answered is kept
+ * ({@code ocpp profile}); a station that is not connected, rejects the profile or does not show it in
+ * its composite schedule is reported.
  */
 public final class SmartCharging {
     /** Sends a request to a connected station (the central system). */
     public interface Sender {
         CompletionStage<Confirmation> send(String stationId, Request request) throws IOException;
+    }
+
+    /** What smart charging reads of chaincode-market: a request's terms and its offers ({@code GetRequest}, {@code ListOffers}). */
+    public interface Market {
+        Map<String, Object> request(String requestId) throws IOException;
+
+        List<Map<String, Object>> offers(String requestId) throws IOException;
     }
 
     public static final String PURPOSE = "ChargePointMaxProfile";
@@ -52,37 +63,79 @@ public final class SmartCharging {
     private final OcppStore store;
     private final Sender sender;
     private final long limitW;
-    private final ScheduledExecutorService timer;
+    private final Market market;
+    private final String mspId;
     private final Consumer<Map<String, Object>> log;
     private final LongSupplier clock;
+    /** Profiles whose ClearChargingProfile is out (not sent again until it is answered or failed). */
+    private final Set<Integer> clearing = ConcurrentHashMap.newKeySet();
+    /** Profiles whose clear failed and was reported: reported once, retried quietly by every {@link #clearEnded}. */
+    private final Set<Integer> clearReported = ConcurrentHashMap.newKeySet();
 
+    /**
+     * Smart charging from DR events only (no market events). {@code timer} is not used any more:
+     * profiles are cleared by {@link #clearEnded}, which the caller runs (the gateway every few
+     * seconds, a replay at its own times); the parameter stays for existing callers.
+     */
     public SmartCharging(final OcppStore store, final Sender sender, final long limitW, final ScheduledExecutorService timer,
+            final Consumer<Map<String, Object>> log, final LongSupplier clock) {
+        this(store, sender, limitW, null, null, log, clock);
+    }
+
+    /**
+     * Smart charging from DR events and, with a {@code market}, from the clearings of flexibility
+     * requests that award offers of {@code mspId} (this gateway's member).
+     */
+    public SmartCharging(final OcppStore store, final Sender sender, final long limitW, final Market market, final String mspId,
             final Consumer<Map<String, Object>> log, final LongSupplier clock) {
         this.store = store;
         this.sender = sender;
         this.limitW = limitW;
-        this.timer = timer;
+        this.market = market;
+        this.mspId = mspId;
         this.log = log;
         this.clock = clock;
     }
 
-    /** A chaincode event as {@code ChaincodeEventFeed} gives it: acts on chaincode-dr's {@code DrEventCreated}. */
+    /**
+     * A chaincode event as {@code ChaincodeEventFeed} gives it: acts on chaincode-dr's
+     * {@code DrEventCreated} and chaincode-market's {@code FlexRequestCleared}; every other event is
+     * ignored. A failure is logged, never thrown (the feed goes on with the next event).
+     */
     @SuppressWarnings("unchecked")
     public void onChaincodeEvent(final Map<String, Object> event) {
-        if (!"DrEventCreated".equals(event.get("event")) || !(event.get("payload") instanceof Map<?, ?> payload)) {
+        if (!(event.get("payload") instanceof Map<?, ?> payload)) {
             return;
         }
         final Map<String, Object> p = (Map<String, Object>) payload;
-        final List<String> assets = new ArrayList<>();
-        if (p.get("assets") instanceof List<?> list) {
-            list.forEach(a -> assets.add(String.valueOf(a)));
-        }
-        try {
-            onDrEvent(String.valueOf(p.get("id")), ((Number) p.get("windowStart")).longValue(), ((Number) p.get("windowEnd")).longValue(),
-                    assets, p.get("createdAt") instanceof Number n ? n.longValue() : clock.getAsLong());
-        } catch (IOException | RuntimeException e) {
-            log.accept(Map.of("event", "ocpp dr event not applied", "drEvent", String.valueOf(p.get("id")), "message",
-                    String.valueOf(e.getMessage())));
+        if ("DrEventCreated".equals(event.get("event"))) {
+            final List<String> assets = new ArrayList<>();
+            if (p.get("assets") instanceof List<?> list) {
+                list.forEach(a -> assets.add(String.valueOf(a)));
+            }
+            try {
+                onDrEvent(String.valueOf(p.get("id")), ((Number) p.get("windowStart")).longValue(), ((Number) p.get("windowEnd")).longValue(),
+                        assets, p.get("createdAt") instanceof Number n ? n.longValue() : clock.getAsLong());
+            } catch (IOException | RuntimeException e) {
+                log.accept(Map.of("event", "ocpp dr event not applied", "drEvent", String.valueOf(p.get("id")), "message",
+                        String.valueOf(e.getMessage())));
+            }
+        } else if ("FlexRequestCleared".equals(event.get("event"))) {
+            final List<String> awarded = new ArrayList<>();
+            if (p.get("output") instanceof Map<?, ?> output && output.get("awards") instanceof List<?> awards) {
+                for (final Object a : awards) {
+                    if (a instanceof Map<?, ?> award && award.get("offerId") != null) {
+                        awarded.add(String.valueOf(award.get("offerId")));
+                    }
+                }
+            }
+            try {
+                onRequestCleared(String.valueOf(p.get("requestId")), awarded,
+                        p.get("clearedAt") instanceof Number n ? n.longValue() : clock.getAsLong());
+            } catch (IOException | RuntimeException e) {
+                log.accept(Map.of("event", "ocpp market clearing not applied", "requestId", String.valueOf(p.get("requestId")), "message",
+                        String.valueOf(e.getMessage())));
+            }
         }
     }
 
@@ -117,14 +170,82 @@ public final class SmartCharging {
             return CompletableFuture.completedFuture(Map.of("drEvent", eventId, "stations", 0L));
         }
         final List<String> stations = stationsOf(assets);
+        final List<String> sources = new ArrayList<>();
         final List<CompletableFuture<String>> answers = new ArrayList<>();
         for (final String station : stations) {
+            sources.add("dr:" + eventId);
             answers.add(limit(station, "dr:" + eventId, windowStart, windowEnd).toCompletableFuture());
         }
+        final Map<String, Object> head = new LinkedHashMap<>();
+        head.put("event", "ocpp dr profiles");
+        head.put("drEvent", eventId);
+        return summary(head, stations, sources, answers, committedAt);
+    }
+
+    /**
+     * A flexibility request was cleared: for every award of an offer this member made (its
+     * {@code provider} is this gateway's MSP) whose assets name stations of this gateway, each such
+     * station is limited over the request's delivery window, recorded as
+     * {@code market:<requestId>/<offerId>}. Offers of other members are left alone even when they
+     * name this member's assets (an offer's assets are the provider's word; its provider is the
+     * ledger's). The request and its offers are read from chaincode-market. The stage completes as
+     * {@link #onDrEvent}'s does, with the summary ({@code offers}: this member's awarded offers).
+     */
+    @SuppressWarnings("unchecked")
+    public CompletionStage<Map<String, Object>> onRequestCleared(final String requestId, final List<String> awardedOfferIds,
+            final long committedAt) throws IOException {
+        final Map<String, Object> head = new LinkedHashMap<>();
+        head.put("event", "ocpp market profiles");
+        head.put("requestId", requestId);
+        if (market == null || awardedOfferIds.isEmpty()) {
+            return CompletableFuture.completedFuture(withStations(head, 0L));
+        }
+        final Map<String, Object> request = market.request(requestId);
+        final long windowStart = ((Number) request.get("windowStart")).longValue();
+        final long windowEnd = ((Number) request.get("windowEnd")).longValue();
+        final List<String> stations = new ArrayList<>();
+        final List<String> sources = new ArrayList<>();
+        long ours = 0;
+        for (final Map<String, Object> offer : market.offers(requestId)) {
+            final String offerId = String.valueOf(offer.get("offerId"));
+            if (!awardedOfferIds.contains(offerId) || mspId == null || !mspId.equals(offer.get("provider"))) {
+                continue;
+            }
+            final List<String> assets = new ArrayList<>();
+            if (offer.get("assets") instanceof List<?> list) {
+                list.forEach(x -> assets.add(String.valueOf(x)));
+            }
+            ours++;
+            for (final String station : stationsOf(assets)) {
+                stations.add(station);
+                sources.add("market:" + requestId + "/" + offerId);
+            }
+        }
+        head.put("offers", ours);
+        if (stations.isEmpty()) {
+            return CompletableFuture.completedFuture(withStations(head, 0L));
+        }
+        if (windowEnd <= clock.getAsLong()) {
+            log.accept(Map.of("event", "ocpp market request over", "requestId", requestId, "message",
+                    "its delivery window has ended: no profile sent"));
+            return CompletableFuture.completedFuture(withStations(head, 0L));
+        }
+        final List<CompletableFuture<String>> answers = new ArrayList<>();
+        for (int i = 0; i < stations.size(); i++) {
+            answers.add(limit(stations.get(i), sources.get(i), windowStart, windowEnd).toCompletableFuture());
+        }
+        return summary(head, stations, sources, answers, committedAt);
+    }
+
+    private static Map<String, Object> withStations(final Map<String, Object> head, final long stations) {
+        head.put("stations", stations);
+        return head;
+    }
+
+    private CompletionStage<Map<String, Object>> summary(final Map<String, Object> head, final List<String> stations, final List<String> sources,
+            final List<CompletableFuture<String>> answers, final long committedAt) {
         return CompletableFuture.allOf(answers.toArray(new CompletableFuture<?>[0])).thenApply(done -> {
-            final Map<String, Object> out = new LinkedHashMap<>();
-            out.put("event", "ocpp dr profiles");
-            out.put("drEvent", eventId);
+            final Map<String, Object> out = new LinkedHashMap<>(head);
             out.put("stations", (long) stations.size());
             long accepted = 0;
             final List<Object> refused = new ArrayList<>();
@@ -133,7 +254,11 @@ public final class SmartCharging {
                 if ("Accepted".equals(status)) {
                     accepted++;
                 } else {
-                    refused.add(Map.of("stationId", stations.get(i), "status", status));
+                    final Map<String, Object> r = new LinkedHashMap<>();
+                    r.put("stationId", stations.get(i));
+                    r.put("source", sources.get(i));
+                    r.put("status", status);
+                    refused.add(r);
                 }
             }
             out.put("accepted", accepted);
@@ -144,26 +269,50 @@ public final class SmartCharging {
         });
     }
 
-    /** Sends one station its limit for [from, to); completes with the outcome (Accepted, Rejected, NotSupported, NOT_CONNECTED, ...). */
+    /**
+     * Sends one station its limit for [from, to) on the lowest stack level none of its uncleared
+     * profiles holds (a profile on the same purpose and level would replace one still in force);
+     * completes with the outcome (Accepted, Rejected, NotSupported, NOT_CONNECTED, ...). A source the
+     * station already has a profile for (an event delivered again after a restart) sends nothing
+     * and completes with that profile's recorded status.
+     */
     CompletionStage<String> limit(final String station, final String source, final long from, final long to) throws IOException {
-        final int id = store.profileSent(station, source, PURPOSE, STACK_LEVEL, from, to, limitW);
-        final CompletionStage<String> outcome = deliver(station, id, from, to, limitW);
-        final long untilEnd = to - clock.getAsLong();
-        timer.schedule(() -> clear(station, id), Math.max(0, untilEnd), TimeUnit.MILLISECONDS);
-        return outcome;
+        final int id;
+        final int level;
+        synchronized (this) {
+            final Set<Long> held = new java.util.HashSet<>();
+            for (final Map<String, Object> p : store.profiles(station)) {
+                if (source.equals(p.get("source"))) {
+                    return CompletableFuture.completedFuture(String.valueOf(p.get("status")));
+                }
+                if (p.get("clearedAt") == null) {
+                    held.add((Long) p.get("stackLevel"));
+                }
+            }
+            int free = STACK_LEVEL;
+            while (held.contains((long) free)) {
+                free++;
+            }
+            level = free;
+            id = store.profileSent(station, source, PURPOSE, level, from, to, limitW);
+        }
+        return deliver(station, id, level, from, to, limitW);
     }
 
     /**
-     * A station (re)connected: the profiles it could not get (it was offline, or did not answer)
-     * whose window has not ended are sent again, under the same id.
+     * A station (re)connected: the profiles it could not get (it was offline, did not answer, or the
+     * gateway stopped before its answer was recorded) whose window has not ended are sent again,
+     * under the same id and stack level (the same id replaces, never adds).
      */
     public void resend(final String station) {
         try {
             for (final Map<String, Object> p : store.profiles(station)) {
                 final String status = String.valueOf(p.get("status"));
                 final long to = (Long) p.get("validTo");
-                if (p.get("clearedAt") == null && to > clock.getAsLong() && ("NOT_CONNECTED".equals(status) || "NO_ANSWER".equals(status))) {
-                    deliver(station, ((Long) p.get("chargingProfileId")).intValue(), (Long) p.get("validFrom"), to, (Long) p.get("limitW"))
+                if (p.get("clearedAt") == null && to > clock.getAsLong()
+                        && ("NOT_CONNECTED".equals(status) || "NO_ANSWER".equals(status) || "SENT".equals(status))) {
+                    deliver(station, ((Long) p.get("chargingProfileId")).intValue(), ((Long) p.get("stackLevel")).intValue(),
+                            (Long) p.get("validFrom"), to, (Long) p.get("limitW"))
                             .thenAccept(outcome -> log.accept(Map.of("event", "ocpp profile sent again", "stationId", station,
                                     "chargingProfileId", p.get("chargingProfileId"), "status", outcome)));
                 }
@@ -173,13 +322,14 @@ public final class SmartCharging {
         }
     }
 
-    private CompletionStage<String> deliver(final String station, final int id, final long from, final long to, final long watts) {
+    private CompletionStage<String> deliver(final String station, final int id, final int stackLevel, final long from, final long to,
+            final long watts) {
         final int duration = (int) Math.max(1, (to - from) / 1000);
         final ChargingSchedule schedule = new ChargingSchedule(ChargingRateUnitType.W,
                 new ChargingSchedulePeriod[] {new ChargingSchedulePeriod(0, (double) watts)});
         schedule.setDuration(duration);
         schedule.setStartSchedule(time(from));
-        final ChargingProfile profile = new ChargingProfile(id, STACK_LEVEL, ChargingProfilePurposeType.ChargePointMaxProfile,
+        final ChargingProfile profile = new ChargingProfile(id, stackLevel, ChargingProfilePurposeType.ChargePointMaxProfile,
                 ChargingProfileKindType.Absolute, schedule);
         profile.setValidFrom(time(from));
         profile.setValidTo(time(to));
@@ -193,7 +343,8 @@ public final class SmartCharging {
                     outcome.complete(status);
                     return;
                 }
-                check(station, id, duration, watts, outcome);
+                // The composite schedule from now to the window's end: it must show the limit.
+                check(station, id, (int) Math.max(1, (to - clock.getAsLong()) / 1000), watts, outcome);
             });
         } catch (IOException e) {
             record(id, "NOT_CONNECTED", null);
@@ -239,27 +390,86 @@ public final class SmartCharging {
         return answer.getStatus() + (Double.isInfinite(limit) ? ", no limit" : ", limit " + Math.round(limit) + " W");
     }
 
-    /** Clears the profile when its window has ended. */
-    void clear(final String station, final int id) {
+    /**
+     * Clears every recorded profile not cleared yet whose window has ended ({@code validTo} at or
+     * before the clock), from {@code ocpp.db}: a gateway that restarted clears what the one before
+     * sent. A station that is not connected, or does not answer, keeps its profile uncleared here and
+     * is tried again by the next call (it stops applying the profile at its {@code validTo} anyway);
+     * that failure is reported once per profile. A clear still waiting for its answer is not sent
+     * again. The stage completes when every clear sent now was answered or failed, with
+     * {@code {ended, cleared, notCleared: [ids]}}. Never throws: a store failure is logged.
+     */
+    public CompletionStage<Map<String, Object>> clearEnded() {
+        final List<Map<String, Object>> ended;
+        try {
+            ended = store.endedProfiles(clock.getAsLong());
+        } catch (IOException | RuntimeException e) {
+            log.accept(Map.of("event", "ocpp profiles not cleared", "message", String.valueOf(e.getMessage())));
+            return CompletableFuture.completedFuture(Map.of("ended", 0L, "cleared", 0L, "notCleared", List.of()));
+        }
+        final List<Long> ids = new ArrayList<>();
+        final List<CompletableFuture<Boolean>> outcomes = new ArrayList<>();
+        for (final Map<String, Object> p : ended) {
+            final int id = ((Long) p.get("chargingProfileId")).intValue();
+            if (clearing.add(id)) {
+                ids.add((long) id);
+                outcomes.add(clear((String) p.get("stationId"), id).toCompletableFuture().whenComplete((ok, error) -> clearing.remove(id)));
+            }
+        }
+        return CompletableFuture.allOf(outcomes.toArray(new CompletableFuture<?>[0])).thenApply(done -> {
+            long cleared = 0;
+            final List<Long> notCleared = new ArrayList<>();
+            for (int i = 0; i < ids.size(); i++) {
+                if (outcomes.get(i).join()) {
+                    cleared++;
+                } else {
+                    notCleared.add(ids.get(i));
+                }
+            }
+            final Map<String, Object> out = new LinkedHashMap<>();
+            out.put("ended", (long) ids.size());
+            out.put("cleared", cleared);
+            out.put("notCleared", notCleared);
+            return out;
+        });
+    }
+
+    /** Sends one ClearChargingProfile; completes with true once the station answered and the clear is recorded. */
+    CompletionStage<Boolean> clear(final String station, final int id) {
         final ClearChargingProfileRequest clear = new ClearChargingProfileRequest();
         clear.setId(id);
+        final CompletableFuture<Boolean> done = new CompletableFuture<>();
         try {
             sender.send(station, clear).whenComplete((answer, error) -> {
-                if (error == null) {
-                    try {
-                        store.profileCleared(id);
-                    } catch (IOException e) {
-                        log.accept(Map.of("event", "ocpp profile clear not recorded", "chargingProfileId", (long) id));
-                    }
-                    log.accept(Map.of("event", "ocpp profile cleared", "stationId", station, "chargingProfileId", (long) id, "status",
-                            String.valueOf(((ClearChargingProfileConfirmation) answer).getStatus())));
-                } else {
-                    report(station, id, "CLEAR_FAILED", error);
+                if (error != null) {
+                    reportClear(station, id, "CLEAR_FAILED", error);
+                    done.complete(false);
+                    return;
                 }
+                try {
+                    store.profileCleared(id);
+                } catch (IOException e) {
+                    log.accept(Map.of("event", "ocpp profile clear not recorded", "chargingProfileId", (long) id));
+                    done.complete(false);
+                    return;
+                }
+                clearReported.remove(id);
+                // Unknown: the station no longer holds it (it dropped it at validTo, or never took it).
+                log.accept(Map.of("event", "ocpp profile cleared", "stationId", station, "chargingProfileId", (long) id, "status",
+                        String.valueOf(((ClearChargingProfileConfirmation) answer).getStatus())));
+                done.complete(true);
             });
-        } catch (IOException e) {
-            // Not connected: the station drops the profile itself at its validTo.
-            report(station, id, "CLEAR_NOT_SENT", e);
+        } catch (IOException | RuntimeException e) {
+            // Not connected: tried again by the next clearEnded; the station stops applying it at its validTo.
+            reportClear(station, id, "CLEAR_NOT_SENT", e);
+            done.complete(false);
+        }
+        return done;
+    }
+
+    private void reportClear(final String station, final int id, final String status, final Throwable error) {
+        if (clearReported.add(id)) {
+            report(station, id, status, error);
         }
     }
 

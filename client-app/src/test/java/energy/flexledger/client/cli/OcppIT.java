@@ -3,7 +3,13 @@ package energy.flexledger.client.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import energy.flexledger.client.Backdated;
+import energy.flexledger.client.LedgerConnection;
+import energy.flexledger.client.LedgerException;
+import energy.flexledger.client.MarketLedger;
+import energy.flexledger.client.MemberProfile;
 import energy.flexledger.client.ocpp.ChargePoint;
+import energy.flexledger.spec.ErrorCode;
 import energy.flexledger.client.ocpp.OcppStore;
 import energy.flexledger.client.store.MemberStore;
 import energy.flexledger.spec.Json;
@@ -236,6 +242,92 @@ class OcppIT {
             }
             assertThat(sent.get("a").toString()).contains("status=Accepted").contains("source=dr:" + event);
             assertThat(sent.get("b").toString()).contains("status=Rejected");
+        }
+    }
+
+    /**
+     * A DSO's flexibility request awards the CPO's sealed offer on a station's connector: the gateway
+     * follows chaincode-market's FlexRequestCleared and sends that station a ChargePointMaxProfile
+     * over the request's delivery window, checked by GetCompositeSchedule and recorded as
+     * market:&lt;request&gt;/&lt;offer&gt;. The request was posted and the offer sealed and submitted
+     * "minutes ago" ({@link Backdated}), so its deadline has passed without the test waiting for it;
+     * the reveal and the clearing are now.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void aClearedFlexibilityRequestLimitsTheStationOfTheAwardedConnector() throws Exception {
+        final String station = "IT-CSM-" + run;
+        final String program = "P-OCPPM-" + run;
+        final String requestId = "R-OCPP-" + run;
+        final String offerId = "cpo-" + run;
+        final String env = System.getenv("FLEXLEDGER_WORK");
+        final Path work = env != null ? Path.of(env) : InProcessCli.ROOT.resolve("work/network");
+        try (ChargePoint cp = connected(station, register(station, 1));
+                LedgerConnection dso = LedgerConnection.open(MemberProfile.fromWork(work, "dso", "admin"));
+                LedgerConnection cpo = LedgerConnection.open(MemberProfile.fromWork(work, "cpo", "admin"))) {
+            cp.boot("FlexLedger", "IT");
+            ok("--org", "dso", "--as", "admin", "dr", "program", "create", "--id", program, "--reward-rate", "100",
+                    "--penalty-rate", "50", "--weekday", "5/10", "--weekend", "2/3", "--timezone", "Europe/Berlin");
+            final String dsoMsp = dso.profile().mspId();
+            final String cpoMsp = cpo.profile().mspId();
+            try {
+                dso.token("grid").info();
+            } catch (LedgerException e) {
+                assertThat(e.code()).contains(ErrorCode.NOT_FOUND);
+                dso.token("grid").initialize("FlexLedger Reward", "FLEX", 3); // the DSO holds ISSUER on grid
+            }
+            dso.token("grid").mint("org:" + dsoMsp, 100);
+
+            // Posted four minutes ago, offers until a minute ago, reveals for five more minutes; delivery in the first
+            // quarter-hour after that (within one day in the program's time zone).
+            final long now = System.currentTimeMillis();
+            final long t0 = now - 4 * 60_000L;
+            final long deadline = now - 60_000L;
+            final long revealBy = now + 5 * 60_000L;
+            long windowStart = Math.floorDiv(revealBy + Q - 1, Q) * Q;
+            final java.time.ZoneId berlin = java.time.ZoneId.of("Europe/Berlin");
+            final java.time.LocalDate day = Instant.ofEpochMilli(windowStart).atZone(berlin).toLocalDate();
+            if (!day.equals(Instant.ofEpochMilli(windowStart + Q - 1).atZone(berlin).toLocalDate())) {
+                windowStart = day.plusDays(1).atStartOfDay(berlin).toInstant().toEpochMilli();
+            }
+            final Map<String, Object> terms = new java.util.LinkedHashMap<>();
+            terms.put("id", requestId);
+            terms.put("zone", "zone-1");
+            terms.put("quantityWh", 500L);
+            terms.put("maxPrice", 100L);
+            terms.put("deadline", deadline);
+            terms.put("revealBy", revealBy);
+            terms.put("windowStart", windowStart);
+            terms.put("windowEnd", windowStart + Q);
+            terms.put("mode", "MERIT");
+            terms.put("payer", "org:" + dsoMsp);
+            terms.put("baselineProgram", program);
+            Backdated.submit(dso, Instant.ofEpochMilli(t0), "grid", "market", "flex:PostRequest", Json.write(terms));
+            final byte[] bid = MarketLedger.bid(requestId, offerId, 500, 80, List.of(station + "-C1"));
+            Backdated.submit(cpo, Instant.ofEpochMilli(t0 + 30_000), "grid", "market", "flex:SealOffer", Map.of("sealed", bid), List.of(cpoMsp),
+                    requestId, offerId);
+            Backdated.submit(cpo, Instant.ofEpochMilli(t0 + 60_000), "grid", "market", "flex:SubmitOffer", Map.of(), List.of(), requestId, offerId);
+            cpo.market("grid").revealOffer(requestId, offerId);
+            final Map<String, Object> clearing = dso.market("grid").clear(requestId);
+            assertThat(((Map<String, Object>) clearing.get("output")).get("awards").toString()).contains(offerId);
+
+            final long waitUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (cp.profiles().isEmpty()) {
+                assertThat(System.nanoTime()).as("the station got its charging profile").isLessThan(waitUntil);
+                Thread.sleep(50); // until the gateway has seen the clearing's commit and sent the profile
+            }
+            final var profile = cp.profiles().values().iterator().next();
+            assertThat(profile.getChargingProfilePurpose().name()).isEqualTo("ChargePointMaxProfile");
+            assertThat(profile.getValidFrom().toInstant().toEpochMilli()).isEqualTo(windowStart);
+            assertThat(profile.getValidTo().toInstant().toEpochMilli()).isEqualTo(windowStart + Q);
+            assertThat(cp.limitW(Instant.ofEpochMilli(windowStart + 1), 7400)).isEqualTo(3680.0);
+            Map<String, Object> sent = Map.of();
+            while (!sent.toString().contains("limit 3680 W")) {
+                assertThat(System.nanoTime()).as("the answer and the check are recorded: %s", sent).isLessThan(waitUntil);
+                Thread.sleep(50);
+                sent = ok("--org", "cpo", "ocpp", "profile", "--station", station);
+            }
+            assertThat(sent.toString()).contains("status=Accepted").contains("source=market:" + requestId + "/" + offerId);
         }
     }
 
