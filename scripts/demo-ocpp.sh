@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Charging stations on the running network (decision 0024): the CPO registers two stations, its
-# gateway serves OCPP 1.6J, two simulated charge points charge while a DSO's DR event calls their
-# connectors, and the gateway sends them charging profiles over the event's window. Needs the
+# Charging stations on the running network, live (decision 0024): the CPO registers two stations, its
+# gateway process serves OCPP 1.6J, two simulated charge points charge in real time while a DSO's DR
+# event calls their connectors for the next quarter-hour, and the gateway sends them charging profiles
+# over the event's window. (The main scenario, scripts/demo.sh, replays a whole event with stations
+# through to settlement; this one shows the gateway as a member runs it, on the wall clock.) Needs the
 # network up (scripts/demo.sh or scripts/network.sh up) and the client app built. Stops only the
 # gateway it started (its PID); leaves the network running.
 #   scripts/demo-ocpp.sh [PORT]     (default 8887; FLEXLEDGER_WORK picks the network as for flexledger)

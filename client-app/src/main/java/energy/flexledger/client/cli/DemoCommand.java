@@ -194,6 +194,8 @@ final class DemoCommand implements Callable<Integer> {
         out.printf("  scripts/flexledger interval show --meter %s --start %d%n", meter, first);
         out.printf("  scripts/flexledger audit --meter %s        # the member store's samples against the ledger%n", meter);
         out.println("  scripts/flexledger outbox status             # the member store: meters, open intervals, outbox");
+        out.println("  scripts/flexledger --org cpo ocpp sessions   # the charging stations' sessions (and: ocpp stations, ocpp profile)");
+        out.println("  scripts/demo-ocpp.sh                         # the same stations' story live: the CPO's gateway --ocpp in real time");
         out.printf("  eval \"$(scripts/network.sh env community user)\" && peer chaincode query -C grid -n energy -c '{\"Args\":[\"GetMeter\",\"%s\"]}'%n",
                 meter);
         out.println("  scripts/network.sh status     # every node and chaincode");

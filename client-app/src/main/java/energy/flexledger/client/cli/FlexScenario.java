@@ -54,6 +54,10 @@ final class FlexScenario {
         this.out = out;
     }
 
+    private String localTime(final long millis) {
+        return Instant.ofEpochMilli(millis).atZone(zone).toLocalTime().toString();
+    }
+
     private long at(final LocalDate date, final int hour, final int minute) {
         return date.atTime(LocalTime.of(hour, minute)).atZone(zone).toInstant().toEpochMilli();
     }
@@ -151,7 +155,9 @@ final class FlexScenario {
                 LedgerConnection aggregator = open("aggregator", "admin");
                 LedgerConnection cpoAdmin = open("cpo", "admin");
                 LedgerConnection cpo = open("cpo", "user");
-                LedgerConnection cpoDevice = open("cpo", "device")) {
+                LedgerConnection cpoDevice = open("cpo", "device");
+                ChargingStations stations = new ChargingStations(work.resolve("members").resolve("cpo"), channel, zone, loads.holidays(),
+                        loads.series("hh-1").slotStarts())) {
             final String hh1 = tag + "-hh-1";
             final String hh2 = tag + "-hh-2";
             final String hh3 = tag + "-hh-3";
@@ -172,10 +178,18 @@ final class FlexScenario {
                     new Meter(communityAdmin, community, communityDevice, "community", hh3, "METER", loads.series("hh-3"), 0, 0, 100),
                     new Meter(cpoAdmin, cpo, cpoDevice, "cpo", hub, "CHARGING_STATION", loads.series("shop-1"), mkFrom, mkTo, 50));
             // Up to the day before the event now; the event day once the event is called (a commitment comes before its window's data).
+            final long eventDayStart = EVENT_DAY.atStartOfDay(zone).toInstant().toEpochMilli();
             for (final Meter m : meters) {
                 out.printf("   %-14s %s, %s: %d quarter-hours certified%n", m.meter, m.type.toLowerCase(java.util.Locale.ROOT),
-                        m.series.description(), m.certifyUntil(EVENT_DAY.atStartOfDay(zone).toInstant().toEpochMilli()));
+                        m.series.description(), m.certifyUntil(eventDayStart));
             }
+            stations.start(tag + "-cs", 2, cpoAdmin, cpo, cpoDevice);
+            final long stationRecords = stations.chargeUntil(eventDayStart);
+            final List<String> connectors = stations.meters();
+            out.printf("   %s, %s: two charging stations of the CPO on its OCPP 1.6J central system (the gateway's, replaying the%n"
+                    + "   stations' clocks), a car a day each (evenings on working days; a synthetic pattern, 6.3-7.4 kW): %d sessions,%n"
+                    + "   MeterValues every quarter-hour into the CPO's member store, %d quarter-hours certified%n",
+                    connectors.get(0), connectors.get(1), stations.sessionCount(), stationRecords);
 
             // Tokens: the issuer (the DSO) names the token once and funds the DSO's and the aggregator's accounts.
             try {
@@ -188,6 +202,7 @@ final class FlexScenario {
             final String cpoAccount = "org:" + cpoAdmin.profile().mspId();
             dso.token(channel).mint(dsoAccount, 20_000);
             dso.token(channel).mint(aggAccount, 500);
+            dso.token(channel).mint(cpoAccount, 1_500);
             final Map<String, String> accounts = new LinkedHashMap<>();
             accounts.put("DSO", dsoAccount);
             accounts.put("aggregator", aggAccount);
@@ -202,8 +217,13 @@ final class FlexScenario {
                 communityAdmin.dr(channel).enrol(programId, meter);
                 dso.dr(channel).acceptEnrolment(programId, meter);
             }
+            for (final String meter : connectors) {
+                cpoAdmin.dr(channel).enrol(programId, meter);
+                dso.dr(channel).acceptEnrolment(programId, meter);
+            }
             out.printf("%d. The DSO runs program %s (BL1 high 5 of 10 on weekdays, low 2 of 3 on weekends and the holidays %s; reward 200,%n"
-                    + "   penalty 100 per kWh); the community enrols %s and %s, the DSO accepts.%n", step++, programId, loads.holidays(), hh1, hh2);
+                    + "   penalty 100 per kWh); the community enrols %s and %s, the CPO its two connectors; the DSO accepts.%n", step++,
+                    programId, loads.holidays(), hh1, hh2);
             balances(dso, "before", accounts);
             final String eventId = "E-" + tag;
             final Map<String, Object> event = new LinkedHashMap<>();
@@ -211,27 +231,62 @@ final class FlexScenario {
             event.put("programId", programId);
             event.put("windowStart", drFrom);
             event.put("windowEnd", drTo);
-            event.put("assets", List.of(hh1, hh2));
-            event.put("budget", 2000L);
+            final List<String> called = new ArrayList<>(List.of(hh1, hh2));
+            called.addAll(connectors);
+            event.put("assets", called);
+            event.put("budget", 4000L);
             event.put("payer", dsoAccount);
             final Instant dayBefore = Instant.ofEpochMilli(at(EVENT_DAY.minusDays(1), 12, 0));
             Backdated.submit(dso, dayBefore, channel, "dr", "CreateEvent", Json.write(event));
             for (final String meter : List.of(hh1, hh2)) {
                 Backdated.submit(aggregator, dayBefore.plusSeconds(3600), channel, "dr", "Commit", eventId, meter, "300000", aggAccount);
             }
-            out.printf("%d. On %s the DSO calls event %s for 18:00-20:00 on %s (budget 2000 locked); the aggregator, which represents the%n"
-                    + "   community, commits 300 W per household and locks the collateral:%n", step++, EVENT_DAY.minusDays(1), eventId, EVENT_DAY);
+            for (final String meter : connectors) {
+                Backdated.submit(cpoAdmin, dayBefore.plusSeconds(5400), channel, "dr", "Commit", eventId, meter, "3000000", cpoAccount);
+            }
+            out.printf("%d. On %s the DSO calls event %s for 18:00-20:00 on %s (budget 4000 locked); the aggregator, which represents the%n"
+                    + "   community, commits 300 W per household, the CPO 3 kW per connector, and both lock their collateral:%n", step++,
+                    EVENT_DAY.minusDays(1), eventId, EVENT_DAY);
             balances(dso, "after the commitments", accounts);
+            // The CPO's central system follows chaincode-dr's events and limits the stations the event calls over its window.
+            for (final Map<String, Object> p : stations.awaitProfiles(eventId, 120_000)) {
+                out.printf("   the CPO's gateway sends %s a %s of %s W for %s-%s (stack level %s): %s; GetCompositeSchedule: %s%n", p.get("stationId"),
+                        p.get("purpose"), p.get("limitW"), localTime((Long) p.get("validFrom")), localTime((Long) p.get("validTo")),
+                        p.get("stackLevel"), p.get("status"), p.get("checked"));
+            }
             long dayRecords = 0;
             for (final Meter m : meters) {
                 dayRecords += m.certifyUntil(Long.MAX_VALUE);
             }
-            out.printf("   then the members' stores certify the rest, %s to %s: %d more quarter-hours%n", EVENT_DAY, loads.lastDate(), dayRecords);
-            PeerHeights.awaitSame(channel, List.of(dso, aggregator, community), PeerHeights.DEFAULT_WAIT);
-            out.printf("%d. After the event the DSO settles each household on the ledger (BL1 and ST1 computed by chaincode-dr from the%n"
-                    + "   certified data; tokens moved in the same transaction):%n", step++);
+            dayRecords += stations.chargeUntil(drTo);
+            for (final Map<String, Object> p : stations.profiles()) {
+                if (("dr:" + eventId).equals(p.get("source"))) {
+                    out.printf("   at 20:00 the gateway clears %s's profile %s: %s%n", p.get("stationId"), p.get("chargingProfileId"),
+                            p.get("clearedAt") == null ? "NOT CLEARED" : "cleared");
+                }
+            }
+            dayRecords += stations.chargeUntil(Long.MAX_VALUE);
+            out.printf("   then the members' stores certify the rest, %s to %s: %d more quarter-hours; the cars charged on %s:%n", EVENT_DAY,
+                    loads.lastDate(), dayRecords, EVENT_DAY);
+            for (final Map<String, Object> session : stations.sessions()) {
+                final long started = (Long) session.get("startedAt");
+                if (Instant.ofEpochMilli(started).atZone(zone).toLocalDate().equals(EVENT_DAY)) {
+                    out.printf("   %-14s plugged in at %s, %.1f kWh until %s (limited to 3.68 kW from 18:00 to 20:00, so it charged longer)%n",
+                            session.get("meterId"), localTime(started), (Long) session.get("energyWh") / 1000.0,
+                            localTime((Long) session.get("stoppedAt")));
+                }
+            }
+            final long dayEnd = EVENT_DAY.plusDays(1).atStartOfDay(zone).toInstant().toEpochMilli();
+            for (final String meter : connectors) {
+                final energy.flexledger.spec.Fp1Verifier.Report audit = stations.audit(meter, eventDayStart, dayEnd);
+                out.printf("   FP1 audit of %s on %s against the CPO's member store: %d intervals, %d samples, %s%n", meter, EVENT_DAY,
+                        audit.intervals(), audit.samples(), audit.ok() ? "all match" : "MISMATCHES " + audit.mismatches().size());
+            }
+            PeerHeights.awaitSame(channel, List.of(dso, aggregator, community, cpo), PeerHeights.DEFAULT_WAIT);
+            out.printf("%d. After the event the DSO settles each household and connector on the ledger (BL1 and ST1 computed by chaincode-dr%n"
+                    + "   from the certified data; tokens moved in the same transaction):%n", step++);
             Map<String, Object> firstDetail = null;
-            for (final String meter : List.of(hh1, hh2)) {
+            for (final String meter : called) {
                 final Map<String, Object> s = dso.dr(channel).settle(eventId, meter);
                 final Map<String, Object> detail = dso.dr(channel).settlementDetail(eventId, meter);
                 if (firstDetail == null) {
