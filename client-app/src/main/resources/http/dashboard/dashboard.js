@@ -343,9 +343,46 @@
     $('tokens').tBodies[0].replaceChildren(...rows);
   }
 
+  // ------------------------------------------------------------------ charging stations (the gateway's OCPP records)
+
+  const SESSIONS_SHOWN = 20;
+
+  function connectorCell(s) {
+    const status = s.connectorStatus || [];
+    if (!status.length) return el('td', { class: 'muted' }, num(s.connectors) + ' (no status yet)');
+    const bad = status.some((c) => c.status === 'Faulted' || c.status === 'Unavailable' || c.errorCode !== 'NoError');
+    return el('td', { class: bad ? 'bad' : '' }, status.map((c) => 'C' + c.connectorId + ' ' + c.status
+      + (c.errorCode && c.errorCode !== 'NoError' ? ' (' + c.errorCode + ')' : '') + ' since ' + time(c.at)).join('; '));
+  }
+
+  async function refreshCharging() {
+    const stations = await all('/v1/ocpp/stations', 'stations', 1000);
+    const sessions = (await api('/v1/ocpp/sessions?pageSize=' + SESSIONS_SHOWN)).sessions || [];
+    const limits = await all('/v1/ocpp/profiles?active=true', 'profiles', 1000);
+    $('stations').tBodies[0].replaceChildren(...(stations.length ? stations.map((s) => el('tr', { 'data-station': s.stationId },
+      el('td', {}, s.stationId), el('td', {}, [s.vendor, s.model].filter((v) => v).join(', ') || '—'),
+      el('td', { class: 'booted' }, s.bootedAt == null ? 'never' : time(s.bootedAt)), el('td', {}, time(s.lastSeen)), connectorCell(s)))
+      : [el('tr', {}, el('td', { colspan: 5, class: 'muted' }, 'No charging stations registered with this gateway (flexledger ocpp register).'))]));
+    $('sessions').tBodies[0].replaceChildren(...(sessions.length ? sessions.map((x) => el('tr', { 'data-session': x.transactionId },
+      el('td', {}, '#' + x.transactionId), el('td', {}, x.stationId + ' C' + x.connectorId + ' (' + x.meterId + ')'),
+      el('td', {}, time(x.startedAt)), el('td', { class: x.stoppedAt == null ? 'ok' : '' }, x.stoppedAt == null ? 'charging'
+        : time(x.stoppedAt) + (x.stopReason ? ' (' + x.stopReason + ')' : '')),
+      el('td', {}, num(x.meterStartWh) + ' – ' + num(x.meterStopWh)), el('td', { class: 'energy' }, num(x.energyWh))))
+      : [el('tr', {}, el('td', { colspan: 6, class: 'muted' }, 'No charging sessions yet.'))]));
+    $('limits').tBodies[0].replaceChildren(...(limits.length ? limits.map((p) => el('tr', { 'data-profile': p.chargingProfileId },
+      el('td', {}, p.stationId), el('td', {}, p.source), el('td', { class: 'limit' }, num(p.limitW)),
+      el('td', {}, time(p.validFrom) + ' – ' + time(p.validTo)),
+      el('td', { class: p.status === 'Accepted' ? 'ok' : 'bad' }, p.status),
+      el('td', { class: 'checked' }, p.checked == null ? '—' : p.checked)))
+      : [el('tr', {}, el('td', { colspan: 6, class: 'muted' }, 'No charging profile is in force now.'))]));
+  }
+
   // ------------------------------------------------------------------ refreshing
 
-  const VIEWS = ['meters', 'dr', 'market', 'tokens'];
+  const VIEWS = ['meters', 'dr', 'market', 'tokens', 'charging'];
+  /** The OCPP records change without a block (boots, status, sessions): read again this often as well. */
+  const CHARGING_MS = 30000;
+  let chargingTimer = null;
   /** The token accounts the DR and market views show, by view: replaced by each refresh of that view. */
   const accountsSeen = { dr: [], market: [] };
   /** The views whose last refresh failed, with why: shown until they succeed. */
@@ -356,6 +393,7 @@
     if (v === 'dr') accountsSeen.dr = await refreshDr();
     if (v === 'market') accountsSeen.market = (await refreshMarket()).map((r) => r.payer);
     if (v === 'tokens') await refreshTokens([...new Set(accountsSeen.dr.concat(accountsSeen.market))]);
+    if (v === 'charging') await refreshCharging();
   }
 
   /** Reads the views again, each once, however many notices asked for it meanwhile. */
@@ -393,8 +431,8 @@
     const v = new Set();
     for (const c of notice.chaincodes || []) {
       if (c === 'energy') v.add('meters');
-      if (c === 'dr') { v.add('dr'); v.add('tokens'); }
-      if (c === 'market') { v.add('market'); v.add('tokens'); }
+      if (c === 'dr') { v.add('dr'); v.add('tokens'); v.add('charging'); } // a DR event sends the stations it calls a limit
+      if (c === 'market') { v.add('market'); v.add('tokens'); v.add('charging'); } // so does an awarded offer
     }
     return [...v];
   }
@@ -480,6 +518,8 @@
     sessionStorage.removeItem(KEY);
     if (live) live.abort();
     live = null;
+    if (chargingTimer) clearInterval(chargingTimer);
+    chargingTimer = null;
     setLive('off', 'not connected');
     $('board').hidden = true;
     $('signout').hidden = true;
@@ -506,6 +546,8 @@
     $('board').hidden = false;
     $('signout').hidden = false;
     schedule(VIEWS);
+    if (chargingTimer) clearInterval(chargingTimer);
+    chargingTimer = setInterval(() => { if (token) schedule(['charging']); }, CHARGING_MS);
     follow();
   }
 

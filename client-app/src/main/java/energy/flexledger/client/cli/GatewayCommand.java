@@ -208,6 +208,7 @@ final class GatewayCommand extends Connected implements java.util.concurrent.Cal
                     MqttGateway gateway = brokerUrl == null ? null : MqttGateway.start(brokerUrl,
                     clientId != null ? clientId : "flexledger-" + root().org, messages, GatewayCommand::print, quiet);
                     RestApi rest = hostPort == null ? null : new RestApi(credentials, store, salts, messages, reads, metrics, maxBody)
+                            .ocpp(energy.flexledger.client.http.OcppRecords.beside(root().storeFile()))
                             .logTo(quiet ? line -> { } : GatewayCommand::print).logErrorsTo(GatewayCommand::print).start(hostPort[0], Integer.parseInt(hostPort[1]), tls);
                     MqttListenOptions.Running embedded = listen == null ? null
                             : mqttListen.start(listen, root(), credentials, salts, messages, ledger, GatewayCommand::print);

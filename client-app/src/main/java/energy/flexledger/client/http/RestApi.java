@@ -121,6 +121,8 @@ public final class RestApi implements AutoCloseable {
     final Dashboard dashboard = new Dashboard();
     /** The member's MSP id, as /v1/whoami tells the dashboard (null: not told). */
     private volatile String member;
+    /** The OCPP central system's records that /v1/ocpp serves ({@link OcppRoutes}): none until {@link #ocpp(OcppRecords)}. */
+    private volatile OcppRecords ocpp = OcppRecords.none();
     /** Where the access log goes: one JSON line per request (the gateway's standard output), or nowhere. */
     private volatile java.util.function.Consumer<Map<String, Object>> accessLog = line -> { };
 
@@ -165,6 +167,16 @@ public final class RestApi implements AutoCloseable {
     public RestApi member(final String mspId) {
         this.member = mspId;
         return this;
+    }
+
+    /** The OCPP records (ocpp.db beside the member store) that /v1/ocpp reads; the API closes them when it closes. */
+    public RestApi ocpp(final OcppRecords records) {
+        this.ocpp = records;
+        return this;
+    }
+
+    OcppRecords ocpp() {
+        return ocpp;
     }
 
     /** The OpenAPI document as the gateway serves it (a resource of the jar). */
@@ -248,6 +260,7 @@ public final class RestApi implements AutoCloseable {
             committer.close();
             committer = null;
         }
+        ocpp.close();
     }
 
     // ------------------------------------------------------------------ routes
@@ -266,6 +279,7 @@ public final class RestApi implements AutoCloseable {
             return Reply.ok(who);
         });
         DashboardRoutes.add(this, config);
+        OcppRoutes.add(this, config);
 
         post(config, "/v1/meters/{meterId}/samples", this::samples);
         post(config, "/v1/samples", this::batch);

@@ -2,6 +2,7 @@ package energy.flexledger.client.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import energy.flexledger.client.ocpp.OcppStore;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -39,7 +40,8 @@ import picocli.CommandLine;
  * outbox submitted) and the page shows it without a reload, told by the live channel. The browser
  * console must stay free of errors (a Content-Security-Policy violation is one). The gateway is
  * stopped and started again on the same port: the page reconnects by itself and shows a third
- * interval. Signing out forgets the token; a revoked credential signs the page out. Waits are for DOM
+ * interval. A charging station put in the community's OCPP records shows in the "Charging stations" section with its
+ * connector's status, its session's energy and its active limit. Signing out forgets the token; a revoked credential signs the page out. Waits are for DOM
  * conditions with a deadline, never for time. The screenshot goes to
  * {@code target/dashboard.png}, and to {@code -Ddashboard.screenshot=PATH} when given ({@code -Ddashboard.chart=METER}
  * charts that meter in it, {@code -Ddashboard.height=PIXELS} sets the window's height; README.md has the command that
@@ -115,6 +117,11 @@ class DashboardIT {
         final String ems = InProcessCli.ok("--org", "community", "credential", "create", "--name", "it-dash-" + run, "--kind", "ems")
                 .get("token").toString();
 
+        final String station = "IT-DASH-CS-" + run;
+        final Path ocppDb = InProcessCli.communityStore().resolveSibling("ocpp.db");
+        final boolean hadOcppDb = Files.exists(ocppDb);
+        int session = -1;
+        int profile = -1;
         Gateway gateway = Gateway.start(0);
         WebDriver browser = null;
         try {
@@ -124,6 +131,18 @@ class DashboardIT {
             assertThat(post(port, ems, meter, samples(t0, 12, 60_000L, 1_500_000L))).isEqualTo(200);
             assertThat(post(port, ems, meter, "[[" + (t0 + Q + 30_000L) + ",1400000]]")).isEqualTo(200);
             assertThat(InProcessCli.ok("--org", "community", "outbox", "submit")).containsEntry("committed", 1L);
+
+            // A charging station in the community's OCPP records (local to the gateway, removed at the end): its section shows it.
+            final long now = System.currentTimeMillis();
+            try (OcppStore ocpp = OcppStore.open(InProcessCli.communityStore())) {
+                ocpp.addStation(station, 2);
+                ocpp.booted(station, "IT", "Dashboard", "SN-1", "1.0");
+                ocpp.connectorStatus(station, 1, "Charging", "NoError", now - 1_000L);
+                session = ocpp.startTransaction(station, 1, "IT-TAG", 1_000L, now - 60_000L);
+                ocpp.stopTransaction(session, 4_700L, now - 2_000L, "Local", List.of());
+                profile = ocpp.profileSent(station, "dr:IT-" + run, "ChargePointMaxProfile", 1, now - 60_000L, now + 3_600_000L, 3680L);
+                ocpp.profileAnswered(profile, "Accepted", "limit 3680 W");
+            }
 
             browser = chromium();
             final WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(90));
@@ -141,6 +160,12 @@ class DashboardIT {
             wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("live"), "live"));
             wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#tokens tr[data-account='org:CommunityMSP'] td.balance")));
             assertThat(browser.findElement(By.id("audit")).getText()).contains(meter + ": no tamper findings");
+            // the charging stations' section: the station with its boot and connector status, its session, its active limit
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#stations tr[data-station='" + station + "']"), "C1 Charging"));
+            assertThat(browser.findElement(By.cssSelector("#stations tr[data-station='" + station + "'] td.booted")).getText()).isNotEqualTo("never");
+            assertThat(browser.findElement(By.cssSelector("#sessions tr[data-session='" + session + "'] td.energy")).getText()).isEqualTo("3,700");
+            assertThat(browser.findElement(By.cssSelector("#limits tr[data-profile='" + profile + "']")).getText())
+                    .contains(station, "dr:IT-" + run, "3,680", "Accepted", "limit 3680 W");
             browser.findElement(By.cssSelector("#meters tr[data-meter='" + meter + "']")).click();
             wait.until(ExpectedConditions.textToBe(By.id("chart-meter"), meter));
             assertThat(browser.findElements(By.cssSelector("#chart rect.bar"))).hasSize(1);
@@ -223,7 +248,26 @@ class DashboardIT {
             } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
                 // reported by the assertion below when the test got that far
             }
+            removeStation(ocppDb, hadOcppDb, station);
         }
         assertThat(gateway.exit().get(60, TimeUnit.SECONDS)).as("the gateway's exit code").isZero();
+    }
+
+    /** Leaves the community's OCPP records as they were: the test's station removed, the file too if the test made it. */
+    private static void removeStation(final Path ocppDb, final boolean hadOcppDb, final String station) throws Exception {
+        if (!hadOcppDb) {
+            for (final String suffix : List.of("", "-wal", "-shm")) {
+                Files.deleteIfExists(ocppDb.resolveSibling(ocppDb.getFileName() + suffix));
+            }
+            return;
+        }
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + ocppDb)) {
+            for (final String table : List.of("ocpp_profile", "ocpp_transaction", "ocpp_connector_status", "ocpp_station")) {
+                try (java.sql.PreparedStatement p = c.prepareStatement("DELETE FROM " + table + " WHERE station_id = ?")) {
+                    p.setString(1, station);
+                    p.executeUpdate();
+                }
+            }
+        }
     }
 }

@@ -132,6 +132,11 @@ class GatewayHttpIT {
             assertThat(call(port, "GET", "/ready", "/ready", ems, null).json().path("height").asLong()).isPositive();
             assertThat(call(port, "GET", "/v1/meters/{meterId}/intervals", "/v1/meters/" + meter + "/intervals?pageSize=5", ems, null).status())
                     .isEqualTo(200);
+            // the OCPP central system's records (no --ocpp here): read from ocpp.db beside the store when it exists, else empty
+            final Answer stations = call(port, "GET", "/v1/ocpp/stations", "/v1/ocpp/stations?pageSize=5", ems, null);
+            assertThat(stations.status()).as(stations.json().toString()).isEqualTo(200);
+            assertThat(call(port, "GET", "/v1/ocpp/profiles", "/v1/ocpp/profiles?active=true", ems, null).status()).isEqualTo(200);
+            assertThat(call(port, "GET", "/v1/ocpp/sessions", "/v1/ocpp/sessions", device, null).status()).isEqualTo(403);
 
             // --replica: the analytics replica runs in the gateway; its checkpoint and lag are in /metrics.
             final long height = call(port, "GET", "/ready", "/ready", ems, null).json().path("height").asLong();

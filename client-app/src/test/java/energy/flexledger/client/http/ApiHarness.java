@@ -43,6 +43,10 @@ final class ApiHarness implements AutoCloseable {
     final List<Map<String, Object>> log = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** The API's log of internal errors. */
     final List<Map<String, Object>> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** The clock of the OCPP records (which charging profiles are active now). */
+    final java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong(T0 + 10 * Q);
+    /** The member store's file: the OCPP central system's ocpp.db is beside it. */
+    final Path storeFile;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     record Res(int status, String contentType, byte[] body, java.net.http.HttpHeaders headers) {
@@ -73,7 +77,8 @@ final class ApiHarness implements AutoCloseable {
 
     /** With {@code tls}: the API serves HTTPS (the harness's own requests, plain HTTP, are then not usable). */
     ApiHarness(final Path dir, final long maxBody, final RestApi.Tls tls) throws IOException {
-        store = MemberStore.open(dir.resolve("member.db"));
+        storeFile = dir.resolve("member.db");
+        store = MemberStore.open(storeFile);
         credentials = GatewayStore.open(dir.resolve("member.db"));
         salts = new SaltStore(dir.resolve("salts"));
         for (final String m : List.of("MTR-A", "MTR-B", "MTR-PARK", "MTR-BADSALT")) {
@@ -97,7 +102,8 @@ final class ApiHarness implements AutoCloseable {
         tokens.put("revoked", credentials.create("old-ems", GatewayStore.Kind.EMS, List.of(), "client"));
         credentials.revoke("old-ems");
         tokens.put("broken", credentials.create("broken-ems", GatewayStore.Kind.EMS, List.of(), "broken"));
-        api = new RestApi(credentials, store, salts, messages, ledger, metrics, maxBody).logTo(log::add).logErrorsTo(errors::add).start("127.0.0.1", 0, tls);
+        api = new RestApi(credentials, store, salts, messages, ledger, metrics, maxBody).logTo(log::add).logErrorsTo(errors::add)
+                .ocpp(OcppRecords.beside(storeFile, now::get)).start("127.0.0.1", 0, tls);
     }
 
     /** {@code route} with its {path parameters} replaced by {@code args}, in order. */

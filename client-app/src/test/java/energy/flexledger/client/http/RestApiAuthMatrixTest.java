@@ -59,6 +59,9 @@ class RestApiAuthMatrixTest {
             GET  /v1/market/requests/{requestId}/clearing         R-1               401 401 403 403 200 200
             GET  /v1/market/requests/{requestId}/payment          R-1               401 401 403 403 200 200
             GET  /v1/tokens/balances/{account}                    org:CommunityMSP  401 401 403 403 200 200
+            GET  /v1/ocpp/stations                                |                 401 401 403 403 200 200
+            GET  /v1/ocpp/sessions                                |                 401 401 403 403 200 200
+            GET  /v1/ocpp/profiles                                |                 401 401 403 403 200 200
             """;
 
     private static final Map<String, String> QUERIES = Map.of(

@@ -372,6 +372,11 @@ class RestApiTest {
     }
 
     @Test
+    void theOcppRecords() throws Exception {
+        OcppApiTest.everyStatus(h); // the charging stations' reads, here too for the coverage check (decision 0023)
+    }
+
+    @Test
     void theDashboardAndItsLiveChannel() {
         DashboardApiTest.everyStatus(h); // the dashboard's routes, here too for the coverage check (decision 0023)
     }
