@@ -125,7 +125,9 @@ if [ "${1:-}" = --gateway ]; then
   FLEXLEDGER_HTTP_TOKEN=$(scripts/flexledger --org community credential create --name "bench-$(date +%s)" --kind ems | jq -r .token)
   export FLEXLEDGER_HTTP_TOKEN
   seconds=${2:-20}
-  for spec in "--meters 40 --clients 8 --samples 10" "--meters 40 --clients 4 --samples 200 --batch-meters 10"; do
+  # single samples; batched at the operating point (two EMS clients, 10 meters x 50 samples a request); batched at saturation
+  for spec in "--meters 40 --clients 4 --samples 10" "--meters 40 --clients 2 --samples 50 --batch-meters 10" \
+      "--meters 40 --clients 4 --samples 200 --batch-meters 10"; do
     log "measuring: scripts/flexledger --org community http-load --url $url $spec --seconds $seconds"
     # shellcheck disable=SC2086 # the spec is a list of options
     result=$(scripts/flexledger --org community http-load --url "$url" $spec --seconds "$seconds"); echo "$result"

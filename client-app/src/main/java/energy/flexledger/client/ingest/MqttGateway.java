@@ -128,6 +128,9 @@ public final class MqttGateway implements AutoCloseable {
         options.setCleanSession(false);
         options.setAutomaticReconnect(true);
         options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
+        if (client.getServerURI().startsWith("tcp://")) {
+            options.setSocketFactory(new NoDelaySockets());   // PUBACKs leave at once, not behind a delayed ACK
+        }
         client.connect(options);
         client.subscribe(SampleMessages.TOPIC_FILTER, 1);
         return new MqttGateway(client, latencies);
