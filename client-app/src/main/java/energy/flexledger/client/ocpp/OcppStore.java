@@ -426,6 +426,90 @@ public final class OcppStore implements AutoCloseable {
         });
     }
 
+    /** A profile to send: its station, source, window and limit. */
+    public record PlannedProfile(String stationId, String source, String purpose, long from, long to, long limitW) {
+    }
+
+    /**
+     * What {@link #profilesSent} did for one {@link PlannedProfile}: the new profile's id and stack
+     * level, or, when the station already has a profile from the same source, that one's id, level
+     * and recorded status ({@code existingStatus} not null: nothing new was recorded).
+     */
+    public record SentProfile(int id, int stackLevel, String existingStatus) {
+    }
+
+    /**
+     * Records many profiles about to be sent in one transaction (one commit for a DR event that calls
+     * thousands of stations): each on the lowest stack level, from {@code lowestLevel} up, that none of
+     * its station's uncleared profiles holds (including those recorded earlier in the same call), or
+     * none at all when the station already has a profile from the same source.
+     */
+    public List<SentProfile> profilesSent(final List<PlannedProfile> planned, final int lowestLevel) throws IOException {
+        return transaction(() -> {
+            final List<SentProfile> out = new ArrayList<>();
+            try (PreparedStatement same = db.prepareStatement("SELECT id, stack_level, status FROM ocpp_profile WHERE station_id = ? AND source = ?"
+                    + " ORDER BY id LIMIT 1");
+                    PreparedStatement held = db.prepareStatement("SELECT stack_level FROM ocpp_profile WHERE station_id = ? AND cleared_at IS NULL");
+                    PreparedStatement insert = db.prepareStatement("INSERT INTO ocpp_profile (station_id, source, purpose, stack_level, valid_from,"
+                            + " valid_to, limit_w, sent_at, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'SENT')", Statement.RETURN_GENERATED_KEYS)) {
+                for (final PlannedProfile p : planned) {
+                    same.setString(1, p.stationId());
+                    same.setString(2, p.source());
+                    try (ResultSet r = same.executeQuery()) {
+                        if (r.next()) {
+                            out.add(new SentProfile(r.getInt(1), r.getInt(2), r.getString(3)));
+                            continue;
+                        }
+                    }
+                    final java.util.Set<Integer> levels = new java.util.HashSet<>();
+                    held.setString(1, p.stationId());
+                    try (ResultSet r = held.executeQuery()) {
+                        while (r.next()) {
+                            levels.add(r.getInt(1));
+                        }
+                    }
+                    int level = lowestLevel;
+                    while (levels.contains(level)) {
+                        level++;
+                    }
+                    insert.setString(1, p.stationId());
+                    insert.setString(2, p.source());
+                    insert.setString(3, p.purpose());
+                    insert.setInt(4, level);
+                    insert.setLong(5, p.from());
+                    insert.setLong(6, p.to());
+                    insert.setLong(7, p.limitW());
+                    insert.setLong(8, clock.getAsLong());
+                    insert.executeUpdate();
+                    try (ResultSet r = insert.getGeneratedKeys()) {
+                        r.next();
+                        out.add(new SentProfile(r.getInt(1), level, null));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    /** A station's answer to a profile, as {@link #profileAnswered} takes it. */
+    public record ProfileAnswer(int id, String status, String checked) {
+    }
+
+    /** Many answers in one transaction, in order (a later answer for the same profile wins). */
+    public void profilesAnswered(final List<ProfileAnswer> answers) throws IOException {
+        transaction(() -> {
+            try (PreparedStatement p = db.prepareStatement("UPDATE ocpp_profile SET status = ?, checked = COALESCE(?, checked) WHERE id = ?")) {
+                for (final ProfileAnswer a : answers) {
+                    p.setString(1, a.status());
+                    p.setString(2, a.checked());
+                    p.setInt(3, a.id());
+                    p.executeUpdate();
+                }
+            }
+            return null;
+        });
+    }
+
     /** The station's answer (Accepted, Rejected, NotSupported, NO_ANSWER, NOT_CONNECTED) and what GetCompositeSchedule showed. */
     public void profileAnswered(final int id, final String status, final String checked) throws IOException {
         transaction(() -> {

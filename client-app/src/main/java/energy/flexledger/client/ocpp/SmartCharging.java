@@ -171,11 +171,10 @@ public final class SmartCharging {
         }
         final List<String> stations = stationsOf(assets);
         final List<String> sources = new ArrayList<>();
-        final List<CompletableFuture<String>> answers = new ArrayList<>();
-        for (final String station : stations) {
+        for (int i = 0; i < stations.size(); i++) {
             sources.add("dr:" + eventId);
-            answers.add(limit(station, "dr:" + eventId, windowStart, windowEnd).toCompletableFuture());
         }
+        final List<CompletableFuture<String>> answers = limitAll(stations, sources, windowStart, windowEnd);
         final Map<String, Object> head = new LinkedHashMap<>();
         head.put("event", "ocpp dr profiles");
         head.put("drEvent", eventId);
@@ -230,11 +229,7 @@ public final class SmartCharging {
                     "its delivery window has ended: no profile sent"));
             return CompletableFuture.completedFuture(withStations(head, 0L));
         }
-        final List<CompletableFuture<String>> answers = new ArrayList<>();
-        for (int i = 0; i < stations.size(); i++) {
-            answers.add(limit(stations.get(i), sources.get(i), windowStart, windowEnd).toCompletableFuture());
-        }
-        return summary(head, stations, sources, answers, committedAt);
+        return summary(head, stations, sources, limitAll(stations, sources, windowStart, windowEnd), committedAt);
     }
 
     private static Map<String, Object> withStations(final Map<String, Object> head, final long stations) {
@@ -277,26 +272,30 @@ public final class SmartCharging {
      * and completes with that profile's recorded status.
      */
     CompletionStage<String> limit(final String station, final String source, final long from, final long to) throws IOException {
-        final int id;
-        final int level;
-        synchronized (this) {
-            final Set<Long> held = new java.util.HashSet<>();
-            for (final Map<String, Object> p : store.profiles(station)) {
-                if (source.equals(p.get("source"))) {
-                    return CompletableFuture.completedFuture(String.valueOf(p.get("status")));
-                }
-                if (p.get("clearedAt") == null) {
-                    held.add((Long) p.get("stackLevel"));
-                }
-            }
-            int free = STACK_LEVEL;
-            while (held.contains((long) free)) {
-                free++;
-            }
-            level = free;
-            id = store.profileSent(station, source, PURPOSE, level, from, to, limitW);
+        return limitAll(List.of(station), List.of(source), from, to).get(0);
+    }
+
+    /**
+     * {@link #limit} for many stations at once: every profile is recorded in one store transaction
+     * (a DR event calling thousands of stations is one commit, not thousands), then all are sent.
+     */
+    List<CompletableFuture<String>> limitAll(final List<String> stations, final List<String> sources, final long from, final long to)
+            throws IOException {
+        final List<OcppStore.PlannedProfile> planned = new ArrayList<>();
+        for (int i = 0; i < stations.size(); i++) {
+            planned.add(new OcppStore.PlannedProfile(stations.get(i), sources.get(i), PURPOSE, from, to, limitW));
         }
-        return deliver(station, id, level, from, to, limitW);
+        final List<OcppStore.SentProfile> sent;
+        synchronized (this) {
+            sent = store.profilesSent(planned, STACK_LEVEL);
+        }
+        final List<CompletableFuture<String>> out = new ArrayList<>();
+        for (int i = 0; i < stations.size(); i++) {
+            final OcppStore.SentProfile p = sent.get(i);
+            out.add(p.existingStatus() != null ? CompletableFuture.completedFuture(p.existingStatus())
+                    : deliver(stations.get(i), p.id(), p.stackLevel(), from, to, limitW).toCompletableFuture());
+        }
+        return out;
     }
 
     /**
@@ -337,19 +336,18 @@ public final class SmartCharging {
         try {
             sender.send(station, new SetChargingProfileRequest(0, profile)).whenComplete((answer, error) -> {
                 final String status = error != null ? "NO_ANSWER" : String.valueOf(((SetChargingProfileConfirmation) answer).getStatus());
-                record(id, status, null);
                 if (!"Accepted".equals(status)) {
                     report(station, id, status, error);
-                    outcome.complete(status);
+                    record(id, status, null).whenComplete((v, e) -> outcome.complete(status));
                     return;
                 }
+                record(id, status, null);
                 // The composite schedule from now to the window's end: it must show the limit.
                 check(station, id, (int) Math.max(1, (to - clock.getAsLong()) / 1000), watts, outcome);
             });
         } catch (IOException e) {
-            record(id, "NOT_CONNECTED", null);
             report(station, id, "NOT_CONNECTED", e);
-            outcome.complete("NOT_CONNECTED");
+            record(id, "NOT_CONNECTED", null).whenComplete((v, x) -> outcome.complete("NOT_CONNECTED"));
         }
         return outcome;
     }
@@ -362,15 +360,13 @@ public final class SmartCharging {
             sender.send(station, ask).whenComplete((answer, error) -> {
                 final String seen = error != null ? "no answer: " + error.getMessage() : describe((GetCompositeScheduleConfirmation) answer);
                 final boolean inForce = error == null && limitOf((GetCompositeScheduleConfirmation) answer) <= watts;
-                record(id, inForce ? "Accepted" : "DROPPED", seen);
                 if (!inForce) {
                     report(station, id, "DROPPED", error);
                 }
-                outcome.complete(inForce ? "Accepted" : "DROPPED");
+                record(id, inForce ? "Accepted" : "DROPPED", seen).whenComplete((v, e) -> outcome.complete(inForce ? "Accepted" : "DROPPED"));
             });
         } catch (IOException e) {
-            record(id, "Accepted", "not checked: " + e.getMessage());
-            outcome.complete("Accepted");
+            record(id, "Accepted", "not checked: " + e.getMessage()).whenComplete((v, x) -> outcome.complete("Accepted"));
         }
     }
 
@@ -473,12 +469,41 @@ public final class SmartCharging {
         }
     }
 
-    private void record(final int id, final String status, final String checked) {
-        try {
-            store.profileAnswered(id, status, checked);
-        } catch (IOException e) {
-            log.accept(Map.of("event", "ocpp profile answer not recorded", "chargingProfileId", (long) id, "status", status));
+    /** An answer waiting to be recorded, and who waits for it. */
+    private record Pending(OcppStore.ProfileAnswer answer, CompletableFuture<Void> done) {
+    }
+
+    private final java.util.concurrent.ConcurrentLinkedQueue<Pending> answers = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.atomic.AtomicBoolean recording = new java.util.concurrent.atomic.AtomicBoolean();
+
+    /**
+     * Records a station's answer; the stage completes once it is committed (or its commit failed,
+     * which is logged). Answers that arrive together are committed together: the thread that finds
+     * no one recording writes everything queued in one transaction, in arrival order, and looks
+     * again before it leaves; the others only queue (thousands of stations answering a DR event
+     * make a few commits, not thousands).
+     */
+    private CompletableFuture<Void> record(final int id, final String status, final String checked) {
+        final Pending mine = new Pending(new OcppStore.ProfileAnswer(id, status, checked), new CompletableFuture<>());
+        answers.add(mine);
+        while (!answers.isEmpty() && recording.compareAndSet(false, true)) {
+            final List<Pending> batch = new ArrayList<>();
+            try {
+                for (Pending p = answers.poll(); p != null; p = answers.poll()) {
+                    batch.add(p);
+                }
+                store.profilesAnswered(batch.stream().map(Pending::answer).toList());
+            } catch (IOException | RuntimeException e) {
+                for (final Pending p : batch) {
+                    log.accept(Map.of("event", "ocpp profile answer not recorded", "chargingProfileId", (long) p.answer().id(), "status",
+                            p.answer().status(), "message", String.valueOf(e.getMessage())));
+                }
+            } finally {
+                recording.set(false);
+                batch.forEach(p -> p.done().complete(null));
+            }
         }
+        return mine.done();
     }
 
     private void report(final String station, final int id, final String status, final Throwable error) {

@@ -244,6 +244,60 @@ class SmartChargingTest {
     }
 
     /** chaincode-market as the gateway reads it. */
+    @Test
+    void aDrEventCallingManyStationsAnsweringAtOnceIsRecordedWholeBeforeItsSummary() throws Exception {
+        final List<String> many = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            final String id = String.format(java.util.Locale.ROOT, "MANY-%03d", i);
+            store.addStation(id, 1);
+            stations.online.add(id);
+            many.add(id + "-C1");
+        }
+        // Stations answer on eight threads of their own, as connections do: the answers race to be recorded.
+        final java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            final SmartCharging.Sender async = (station, request) -> {
+                final CompletionStage<Confirmation> answer;
+                synchronized (stations) {
+                    answer = stations.send(station, request);
+                }
+                return answer.thenApplyAsync(a -> a, threads);
+            };
+            final SmartCharging smart = new SmartCharging(store, async, 3_680, market, OWN, log::add, () -> now[0]);
+            final Map<String, Object> summary = done(smart.onDrEvent("E-MANY", now[0] + Q, now[0] + 2 * Q, many, now[0]));
+            assertThat(summary).containsEntry("stations", 300L).containsEntry("accepted", 300L);
+            // Complete means recorded: every profile's answer and composite check are in ocpp.db when the summary is.
+            final List<Map<String, Object>> recorded = new ArrayList<>();
+            for (int i = 0; i < 300; i++) {
+                recorded.addAll(store.profiles(String.format(java.util.Locale.ROOT, "MANY-%03d", i)));
+            }
+            assertThat(recorded).hasSize(300).allSatisfy(p -> {
+                assertThat(p.get("status")).isEqualTo("Accepted");
+                assertThat(String.valueOf(p.get("checked"))).contains("limit 3680 W");
+                assertThat(p.get("stackLevel")).isEqualTo(1L);
+            });
+            assertThat(log).noneMatch(l -> "ocpp profile answer not recorded".equals(l.get("event")));
+            // The same event again (a feed replayed after a restart) sends nothing new.
+            assertThat(done(smart.onDrEvent("E-MANY", now[0] + Q, now[0] + 2 * Q, many, now[0]))).containsEntry("accepted", 300L);
+            assertThat(stations.actions("MANY-000")).containsExactly("SetChargingProfile", "GetCompositeSchedule");
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+
+    @Test
+    void profilesRecordedInOneCallForOneStationTakeSuccessiveStackLevels() throws Exception {
+        final long from = now[0] + Q;
+        final List<OcppStore.SentProfile> sent = store.profilesSent(List.of(
+                new OcppStore.PlannedProfile("CS-B", "dr:X", SmartCharging.PURPOSE, from, from + Q, 3_680),
+                new OcppStore.PlannedProfile("CS-B", "market:R/o", SmartCharging.PURPOSE, from, from + Q, 3_680),
+                new OcppStore.PlannedProfile("CS-B", "dr:X", SmartCharging.PURPOSE, from, from + Q, 3_680)), SmartCharging.STACK_LEVEL);
+        assertThat(sent).extracting(OcppStore.SentProfile::stackLevel).containsExactly(1, 2, 1);
+        assertThat(sent.get(2).id()).as("the same source again is the first one").isEqualTo(sent.get(0).id());
+        assertThat(sent.get(2).existingStatus()).isEqualTo("SENT");
+        assertThat(store.profiles("CS-B")).hasSize(2);
+    }
+
     private static final class FakeMarket implements SmartCharging.Market {
         final Map<String, Map<String, Object>> requests = new HashMap<>();
         final Map<String, List<Map<String, Object>>> offers = new HashMap<>();
