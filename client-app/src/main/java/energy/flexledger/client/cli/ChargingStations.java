@@ -32,8 +32,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -61,11 +59,6 @@ final class ChargingStations implements AutoCloseable {
     private final AtomicLong replayNow = new AtomicLong();
     private final List<Station> stations = new ArrayList<>();
     private final ConcurrentLinkedQueue<Map<String, Object>> log = new ConcurrentLinkedQueue<>();
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-        final Thread t = new Thread(r, "flexledger-demo-ocpp");
-        t.setDaemon(true);
-        return t;
-    });
     private MemberStore store;
     private OcppStore ocpp;
     private CentralSystem central;
@@ -162,7 +155,7 @@ final class ChargingStations implements AutoCloseable {
         }
         central = new CentralSystem(ocpp, messages, new LedgerRegistry(gatewayIdentity.energy(channel), gatewayIdentity.profile().mspId(), 300_000L),
                 new CentralSystem.Settings(300, 900, 900), log::add, true).start("127.0.0.1", port);
-        smart = new SmartCharging(ocpp, central::send, 3_680, timer, log::add, replayNow::get);
+        smart = new SmartCharging(ocpp, central::send, 3_680, log::add, replayNow::get);
         central.onConnected(smart::resend);
         // Only the events from now on (a fresh checkpoint, deleted on close): the scenario's own.
         checkpoints = Files.createTempDirectory("flexledger-demo-ocpp");
@@ -329,7 +322,6 @@ final class ChargingStations implements AutoCloseable {
         if (feed != null) {
             feed.close();
         }
-        timer.shutdownNow();
         if (central != null) {
             central.close();
         }

@@ -16,8 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -63,7 +61,6 @@ final class OcppBenchCommand implements Callable<Integer> {
         final SaltStore salts = new SaltStore(dir.resolve("salts"));
         final List<StationSimulation.Credential> credentials = new ArrayList<>();
         final Map<String, Object> out = new LinkedHashMap<>();
-        final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
         try (MemberStore members = MemberStore.open(dir.resolve("member.db")); OcppStore store = OcppStore.open(dir.resolve("member.db"))) {
             for (int i = 1; i <= stations; i++) {
                 final String id = String.format(java.util.Locale.ROOT, "BENCH-%05d", i);
@@ -82,7 +79,7 @@ final class OcppBenchCommand implements Callable<Integer> {
                             System.err.println(Json.write(line));
                         }
                     }, true).start("127.0.0.1", port)) {
-                final SmartCharging smart = new SmartCharging(store, central::send, 3_680, timer, line -> { }, System::currentTimeMillis);
+                final SmartCharging smart = new SmartCharging(store, central::send, 3_680, line -> { }, System::currentTimeMillis);
                 final List<String> assets = new ArrayList<>();
                 credentials.forEach(c -> assets.add(c.stationId()));
                 final Map<String, Object> dr = new LinkedHashMap<>();
@@ -104,8 +101,6 @@ final class OcppBenchCommand implements Callable<Integer> {
                 dr.remove("event");
                 out.put("drEvent", dr);
             }
-        } finally {
-            timer.shutdownNow();
         }
         System.out.println(Json.write(out));
         return 0;

@@ -27,7 +27,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
@@ -73,12 +72,11 @@ public final class SmartCharging {
     private final Set<Integer> clearReported = ConcurrentHashMap.newKeySet();
 
     /**
-     * Smart charging from DR events only (no market events). {@code timer} is not used any more:
-     * profiles are cleared by {@link #clearEnded}, which the caller runs (the gateway every few
-     * seconds, a replay at its own times); the parameter stays for existing callers.
+     * Smart charging from DR events only (no market events). Profiles are cleared by
+     * {@link #clearEnded}, which the caller runs (the gateway every few seconds, a replay at its own times).
      */
-    public SmartCharging(final OcppStore store, final Sender sender, final long limitW, final ScheduledExecutorService timer,
-            final Consumer<Map<String, Object>> log, final LongSupplier clock) {
+    public SmartCharging(final OcppStore store, final Sender sender, final long limitW, final Consumer<Map<String, Object>> log,
+            final LongSupplier clock) {
         this(store, sender, limitW, null, null, log, clock);
     }
 

@@ -14,8 +14,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -38,7 +36,6 @@ class CentralSystemTest {
     private CentralSystem central;
     private String url;
     private final ConcurrentLinkedQueue<Map<String, Object>> log = new ConcurrentLinkedQueue<>();
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
     private SaltStore salts;
 
     @BeforeEach
@@ -63,7 +60,6 @@ class CentralSystemTest {
     @AfterEach
     void stop() throws Exception {
         central.close();
-        timer.shutdownNow();
         store.close();
         members.close();
     }
@@ -165,7 +161,7 @@ class CentralSystemTest {
             b.boot("V", "M");
             b.answerProfilesWith("Rejected");
             final long[] now = {System.currentTimeMillis()};
-            final SmartCharging smart = new SmartCharging(store, central::send, 3_680, timer, log::add, () -> now[0]);
+            final SmartCharging smart = new SmartCharging(store, central::send, 3_680, log::add, () -> now[0]);
             final long from = now[0] + 60_000L;
             final Map<String, Object> summary = smart.onDrEvent("E1", from, from + Q, List.of("CS-A-C1", "CS-B", "CS-D-C1", "MTR-9"),
                     now[0] - 100).toCompletableFuture().get(30, TimeUnit.SECONDS);

@@ -149,7 +149,7 @@ class SmartChargingTest {
         assertThat(done(smart().onRequestCleared("R4", List.of("o1"), now[0]))).containsEntry("stations", 0L);
         assertThat(log).anySatisfy(l -> assertThat(l).containsEntry("event", "ocpp market request over"));
         // A gateway without chaincode-market (DR only) ignores clearings.
-        final SmartCharging drOnly = new SmartCharging(store, stations, 3_680, null, log::add, () -> now[0]);
+        final SmartCharging drOnly = new SmartCharging(store, stations, 3_680, log::add, () -> now[0]);
         drOnly.onChaincodeEvent(clearing("R4", "o1"));
         // A request the market cannot read: logged, the feed goes on.
         smart().onChaincodeEvent(clearing("R-missing", "o1"));
