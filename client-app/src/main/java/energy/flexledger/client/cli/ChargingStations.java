@@ -85,7 +85,7 @@ final class ChargingStations implements AutoCloseable {
             this.meter = CentralSystem.connectorMeter(id, 1);
             this.number = number;
             this.password = password;
-            this.point = new ChargePoint(url, id, password, 30_000);
+            this.point = new ChargePoint(url, id, password, 30_000, replayNow::get);   // the station's clock: the replay's
         }
     }
 
@@ -220,8 +220,10 @@ final class ChargingStations implements AutoCloseable {
                 }
             }
         }
-        replayNow.set(until);
-        smart.clearEnded().toCompletableFuture().get(60, java.util.concurrent.TimeUnit.SECONDS);
+        replayNow.set(Math.min(until, slots[slots.length - 1] + QUARTER));
+        // This scenario's stations only: ocpp.db is the CPO's, and its gateway's other stations are not connected here.
+        final Set<String> ours = Set.copyOf(stationIds());
+        smart.clearEnded(ours::contains).toCompletableFuture().get(60, java.util.concurrent.TimeUnit.SECONDS);
         long certified = 0;
         for (final Station s : stations) {
             store.closeUntil(s.meter, new SaltStore(data.resolve("salts")).read(s.meter), Math.min(until, slots[slots.length - 1] + QUARTER));
@@ -233,6 +235,13 @@ final class ChargingStations implements AutoCloseable {
         }
         failures();
         return certified;
+    }
+
+    /** The replay is over: the member store stops tracking the connectors (see FlexScenario's Meter.retire). */
+    void retire() throws IOException {
+        for (final Station s : stations) {
+            store.reset(s.meter);
+        }
     }
 
     /** Waits until smart charging has an answer from every station for {@code eventId}'s profiles; returns them. */
@@ -280,6 +289,18 @@ final class ChargingStations implements AutoCloseable {
         return all;
     }
 
+    /** When {@code stationId}'s car would have left on {@code day} without any limit (local time, HH:mm). */
+    String usualEnd(final String stationId, final LocalDate day) {
+        for (final Station s : stations) {
+            if (s.id.equals(stationId)) {
+                final long[] plan = plan(s, day);
+                final long quarters = (plan[2] + plan[1] / 4 - 1) / (plan[1] / 4);   // at full power, the last quarter may be partial
+                return java.time.LocalTime.MIDNIGHT.plusMinutes(plan[0] + quarters * 15).toString();
+            }
+        }
+        throw new IllegalArgumentException("no station " + stationId);
+    }
+
     long sessionCount() {
         return stations.stream().mapToLong(s -> s.sessions).sum();
     }
@@ -301,7 +322,8 @@ final class ChargingStations implements AutoCloseable {
 
     /** Anything the central system or smart charging refused or failed is the demo's failure, not a footnote. */
     private void failures() throws IOException {
-        final Set<String> bad = Set.of("ocpp profile not in force", "ocpp dr event not applied", "ocpp profile clear not recorded");
+        final Set<String> bad = Set.of("ocpp profile not in force", "ocpp profile not cleared", "ocpp dr event not applied",
+                "ocpp profile clear not recorded", "ocpp profile answer not recorded");
         final List<Map<String, Object>> found = new ArrayList<>();
         for (final Map<String, Object> line : log) {
             final String event = String.valueOf(line.get("event"));

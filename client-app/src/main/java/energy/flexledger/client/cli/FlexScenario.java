@@ -131,6 +131,16 @@ final class FlexScenario {
                 return sent.committed();
             }
         }
+
+        /**
+         * The replay is over: the member store stops tracking the meter (every interval is certified), so that a
+         * gateway on this store does not close and certify empty quarter-hours from the replayed days up to today.
+         */
+        void retire() throws Exception {
+            try (MemberStore store = MemberStore.open(data.resolve("member.db"))) {
+                store.reset(meter);
+            }
+        }
     }
 
     private long balance(final LedgerConnection any, final String account) throws LedgerException {
@@ -266,14 +276,27 @@ final class FlexScenario {
                 }
             }
             dayRecords += stations.chargeUntil(Long.MAX_VALUE);
+            for (final Meter m : meters) {
+                m.retire();
+            }
+            stations.retire();
             out.printf("   then the members' stores certify the rest, %s to %s: %d more quarter-hours; the cars charged on %s:%n", EVENT_DAY,
                     loads.lastDate(), dayRecords, EVENT_DAY);
+            final Map<String, Map<String, Object>> profileOf = new LinkedHashMap<>();
+            for (final Map<String, Object> p : stations.profiles()) {
+                if (("dr:" + eventId).equals(p.get("source"))) {
+                    profileOf.put((String) p.get("stationId"), p);
+                }
+            }
             for (final Map<String, Object> session : stations.sessions()) {
                 final long started = (Long) session.get("startedAt");
-                if (Instant.ofEpochMilli(started).atZone(zone).toLocalDate().equals(EVENT_DAY)) {
-                    out.printf("   %-14s plugged in at %s, %.1f kWh until %s (limited to 3.68 kW from 18:00 to 20:00, so it charged longer)%n",
-                            session.get("meterId"), localTime(started), (Long) session.get("energyWh") / 1000.0,
-                            localTime((Long) session.get("stoppedAt")));
+                if (Instant.ofEpochMilli(started).atZone(zone).toLocalDate().equals(EVENT_DAY) && session.get("stoppedAt") != null) {
+                    final Map<String, Object> p = profileOf.get((String) session.get("stationId"));
+                    out.printf("   %-14s plugged in at %s, %.1f kWh until %s%s%n", session.get("meterId"), localTime(started),
+                            (Long) session.get("energyWh") / 1000.0, localTime((Long) session.get("stoppedAt")), p == null ? ""
+                                    : String.format(" (held to %s W from %s to %s by the profile, so it charged longer than its %s)",
+                                            p.get("limitW"), localTime((Long) p.get("validFrom")), localTime((Long) p.get("validTo")),
+                                            stations.usualEnd((String) session.get("stationId"), EVENT_DAY)));
                 }
             }
             final long dayEnd = EVENT_DAY.plusDays(1).atStartOfDay(zone).toInstant().toEpochMilli();

@@ -167,7 +167,7 @@ public final class OcppRecords implements AutoCloseable {
 
     /**
      * Charging profiles sent, newest first; of one station when {@code stationId} is not null;
-     * only the active ones (window contains now, not cleared) when {@code active} is true, only the
+     * only the active ones (window contains now, not cleared, accepted and checked by the station) when {@code active} is true, only the
      * others when false, all when null.
      */
     public synchronized Map<String, Object> profiles(final String stationId, final Boolean active, final int pageSize, final String bookmark)
@@ -180,7 +180,7 @@ public final class OcppRecords implements AutoCloseable {
         }
         requireStation(c, stationId);
         final long now = clock.getAsLong();
-        final String activeSql = "(valid_from <= ? AND valid_to > ? AND cleared_at IS NULL)";
+        final String activeSql = "(valid_from <= ? AND valid_to > ? AND cleared_at IS NULL AND status = 'Accepted')";
         final List<Map<String, Object>> items = new ArrayList<>();
         try (PreparedStatement p = c.prepareStatement("SELECT id, station_id, source, purpose, stack_level, valid_from, valid_to, limit_w,"
                 + " sent_at, status, checked, cleared_at, " + activeSql + " FROM ocpp_profile WHERE id < ?"

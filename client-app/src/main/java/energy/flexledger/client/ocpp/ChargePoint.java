@@ -54,6 +54,10 @@ import eu.chargetime.ocpp.model.smartcharging.ClearChargingProfileStatus;
 import eu.chargetime.ocpp.model.smartcharging.GetCompositeScheduleConfirmation;
 import eu.chargetime.ocpp.model.smartcharging.GetCompositeScheduleRequest;
 import eu.chargetime.ocpp.model.smartcharging.GetCompositeScheduleStatus;
+import eu.chargetime.ocpp.model.core.ChargingRateUnitType;
+import eu.chargetime.ocpp.model.core.ChargingSchedule;
+import eu.chargetime.ocpp.model.core.ChargingSchedulePeriod;
+import java.util.List;
 import eu.chargetime.ocpp.model.smartcharging.SetChargingProfileConfirmation;
 import eu.chargetime.ocpp.model.smartcharging.SetChargingProfileRequest;
 import java.io.IOException;
@@ -88,11 +92,23 @@ public final class ChargePoint implements AutoCloseable {
     private volatile String profileAnswer = "Accepted";
 
     public ChargePoint(final String url, final String stationId, final String password, final long timeoutMs) {
+        this(url, stationId, password, timeoutMs, System::currentTimeMillis);
+    }
+
+    /** A station whose own clock is {@code clock} (a replay's, in the demo): its composite schedule starts at its "now". */
+    public ChargePoint(final String url, final String stationId, final String password, final long timeoutMs,
+            final java.util.function.LongSupplier clock) {
         this.url = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
         this.stationId = stationId;
         this.password = password;
         this.timeoutMs = timeoutMs;
+        this.clock = clock;
     }
+
+    private final java.util.function.LongSupplier clock;
+
+    /** What a station without any profile can draw, W (a 32 A three-phase connector). */
+    public static final double MAX_W = 22_000;
 
     public String stationId() {
         return stationId;
@@ -113,22 +129,88 @@ public final class ChargePoint implements AutoCloseable {
         this.profileAnswer = status;
     }
 
-    /** The lowest limit (W) of the profiles in force at {@code at}, or {@code max} when none limits it. */
+    /**
+     * The limit (W) in force at {@code at}, or {@code max} when none limits it: as OCPP 1.6 says for
+     * ChargePointMaxProfiles, the profile valid at that time with the highest stack level prevails,
+     * and within it the schedule period that has started (periods from startSchedule, else validFrom).
+     */
     public double limitW(final Instant at, final double max) {
-        double limit = max;
+        ChargingProfile prevailing = null;
         for (final ChargingProfile p : profiles.values()) {
             if (p.getChargingSchedule() == null || p.getChargingSchedule().getChargingSchedulePeriod() == null) {
                 continue;
             }
             final boolean inForce = (p.getValidFrom() == null || !at.isBefore(p.getValidFrom().toInstant()))
                     && (p.getValidTo() == null || at.isBefore(p.getValidTo().toInstant()));
-            if (inForce) {
-                for (final var period : p.getChargingSchedule().getChargingSchedulePeriod()) {
-                    limit = Math.min(limit, period.getLimit());
+            if (inForce && (prevailing == null || p.getStackLevel() > prevailing.getStackLevel())) {
+                prevailing = p;
+            }
+        }
+        if (prevailing == null) {
+            return max;
+        }
+        final var schedule = prevailing.getChargingSchedule();
+        final Instant begin = schedule.getStartSchedule() != null ? schedule.getStartSchedule().toInstant()
+                : prevailing.getValidFrom() != null ? prevailing.getValidFrom().toInstant() : at;
+        final long second = java.time.Duration.between(begin, at).toSeconds();
+        if (second < 0 || schedule.getDuration() != null && second >= schedule.getDuration()) {
+            return max;
+        }
+        Double limit = null;
+        int startedAt = Integer.MIN_VALUE;
+        for (final var period : schedule.getChargingSchedulePeriod()) {
+            if (period.getStartPeriod() <= second && period.getStartPeriod() > startedAt) {
+                startedAt = period.getStartPeriod();
+                limit = period.getLimit();
+            }
+        }
+        return limit == null ? max : Math.min(max, limit);
+    }
+
+    /**
+     * The composite schedule from the station's now for {@code seconds}, in W: one period per stretch
+     * of time in which the limit in force ({@link #limitW}) does not change, {@link #MAX_W} where none limits.
+     */
+    public GetCompositeScheduleConfirmation compositeSchedule(final int seconds) {
+        final long start = clock.getAsLong();
+        final long end = start + seconds * 1000L;
+        final java.util.TreeSet<Long> cuts = new java.util.TreeSet<>(List.of(start));
+        for (final ChargingProfile p : profiles.values()) {
+            if (p.getValidFrom() != null) {
+                cuts.add(p.getValidFrom().toInstant().toEpochMilli());
+            }
+            if (p.getValidTo() != null) {
+                cuts.add(p.getValidTo().toInstant().toEpochMilli());
+            }
+            final var schedule = p.getChargingSchedule();
+            if (schedule != null && schedule.getChargingSchedulePeriod() != null) {
+                final long begin = schedule.getStartSchedule() != null ? schedule.getStartSchedule().toInstant().toEpochMilli()
+                        : p.getValidFrom() != null ? p.getValidFrom().toInstant().toEpochMilli() : start;
+                for (final var period : schedule.getChargingSchedulePeriod()) {
+                    cuts.add(begin + period.getStartPeriod() * 1000L);
+                }
+                if (schedule.getDuration() != null) {
+                    cuts.add(begin + schedule.getDuration() * 1000L);
                 }
             }
         }
-        return limit;
+        final List<ChargingSchedulePeriod> periods = new java.util.ArrayList<>();
+        double last = Double.NaN;
+        for (final long cut : cuts.subSet(start, true, end, false)) {
+            final double limit = limitW(Instant.ofEpochMilli(cut), MAX_W);
+            if (limit != last) {
+                periods.add(new ChargingSchedulePeriod((int) ((cut - start) / 1000), limit));
+                last = limit;
+            }
+        }
+        final ChargingSchedule schedule = new ChargingSchedule(ChargingRateUnitType.W, periods.toArray(new ChargingSchedulePeriod[0]));
+        schedule.setDuration(seconds);
+        schedule.setStartSchedule(time(start));
+        final GetCompositeScheduleConfirmation answer = new GetCompositeScheduleConfirmation(GetCompositeScheduleStatus.Accepted);
+        answer.setConnectorId(0);
+        answer.setScheduleStart(time(start));
+        answer.setChargingSchedule(schedule);
+        return answer;
     }
 
     /** Opens the WebSocket (basic auth) and waits until it is open; then sends what the outbox still holds. */
@@ -347,14 +429,8 @@ public final class ChargePoint implements AutoCloseable {
 
         @Override
         public GetCompositeScheduleConfirmation handleGetCompositeScheduleRequest(final GetCompositeScheduleRequest request) {
-            final GetCompositeScheduleConfirmation answer = new GetCompositeScheduleConfirmation(profiles.isEmpty()
-                    ? GetCompositeScheduleStatus.Rejected : GetCompositeScheduleStatus.Accepted);
-            if (!profiles.isEmpty()) {
-                final ChargingProfile p = profiles.values().iterator().next();
-                answer.setConnectorId(request.getConnectorId());
-                answer.setScheduleStart(p.getValidFrom());
-                answer.setChargingSchedule(p.getChargingSchedule());
-            }
+            final GetCompositeScheduleConfirmation answer = compositeSchedule(request.getDuration());
+            answer.setConnectorId(request.getConnectorId());
             return answer;
         }
     }

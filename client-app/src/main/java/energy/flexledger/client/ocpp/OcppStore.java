@@ -449,7 +449,8 @@ public final class OcppStore implements AutoCloseable {
             final List<SentProfile> out = new ArrayList<>();
             try (PreparedStatement same = db.prepareStatement("SELECT id, stack_level, status FROM ocpp_profile WHERE station_id = ? AND source = ?"
                     + " ORDER BY id LIMIT 1");
-                    PreparedStatement held = db.prepareStatement("SELECT stack_level FROM ocpp_profile WHERE station_id = ? AND cleared_at IS NULL");
+                    PreparedStatement held = db.prepareStatement("SELECT stack_level FROM ocpp_profile WHERE station_id = ? AND cleared_at IS NULL"
+                            + " AND status NOT IN ('Rejected', 'NotSupported')");
                     PreparedStatement insert = db.prepareStatement("INSERT INTO ocpp_profile (station_id, source, purpose, stack_level, valid_from,"
                             + " valid_to, limit_w, sent_at, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'SENT')", Statement.RETURN_GENERATED_KEYS)) {
                 for (final PlannedProfile p : planned) {

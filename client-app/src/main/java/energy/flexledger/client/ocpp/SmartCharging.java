@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
@@ -58,6 +59,8 @@ public final class SmartCharging {
 
     public static final String PURPOSE = "ChargePointMaxProfile";
     public static final int STACK_LEVEL = 1;
+    /** An outcome whose answer could not be written to ocpp.db (logged as "ocpp profile answer not recorded"). */
+    public static final String NOT_RECORDED = "NOT_RECORDED";
 
     private final OcppStore store;
     private final Sender sender;
@@ -70,6 +73,8 @@ public final class SmartCharging {
     private final Set<Integer> clearing = ConcurrentHashMap.newKeySet();
     /** Profiles whose clear failed and was reported: reported once, retried quietly by every {@link #clearEnded}. */
     private final Set<Integer> clearReported = ConcurrentHashMap.newKeySet();
+    /** Profiles whose SetChargingProfile (and check) is out: a reconnect does not send them again meanwhile. */
+    private final Set<Integer> inFlight = ConcurrentHashMap.newKeySet();
 
     /**
      * Smart charging from DR events only (no market events). Profiles are cleared by
@@ -306,7 +311,7 @@ public final class SmartCharging {
             for (final Map<String, Object> p : store.profiles(station)) {
                 final String status = String.valueOf(p.get("status"));
                 final long to = (Long) p.get("validTo");
-                if (p.get("clearedAt") == null && to > clock.getAsLong()
+                if (p.get("clearedAt") == null && to > clock.getAsLong() && !inFlight.contains(((Long) p.get("chargingProfileId")).intValue())
                         && ("NOT_CONNECTED".equals(status) || "NO_ANSWER".equals(status) || "SENT".equals(status))) {
                     deliver(station, ((Long) p.get("chargingProfileId")).intValue(), ((Long) p.get("stackLevel")).intValue(),
                             (Long) p.get("validFrom"), to, (Long) p.get("limitW"))
@@ -331,56 +336,100 @@ public final class SmartCharging {
         profile.setValidFrom(time(from));
         profile.setValidTo(time(to));
         final CompletableFuture<String> outcome = new CompletableFuture<>();
+        if (!inFlight.add(id)) {
+            // Already on its way (a station that reconnects while the event's profiles go out): one send, one outcome.
+            outcome.complete("IN_FLIGHT");
+            return outcome;
+        }
+        outcome.whenComplete((status, error) -> inFlight.remove(id));
         try {
-            sender.send(station, new SetChargingProfileRequest(0, profile)).whenComplete((answer, error) -> {
+            ask(station, new SetChargingProfileRequest(0, profile)).whenComplete((answer, error) -> {
                 final String status = error != null ? "NO_ANSWER" : String.valueOf(((SetChargingProfileConfirmation) answer).getStatus());
                 if (!"Accepted".equals(status)) {
                     report(station, id, status, error);
-                    record(id, status, null).whenComplete((v, e) -> outcome.complete(status));
+                    record(id, status, null).whenComplete((v, e) -> outcome.complete(e == null ? status : NOT_RECORDED));
                     return;
                 }
                 record(id, status, null);
                 // The composite schedule from now to the window's end: it must show the limit.
-                check(station, id, (int) Math.max(1, (to - clock.getAsLong()) / 1000), watts, outcome);
+                check(station, id, from, to, watts, outcome);
             });
         } catch (IOException e) {
             report(station, id, "NOT_CONNECTED", e);
-            record(id, "NOT_CONNECTED", null).whenComplete((v, x) -> outcome.complete("NOT_CONNECTED"));
+            record(id, "NOT_CONNECTED", null).whenComplete((v, x) -> outcome.complete(x == null ? "NOT_CONNECTED" : NOT_RECORDED));
         }
         return outcome;
     }
 
     /** Asks the station's composite schedule: the limit must be in it, or the profile counts as dropped. */
-    private void check(final String station, final int id, final int duration, final long watts, final CompletableFuture<String> outcome) {
-        final GetCompositeScheduleRequest ask = new GetCompositeScheduleRequest(0, duration);
+    /**
+     * Asks the station's composite schedule from now to the window's end: our limit must be in force
+     * in it, in W, throughout the part of the window it covers (or the profile counts as dropped).
+     */
+    private void check(final String station, final int id, final long from, final long to, final long watts,
+            final CompletableFuture<String> outcome) {
+        final long askedAt = clock.getAsLong();
+        final GetCompositeScheduleRequest ask = new GetCompositeScheduleRequest(0, (int) Math.max(1, (to - askedAt) / 1000));
         ask.setChargingRateUnit(eu.chargetime.ocpp.model.smartcharging.ChargingRateUnitType.W);
         try {
-            sender.send(station, ask).whenComplete((answer, error) -> {
-                final String seen = error != null ? "no answer: " + error.getMessage() : describe((GetCompositeScheduleConfirmation) answer);
-                final boolean inForce = error == null && limitOf((GetCompositeScheduleConfirmation) answer) <= watts;
+            ask(station, ask).whenComplete((answer, error) -> {
+                final GetCompositeScheduleConfirmation composite = (GetCompositeScheduleConfirmation) answer;
+                final double limit = error != null ? Double.NaN : limitDuring(composite, askedAt, from, to);
+                final boolean inForce = !Double.isNaN(limit) && limit <= watts;
+                final String seen = error != null ? "no answer: " + error.getMessage() : describe(composite, limit);
                 if (!inForce) {
                     report(station, id, "DROPPED", error);
                 }
-                record(id, inForce ? "Accepted" : "DROPPED", seen).whenComplete((v, e) -> outcome.complete(inForce ? "Accepted" : "DROPPED"));
+                record(id, inForce ? "Accepted" : "DROPPED", seen)
+                        .whenComplete((v, e) -> outcome.complete(e != null ? NOT_RECORDED : inForce ? "Accepted" : "DROPPED"));
             });
         } catch (IOException e) {
-            record(id, "Accepted", "not checked: " + e.getMessage()).whenComplete((v, x) -> outcome.complete("Accepted"));
+            record(id, "Accepted", "not checked: " + e.getMessage()).whenComplete((v, x) -> outcome.complete(x == null ? "Accepted" : NOT_RECORDED));
         }
     }
 
-    static double limitOf(final GetCompositeScheduleConfirmation answer) {
-        if (answer == null || answer.getChargingSchedule() == null || answer.getChargingSchedule().getChargingSchedulePeriod() == null) {
-            return Double.POSITIVE_INFINITY;
+    /**
+     * The highest limit (W) the composite schedule sets at any time in [from, to) that it covers —
+     * our profile is in force only if even that is at most ours; +infinity when some part of it has
+     * no limit; NaN when the answer cannot show it (not Accepted, no schedule, not in W, or covering
+     * none of the window). {@code askedAt} stands in for a missing scheduleStart.
+     */
+    static double limitDuring(final GetCompositeScheduleConfirmation answer, final long askedAt, final long from, final long to) {
+        if (answer == null || !"Accepted".equals(String.valueOf(answer.getStatus())) || answer.getChargingSchedule() == null
+                || answer.getChargingSchedule().getChargingSchedulePeriod() == null
+                || answer.getChargingSchedule().getChargingSchedulePeriod().length == 0
+                || answer.getChargingSchedule().getChargingRateUnit() != ChargingRateUnitType.W) {
+            return Double.NaN;
         }
-        double min = Double.POSITIVE_INFINITY;
-        for (final ChargingSchedulePeriod p : answer.getChargingSchedule().getChargingSchedulePeriod()) {
-            min = Math.min(min, p.getLimit());
+        final ChargingSchedule schedule = answer.getChargingSchedule();
+        final long start = answer.getScheduleStart() != null ? answer.getScheduleStart().toInstant().toEpochMilli()
+                : schedule.getStartSchedule() != null ? schedule.getStartSchedule().toInstant().toEpochMilli() : askedAt;
+        final long end = schedule.getDuration() != null ? start + schedule.getDuration() * 1000L : Long.MAX_VALUE;
+        final ChargingSchedulePeriod[] periods = schedule.getChargingSchedulePeriod().clone();
+        java.util.Arrays.sort(periods, java.util.Comparator.comparingInt(ChargingSchedulePeriod::getStartPeriod));
+        double highest = Double.NaN;
+        for (int i = 0; i < periods.length; i++) {
+            final long pFrom = start + periods[i].getStartPeriod() * 1000L;
+            final long pTo = i + 1 < periods.length ? start + periods[i + 1].getStartPeriod() * 1000L : end;
+            // OCPP's date-times travel to the second: a sliver under a second at either end of the window is rounding.
+            if (pFrom < to - 1_000L && pTo > from + 1_000L && pFrom < pTo) {
+                final double limit = periods[i].getLimit() == null ? Double.POSITIVE_INFINITY : periods[i].getLimit();
+                highest = Double.isNaN(highest) ? limit : Math.max(highest, limit);
+            }
         }
-        return min;
+        if (!Double.isNaN(highest) && start > Math.max(from, askedAt) + CLOCK_SKEW_MS) {
+            return Double.POSITIVE_INFINITY;   // the schedule starts after our window does: unlimited before it
+        }
+        return highest;
     }
 
-    static String describe(final GetCompositeScheduleConfirmation answer) {
-        final double limit = limitOf(answer);
+    static String describe(final GetCompositeScheduleConfirmation answer, final double limit) {
+        if (Double.isNaN(limit)) {
+            final ChargingSchedule schedule = answer == null ? null : answer.getChargingSchedule();
+            return (answer == null ? "no answer" : String.valueOf(answer.getStatus()))
+                    + (schedule != null && schedule.getChargingRateUnit() != null && schedule.getChargingRateUnit() != ChargingRateUnitType.W
+                            ? ", in " + schedule.getChargingRateUnit() + ", not W: cannot be checked" : ", no schedule over the window");
+        }
         return answer.getStatus() + (Double.isInfinite(limit) ? ", no limit" : ", limit " + Math.round(limit) + " W");
     }
 
@@ -394,9 +443,14 @@ public final class SmartCharging {
      * {@code {ended, cleared, notCleared: [ids]}}. Never throws: a store failure is logged.
      */
     public CompletionStage<Map<String, Object>> clearEnded() {
+        return clearEnded(station -> true);
+    }
+
+    /** {@link #clearEnded()} for the profiles of the stations {@code ofStations} accepts only. */
+    public CompletionStage<Map<String, Object>> clearEnded(final java.util.function.Predicate<String> ofStations) {
         final List<Map<String, Object>> ended;
         try {
-            ended = store.endedProfiles(clock.getAsLong());
+            ended = store.endedProfiles(clock.getAsLong()).stream().filter(p -> ofStations.test((String) p.get("stationId"))).toList();
         } catch (IOException | RuntimeException e) {
             log.accept(Map.of("event", "ocpp profiles not cleared", "message", String.valueOf(e.getMessage())));
             return CompletableFuture.completedFuture(Map.of("ended", 0L, "cleared", 0L, "notCleared", List.of()));
@@ -434,7 +488,7 @@ public final class SmartCharging {
         clear.setId(id);
         final CompletableFuture<Boolean> done = new CompletableFuture<>();
         try {
-            sender.send(station, clear).whenComplete((answer, error) -> {
+            ask(station, clear).whenComplete((answer, error) -> {
                 if (error != null) {
                     reportClear(station, id, "CLEAR_FAILED", error);
                     done.complete(false);
@@ -463,8 +517,45 @@ public final class SmartCharging {
 
     private void reportClear(final String station, final int id, final String status, final Throwable error) {
         if (clearReported.add(id)) {
-            report(station, id, status, error);
+            final Map<String, Object> m = new LinkedHashMap<>();
+            m.put("event", "ocpp profile not cleared");
+            m.put("stationId", station);
+            m.put("chargingProfileId", (long) id);
+            m.put("status", status);
+            if (error != null) {
+                m.put("message", String.valueOf(error.getMessage()));
+            }
+            m.put("next", "tried again by the next clear; the station stops applying it at its validTo");
+            log.accept(m);
         }
+    }
+
+    /** How far a station's clock may differ from ours before a schedule that starts late counts as a gap. */
+    static final long CLOCK_SKEW_MS = 60_000L;
+
+    /** How long a station has to answer a request before it counts as not answered (the library waits for ever). */
+    static final long ANSWER_TIMEOUT_MS = 30_000L;
+
+    private long answerTimeoutMs = ANSWER_TIMEOUT_MS;
+
+    /** For tests: a shorter wait for a station's answer. */
+    SmartCharging answerTimeout(final long millis) {
+        this.answerTimeoutMs = millis;
+        return this;
+    }
+
+    /**
+     * Sends a request and completes with the station's answer, or exceptionally when it has not
+     * answered within the answer timeout: the OCPP library completes a request only on an answer,
+     * never when the connection drops, so without it a silent station would hold a profile's outcome
+     * (and a clear) open for ever.
+     */
+    private CompletableFuture<Confirmation> ask(final String station, final Request request) throws IOException {
+        final String action = request.getClass().getSimpleName().replace("Request", "");
+        return sender.send(station, request).toCompletableFuture().copy().orTimeout(answerTimeoutMs, TimeUnit.MILLISECONDS)
+                .exceptionallyCompose(e -> CompletableFuture.failedFuture(e instanceof java.util.concurrent.TimeoutException
+                        || e.getCause() instanceof java.util.concurrent.TimeoutException
+                        ? new IOException("station '" + station + "' did not answer " + action + " within " + answerTimeoutMs + " ms") : e));
     }
 
     /** An answer waiting to be recorded, and who waits for it. */
@@ -491,14 +582,15 @@ public final class SmartCharging {
                     batch.add(p);
                 }
                 store.profilesAnswered(batch.stream().map(Pending::answer).toList());
+                recording.set(false);
+                batch.forEach(p -> p.done().complete(null));
             } catch (IOException | RuntimeException e) {
+                recording.set(false);
                 for (final Pending p : batch) {
                     log.accept(Map.of("event", "ocpp profile answer not recorded", "chargingProfileId", (long) p.answer().id(), "status",
                             p.answer().status(), "message", String.valueOf(e.getMessage())));
+                    p.done().completeExceptionally(e);
                 }
-            } finally {
-                recording.set(false);
-                batch.forEach(p -> p.done().complete(null));
             }
         }
         return mine.done();

@@ -178,7 +178,7 @@ class OcppApiTest {
     }
 
     @Test
-    void activeProfilesAreThoseWhoseWindowHoldsNowAndThatWereNotCleared() throws Exception {
+    void activeProfilesAreThoseWhoseWindowHoldsNowThatTheStationAcceptedAndThatWereNotCleared() throws Exception {
         records(h);
         try (OcppStore s = OcppStore.open(h.storeFile, h.now::get)) {
             final JsonNode all = h.get("ems", PROFILES, "").json().path("profiles");
@@ -206,6 +206,11 @@ class OcppApiTest {
             h.now.addAndGet(Q);
             assertThat(h.get("ems", PROFILES, "active=true").json().path("profiles").size()).isZero();
             h.now.addAndGet(3 * Q);
+            // in its window, but the station has not accepted it (yet): not a limit in force
+            assertThat(h.get("ems", PROFILES, "active=true").json().path("profiles").size()).isZero();
+            s.profileAnswered(all.get(0).path("chargingProfileId").intValue(), "Rejected", null);
+            assertThat(h.get("ems", PROFILES, "active=true").json().path("profiles").size()).isZero();
+            s.profileAnswered(all.get(0).path("chargingProfileId").intValue(), "Accepted", "Accepted, limit 2000 W");
             assertThat(ids(h.get("ems", PROFILES, "active=true").json().path("profiles"), "source")).containsExactly("market:R-1/o-1");
             // cleared: no longer active, whatever its window
             s.profileCleared(all.get(0).path("chargingProfileId").intValue());

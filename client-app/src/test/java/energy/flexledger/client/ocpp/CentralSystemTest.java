@@ -165,7 +165,7 @@ class CentralSystemTest {
             final long from = now[0] + 60_000L;
             final Map<String, Object> summary = smart.onDrEvent("E1", from, from + Q, List.of("CS-A-C1", "CS-B", "CS-D-C1", "MTR-9"),
                     now[0] - 100).toCompletableFuture().get(30, TimeUnit.SECONDS);
-            assertThat(summary).containsEntry("stations", 3L).containsEntry("accepted", 1L);
+            assertThat(summary).as("%s; CS-A: %s", summary, store.profiles("CS-A")).containsEntry("stations", 3L).containsEntry("accepted", 1L);
             assertThat(summary.get("refused").toString()).contains("CS-B").contains("Rejected").contains("CS-D").contains("NOT_CONNECTED");
             assertThat(a.limitW(Instant.ofEpochMilli(from + 1), 7_400)).isEqualTo(3_680.0);
             assertThat(a.limitW(Instant.ofEpochMilli(from - 1), 7_400)).isEqualTo(7_400.0);

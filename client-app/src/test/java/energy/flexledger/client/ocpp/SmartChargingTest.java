@@ -298,6 +298,61 @@ class SmartChargingTest {
         assertThat(store.profiles("CS-B")).hasSize(2);
     }
 
+    @Test
+    void aStationThatNeverAnswersIsReportedAndItsClearIsTriedAgain() throws Exception {
+        final SmartCharging smart = smart().answerTimeout(200);
+        final long from = now[0] + Q;
+        stations.silent.add("CS-C");
+        final Map<String, Object> summary = done(smart.onDrEvent("E-SILENT", from, from + Q, List.of("CS-B", "CS-C"), now[0]));
+        assertThat(summary).containsEntry("accepted", 1L);
+        assertThat(store.profiles("CS-C")).singleElement().satisfies(p -> assertThat(p.get("status")).isEqualTo("NO_ANSWER"));
+        assertThat(log).anyMatch(l -> "ocpp profile not in force".equals(l.get("event")) && "CS-C".equals(l.get("stationId"))
+                && String.valueOf(l.get("message")).contains("did not answer SetChargingProfile within 200 ms"));
+        // CS-B took its profile, then goes silent before the window ends: its clear times out and is sent again next time.
+        stations.silent.add("CS-B");
+        now[0] = from + Q;
+        final Map<String, Object> first = done(smart.clearEnded());
+        assertThat(first).containsEntry("cleared", 0L);
+        assertThat(log).anyMatch(l -> "ocpp profile not cleared".equals(l.get("event")) && "CS-B".equals(l.get("stationId")));
+        stations.silent.remove("CS-B");
+        stations.silent.remove("CS-C");
+        assertThat(done(smart.clearEnded())).containsEntry("cleared", 2L);
+        assertThat(stations.actions("CS-B")).containsExactly("SetChargingProfile", "GetCompositeSchedule", "ClearChargingProfile",
+                "ClearChargingProfile");
+    }
+
+    @Test
+    void theCompositeScheduleMustHoldTheLimitInWattsThroughoutTheWindow() {
+        final long from = 1_800_000_000_000L;
+        final long to = from + Q;
+        final long asked = from - 60_000L;
+        // from the request's time: unlimited for the first minute, then 3,680 W for the window, then unlimited again
+        assertThat(SmartCharging.limitDuring(composite(asked, ChargingRateUnitType.W, new double[][] {{0, 22_000}, {60, 3_680}, {960, 22_000}}),
+                asked, from, to)).isEqualTo(3_680.0);
+        // a higher limit inside the window (another profile took over halfway): not ours in force
+        assertThat(SmartCharging.limitDuring(composite(asked, ChargingRateUnitType.W, new double[][] {{0, 22_000}, {60, 3_680}, {500, 11_000}}),
+                asked, from, to)).isEqualTo(11_000.0);
+        // in amperes: cannot be compared with watts
+        assertThat(SmartCharging.limitDuring(composite(asked, ChargingRateUnitType.A, new double[][] {{0, 16}}), asked, from, to)).isNaN();
+        // a schedule that starts only after the window began leaves its start unlimited
+        assertThat(SmartCharging.limitDuring(composite(from + 300_000L, ChargingRateUnitType.W, new double[][] {{0, 3_680}}), asked, from, to))
+                .isInfinite();
+        assertThat(SmartCharging.limitDuring(new GetCompositeScheduleConfirmation(GetCompositeScheduleStatus.Rejected), asked, from, to)).isNaN();
+    }
+
+    private static GetCompositeScheduleConfirmation composite(final long start, final ChargingRateUnitType unit, final double[][] periods) {
+        final ChargingSchedulePeriod[] p = new ChargingSchedulePeriod[periods.length];
+        for (int i = 0; i < periods.length; i++) {
+            p[i] = new ChargingSchedulePeriod((int) periods[i][0], periods[i][1]);
+        }
+        final ChargingSchedule schedule = new ChargingSchedule(unit, p);
+        schedule.setDuration(3600);
+        final GetCompositeScheduleConfirmation answer = new GetCompositeScheduleConfirmation(GetCompositeScheduleStatus.Accepted);
+        answer.setScheduleStart(java.time.ZonedDateTime.ofInstant(java.time.Instant.ofEpochMilli(start), java.time.ZoneOffset.UTC));
+        answer.setChargingSchedule(schedule);
+        return answer;
+    }
+
     private static final class FakeMarket implements SmartCharging.Market {
         final Map<String, Map<String, Object>> requests = new HashMap<>();
         final Map<String, List<Map<String, Object>>> offers = new HashMap<>();
@@ -336,6 +391,8 @@ class SmartChargingTest {
         final Set<String> online = new HashSet<>();
         final Set<String> dropping = new HashSet<>();
         final Set<String> failing = new HashSet<>();
+        /** Stations that take a request and never answer (the library then never completes it). */
+        final Set<String> silent = new HashSet<>();
         final Map<String, String> answers = new HashMap<>();
         final Map<String, Map<Integer, ChargingProfile>> held = new HashMap<>();
         final Map<String, List<String>> actions = new HashMap<>();
@@ -356,6 +413,9 @@ class SmartChargingTest {
             actions.computeIfAbsent(station, k -> new ArrayList<>()).add(request.getClass().getSimpleName().replace("Request", ""));
             if (failing.contains(station)) {
                 return CompletableFuture.failedFuture(new IOException("no answer"));
+            }
+            if (silent.contains(station)) {
+                return new CompletableFuture<>();
             }
             if (request instanceof SetChargingProfileRequest set) {
                 final ChargingProfileStatus status = ChargingProfileStatus.valueOf(answers.getOrDefault(station, "Accepted"));
