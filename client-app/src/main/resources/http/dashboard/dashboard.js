@@ -275,7 +275,9 @@
         try {
           d = await maybe('/v1/dr/events/' + encodeURIComponent(e.id) + '/settlements/' + encodeURIComponent(asset) + '/detail');
         } catch (err) {
-          parts.push(el('div', { class: 'settlement muted' }, asset + ': ' + err.message));
+          parts.push(el('div', { class: 'settlement muted', 'data-asset': asset }, asset + ': ' + (err.status === 403
+            ? 'another member\'s asset: its settlement detail is private to its owner, its aggregator and the DSO of its zone'
+            : err.message)));
           continue;
         }
         if (!d) {
