@@ -4,7 +4,7 @@
 
 The section (heading, text, table header) comes from SECTION_TEXT_FILE when it must be created; it
 goes before BEFORE_HEADING if that heading exists, else at the end. The row goes after the last
-line of the section.
+row of the section's first table (or at the section's end when it has no table yet).
 """
 import sys
 
@@ -20,7 +20,16 @@ def main(path, heading, row, section_file=None, before=None):
     start = text.index(heading)
     nxt = text.find("\n## ", start + len(heading))
     end = nxt if nxt >= 0 else len(text)
-    body = text[start:end].rstrip("\n") + "\n" + row + "\n"
+    lines = text[start:end].split("\n")
+    # After the last row of the section's first table (the measurements' own; prose and other tables may follow it).
+    first = next((i for i, line in enumerate(lines) if line.startswith("|")), None)
+    if first is None:
+        body = text[start:end].rstrip("\n") + "\n" + row + "\n"
+    else:
+        last = first
+        while last + 1 < len(lines) and lines[last + 1].startswith("|"):
+            last += 1
+        body = "\n".join(lines[:last + 1] + [row] + lines[last + 1:]).rstrip("\n") + "\n"
     rest = "\n" + text[end:].lstrip("\n") if nxt >= 0 else ""
     open(path, "w", encoding="utf-8").write(text[:start] + body + rest)
 
