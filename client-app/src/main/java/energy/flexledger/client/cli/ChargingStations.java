@@ -66,6 +66,7 @@ final class ChargingStations implements AutoCloseable {
     private ChaincodeEventFeed feed;
     private LedgerConnection gateway;
     private Path checkpoints;
+    private SaltStore salts;
     private int next;
 
     /** One station, its connector meter, its simulated charge point and the car it charges today. */
@@ -121,7 +122,7 @@ final class ChargingStations implements AutoCloseable {
     void start(final String prefix, final int count, final LedgerConnection admin, final LedgerConnection gatewayIdentity,
             final LedgerConnection device) throws Exception {
         this.gateway = gatewayIdentity;
-        final SaltStore salts = new SaltStore(data.resolve("salts"));
+        this.salts = new SaltStore(data.resolve("salts"));
         store = MemberStore.open(data.resolve("member.db"));
         ocpp = OcppStore.open(data.resolve("member.db"));
         final SampleMessages messages = new SampleMessages(store, salts,
@@ -226,7 +227,7 @@ final class ChargingStations implements AutoCloseable {
         smart.clearEnded(ours::contains).toCompletableFuture().get(60, java.util.concurrent.TimeUnit.SECONDS);
         long certified = 0;
         for (final Station s : stations) {
-            store.closeUntil(s.meter, new SaltStore(data.resolve("salts")).read(s.meter), Math.min(until, slots[slots.length - 1] + QUARTER));
+            store.closeUntil(s.meter, salts.read(s.meter), Math.min(until, slots[slots.length - 1] + QUARTER));
             final OutboxSubmitter.Report sent = new OutboxSubmitter(store, gateway.energy(channel)::recordIntervals, 500, s.meter).drain();
             if (sent.stoppedBy() != null) {
                 throw sent.stoppedBy();
@@ -312,7 +313,7 @@ final class ChargingStations implements AutoCloseable {
         for (final Map<String, Object> r : stored) {
             records.add(Fp1Verifier.CertifiedInterval.fromRecord(r));
         }
-        final Fp1Verifier verifier = new Fp1Verifier(new SaltStore(data.resolve("salts")).read(meter), meter,
+        final Fp1Verifier verifier = new Fp1Verifier(salts.read(meter), meter,
                 Hex.decode((String) stored.get(0).get("previousLink")), records);
         for (final long[] s : store.samples(meter, from, to)) {
             verifier.add(s[0], s[1]);

@@ -182,8 +182,7 @@ public final class OcppRecords implements AutoCloseable {
         final long now = clock.getAsLong();
         final String activeSql = "(valid_from <= ? AND valid_to > ? AND cleared_at IS NULL AND status = 'Accepted')";
         final List<Map<String, Object>> items = new ArrayList<>();
-        try (PreparedStatement p = c.prepareStatement("SELECT id, station_id, source, purpose, stack_level, valid_from, valid_to, limit_w,"
-                + " sent_at, status, checked, cleared_at, " + activeSql + " FROM ocpp_profile WHERE id < ?"
+        try (PreparedStatement p = c.prepareStatement("SELECT " + energy.flexledger.client.ocpp.OcppStore.PROFILE_COLUMNS + ", " + activeSql + " FROM ocpp_profile WHERE id < ?"
                 + (stationId == null ? "" : " AND station_id = ?")
                 + (active == null ? "" : active ? " AND " + activeSql : " AND NOT " + activeSql)
                 + " ORDER BY id DESC LIMIT ?")) {
@@ -201,19 +200,7 @@ public final class OcppRecords implements AutoCloseable {
             p.setInt(i, pageSize + 1);
             try (ResultSet r = p.executeQuery()) {
                 while (r.next()) {
-                    final Map<String, Object> m = new LinkedHashMap<>();
-                    m.put("chargingProfileId", r.getLong(1));
-                    m.put("stationId", r.getString(2));
-                    m.put("source", r.getString(3));
-                    m.put("purpose", r.getString(4));
-                    m.put("stackLevel", r.getLong(5));
-                    m.put("validFrom", r.getLong(6));
-                    m.put("validTo", r.getLong(7));
-                    m.put("limitW", r.getLong(8));
-                    m.put("sentAt", r.getLong(9));
-                    m.put("status", r.getString(10));
-                    m.put("checked", r.getString(11));
-                    m.put("clearedAt", nullableLong(r, 12));
+                    final Map<String, Object> m = energy.flexledger.client.ocpp.OcppStore.profileRow(r);
                     m.put("active", r.getInt(13) != 0);
                     items.add(m);
                 }

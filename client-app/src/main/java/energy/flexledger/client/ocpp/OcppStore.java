@@ -552,28 +552,36 @@ public final class OcppStore implements AutoCloseable {
         void bind(PreparedStatement p) throws SQLException;
     }
 
+    /** The columns {@link #profileRow} reads, in its order (the first twelve of a SELECT). */
+    public static final String PROFILE_COLUMNS = "id, station_id, source, purpose, stack_level, valid_from, valid_to, limit_w, sent_at, status,"
+            + " checked, cleared_at";
+
+    /** A profile as the CLI, the API and smart charging show it, from a row that starts with {@link #PROFILE_COLUMNS}. */
+    public static Map<String, Object> profileRow(final ResultSet r) throws SQLException {
+        final Map<String, Object> m = new LinkedHashMap<>();
+        m.put("chargingProfileId", r.getLong(1));
+        m.put("stationId", r.getString(2));
+        m.put("source", r.getString(3));
+        m.put("purpose", r.getString(4));
+        m.put("stackLevel", r.getLong(5));
+        m.put("validFrom", r.getLong(6));
+        m.put("validTo", r.getLong(7));
+        m.put("limitW", r.getLong(8));
+        m.put("sentAt", r.getLong(9));
+        m.put("status", r.getString(10));
+        m.put("checked", r.getString(11));
+        m.put("clearedAt", nullableLong(r, 12));
+        return m;
+    }
+
     private List<Map<String, Object>> profilesWhere(final String where, final Binder binder) throws IOException {
         return transaction(() -> {
             final List<Map<String, Object>> out = new ArrayList<>();
-            try (PreparedStatement p = db.prepareStatement("SELECT id, station_id, source, purpose, stack_level, valid_from, valid_to, limit_w,"
-                    + " sent_at, status, checked, cleared_at FROM ocpp_profile" + where + " ORDER BY id")) {
+            try (PreparedStatement p = db.prepareStatement("SELECT " + PROFILE_COLUMNS + " FROM ocpp_profile" + where + " ORDER BY id")) {
                 binder.bind(p);
                 try (ResultSet r = p.executeQuery()) {
                     while (r.next()) {
-                        final Map<String, Object> m = new LinkedHashMap<>();
-                        m.put("chargingProfileId", r.getLong(1));
-                        m.put("stationId", r.getString(2));
-                        m.put("source", r.getString(3));
-                        m.put("purpose", r.getString(4));
-                        m.put("stackLevel", r.getLong(5));
-                        m.put("validFrom", r.getLong(6));
-                        m.put("validTo", r.getLong(7));
-                        m.put("limitW", r.getLong(8));
-                        m.put("sentAt", r.getLong(9));
-                        m.put("status", r.getString(10));
-                        m.put("checked", r.getString(11));
-                        m.put("clearedAt", nullableLong(r, 12));
-                        out.add(m);
+                        out.add(profileRow(r));
                     }
                 }
             }

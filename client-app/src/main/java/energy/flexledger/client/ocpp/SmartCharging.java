@@ -517,14 +517,7 @@ public final class SmartCharging {
 
     private void reportClear(final String station, final int id, final String status, final Throwable error) {
         if (clearReported.add(id)) {
-            final Map<String, Object> m = new LinkedHashMap<>();
-            m.put("event", "ocpp profile not cleared");
-            m.put("stationId", station);
-            m.put("chargingProfileId", (long) id);
-            m.put("status", status);
-            if (error != null) {
-                m.put("message", String.valueOf(error.getMessage()));
-            }
+            final Map<String, Object> m = problem("ocpp profile not cleared", station, id, status, error);
             m.put("next", "tried again by the next clear; the station stops applying it at its validTo");
             log.accept(m);
         }
@@ -597,15 +590,20 @@ public final class SmartCharging {
     }
 
     private void report(final String station, final int id, final String status, final Throwable error) {
+        log.accept(problem("ocpp profile not in force", station, id, status, error));
+    }
+
+    private static Map<String, Object> problem(final String event, final String station, final int id, final String status,
+            final Throwable error) {
         final Map<String, Object> m = new LinkedHashMap<>();
-        m.put("event", "ocpp profile not in force");
+        m.put("event", event);
         m.put("stationId", station);
         m.put("chargingProfileId", (long) id);
         m.put("status", status);
         if (error != null) {
             m.put("message", String.valueOf(error.getMessage()));
         }
-        log.accept(m);
+        return m;
     }
 
     private static ZonedDateTime time(final long ms) {
