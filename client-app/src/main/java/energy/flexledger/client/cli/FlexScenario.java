@@ -225,10 +225,13 @@ final class FlexScenario {
             dso.dr(channel).createProgram(program);
             for (final String meter : List.of(hh1, hh2)) {
                 communityAdmin.dr(channel).enrol(programId, meter);
-                dso.dr(channel).acceptEnrolment(programId, meter);
             }
             for (final String meter : connectors) {
                 cpoAdmin.dr(channel).enrol(programId, meter);
+            }
+            // The DSO accepts through its own peer: it must have committed the enrolments first.
+            PeerHeights.awaitSame(channel, List.of(communityAdmin, cpoAdmin, dso), PeerHeights.DEFAULT_WAIT);
+            for (final String meter : List.of(hh1, hh2, connectors.get(0), connectors.get(1))) {
                 dso.dr(channel).acceptEnrolment(programId, meter);
             }
             out.printf("%d. The DSO runs program %s (BL1 high 5 of 10 on weekdays, low 2 of 3 on weekends and the holidays %s; reward 200,%n"
